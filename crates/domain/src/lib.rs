@@ -1,1 +1,18 @@
-//! placeholder
+//! The plan domain of theodoi: pure types and rules, no IO, no clock.
+//!
+//! A plan (kế hoạch) is a [`Document`] with sections, [`Task`]s assigned to agencies
+//! ([`Assignment`]: chủ trì / phối hợp), [`Timeframe`]s that yield due dates, and per-agency
+//! [`Responsibility`] blocks. Everything here is built by the plan-document parser or read back from
+//! storage, and tested without either. Functions that need "today" take it as an argument.
+
+pub mod agency;
+pub mod document;
+pub mod plan;
+pub mod timeframe;
+
+pub use agency::{AgencyKind, AgencyMention, agency_code};
+pub use document::{Document, DocumentLink, DocumentNumber, DocumentType, LinkKind};
+pub use plan::{
+    Assignment, Plan, Responsibility, Role, Section, Signer, SourceSpan, Task, TaskItem, TaskRef,
+};
+pub use timeframe::{DateRange, Frequency, Timeframe, TimeframeKind};
