@@ -144,8 +144,9 @@ fn parse_kind(text: &str) -> TimeframeKind {
     if f.contains("thuong xuyen") || f.contains("lien tuc") {
         return TimeframeKind::Continuous;
     }
-    if let Some(at) = f.find("theo huong dan").or_else(|| f.find("theo chi dao")) {
-        let authority = authority_after(text, at);
+    let fc = theodoi_text::fold_chars(text);
+    if let Some(at) = fc.find("theo huong dan").or_else(|| fc.find("theo chi dao")) {
+        let authority = authority_after(text, &fc, at);
         return TimeframeKind::PerGuidance { authority };
     }
     if let Some(k) = quarter(&f) {
@@ -191,9 +192,8 @@ fn parse_kind(text: &str) -> TimeframeKind {
 }
 
 /// "Theo hướng dẫn của Bộ Tư pháp" → "Bộ Tư pháp"; taken from the original text to keep its marks.
-fn authority_after(text: &str, folded_at: usize) -> Option<String> {
-    // Folding keeps one char per char for Vietnamese letters, so char offsets agree.
-    let skip = theodoi_text::fold(text)[..folded_at].chars().count();
+fn authority_after(text: &str, folded: &str, folded_at: usize) -> Option<String> {
+    let skip = folded[..folded_at].chars().count();
     let rest: String = text.chars().skip(skip).collect();
     let words: Vec<&str> = rest.split_whitespace().skip(3).collect();
     let words = match words.first() {

@@ -73,6 +73,22 @@ pub fn fold(s: &str) -> String {
     strip_marks(&key(s))
 }
 
+/// Lower case without marks, one output char per input char (for NFC text): offsets found in the
+/// result are offsets into the input, so a phrase can be found without marks and cut from the
+/// original with its marks.
+pub fn fold_chars(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            let base = strip_marks(c.encode_utf8(&mut [0; 4]));
+            let mut lower = base.chars().flat_map(char::to_lowercase);
+            match (lower.next(), lower.next()) {
+                (Some(l), None) => l,
+                _ => c,
+            }
+        })
+        .collect()
+}
+
 /// Remove every combining mark and map đ/Đ to d/D, keeping case.
 pub fn strip_marks(s: &str) -> String {
     s.nfd()
@@ -250,6 +266,14 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(fold(input), *want, "fold({input:?})");
         }
+    }
+
+    #[test]
+    fn fold_chars_keeps_offsets() {
+        let s = "Ủy ban nhân dân thành phố, ban hành";
+        let f = fold_chars(s);
+        assert_eq!(f, "uy ban nhan dan thanh pho, ban hanh");
+        assert_eq!(f.chars().count(), s.chars().count());
     }
 
     #[test]

@@ -1,0 +1,201 @@
+//! Lines of a plan text and what each one looks like: the layer that absorbs PDF extraction
+//! artefacts (blank lines inside paragraphs, cells flattened with '|', stray spaces).
+
+/// One non-blank line of the source, cleaned, with its 1-based line number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub no: u32,
+    pub text: String,
+}
+
+/// Split the text into non-blank cleaned lines. A line holding table cells flattened as
+/// "a | b | c" becomes one line per non-empty cell, each with the same line number.
+pub fn split(text: &str) -> Vec<Line> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        if raw.contains('|') {
+            for cell in raw.split('|') {
+                push(&mut out, no, cell);
+            }
+        } else {
+            push(&mut out, no, raw);
+        }
+    }
+    out
+}
+
+fn push(out: &mut Vec<Line>, no: u32, raw: &str) {
+    let text = theodoi_text::clean(raw);
+    if !text.is_empty() {
+        out.push(Line { no, text });
+    }
+}
+
+/// What a line starts with, as far as the document's structure is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// "II. NHIỆM VỤ …": a roman-numbered section heading.
+    Roman { number: String, rest: String },
+    /// "3. Công an thành phố", "6." — a numbered heading; `rest` may be empty.
+    Numbered { number: u32, rest: String },
+    /// "- Tổ chức …" or "+ …": a list item starting with a capital letter or a digit.
+    Item { rest: String },
+    /// "Đơn vị chủ trì: …", "Đơn vị phối hợp: …", "Thời gian: …".
+    Label { label: Label, rest: String },
+    /// "Nơi nhận:".
+    Recipients { rest: String },
+    /// "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH".
+    SignatureAuthority,
+    /// Anything else: running text.
+    Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    Lead,
+    Coordinating,
+    Time,
+}
+
+const LABELS: &[(&str, Label)] = &[
+    ("don vi chu tri", Label::Lead),
+    ("co quan chu tri", Label::Lead),
+    ("chu tri", Label::Lead),
+    ("don vi phoi hop", Label::Coordinating),
+    ("co quan phoi hop", Label::Coordinating),
+    ("phoi hop", Label::Coordinating),
+    ("thoi gian thuc hien", Label::Time),
+    ("thoi gian hoan thanh", Label::Time),
+    ("thoi gian", Label::Time),
+    ("thoi han", Label::Time),
+];
+
+const ROMANS: &[&str] = &[
+    "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
+];
+
+/// Classify a cleaned line.
+pub fn classify(text: &str) -> Kind {
+    if let Some((head, rest)) = text.split_once('.') {
+        let rest_t = rest.trim();
+        if ROMANS.contains(&head) && starts_upper(rest_t) {
+            return Kind::Roman {
+                number: head.to_string(),
+                rest: rest_t.to_string(),
+            };
+        }
+        if !head.is_empty() && head.len() <= 2 && head.chars().all(|c| c.is_ascii_digit()) {
+            // "1.1." sub-numbers are not separate headings in the plans we read; "14/09" has no dot.
+            let sub = rest.starts_with(|c: char| c.is_ascii_digit());
+            if !sub && (rest_t.is_empty() || starts_upper(rest_t)) {
+                if let Ok(number) = head.parse() {
+                    return Kind::Numbered {
+                        number,
+                        rest: rest_t.to_string(),
+                    };
+                }
+            }
+        }
+    }
+    if let Some(rest) = text.strip_prefix(['-', '+', '•', '*']) {
+        let rest = rest.trim();
+        if starts_upper(rest) || rest.starts_with(|c: char| c.is_ascii_digit()) {
+            return Kind::Item {
+                rest: rest.to_string(),
+            };
+        }
+    }
+    if let Some((head, rest)) = text.split_once(':') {
+        let head_key = theodoi_text::fold(head).to_lowercase();
+        if head_key == "noi nhan" {
+            return Kind::Recipients {
+                rest: rest.trim().to_string(),
+            };
+        }
+        if head.chars().count() <= 30 {
+            if let Some((_, label)) = LABELS.iter().find(|(k, _)| *k == head_key) {
+                return Kind::Label {
+                    label: *label,
+                    rest: rest.trim().to_string(),
+                };
+            }
+        }
+    }
+    if is_signature_authority(text) {
+        return Kind::SignatureAuthority;
+    }
+    Kind::Text
+}
+
+/// "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "TL. …", "TUQ. …", "Q. …".
+pub fn is_signature_authority(text: &str) -> bool {
+    ["TM.", "KT.", "TL.", "TUQ.", "Q."].iter().any(|p| {
+        text.strip_prefix(p)
+            .is_some_and(|r| r.trim_start().starts_with(char::is_uppercase))
+    })
+}
+
+/// The first letter is a capital (digits and punctuation are skipped over).
+pub fn starts_upper(s: &str) -> bool {
+    s.chars()
+        .find(|c| c.is_alphabetic())
+        .is_some_and(char::is_uppercase)
+        && s.chars().next().is_some_and(|c| c.is_alphanumeric() || c == '(' || c == '"' || c == '“')
+}
+
+/// The first letter is lower case: the line continues a sentence.
+pub fn starts_lower(s: &str) -> bool {
+    s.chars().next().is_some_and(char::is_lowercase)
+}
+
+/// The line ends a sentence or a clause that a new paragraph may follow.
+pub fn ends_sentence(s: &str) -> bool {
+    s.trim_end().ends_with(['.', ':', '!', '?', ';'])
+}
+
+/// Every letter is a capital: type lines, issuer lines, signer titles.
+pub fn is_all_caps(s: &str) -> bool {
+    let mut letters = s.chars().filter(|c| c.is_alphabetic()).peekable();
+    letters.peek().is_some() && letters.all(char::is_uppercase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds() {
+        let roman = |n: &str, r: &str| Kind::Roman { number: n.into(), rest: r.into() };
+        let num = |n: u32, r: &str| Kind::Numbered { number: n, rest: r.into() };
+        let item = |r: &str| Kind::Item { rest: r.into() };
+        let cases: Vec<(&str, Kind)> = vec![
+            ("II. NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU", roman("II", "NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU")),
+            ("1. Mục đích", num(1, "Mục đích")),
+            ("6.", num(6, "")),
+            ("10. Sở Tư pháp", num(10, "Sở Tư pháp")),
+            ("1.1. Chi tiết", Kind::Text),
+            ("14/09/2022 của Thủ tướng", Kind::Text),
+            ("- Tổ chức tuyên truyền", item("Tổ chức tuyên truyền")),
+            ("- song tính - chuyển giới", Kind::Text),
+            ("+ Ủy ban", item("Ủy ban")),
+            ("Đơn vị chủ trì: Sở Tư pháp.", Kind::Label { label: Label::Lead, rest: "Sở Tư pháp.".into() }),
+            ("Thời gian: Theo hướng dẫn", Kind::Label { label: Label::Time, rest: "Theo hướng dẫn".into() }),
+            ("Nơi nhận:", Kind::Recipients { rest: String::new() }),
+            ("TM. ỦY BAN NHÂN DÂN", Kind::SignatureAuthority),
+            ("KT. CHỦ TỊCH", Kind::SignatureAuthority),
+            ("Thực hiện Quyết định", Kind::Text),
+            ("I. a lower case", Kind::Text),
+        ];
+        for (text, want) in cases {
+            assert_eq!(classify(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn split_drops_blanks_and_cells() {
+        let lines = split("a\n\n | b | c |\n   \nd");
+        let got: Vec<(u32, &str)> = lines.iter().map(|l| (l.no, l.text.as_str())).collect();
+        assert_eq!(got, vec![(1, "a"), (3, "b"), (3, "c"), (5, "d")]);
+    }
+}
