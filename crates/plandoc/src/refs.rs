@@ -57,9 +57,17 @@ fn number_at(chars: &[(usize, char)], i: usize) -> Option<(usize, DocumentNumber
             }
             raw.push(c);
             j += 1;
-        } else if c == ' ' && slashes == 0 && chars.get(j + 1).is_some_and(|n| n.1 == '/') {
-            // "14 /KH-UBND" from PDF extraction.
-            j += 1;
+        } else if c.is_whitespace() && slashes == 0 {
+            // "14  /KH-UBND" from PDF extraction: spaces before the first '/'.
+            let mut k = j;
+            while chars.get(k).is_some_and(|n| n.1.is_whitespace()) {
+                k += 1;
+            }
+            if chars.get(k).is_some_and(|n| n.1 == '/') {
+                j = k;
+            } else {
+                break;
+            }
         } else {
             break;
         }
