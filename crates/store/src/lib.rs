@@ -1,1 +1,208 @@
-//! placeholder
+//! Storage for theodoi on SQLite (the embedded default: one file, WAL) and PostgreSQL (production),
+//! behind one API.
+//!
+//! The backend is chosen at run time from the URL's scheme. SQL is written once: the repository
+//! modules are generated for each backend by a macro (`backend!`), so each copy is compiled against a
+//! concrete sqlx driver with its native types (DATE and TIMESTAMPTZ on PostgreSQL) while the text of
+//! the queries stays shared. Where the dialects differ, the macro takes the difference as a
+//! parameter. Migrations live in `migrations/sqlite` and `migrations/postgres` with matching
+//! numbers; a test checks that both produce the same tables and columns.
+
+mod plans;
+pub mod views;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub use plans::{ImportOutcome, ImportParts};
+pub use views::{AgencyRow, AssignmentRow, PlanSummary, PlanView, TaskRow};
+
+/// What can go wrong in storage. Messages say what to do.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    #[error(
+        "unsupported database URL \"{0}\": use sqlite://FILE (e.g. sqlite://theodoi.db) or postgres://USER@HOST:PORT/DB"
+    )]
+    UnsupportedUrl(String),
+    #[error("the folder for the SQLite file {0} does not exist; create it or choose another path")]
+    MissingDirectory(String),
+    #[error("cannot open the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Sql(#[from] sqlx::Error),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+    #[error("no plan matches \"{0}\" (give its number, such as 14/KH-UBND, or its id from `theodoi plan show`)")]
+    PlanNotFound(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Which database engine a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool to one of the two backends.
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Db {
+    /// Open a database by URL: `sqlite://FILE` (created if missing, in an existing folder),
+    /// `sqlite::memory:`, or `postgres://…` / `postgresql://…`.
+    pub async fn connect(url: &str) -> Result<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url).map_err(StoreError::Connect)?;
+            return Self::connect_postgres(opts).await;
+        }
+        if let Some(rest) = url.strip_prefix("sqlite:") {
+            return Self::connect_sqlite(url, rest).await;
+        }
+        Err(StoreError::UnsupportedUrl(url.to_string()))
+    }
+
+    /// Open a PostgreSQL database with every table in `schema` (created if missing): how tests get a
+    /// fresh database each on one server.
+    pub async fn connect_postgres_schema(url: &str, schema: &str) -> Result<Self> {
+        let valid = !schema.is_empty()
+            && schema
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !valid {
+            return Err(StoreError::UnsupportedUrl(format!("{url} (schema {schema})")));
+        }
+        let base = PgConnectOptions::from_str(url).map_err(StoreError::Connect)?;
+        let admin = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(base.clone())
+            .await
+            .map_err(StoreError::Connect)?;
+        // The name was checked above to be [a-z0-9_]+, so it is safe inside the statement.
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS {schema}")))
+            .execute(&admin)
+            .await?;
+        admin.close().await;
+        Self::connect_postgres(base.options([("search_path", schema)])).await
+    }
+
+    /// Drop a schema made by [`Db::connect_postgres_schema`].
+    pub async fn drop_postgres_schema(url: &str, schema: &str) -> Result<()> {
+        let base = PgConnectOptions::from_str(url).map_err(StoreError::Connect)?;
+        let admin = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(base)
+            .await
+            .map_err(StoreError::Connect)?;
+        if schema.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+            sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {schema} CASCADE")))
+                .execute(&admin)
+                .await?;
+        }
+        admin.close().await;
+        Ok(())
+    }
+
+    async fn connect_postgres(opts: PgConnectOptions) -> Result<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(opts)
+            .await
+            .map_err(StoreError::Connect)?;
+        Ok(Self::Postgres(pool))
+    }
+
+    async fn connect_sqlite(url: &str, rest: &str) -> Result<Self> {
+        let path = rest.trim_start_matches("//");
+        let memory = path == ":memory:" || path.is_empty();
+        if !memory {
+            let parent = std::path::Path::new(path).parent();
+            if let Some(dir) = parent.filter(|d| !d.as_os_str().is_empty()) {
+                if !dir.is_dir() {
+                    return Err(StoreError::MissingDirectory(path.to_string()));
+                }
+            }
+        }
+        let opts = SqliteConnectOptions::from_str(url)
+            .map_err(StoreError::Connect)?
+            .create_if_missing(true)
+            // Referential integrity is off by default in SQLite; the schema relies on it.
+            .foreign_keys(true)
+            // WAL lets readers (web pages) run while one writer imports or submits.
+            .journal_mode(SqliteJournalMode::Wal)
+            // NORMAL is durable across application crashes in WAL mode and much faster than FULL.
+            .synchronous(SqliteSynchronous::Normal)
+            // Writers queue instead of failing at once when another holds the lock.
+            .busy_timeout(Duration::from_secs(10));
+        // An in-memory database lives in one connection; more would each see an empty database.
+        let max = if memory { 1 } else { 8 };
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max)
+            .connect_with(opts)
+            .await
+            .map_err(StoreError::Connect)?;
+        Ok(Self::Sqlite(pool))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Sqlite(_) => Backend::Sqlite,
+            Self::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Apply the migrations this binary carries that the database has not seen.
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Self::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Self::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Table and column names of the schema, sorted: the two backends must agree.
+    pub async fn schema_columns(&self) -> Result<Vec<(String, String)>> {
+        let rows: Vec<(String, String)> = match self {
+            Self::Sqlite(p) => {
+                sqlx::query_as(
+                    "SELECT m.name, c.name FROM sqlite_master m, pragma_table_info(m.name) c \
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
+                )
+                .fetch_all(p)
+                .await?
+            }
+            Self::Postgres(p) => {
+                sqlx::query_as(
+                    "SELECT table_name::text, column_name::text FROM information_schema.columns \
+                     WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'",
+                )
+                .fetch_all(p)
+                .await?
+            }
+        };
+        let mut rows = rows;
+        rows.sort();
+        Ok(rows)
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Self::Sqlite(p) => p.close().await,
+            Self::Postgres(p) => p.close().await,
+        }
+    }
+}

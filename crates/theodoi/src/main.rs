@@ -1,1 +1,29 @@
-fn main() {}
+//! `theodoi`: the one binary. A CLI today (plan parse, import, show; agency list; migrate); the
+//! web server joins it as `theodoi serve`.
+//!
+//! Every subcommand returns `anyhow::Result<ExitCode>` and prints in one place. Data goes to stdout,
+//! progress and errors to stderr, so output can be piped. Exit codes: 0 ok, 2 error.
+
+mod cli;
+mod seed;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = cli::Args::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("THEODOI_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    match cli::run(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("theodoi: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,609 @@
+//! Plans, tasks, agencies and assignments: importing a parsed plan and reading it back.
+//!
+//! Importing is one transaction. The same document imported again updates what it stored before
+//! (tasks keep their ids, found by their reference "II.1" / "PL.3"); an appendix joins its plan by
+//! the number it cites, whichever of the two files comes first.
+
+use crate::views::{AgencyRow, AssignmentRow, PlanSummary, PlanView, TaskRow};
+use crate::{Db, Result, StoreError};
+use theodoi_domain::{AgencyMention, Plan, Task};
+
+/// Which parts of the plan the import carries: the body (sections, task groups, responsibilities)
+/// and/or the appendix rows. Only the parts carried are replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportParts {
+    pub body: bool,
+    pub appendix: bool,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportOutcome {
+    pub plan_id: i64,
+    /// A new plan was created (rather than an existing one updated).
+    pub created: bool,
+    pub tasks: usize,
+    pub assignments: usize,
+}
+
+/// Values computed once from the domain plan, shared by both backends' code.
+struct Prepared<'a> {
+    plan: &'a Plan,
+    parts: ImportParts,
+    number: Option<String>,
+    title_key: String,
+    implements: Vec<String>,
+    purposes: String,
+    requirements: String,
+    recipients: String,
+    signer: Option<String>,
+}
+
+fn prepare(plan: &Plan, parts: ImportParts) -> Result<Prepared<'_>> {
+    let json = |v: &dyn erased::Json| v.to_json().map_err(|e| StoreError::Corrupt(e.to_string()));
+    Ok(Prepared {
+        number: plan.document.number.as_ref().map(ToString::to_string),
+        title_key: theodoi_text::key(&plan.document.title),
+        implements: plan.document.implements().map(ToString::to_string).collect(),
+        purposes: json(&plan.purposes)?,
+        requirements: json(&plan.requirements)?,
+        recipients: json(&plan.recipients)?,
+        signer: plan.signer.as_ref().map(|s| json(s)).transpose()?,
+        plan,
+        parts,
+    })
+}
+
+/// Serialising a few different types through one closure.
+mod erased {
+    pub trait Json {
+        fn to_json(&self) -> serde_json::Result<String>;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn to_json(&self) -> serde_json::Result<String> {
+            serde_json::to_string(self)
+        }
+    }
+}
+
+/// Whether a task belongs to the part being imported.
+fn in_parts(reference: &str, parts: ImportParts) -> bool {
+    if reference.starts_with("PL.") {
+        parts.appendix
+    } else {
+        parts.body
+    }
+}
+
+/// Tasks sort body first, then appendix rows by number.
+fn position(task: &Task, index: usize) -> i32 {
+    let index = i32::try_from(index).unwrap_or(i32::MAX / 2);
+    if task.reference.is_appendix() {
+        10_000 + index
+    } else {
+        index
+    }
+}
+
+fn i32_of(n: u32) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// The columns of a [`PlanSummary`], in the order `summary_of` reads them.
+macro_rules! summary_sql {
+    () => {
+        "SELECT p.id, d.doc_type, d.number, d.title, d.issuer, d.issued_on, p.has_body, p.has_appendix, \
+         (SELECT COUNT(*) FROM tasks t WHERE t.plan_id = p.id) AS task_count \
+         FROM plans p JOIN documents d ON d.id = p.document_id"
+    };
+}
+
+/// Generates the repository functions for one backend. `$now` is the SQL for the current timestamp.
+macro_rules! backend {
+    ($module:ident, $db:ty, $now:literal) => {
+        mod $module {
+            use super::*;
+            use sqlx::{Pool, Row, Transaction};
+
+            type Tx<'c> = Transaction<'c, $db>;
+
+            pub async fn import(pool: &Pool<$db>, batch: &[Prepared<'_>]) -> Result<Vec<ImportOutcome>> {
+                let mut tx = pool.begin().await?;
+                let mut out = Vec::with_capacity(batch.len());
+                for p in batch {
+                    let found = find_document(&mut tx, p).await?;
+                    let created = found.is_none();
+                    let doc_id = upsert_document(&mut tx, p, found).await?;
+                    let plan_id = upsert_plan(&mut tx, p, doc_id).await?;
+                    let (tasks, assignments) = replace_tasks(&mut tx, p, plan_id).await?;
+                    if p.parts.body {
+                        replace_body(&mut tx, p, plan_id).await?;
+                    }
+                    out.push(ImportOutcome { plan_id, created, tasks, assignments });
+                }
+                tx.commit().await?;
+                Ok(out)
+            }
+
+            /// The stored document this import updates, if any.
+            async fn find_document(tx: &mut Tx<'_>, p: &Prepared<'_>) -> Result<Option<i64>> {
+                if let Some(n) = &p.number {
+                    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM documents WHERE number = $1")
+                        .bind(n)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                    if id.is_some() {
+                        return Ok(id);
+                    }
+                }
+                if p.parts.body && p.number.is_none() {
+                    let id: Option<i64> = sqlx::query_scalar(
+                        "SELECT id FROM documents WHERE title_key = $1 AND number IS NULL ORDER BY id LIMIT 1",
+                    )
+                    .bind(&p.title_key)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                    if id.is_some() {
+                        return Ok(id);
+                    }
+                }
+                // The other half of the plan, stored from its own file: a body without number
+                // when an appendix comes, an appendix-only plan when a body comes. They belong
+                // together when both implement the same decision and exactly one candidate exists.
+                const OTHER_HALF: &str = "SELECT d.id, l.to_number FROM documents d \
+                     JOIN plans p ON p.document_id = d.id \
+                     JOIN document_links l ON l.document_id = d.id AND l.kind = 'implements' \
+                     WHERE p.has_body = $1 AND (d.number IS NULL OR $2)";
+                // A body looks for an appendix-only plan (numbered); an appendix for a body
+                // stored without a number.
+                let want_body = !p.parts.body;
+                let rows: Vec<(i64, String)> = sqlx::query_as(OTHER_HALF)
+                    .bind(want_body)
+                    .bind(p.parts.body)
+                    .fetch_all(&mut **tx)
+                    .await?;
+                let mut ids: Vec<i64> = rows
+                    .into_iter()
+                    .filter(|(_, n)| p.implements.contains(n))
+                    .map(|(id, _)| id)
+                    .collect();
+                ids.dedup();
+                Ok(if ids.len() == 1 { ids.first().copied() } else { None })
+            }
+
+            async fn upsert_document(tx: &mut Tx<'_>, p: &Prepared<'_>, found: Option<i64>) -> Result<i64> {
+                let d = &p.plan.document;
+                let id = match found {
+                    Some(id) => {
+                        // An appendix alone does not carry the plan's title: keep the body's.
+                        sqlx::query(concat!(
+                            "UPDATE documents SET doc_type = $2, number = COALESCE($3, number), ",
+                            "issuer = COALESCE($4, issuer), place = COALESCE($5, place), ",
+                            "issued_on = COALESCE($6, issued_on), ",
+                            "title = CASE WHEN $7 THEN $8 ELSE title END, ",
+                            "title_key = CASE WHEN $7 THEN $9 ELSE title_key END, ",
+                            "updated_at = ", $now, " WHERE id = $1"
+                        ))
+                        .bind(id)
+                        .bind(d.doc_type.abbreviation())
+                        .bind(&p.number)
+                        .bind(&d.issuer)
+                        .bind(&d.place)
+                        .bind(d.date)
+                        .bind(p.parts.body)
+                        .bind(&d.title)
+                        .bind(&p.title_key)
+                        .execute(&mut **tx)
+                        .await?;
+                        id
+                    }
+                    None => {
+                        sqlx::query_scalar(
+                            "INSERT INTO documents (doc_type, number, issuer, place, issued_on, title, title_key) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                        )
+                        .bind(d.doc_type.abbreviation())
+                        .bind(&p.number)
+                        .bind(&d.issuer)
+                        .bind(&d.place)
+                        .bind(d.date)
+                        .bind(&d.title)
+                        .bind(&p.title_key)
+                        .fetch_one(&mut **tx)
+                        .await?
+                    }
+                };
+                for link in &d.links {
+                    sqlx::query(
+                        "INSERT INTO document_links (document_id, kind, to_number, to_type, to_date, to_issuer) \
+                         VALUES ($1, $2, $3, $4, $5, $6) \
+                         ON CONFLICT (document_id, kind, to_number) DO UPDATE SET \
+                         to_type = excluded.to_type, to_date = excluded.to_date, to_issuer = excluded.to_issuer",
+                    )
+                    .bind(id)
+                    .bind(match link.kind {
+                        theodoi_domain::LinkKind::Implements => "implements",
+                        theodoi_domain::LinkKind::AppendixOf => "appendix_of",
+                    })
+                    .bind(link.number.as_str())
+                    .bind(link.doc_type.map(|t| t.abbreviation()))
+                    .bind(link.date)
+                    .bind(&link.issuer)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(id)
+            }
+
+            async fn upsert_plan(tx: &mut Tx<'_>, p: &Prepared<'_>, doc_id: i64) -> Result<i64> {
+                sqlx::query("INSERT INTO plans (document_id) VALUES ($1) ON CONFLICT (document_id) DO NOTHING")
+                    .bind(doc_id)
+                    .execute(&mut **tx)
+                    .await?;
+                let id: i64 = sqlx::query_scalar("SELECT id FROM plans WHERE document_id = $1")
+                    .bind(doc_id)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                if p.parts.body {
+                    sqlx::query(concat!(
+                        "UPDATE plans SET has_body = TRUE, purposes = $2, requirements = $3, closing = $4, ",
+                        "recipients = $5, signer = $6, updated_at = ", $now, " WHERE id = $1"
+                    ))
+                    .bind(id)
+                    .bind(&p.purposes)
+                    .bind(&p.requirements)
+                    .bind(&p.plan.closing)
+                    .bind(&p.recipients)
+                    .bind(&p.signer)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                if p.parts.appendix {
+                    sqlx::query(concat!("UPDATE plans SET has_appendix = TRUE, updated_at = ", $now, " WHERE id = $1"))
+                        .bind(id)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(id)
+            }
+
+            /// Find or create the agency a mention names; record the spelling.
+            async fn agency(tx: &mut Tx<'_>, m: &AgencyMention) -> Result<i64> {
+                // A request in one list ("Đề nghị …") makes a body requested-only; a group's
+                // flag says nothing about its members.
+                let requested = m.requested_only && !m.group;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO agencies (code, name, kind, is_group, requested_only) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (code) DO UPDATE SET requested_only = \
+                     CASE WHEN excluded.requested_only THEN excluded.requested_only ELSE agencies.requested_only END \
+                     RETURNING id",
+                )
+                .bind(m.code())
+                .bind(&m.name)
+                .bind(m.kind.code())
+                .bind(m.group)
+                .bind(requested)
+                .fetch_one(&mut **tx)
+                .await?;
+                sqlx::query("INSERT INTO agency_names (agency_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                    .bind(id)
+                    .bind(&m.name)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(id)
+            }
+
+            async fn replace_tasks(tx: &mut Tx<'_>, p: &Prepared<'_>, plan_id: i64) -> Result<(usize, usize)> {
+                let existing: Vec<(i64, String)> = sqlx::query_as("SELECT id, ref FROM tasks WHERE plan_id = $1")
+                    .bind(plan_id)
+                    .fetch_all(&mut **tx)
+                    .await?;
+                let new_refs: Vec<&str> = p.plan.tasks.iter().map(|t| t.reference.as_str()).collect();
+                for (id, reference) in &existing {
+                    if in_parts(reference, p.parts) && !new_refs.contains(&reference.as_str()) {
+                        sqlx::query("DELETE FROM tasks WHERE id = $1").bind(id).execute(&mut **tx).await?;
+                    }
+                }
+                let mut tasks = 0;
+                let mut assignments = 0;
+                for (index, t) in p.plan.tasks.iter().enumerate() {
+                    if !in_parts(t.reference.as_str(), p.parts) {
+                        continue;
+                    }
+                    let time_json = serde_json::to_string(&t.time).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    let task_id: i64 = sqlx::query_scalar(
+                        "INSERT INTO tasks (plan_id, ref, position, title, time_text, time_kind, time_json, start_line, end_line) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                         ON CONFLICT (plan_id, ref) DO UPDATE SET position = excluded.position, title = excluded.title, \
+                         time_text = excluded.time_text, time_kind = excluded.time_kind, time_json = excluded.time_json, \
+                         start_line = excluded.start_line, end_line = excluded.end_line \
+                         RETURNING id",
+                    )
+                    .bind(plan_id)
+                    .bind(t.reference.as_str())
+                    .bind(position(t, index))
+                    .bind(&t.title)
+                    .bind(&t.time.text)
+                    .bind(t.time.kind_name())
+                    .bind(time_json)
+                    .bind(i32_of(t.span.start_line))
+                    .bind(i32_of(t.span.end_line))
+                    .fetch_one(&mut **tx)
+                    .await?;
+                    tasks += 1;
+                    sqlx::query("DELETE FROM task_items WHERE task_id = $1").bind(task_id).execute(&mut **tx).await?;
+                    for (i, item) in t.items.iter().enumerate() {
+                        sqlx::query(
+                            "INSERT INTO task_items (task_id, position, text, start_line, end_line) VALUES ($1, $2, $3, $4, $5)",
+                        )
+                        .bind(task_id)
+                        .bind(i32::try_from(i).unwrap_or(i32::MAX))
+                        .bind(&item.text)
+                        .bind(i32_of(item.span.start_line))
+                        .bind(i32_of(item.span.end_line))
+                        .execute(&mut **tx)
+                        .await?;
+                    }
+                    sqlx::query("DELETE FROM assignments WHERE task_id = $1").bind(task_id).execute(&mut **tx).await?;
+                    for (i, a) in t.assignments().enumerate() {
+                        let agency_id = agency(tx, a.agency).await?;
+                        // The same agency named twice in one role is one assignment.
+                        sqlx::query(
+                            "INSERT INTO assignments (task_id, agency_id, role, position, name_as_written, requested_only) \
+                             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                        )
+                        .bind(task_id)
+                        .bind(agency_id)
+                        .bind(a.role.code())
+                        .bind(i32::try_from(i).unwrap_or(i32::MAX))
+                        .bind(&a.agency.name)
+                        .bind(a.agency.requested_only)
+                        .execute(&mut **tx)
+                        .await?;
+                        assignments += 1;
+                    }
+                }
+                Ok((tasks, assignments))
+            }
+
+            async fn replace_body(tx: &mut Tx<'_>, p: &Prepared<'_>, plan_id: i64) -> Result<()> {
+                sqlx::query("DELETE FROM plan_sections WHERE plan_id = $1").bind(plan_id).execute(&mut **tx).await?;
+                for s in &p.plan.sections {
+                    sqlx::query(
+                        "INSERT INTO plan_sections (plan_id, number, heading, start_line, end_line) VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind(plan_id)
+                    .bind(&s.number)
+                    .bind(&s.heading)
+                    .bind(i32_of(s.span.start_line))
+                    .bind(i32_of(s.span.end_line))
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                sqlx::query("DELETE FROM responsibilities WHERE plan_id = $1").bind(plan_id).execute(&mut **tx).await?;
+                for r in &p.plan.responsibilities {
+                    let duties = serde_json::to_string(&r.duties).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    let rid: Option<i64> = sqlx::query_scalar(
+                        "INSERT INTO responsibilities (plan_id, number, heading, requested_only, duties, start_line, end_line) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (plan_id, number) DO NOTHING RETURNING id",
+                    )
+                    .bind(plan_id)
+                    .bind(i32_of(r.number))
+                    .bind(&r.heading)
+                    .bind(r.requested_only)
+                    .bind(duties)
+                    .bind(i32_of(r.span.start_line))
+                    .bind(i32_of(r.span.end_line))
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                    // A block number repeated in the source keeps its first block.
+                    let Some(rid) = rid else { continue };
+                    for (i, m) in r.agencies.iter().enumerate() {
+                        let mut m = m.clone();
+                        m.requested_only |= r.requested_only;
+                        let agency_id = agency(tx, &m).await?;
+                        sqlx::query(
+                            "INSERT INTO responsibility_agencies (responsibility_id, agency_id, position) VALUES ($1, $2, $3) \
+                             ON CONFLICT DO NOTHING",
+                        )
+                        .bind(rid)
+                        .bind(agency_id)
+                        .bind(i32::try_from(i).unwrap_or(i32::MAX))
+                        .execute(&mut **tx)
+                        .await?;
+                    }
+                }
+                Ok(())
+            }
+
+
+            async fn summary_of(pool: &Pool<$db>, row: &<$db as sqlx::Database>::Row) -> Result<PlanSummary> {
+                let id: i64 = row.try_get(0)?;
+                let implements: Vec<String> = sqlx::query_scalar(
+                    "SELECT l.to_number FROM document_links l JOIN plans p ON p.document_id = l.document_id \
+                     WHERE p.id = $1 AND l.kind = 'implements' ORDER BY l.to_number",
+                )
+                .bind(id)
+                .fetch_all(pool)
+                .await?;
+                Ok(PlanSummary {
+                    id,
+                    doc_type: row.try_get(1)?,
+                    number: row.try_get(2)?,
+                    title: row.try_get(3)?,
+                    issuer: row.try_get(4)?,
+                    issued_on: row.try_get(5)?,
+                    has_body: row.try_get(6)?,
+                    has_appendix: row.try_get(7)?,
+                    task_count: row.try_get(8)?,
+                    implements,
+                })
+            }
+
+            pub async fn list_plans(pool: &Pool<$db>) -> Result<Vec<PlanSummary>> {
+                let rows = sqlx::query(concat!(summary_sql!(), " ORDER BY p.id")).fetch_all(pool).await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    out.push(summary_of(pool, r).await?);
+                }
+                Ok(out)
+            }
+
+            pub async fn find_plan(pool: &Pool<$db>, selector: &str) -> Result<Option<i64>> {
+                if let Ok(id) = selector.trim().parse::<i64>() {
+                    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM plans WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(pool)
+                        .await?;
+                    if found.is_some() {
+                        return Ok(found);
+                    }
+                }
+                let number: String = selector.split_whitespace().collect();
+                Ok(sqlx::query_scalar(
+                    "SELECT p.id FROM plans p JOIN documents d ON d.id = p.document_id WHERE d.number = $1",
+                )
+                .bind(number)
+                .fetch_optional(pool)
+                .await?)
+            }
+
+            pub async fn load_plan(pool: &Pool<$db>, id: i64) -> Result<PlanView> {
+                let row = sqlx::query(concat!(summary_sql!(), " WHERE p.id = $1"))
+                    .bind(id)
+                    .fetch_optional(pool)
+                    .await?
+                    .ok_or_else(|| StoreError::PlanNotFound(id.to_string()))?;
+                let summary = summary_of(pool, &row).await?;
+                let task_rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+                    "SELECT id, ref, title, time_text, time_kind FROM tasks WHERE plan_id = $1 ORDER BY position, id",
+                )
+                .bind(id)
+                .fetch_all(pool)
+                .await?;
+                let items: Vec<(i64, String)> = sqlx::query_as(
+                    "SELECT i.task_id, i.text FROM task_items i JOIN tasks t ON t.id = i.task_id \
+                     WHERE t.plan_id = $1 ORDER BY i.task_id, i.position",
+                )
+                .bind(id)
+                .fetch_all(pool)
+                .await?;
+                let tasks = task_rows
+                    .into_iter()
+                    .map(|(tid, reference, title, time_text, time_kind)| TaskRow {
+                        items: items.iter().filter(|(t, _)| *t == tid).map(|(_, s)| s.clone()).collect(),
+                        id: tid,
+                        reference,
+                        title,
+                        time_text,
+                        time_kind,
+                    })
+                    .collect();
+                let rows = sqlx::query(
+                    "SELECT a.task_id, g.id, g.code, g.name, a.name_as_written, a.role, a.requested_only \
+                     FROM assignments a JOIN agencies g ON g.id = a.agency_id JOIN tasks t ON t.id = a.task_id \
+                     WHERE t.plan_id = $1 ORDER BY t.position, t.id, a.position",
+                )
+                .bind(id)
+                .fetch_all(pool)
+                .await?;
+                let mut assignments = Vec::with_capacity(rows.len());
+                for r in rows {
+                    assignments.push(AssignmentRow {
+                        task_id: r.try_get(0)?,
+                        agency_id: r.try_get(1)?,
+                        agency_code: r.try_get(2)?,
+                        agency_name: r.try_get(3)?,
+                        name_as_written: r.try_get(4)?,
+                        role: r.try_get(5)?,
+                        requested_only: r.try_get(6)?,
+                    });
+                }
+                Ok(PlanView { summary, tasks, assignments })
+            }
+
+            pub async fn list_agencies(pool: &Pool<$db>) -> Result<Vec<AgencyRow>> {
+                let rows = sqlx::query(
+                    "SELECT g.id, g.code, g.name, g.kind, g.is_group, g.requested_only, \
+                     (SELECT COUNT(*) FROM assignments a WHERE a.agency_id = g.id AND a.role = 'lead'), \
+                     (SELECT COUNT(*) FROM assignments a WHERE a.agency_id = g.id AND a.role = 'coordinating'), \
+                     (SELECT COUNT(*) FROM responsibility_agencies r WHERE r.agency_id = g.id) \
+                     FROM agencies g",
+                )
+                .fetch_all(pool)
+                .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for r in rows {
+                    out.push(AgencyRow {
+                        id: r.try_get(0)?,
+                        code: r.try_get(1)?,
+                        name: r.try_get(2)?,
+                        kind: r.try_get(3)?,
+                        is_group: r.try_get(4)?,
+                        requested_only: r.try_get(5)?,
+                        lead_count: r.try_get(6)?,
+                        coordinating_count: r.try_get(7)?,
+                        responsibility_count: r.try_get(8)?,
+                    });
+                }
+                // Sorted here, not in SQL: the two backends collate Vietnamese differently.
+                out.sort_by(|a, b| (a.is_group, &a.code).cmp(&(b.is_group, &b.code)));
+                Ok(out)
+            }
+        }
+    };
+}
+
+backend!(sqlite, sqlx::Sqlite, "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+backend!(postgres, sqlx::Postgres, "now()");
+
+impl Db {
+    /// Store a parsed plan (or the parts of it that `parts` names) in one transaction.
+    pub async fn import_plan(&self, plan: &Plan, parts: ImportParts) -> Result<ImportOutcome> {
+        let mut out = self.import_plans(&[(plan, parts)]).await?;
+        out.pop()
+            .ok_or_else(|| StoreError::Corrupt("import returned no outcome".into()))
+    }
+
+    /// Store several plans in one transaction: all of them, or none when anything fails.
+    pub async fn import_plans(&self, plans: &[(&Plan, ImportParts)]) -> Result<Vec<ImportOutcome>> {
+        let batch = plans
+            .iter()
+            .map(|(plan, parts)| prepare(plan, *parts))
+            .collect::<Result<Vec<_>>>()?;
+        match self {
+            Db::Sqlite(pool) => sqlite::import(pool, &batch).await,
+            Db::Postgres(pool) => postgres::import(pool, &batch).await,
+        }
+    }
+
+    pub async fn list_plans(&self) -> Result<Vec<PlanSummary>> {
+        match self {
+            Db::Sqlite(pool) => sqlite::list_plans(pool).await,
+            Db::Postgres(pool) => postgres::list_plans(pool).await,
+        }
+    }
+
+    /// A plan by id or by number ("14/KH-UBND"); spaces in the number are ignored.
+    pub async fn find_plan(&self, selector: &str) -> Result<Option<i64>> {
+        match self {
+            Db::Sqlite(pool) => sqlite::find_plan(pool, selector).await,
+            Db::Postgres(pool) => postgres::find_plan(pool, selector).await,
+        }
+    }
+
+    pub async fn load_plan(&self, id: i64) -> Result<PlanView> {
+        match self {
+            Db::Sqlite(pool) => sqlite::load_plan(pool, id).await,
+            Db::Postgres(pool) => postgres::load_plan(pool, id).await,
+        }
+    }
+
+    pub async fn list_agencies(&self) -> Result<Vec<AgencyRow>> {
+        match self {
+            Db::Sqlite(pool) => sqlite::list_agencies(pool).await,
+            Db::Postgres(pool) => postgres::list_agencies(pool).await,
+        }
+    }
+}

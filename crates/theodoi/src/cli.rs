@@ -1,0 +1,142 @@
+//! Command-line interface: argument definitions and dispatch.
+
+mod agency;
+mod plan;
+mod table;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use theodoi_store::Db;
+
+/// theodoi — theo dõi thực hiện kế hoạch: reads plan documents, runs reporting rounds, produces reports.
+#[derive(Debug, Parser)]
+#[command(name = "theodoi", version, about)]
+pub struct Args {
+    /// Database URL: sqlite://FILE (default, created if missing) or postgres://USER@HOST:PORT/DB.
+    #[arg(long, global = true, env = "THEODOI_DATABASE_URL", default_value = "sqlite://theodoi.db")]
+    pub database: String,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Plans: parse a plan document, import it, show its task × agency matrix.
+    #[command(subcommand)]
+    Plan(PlanCommand),
+    /// Agencies named by the stored plans.
+    #[command(subcommand)]
+    Agency(AgencyCommand),
+    /// Apply database migrations (import does this too).
+    Migrate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Print the parse of plan files as JSON (an array when several files are given).
+    Parse {
+        /// Plan text files (UTF-8, or UTF-16 with BOM), as extracted from PDF or Word.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Parse plan files and store them in one transaction. Importing a document again updates it;
+    /// an appendix joins its plan by the number it cites, in either order.
+    Import {
+        /// Plan text files; a body and its appendix may be given together.
+        #[arg(required_unless_present = "seed")]
+        files: Vec<PathBuf>,
+        /// Import the seed plan shipped in the binary (Kế hoạch 14/KH-UBND).
+        #[arg(long, conflicts_with = "files")]
+        seed: bool,
+    },
+    /// Print the task × agency matrix (CT = chủ trì, PH = phối hợp) of a stored plan.
+    Show {
+        /// The plan's number (14/KH-UBND) or id; without it, the only plan, or the list of plans.
+        plan: Option<String>,
+    },
+    /// List stored plans.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgencyCommand {
+    /// List the agencies and groups the stored plans name, with their roles.
+    List,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Command::Plan(PlanCommand::Parse { files }) = &args.command {
+        // Parsing needs no database and no runtime.
+        return plan::parse(files);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(run_with_db(args))
+}
+
+async fn run_with_db(args: Args) -> anyhow::Result<ExitCode> {
+    let db = open(&args.database).await?;
+    let result = match args.command {
+        Command::Plan(PlanCommand::Parse { .. }) => Ok(ExitCode::SUCCESS),
+        Command::Plan(PlanCommand::Import { files, seed }) => plan::import(&db, &files, seed).await,
+        Command::Plan(PlanCommand::Show { plan }) => plan::show(&db, plan.as_deref()).await,
+        Command::Plan(PlanCommand::List) => plan::list(&db).await,
+        Command::Agency(AgencyCommand::List) => agency::list(&db).await,
+        Command::Migrate => {
+            eprintln!("theodoi: database is up to date");
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    db.close().await;
+    result
+}
+
+/// Open and migrate the database, naming it in any error (without credentials).
+pub async fn open(url: &str) -> anyhow::Result<Db> {
+    let shown = redact(url);
+    let db = Db::connect(url)
+        .await
+        .with_context(|| format!("opening database {shown}"))?;
+    db.migrate()
+        .await
+        .with_context(|| format!("migrating database {shown}"))?;
+    Ok(db)
+}
+
+/// A URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite://theodoi.db"), "sqlite://theodoi.db");
+    }
+}
