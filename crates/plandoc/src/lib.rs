@@ -219,6 +219,44 @@ pub fn parse(text: &str) -> Result<ParsedPlan, ParseError> {
     })
 }
 
+/// Put each appendix parsed in the same batch into its body: by the number it cites, or, for a body
+/// without a number, by the decision both implement. Unpaired parts are stored on their own and
+/// the store joins them later.
+pub fn combine(parsed: Vec<ParsedPlan>) -> Vec<ParsedPlan> {
+    let (mut bodies, appendices): (Vec<_>, Vec<_>) =
+        parsed.into_iter().partition(|p| p.part != Part::Appendix);
+    let mut alone = Vec::new();
+    for a in appendices {
+        let number = a.plan.document.number.clone();
+        let implements: Vec<_> = a.plan.document.implements().cloned().collect();
+        let by_number = bodies
+            .iter()
+            .position(|b| b.plan.document.number.is_some() && b.plan.document.number == number);
+        let by_decision = || {
+            let found: Vec<usize> = bodies
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.plan.document.number.is_none() && b.part == Part::Body)
+                .filter(|(_, b)| b.plan.document.implements().any(|n| implements.contains(n)))
+                .map(|(i, _)| i)
+                .collect();
+            if let [one] = found.as_slice() { Some(*one) } else { None }
+        };
+        match by_number.or_else(by_decision) {
+            Some(i) => {
+                let b = &mut bodies[i];
+                b.plan.merge_appendix(a.plan);
+                b.appendix_title = a.appendix_title;
+                b.part = Part::BodyAndAppendix;
+                b.diagnostics.extend(a.diagnostics);
+            }
+            None => alone.push(a),
+        }
+    }
+    bodies.extend(alone);
+    bodies
+}
+
 enum TypeLine {
     Document(DocumentType),
     Appendix,

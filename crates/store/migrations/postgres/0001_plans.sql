@@ -83,7 +83,7 @@ CREATE TABLE task_items (
 -- the usual abbreviations resolve to one agency; `name` keeps the first spelling seen.
 CREATE TABLE agencies (
     id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    code            TEXT NOT NULL UNIQUE,
+    code            TEXT NOT NULL UNIQUE CHECK (code <> ''),
     name            TEXT NOT NULL,
     kind            TEXT NOT NULL,
     is_group        BOOLEAN NOT NULL,

@@ -46,44 +46,6 @@ fn parts_of(part: Part) -> ImportParts {
     }
 }
 
-/// Put each appendix given in the same batch into its body: by the number it cites, or, for a body
-/// without a number, by the decision both implement. Unpaired parts are stored on their own and
-/// the store joins them later.
-pub fn pair(parsed: Vec<ParsedPlan>) -> Vec<ParsedPlan> {
-    let (mut bodies, appendices): (Vec<_>, Vec<_>) =
-        parsed.into_iter().partition(|p| p.part != Part::Appendix);
-    let mut alone = Vec::new();
-    for a in appendices {
-        let number = a.plan.document.number.clone();
-        let implements: Vec<_> = a.plan.document.implements().cloned().collect();
-        let by_number = bodies
-            .iter()
-            .position(|b| b.plan.document.number.is_some() && b.plan.document.number == number);
-        let by_decision = || {
-            let found: Vec<usize> = bodies
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| b.plan.document.number.is_none() && b.part == Part::Body)
-                .filter(|(_, b)| b.plan.document.implements().any(|n| implements.contains(n)))
-                .map(|(i, _)| i)
-                .collect();
-            if let [one] = found.as_slice() { Some(*one) } else { None }
-        };
-        match by_number.or_else(by_decision) {
-            Some(i) => {
-                let b = &mut bodies[i];
-                b.plan.merge_appendix(a.plan);
-                b.appendix_title = a.appendix_title;
-                b.part = Part::BodyAndAppendix;
-                b.diagnostics.extend(a.diagnostics);
-            }
-            None => alone.push(a),
-        }
-    }
-    bodies.extend(alone);
-    bodies
-}
-
 pub async fn import(db: &Db, files: &[PathBuf], seed: bool) -> anyhow::Result<ExitCode> {
     let named: Vec<(String, ParsedPlan)> = if seed {
         crate::seed::SEED_FILES
@@ -105,7 +67,7 @@ pub async fn import(db: &Db, files: &[PathBuf], seed: bool) -> anyhow::Result<Ex
         }
     }
     let parsed: Vec<ParsedPlan> = named.into_iter().map(|(_, p)| p).collect();
-    let plans = pair(parsed);
+    let plans = theodoi_plandoc::combine(parsed);
     let batch: Vec<_> = plans
         .iter()
         .map(|p| (&p.plan, parts_of(p.part)))
