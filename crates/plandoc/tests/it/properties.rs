@@ -1,0 +1,45 @@
+//! The parser never panics, whatever it is given.
+
+use proptest::prelude::*;
+
+fn seed_lines() -> Vec<&'static str> {
+    crate::BODY.lines().chain(crate::APPENDIX.lines()).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn arbitrary_text_never_panics(s in "\\PC{0,400}") {
+        let _ = theodoi_plandoc::parse(&s);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(b in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let _ = theodoi_plandoc::parse_bytes(&b);
+    }
+
+    #[test]
+    fn structural_noise_never_panics(s in "([IVX]{1,4}\\. |[0-9]{1,2}\\.|- |\\+ |Đơn vị chủ trì:|Thời gian:|Nơi nhận:|TM\\. |KT\\. |PHỤ LỤC|KẾ HOẠCH|\\(Kèm theo Kế hoạch số 1/KH-X ngày 1/1/2026\\)|Sở Tư pháp|, | và |\\n|[a-zà-ỹ ]{0,8}|[0-9/]{1,6}){0,80}") {
+        let _ = theodoi_plandoc::parse(&s);
+    }
+
+    /// Seed lines shuffled, dropped and repeated: real vocabulary in broken order.
+    #[test]
+    fn shuffled_seed_lines_never_panic(picks in proptest::collection::vec(any::<prop::sample::Index>(), 0..200)) {
+        let lines = seed_lines();
+        let text: Vec<&str> = picks.iter().map(|i| lines[i.index(lines.len())]).collect();
+        let _ = theodoi_plandoc::parse(&text.join("\n"));
+    }
+
+    /// Cutting the seed anywhere (a truncated download) never panics.
+    #[test]
+    fn truncated_seed_never_panics(cut in 0usize..20_000) {
+        let body = crate::BODY;
+        let mut at = cut.min(body.len());
+        while !body.is_char_boundary(at) {
+            at -= 1;
+        }
+        let _ = theodoi_plandoc::parse(&body[..at]);
+    }
+}
