@@ -137,7 +137,7 @@ impl Timeframe {
 }
 
 fn parse_kind(text: &str) -> TimeframeKind {
-    let f = theodoi_text::fold(text).to_lowercase();
+    let f = theodoi_text::fold_chars(text);
     if f.is_empty() {
         return TimeframeKind::Unspecified;
     }

@@ -23,7 +23,7 @@ pub fn parse(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Appendix {
     let mut out = Appendix::default();
     // Title up to the "(Kèm theo …)" line, which may wrap until its ')'.
     let attach = lines.iter().position(|l| {
-        let f = theodoi_text::fold(&l.text).to_lowercase();
+        let f = theodoi_text::fold_chars(&l.text);
         f.starts_with("(kem theo") || f.starts_with("kem theo")
     });
     let mut i = 0;
@@ -184,7 +184,7 @@ fn continues_phrase(prev: &str) -> bool {
         return true;
     }
     let last = p.rsplit(' ').next().unwrap_or_default();
-    let f = theodoi_text::fold(last).to_lowercase();
+    let f = theodoi_text::fold_chars(last);
     matches!(
         f.as_str(),
         "va" | "voi" | "cua" | "cho" | "cac" | "tai" | "ve" | "theo" | "cung" | "giua" | "la"

@@ -89,7 +89,7 @@ fn title(lines: &[Line]) -> (usize, String) {
     let mut parts: Vec<&str> = Vec::new();
     let mut i = 0;
     while let Some(l) = lines.get(i) {
-        let f = theodoi_text::fold(&l.text).to_lowercase();
+        let f = theodoi_text::fold_chars(&l.text);
         let opener = PREAMBLE_OPENERS.iter().any(|o| f.starts_with(o));
         let structural = !matches!(lines::classify(&l.text), Kind::Text);
         let separator = l.text.chars().all(|c| !c.is_alphanumeric());
@@ -156,7 +156,7 @@ enum SectionRole {
 }
 
 fn section_role(heading: &str) -> SectionRole {
-    let f = theodoi_text::fold(heading).to_lowercase();
+    let f = theodoi_text::fold_chars(heading);
     if f.contains("muc dich") || f.contains("yeu cau") {
         SectionRole::Purposes
     } else if f.contains("nhiem vu") || f.contains("giai phap") || f.contains("noi dung") {
@@ -238,7 +238,7 @@ fn structure(paragraphs: &[Paragraph<'_>], body: &mut Body, diags: &mut Vec<Diag
 fn purposes(p: &Paragraph<'_>, list: &mut List, body: &mut Body) {
     match &p.kind {
         Kind::Numbered { rest, .. } => {
-            let f = theodoi_text::fold(rest).to_lowercase();
+            let f = theodoi_text::fold_chars(rest);
             *list = if f.contains("muc dich") {
                 List::Purposes
             } else if f.contains("yeu cau") {

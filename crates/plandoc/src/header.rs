@@ -40,7 +40,7 @@ pub fn parse(lines: &[Line]) -> Header {
     let mut i = 0;
     while i < lines.len() {
         let text = lines[i].text.as_str();
-        let f = theodoi_text::fold(text).to_lowercase();
+        let f = theodoi_text::fold_chars(text);
         i += 1;
         if is_motto(&f) || text.chars().all(|c| !c.is_alphanumeric()) {
             continue;
@@ -84,7 +84,7 @@ fn is_motto(f: &str) -> bool {
 /// "Số: 14/KH-UBND", "Số:    /KH-UBND", "ố: 14/KH-UBND" (lost first letter) → the text after ':'.
 fn number_line(text: &str) -> Option<String> {
     let (head, rest) = text.split_once(':')?;
-    let head_f = theodoi_text::fold(head).to_lowercase();
+    let head_f = theodoi_text::fold_chars(head);
     matches!(head_f.trim(), "so" | "o").then(|| rest.trim().to_string())
 }
 
@@ -92,7 +92,7 @@ fn number_line(text: &str) -> Option<String> {
 fn place_of(text: &str) -> Option<String> {
     let (place, _) = text.split_once(',')?;
     let place = place.trim();
-    (!place.is_empty() && !theodoi_text::fold(place).to_lowercase().starts_with("ngay"))
+    (!place.is_empty() && !theodoi_text::fold_chars(place).starts_with("ngay"))
         .then(|| place.to_string())
 }
 

@@ -267,7 +267,7 @@ fn type_line(text: &str) -> Option<TypeLine> {
     if !lines::is_all_caps(text) {
         return None;
     }
-    let f = theodoi_text::fold(text).to_lowercase();
+    let f = theodoi_text::fold_chars(text);
     if f == "phu luc" || f.strip_prefix("phu luc ").is_some_and(|r| r.split_whitespace().count() == 1) {
         return Some(TypeLine::Appendix);
     }

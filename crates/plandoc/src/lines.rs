@@ -85,7 +85,7 @@ pub fn classify(text: &str) -> Kind {
                 rest: rest_t.to_string(),
             };
         }
-        if !head.is_empty() && head.len() <= 2 && head.chars().all(|c| c.is_ascii_digit()) {
+        if !head.is_empty() && head.len() <= 3 && head.chars().all(|c| c.is_ascii_digit()) {
             // "1.1." sub-numbers are not separate headings in the plans we read; "14/09" has no dot.
             let sub = rest.starts_with(|c: char| c.is_ascii_digit());
             if !sub && (rest_t.is_empty() || starts_upper(rest_t)) {
@@ -107,7 +107,7 @@ pub fn classify(text: &str) -> Kind {
         }
     }
     if let Some((head, rest)) = text.split_once(':') {
-        let head_key = theodoi_text::fold(head).to_lowercase();
+        let head_key = theodoi_text::fold_chars(head);
         if head_key == "noi nhan" {
             return Kind::Recipients {
                 rest: rest.trim().to_string(),

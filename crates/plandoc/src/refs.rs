@@ -85,20 +85,20 @@ fn type_named_before(before: &str) -> Option<DocumentType> {
     let phrase: Vec<&str> = words.into_iter().rev().collect();
     // "Quyết định số", "Nghị quyết số", "Kế hoạch số": the type is the words before "số".
     let joined = phrase.join(" ");
-    let lower = theodoi_text::fold(&joined).to_lowercase();
+    let lower = theodoi_text::fold_chars(&joined);
     let cut = lower.strip_suffix(" so")?;
     let type_words: Vec<&str> = cut.split_whitespace().collect();
     (1..=type_words.len().min(3)).find_map(|n| {
         let name = type_words[type_words.len() - n..].join(" ");
         DocumentType::all()
-            .find(|(_, line)| theodoi_text::fold(line).to_lowercase() == name)
+            .find(|(_, line)| theodoi_text::fold_chars(line) == name)
             .map(|(t, _)| t)
     })
 }
 
 /// The first date in text: "13/12/2025", "ngày 09 tháng 01 năm 2026", "ngày 09 tháng 01\nnăm 2026".
 pub fn first_date(text: &str) -> Option<Date> {
-    let folded = theodoi_text::fold(text).to_lowercase();
+    let folded = theodoi_text::fold_chars(text);
     let words: Vec<&str> = folded
         .split(|c: char| c.is_whitespace() || c == ',' || c == ')' || c == '(' || c == ';')
         .filter(|w| !w.is_empty())
@@ -132,7 +132,7 @@ fn make_date(d: &str, m: &str, y: &str) -> Option<Date> {
 /// A date directly after a number: " ngày 13/12/2025 …".
 fn date_after(after: &str) -> Option<Date> {
     let head: String = after.chars().take(40).collect();
-    let f = theodoi_text::fold(&head).to_lowercase();
+    let f = theodoi_text::fold_chars(&head);
     if f.trim_start().starts_with("ngay") {
         first_date(&head)
     } else {
@@ -170,14 +170,14 @@ const HEADS: &[&str] = &[
 
 /// The piece names a new agency: a capitalised head word, or a group opener ("các", "những").
 fn starts_agency(piece: &str) -> bool {
-    let f = theodoi_text::fold(piece).to_lowercase();
+    let f = theodoi_text::fold_chars(piece);
     if f.starts_with("cac ") || f.starts_with("nhung ") {
         return true;
     }
     crate::lines::starts_upper(piece)
         && HEADS
             .iter()
-            .any(|h| f == *h || f.starts_with(&format!("{h} ")))
+            .any(|h| f.strip_prefix(h).is_some_and(|r| r.is_empty() || r.starts_with(' ')))
 }
 
 /// True when a line looks like the start of an agency name (used to find table cells).

@@ -206,3 +206,40 @@ impl Db {
         }
     }
 }
+
+impl Db {
+    /// `n` transactions that each write one row to a scratch table: the floor that an import of
+    /// `n` plans, one transaction each, cannot go below. Used as the import benchmark's baseline.
+    pub async fn baseline_transactions(&self, n: usize) -> Result<()> {
+        match self {
+            Self::Sqlite(p) => {
+                sqlx::query("CREATE TABLE IF NOT EXISTS bench_baseline (id INTEGER PRIMARY KEY, v TEXT)")
+                    .execute(p)
+                    .await?;
+                for i in 0..n {
+                    let mut tx = p.begin().await?;
+                    sqlx::query("INSERT INTO bench_baseline (v) VALUES ($1)")
+                        .bind(i.to_string())
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                }
+                sqlx::query("DROP TABLE bench_baseline").execute(p).await?;
+            }
+            Self::Postgres(p) => {
+                sqlx::query("CREATE TEMPORARY TABLE IF NOT EXISTS bench_baseline (id BIGSERIAL PRIMARY KEY, v TEXT)")
+                    .execute(p)
+                    .await?;
+                for i in 0..n {
+                    let mut tx = p.begin().await?;
+                    sqlx::query("INSERT INTO bench_baseline (v) VALUES ($1)")
+                        .bind(i.to_string())
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -6,7 +6,7 @@
 
 use crate::views::{AgencyRow, AssignmentRow, PlanSummary, PlanView, TaskRow};
 use crate::{Db, Result, StoreError};
-use theodoi_domain::{AgencyMention, Plan, Task};
+use theodoi_domain::{Plan, Task};
 
 /// Which parts of the plan the import carries: the body (sections, task groups, responsibilities)
 /// and/or the appendix rows. Only the parts carried are replaced.
@@ -85,6 +85,62 @@ fn position(task: &Task, index: usize) -> i32 {
     }
 }
 
+/// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bind-parameter limits.
+const CHUNK: usize = 500;
+
+fn index_i32(i: usize) -> i32 {
+    i32::try_from(i).unwrap_or(i32::MAX)
+}
+
+/// One agency to upsert: all mentions of one code in the imported parts, merged.
+struct AgencyUpsert {
+    code: String,
+    name: String,
+    kind: &'static str,
+    group: bool,
+    requested: bool,
+    spellings: Vec<String>,
+}
+
+/// The agencies the imported parts name, one row per code: the first spelling is the name, a
+/// request anywhere makes a body requested-only (a group's flag says nothing about its members).
+fn agency_rows(p: &Prepared<'_>) -> Vec<AgencyUpsert> {
+    let tasks = p
+        .plan
+        .tasks
+        .iter()
+        .filter(|t| in_parts(t.reference.as_str(), p.parts))
+        .flat_map(|t| t.lead.iter().chain(&t.coordinating).map(|m| (m, false)));
+    let blocks = p
+        .plan
+        .responsibilities
+        .iter()
+        .filter(|_| p.parts.body)
+        .flat_map(|r| r.agencies.iter().map(move |m| (m, r.requested_only)));
+    let mut rows: Vec<AgencyUpsert> = Vec::new();
+    for (m, block_requested) in tasks.chain(blocks) {
+        let code = m.code();
+        let requested = (m.requested_only || block_requested) && !m.group;
+        match rows.iter_mut().find(|r| r.code == code) {
+            Some(r) => {
+                r.requested |= requested;
+                if !r.spellings.contains(&m.name) {
+                    r.spellings.push(m.name.clone());
+                }
+            }
+            None => rows.push(AgencyUpsert {
+                code,
+                name: m.name.clone(),
+                kind: m.kind.code(),
+                group: m.group,
+                requested,
+                spellings: vec![m.name.clone()],
+            }),
+        }
+    }
+    rows
+}
+
 fn i32_of(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
@@ -103,7 +159,8 @@ macro_rules! backend {
     ($module:ident, $db:ty, $now:literal) => {
         mod $module {
             use super::*;
-            use sqlx::{Pool, Row, Transaction};
+            use sqlx::{Pool, QueryBuilder, Row, Transaction};
+            use std::collections::HashMap;
 
             type Tx<'c> = Transaction<'c, $db>;
 
@@ -115,9 +172,10 @@ macro_rules! backend {
                     let created = found.is_none();
                     let doc_id = upsert_document(&mut tx, p, found).await?;
                     let plan_id = upsert_plan(&mut tx, p, doc_id).await?;
-                    let (tasks, assignments) = replace_tasks(&mut tx, p, plan_id).await?;
+                    let agencies = upsert_agencies(&mut tx, p).await?;
+                    let (tasks, assignments) = replace_tasks(&mut tx, p, plan_id, &agencies).await?;
                     if p.parts.body {
-                        replace_body(&mut tx, p, plan_id).await?;
+                        replace_body(&mut tx, p, plan_id, &agencies).await?;
                     }
                     out.push(ImportOutcome { plan_id, created, tasks, assignments });
                 }
@@ -267,33 +325,57 @@ macro_rules! backend {
                 Ok(id)
             }
 
-            /// Find or create the agency a mention names; record the spelling.
-            async fn agency(tx: &mut Tx<'_>, m: &AgencyMention) -> Result<i64> {
-                // A request in one list ("Đề nghị …") makes a body requested-only; a group's
-                // flag says nothing about its members.
-                let requested = m.requested_only && !m.group;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO agencies (code, name, kind, is_group, requested_only) VALUES ($1, $2, $3, $4, $5) \
-                     ON CONFLICT (code) DO UPDATE SET requested_only = \
-                     CASE WHEN excluded.requested_only THEN excluded.requested_only ELSE agencies.requested_only END \
-                     RETURNING id",
-                )
-                .bind(m.code())
-                .bind(&m.name)
-                .bind(m.kind.code())
-                .bind(m.group)
-                .bind(requested)
-                .fetch_one(&mut **tx)
-                .await?;
-                sqlx::query("INSERT INTO agency_names (agency_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                    .bind(id)
-                    .bind(&m.name)
-                    .execute(&mut **tx)
-                    .await?;
-                Ok(id)
+            /// Find or create every agency the imported parts name, in two statements; returns
+            /// code → id.
+            async fn upsert_agencies(tx: &mut Tx<'_>, p: &Prepared<'_>) -> Result<HashMap<String, i64>> {
+                let rows = agency_rows(p);
+                let mut ids = HashMap::with_capacity(rows.len());
+                for chunk in rows.chunks(CHUNK) {
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "INSERT INTO agencies (code, name, kind, is_group, requested_only) ",
+                    );
+                    qb.push_values(chunk, |mut b, r| {
+                        b.push_bind(&r.code)
+                            .push_bind(&r.name)
+                            .push_bind(r.kind)
+                            .push_bind(r.group)
+                            .push_bind(r.requested);
+                    });
+                    // A request in one list ("Đề nghị …") makes a body requested-only for good.
+                    qb.push(
+                        " ON CONFLICT (code) DO UPDATE SET requested_only = \
+                         CASE WHEN excluded.requested_only THEN excluded.requested_only ELSE agencies.requested_only END \
+                         RETURNING id, code",
+                    );
+                    let got: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut **tx).await?;
+                    for (id, code) in got {
+                        ids.insert(code, id);
+                    }
+                }
+                let mut names: Vec<(i64, &str)> = Vec::new();
+                for r in &rows {
+                    let id = *ids.get(&r.code).ok_or_else(|| StoreError::Corrupt(format!("agency {} not stored", r.code)))?;
+                    for n in &r.spellings {
+                        names.push((id, n.as_str()));
+                    }
+                }
+                for chunk in names.chunks(CHUNK) {
+                    let mut qb = QueryBuilder::<$db>::new("INSERT INTO agency_names (agency_id, name) ");
+                    qb.push_values(chunk, |mut b, (id, name)| {
+                        b.push_bind(*id).push_bind(*name);
+                    });
+                    qb.push(" ON CONFLICT DO NOTHING");
+                    qb.build().execute(&mut **tx).await?;
+                }
+                Ok(ids)
             }
 
-            async fn replace_tasks(tx: &mut Tx<'_>, p: &Prepared<'_>, plan_id: i64) -> Result<(usize, usize)> {
+            async fn replace_tasks(
+                tx: &mut Tx<'_>,
+                p: &Prepared<'_>,
+                plan_id: i64,
+                agencies: &HashMap<String, i64>,
+            ) -> Result<(usize, usize)> {
                 let existing: Vec<(i64, String)> = sqlx::query_as("SELECT id, ref FROM tasks WHERE plan_id = $1")
                     .bind(plan_id)
                     .fetch_all(&mut **tx)
@@ -304,119 +386,177 @@ macro_rules! backend {
                         sqlx::query("DELETE FROM tasks WHERE id = $1").bind(id).execute(&mut **tx).await?;
                     }
                 }
-                let mut tasks = 0;
-                let mut assignments = 0;
+                // Upsert the tasks in one statement (ids come back by ref), then replace all their
+                // items and assignments with one statement each. A ref repeated in the source
+                // keeps its first task.
+                let mut todo: Vec<(i32, &Task, String)> = Vec::new();
                 for (index, t) in p.plan.tasks.iter().enumerate() {
-                    if !in_parts(t.reference.as_str(), p.parts) {
-                        continue;
+                    if in_parts(t.reference.as_str(), p.parts) && !todo.iter().any(|x| x.1.reference == t.reference) {
+                        let time_json = serde_json::to_string(&t.time).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                        todo.push((position(t, index), t, time_json));
                     }
-                    let time_json = serde_json::to_string(&t.time).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                    let task_id: i64 = sqlx::query_scalar(
-                        "INSERT INTO tasks (plan_id, ref, position, title, time_text, time_kind, time_json, start_line, end_line) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                         ON CONFLICT (plan_id, ref) DO UPDATE SET position = excluded.position, title = excluded.title, \
+                }
+                let mut ids_by_ref: HashMap<String, i64> = HashMap::with_capacity(todo.len());
+                for chunk in todo.chunks(CHUNK) {
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "INSERT INTO tasks (plan_id, ref, position, title, time_text, time_kind, time_json, start_line, end_line) ",
+                    );
+                    qb.push_values(chunk, |mut b, (pos, t, time_json)| {
+                        b.push_bind(plan_id)
+                            .push_bind(t.reference.as_str())
+                            .push_bind(*pos)
+                            .push_bind(&t.title)
+                            .push_bind(&t.time.text)
+                            .push_bind(t.time.kind_name())
+                            .push_bind(time_json)
+                            .push_bind(i32_of(t.span.start_line))
+                            .push_bind(i32_of(t.span.end_line));
+                    });
+                    qb.push(
+                        " ON CONFLICT (plan_id, ref) DO UPDATE SET position = excluded.position, title = excluded.title, \
                          time_text = excluded.time_text, time_kind = excluded.time_kind, time_json = excluded.time_json, \
                          start_line = excluded.start_line, end_line = excluded.end_line \
-                         RETURNING id",
-                    )
-                    .bind(plan_id)
-                    .bind(t.reference.as_str())
-                    .bind(position(t, index))
-                    .bind(&t.title)
-                    .bind(&t.time.text)
-                    .bind(t.time.kind_name())
-                    .bind(time_json)
-                    .bind(i32_of(t.span.start_line))
-                    .bind(i32_of(t.span.end_line))
-                    .fetch_one(&mut **tx)
-                    .await?;
-                    tasks += 1;
-                    sqlx::query("DELETE FROM task_items WHERE task_id = $1").bind(task_id).execute(&mut **tx).await?;
-                    for (i, item) in t.items.iter().enumerate() {
-                        sqlx::query(
-                            "INSERT INTO task_items (task_id, position, text, start_line, end_line) VALUES ($1, $2, $3, $4, $5)",
-                        )
-                        .bind(task_id)
-                        .bind(i32::try_from(i).unwrap_or(i32::MAX))
-                        .bind(&item.text)
-                        .bind(i32_of(item.span.start_line))
-                        .bind(i32_of(item.span.end_line))
-                        .execute(&mut **tx)
-                        .await?;
+                         RETURNING id, ref",
+                    );
+                    let got: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut **tx).await?;
+                    ids_by_ref.extend(got.into_iter().map(|(id, r)| (r, id)));
+                }
+                let mut stored: Vec<(i64, &Task)> = Vec::with_capacity(todo.len());
+                for (_, t, _) in &todo {
+                    let id = *ids_by_ref
+                        .get(t.reference.as_str())
+                        .ok_or_else(|| StoreError::Corrupt(format!("task {} not stored", t.reference)))?;
+                    stored.push((id, t));
+                }
+                if stored.is_empty() {
+                    return Ok((0, 0));
+                }
+                for table in ["task_items", "assignments"] {
+                    let mut qb = QueryBuilder::<$db>::new("DELETE FROM ");
+                    qb.push(table).push(" WHERE task_id IN (");
+                    let mut ids = qb.separated(", ");
+                    for (id, _) in &stored {
+                        ids.push_bind(*id);
                     }
-                    sqlx::query("DELETE FROM assignments WHERE task_id = $1").bind(task_id).execute(&mut **tx).await?;
+                    qb.push(")");
+                    qb.build().execute(&mut **tx).await?;
+                }
+                let items: Vec<(i64, i32, &theodoi_domain::TaskItem)> = stored
+                    .iter()
+                    .flat_map(|(id, t)| t.items.iter().enumerate().map(move |(i, item)| (*id, index_i32(i), item)))
+                    .collect();
+                for chunk in items.chunks(CHUNK) {
+                    let mut qb = QueryBuilder::<$db>::new("INSERT INTO task_items (task_id, position, text, start_line, end_line) ");
+                    qb.push_values(chunk, |mut b, (id, pos, item)| {
+                        b.push_bind(*id)
+                            .push_bind(*pos)
+                            .push_bind(&item.text)
+                            .push_bind(i32_of(item.span.start_line))
+                            .push_bind(i32_of(item.span.end_line));
+                    });
+                    qb.build().execute(&mut **tx).await?;
+                }
+                let mut rows: Vec<(i64, i64, &'static str, i32, &str, bool)> = Vec::new();
+                for (task_id, t) in &stored {
                     for (i, a) in t.assignments().enumerate() {
-                        let agency_id = agency(tx, a.agency).await?;
+                        let agency_id = *agencies
+                            .get(&a.agency.code())
+                            .ok_or_else(|| StoreError::Corrupt(format!("agency {} not stored", a.agency.name)))?;
                         // The same agency named twice in one role is one assignment.
-                        sqlx::query(
-                            "INSERT INTO assignments (task_id, agency_id, role, position, name_as_written, requested_only) \
-                             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                        )
-                        .bind(task_id)
-                        .bind(agency_id)
-                        .bind(a.role.code())
-                        .bind(i32::try_from(i).unwrap_or(i32::MAX))
-                        .bind(&a.agency.name)
-                        .bind(a.agency.requested_only)
-                        .execute(&mut **tx)
-                        .await?;
-                        assignments += 1;
+                        if !rows.iter().any(|r| r.0 == *task_id && r.1 == agency_id && r.2 == a.role.code()) {
+                            rows.push((*task_id, agency_id, a.role.code(), index_i32(i), &a.agency.name, a.agency.requested_only));
+                        }
                     }
                 }
-                Ok((tasks, assignments))
+                for chunk in rows.chunks(CHUNK) {
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "INSERT INTO assignments (task_id, agency_id, role, position, name_as_written, requested_only) ",
+                    );
+                    qb.push_values(chunk, |mut b, r| {
+                        b.push_bind(r.0).push_bind(r.1).push_bind(r.2).push_bind(r.3).push_bind(r.4).push_bind(r.5);
+                    });
+                    qb.build().execute(&mut **tx).await?;
+                }
+                Ok((stored.len(), rows.len()))
             }
 
-            async fn replace_body(tx: &mut Tx<'_>, p: &Prepared<'_>, plan_id: i64) -> Result<()> {
+            async fn replace_body(
+                tx: &mut Tx<'_>,
+                p: &Prepared<'_>,
+                plan_id: i64,
+                agencies: &HashMap<String, i64>,
+            ) -> Result<()> {
                 sqlx::query("DELETE FROM plan_sections WHERE plan_id = $1").bind(plan_id).execute(&mut **tx).await?;
+                let mut sections: Vec<&theodoi_domain::Section> = Vec::new();
                 for s in &p.plan.sections {
-                    sqlx::query(
-                        "INSERT INTO plan_sections (plan_id, number, heading, start_line, end_line) VALUES ($1, $2, $3, $4, $5) \
-                         ON CONFLICT DO NOTHING",
-                    )
-                    .bind(plan_id)
-                    .bind(&s.number)
-                    .bind(&s.heading)
-                    .bind(i32_of(s.span.start_line))
-                    .bind(i32_of(s.span.end_line))
-                    .execute(&mut **tx)
-                    .await?;
+                    if !sections.iter().any(|x| x.number == s.number) {
+                        sections.push(s);
+                    }
+                }
+                for chunk in sections.chunks(CHUNK) {
+                    let mut qb = QueryBuilder::<$db>::new("INSERT INTO plan_sections (plan_id, number, heading, start_line, end_line) ");
+                    qb.push_values(chunk, |mut b, s| {
+                        b.push_bind(plan_id)
+                            .push_bind(&s.number)
+                            .push_bind(&s.heading)
+                            .push_bind(i32_of(s.span.start_line))
+                            .push_bind(i32_of(s.span.end_line));
+                    });
+                    qb.build().execute(&mut **tx).await?;
                 }
                 sqlx::query("DELETE FROM responsibilities WHERE plan_id = $1").bind(plan_id).execute(&mut **tx).await?;
+                // One statement for the blocks (ids come back by number); a block number repeated
+                // in the source keeps its first block.
+                let mut blocks: Vec<(&theodoi_domain::Responsibility, String)> = Vec::new();
                 for r in &p.plan.responsibilities {
-                    let duties = serde_json::to_string(&r.duties).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                    let rid: Option<i64> = sqlx::query_scalar(
-                        "INSERT INTO responsibilities (plan_id, number, heading, requested_only, duties, start_line, end_line) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (plan_id, number) DO NOTHING RETURNING id",
-                    )
-                    .bind(plan_id)
-                    .bind(i32_of(r.number))
-                    .bind(&r.heading)
-                    .bind(r.requested_only)
-                    .bind(duties)
-                    .bind(i32_of(r.span.start_line))
-                    .bind(i32_of(r.span.end_line))
-                    .fetch_optional(&mut **tx)
-                    .await?;
-                    // A block number repeated in the source keeps its first block.
-                    let Some(rid) = rid else { continue };
-                    for (i, m) in r.agencies.iter().enumerate() {
-                        let mut m = m.clone();
-                        m.requested_only |= r.requested_only;
-                        let agency_id = agency(tx, &m).await?;
-                        sqlx::query(
-                            "INSERT INTO responsibility_agencies (responsibility_id, agency_id, position) VALUES ($1, $2, $3) \
-                             ON CONFLICT DO NOTHING",
-                        )
-                        .bind(rid)
-                        .bind(agency_id)
-                        .bind(i32::try_from(i).unwrap_or(i32::MAX))
-                        .execute(&mut **tx)
-                        .await?;
+                    if !blocks.iter().any(|(b, _)| b.number == r.number) {
+                        let duties = serde_json::to_string(&r.duties).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                        blocks.push((r, duties));
                     }
+                }
+                let mut ids_by_number: HashMap<i32, i64> = HashMap::with_capacity(blocks.len());
+                for chunk in blocks.chunks(CHUNK) {
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "INSERT INTO responsibilities (plan_id, number, heading, requested_only, duties, start_line, end_line) ",
+                    );
+                    qb.push_values(chunk, |mut b, (r, duties)| {
+                        b.push_bind(plan_id)
+                            .push_bind(i32_of(r.number))
+                            .push_bind(&r.heading)
+                            .push_bind(r.requested_only)
+                            .push_bind(duties)
+                            .push_bind(i32_of(r.span.start_line))
+                            .push_bind(i32_of(r.span.end_line));
+                    });
+                    qb.push(" RETURNING id, number");
+                    let got: Vec<(i64, i32)> = qb.build_query_as().fetch_all(&mut **tx).await?;
+                    ids_by_number.extend(got.into_iter().map(|(id, n)| (n, id)));
+                }
+                let mut links: Vec<(i64, i64, i32)> = Vec::new();
+                for (r, _) in &blocks {
+                    let rid = *ids_by_number
+                        .get(&i32_of(r.number))
+                        .ok_or_else(|| StoreError::Corrupt(format!("block {} not stored", r.number)))?;
+                    for (i, m) in r.agencies.iter().enumerate() {
+                        let agency_id = *agencies
+                            .get(&m.code())
+                            .ok_or_else(|| StoreError::Corrupt(format!("agency {} not stored", m.name)))?;
+                        if !links.iter().any(|l| l.0 == rid && l.1 == agency_id) {
+                            links.push((rid, agency_id, index_i32(i)));
+                        }
+                    }
+                }
+                for chunk in links.chunks(CHUNK) {
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "INSERT INTO responsibility_agencies (responsibility_id, agency_id, position) ",
+                    );
+                    qb.push_values(chunk, |mut b, l| {
+                        b.push_bind(l.0).push_bind(l.1).push_bind(l.2);
+                    });
+                    qb.build().execute(&mut **tx).await?;
                 }
                 Ok(())
             }
-
 
             async fn summary_of(pool: &Pool<$db>, row: &<$db as sqlx::Database>::Row) -> Result<PlanSummary> {
                 let id: i64 = row.try_get(0)?;

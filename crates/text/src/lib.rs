@@ -77,16 +77,30 @@ pub fn fold(s: &str) -> String {
 /// result are offsets into the input, so a phrase can be found without marks and cut from the
 /// original with its marks.
 pub fn fold_chars(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            let base = strip_marks(c.encode_utf8(&mut [0; 4]));
-            let mut lower = base.chars().flat_map(char::to_lowercase);
-            match (lower.next(), lower.next()) {
-                (Some(l), None) => l,
-                _ => c,
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        let base = match c {
+            'đ' | 'Đ' => 'd',
+            c => {
+                // The first char of the canonical decomposition is the base letter.
+                let mut first = None;
+                unicode_normalization::char::decompose_canonical(c, |d| {
+                    first.get_or_insert(d);
+                });
+                first.unwrap_or(c)
             }
-        })
-        .collect()
+        };
+        let mut lower = base.to_lowercase();
+        match (lower.next(), lower.next()) {
+            (Some(l), None) => out.push(l),
+            _ => out.push(base),
+        }
+    }
+    out
 }
 
 /// Remove every combining mark and map đ/Đ to d/D, keeping case.
