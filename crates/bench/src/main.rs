@@ -52,7 +52,9 @@ pub fn synthetic_plan(copies: usize) -> String {
     let first_row = APPENDIX.find("\n1 \n").unwrap_or(0);
     out.push_str(&APPENDIX[..first_row]);
     out.push('\n');
-    let rows = theodoi_plandoc::parse(APPENDIX).map(|p| p.plan.tasks).unwrap_or_default();
+    let rows = theodoi_plandoc::parse(APPENDIX)
+        .map(|p| p.plan.tasks)
+        .unwrap_or_default();
     let mut stt = 0;
     for _ in 0..copies {
         for r in &rows {
@@ -100,9 +102,9 @@ fn split_numbered(section: &str) -> Vec<String> {
     let mut parts: Vec<String> = Vec::new();
     for line in section.lines().skip(1) {
         let t = line.trim_start();
-        let numbered = t
-            .split_once('.')
-            .is_some_and(|(n, _)| !n.is_empty() && n.len() <= 2 && n.chars().all(|c| c.is_ascii_digit()));
+        let numbered = t.split_once('.').is_some_and(|(n, _)| {
+            !n.is_empty() && n.len() <= 2 && n.chars().all(|c| c.is_ascii_digit())
+        });
         if numbered {
             let rest = t.split_once('.').map_or("", |(_, r)| r);
             parts.push(format!("{rest}\n"));
@@ -123,7 +125,7 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
         best = best.min(t.elapsed());
         last = Some(r);
     }
-    (best, last.unwrap_or_else(|| f()))
+    (best, last.unwrap_or_else(f))
 }
 
 fn parse_bench() -> anyhow::Result<()> {
@@ -133,18 +135,29 @@ fn parse_bench() -> anyhow::Result<()> {
     let parsed = parsed.context("the synthetic plan must parse")?;
     // Baseline: the least any parser must do, cleaning every line (NFC, spaces) once.
     let (base_time, cleaned) = best_of(5, || {
-        text.lines().map(|l| theodoi_text::clean(l).len()).sum::<usize>()
+        text.lines()
+            .map(|l| theodoi_text::clean(l).len())
+            .sum::<usize>()
     });
     let rate = mb / parse_time.as_secs_f64();
-    println!("parse: synthetic plan of {mb:.1} MB: {} tasks, {} responsibility blocks", parsed.plan.tasks.len(), parsed.plan.responsibilities.len());
-    println!("parse: {rate:.1} MB/s on one core ({:.1} ms per run, best of 5); target >= 20 MB/s", parse_time.as_secs_f64() * 1000.0);
+    println!(
+        "parse: synthetic plan of {mb:.1} MB: {} tasks, {} responsibility blocks",
+        parsed.plan.tasks.len(),
+        parsed.plan.responsibilities.len()
+    );
+    println!(
+        "parse: {rate:.1} MB/s on one core ({:.1} ms per run, best of 5); target >= 20 MB/s",
+        parse_time.as_secs_f64() * 1000.0
+    );
     println!(
         "parse: baseline (clean each line only, {cleaned} bytes): {:.1} MB/s; parse takes {:.2}x the baseline's time",
         mb / base_time.as_secs_f64(),
         parse_time.as_secs_f64() / base_time.as_secs_f64()
     );
     if parsed.plan.tasks.len() != 160 * 10 || parsed.plan.responsibilities.len() != 160 * 10 {
-        bail!("the synthetic plan parsed to too few tasks: the benchmark is not measuring a real parse");
+        bail!(
+            "the synthetic plan parsed to too few tasks: the benchmark is not measuring a real parse"
+        );
     }
     println!("parse: {}", if rate >= 20.0 { "PASS" } else { "FAIL" });
     Ok(())
@@ -152,7 +165,9 @@ fn parse_bench() -> anyhow::Result<()> {
 
 fn import_bench() -> anyhow::Result<()> {
     const PLANS: usize = 1000;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async {
         let seed = theodoi_plandoc::combine(vec![theodoi_plandoc::parse(BODY)?, theodoi_plandoc::parse(APPENDIX)?])
             .pop()

@@ -115,7 +115,13 @@ impl AgencyKind {
             Self::Commune
         } else if has("mặt trận tổ quốc") {
             Self::FatherlandFront
-        } else if has("tổ chức chính trị") || has("đoàn thể") || has("hội liên hiệp") || k.starts_with("hội ") || has("đoàn thanh niên") || has("công đoàn") {
+        } else if has("tổ chức chính trị")
+            || has("đoàn thể")
+            || has("hội liên hiệp")
+            || k.starts_with("hội ")
+            || has("đoàn thanh niên")
+            || has("công đoàn")
+        {
             Self::MassOrganisation
         } else if has("thanh tra") {
             Self::Inspectorate
@@ -131,7 +137,11 @@ impl AgencyKind {
             Self::BarAssociation
         } else if k.starts_with("bộ ") || has("trung ương") || has("chính phủ") {
             Self::Central
-        } else if k.starts_with("sở ") || k.starts_with("các sở") || k.starts_with("ban ") || has("văn phòng uỷ ban") {
+        } else if k.starts_with("sở ")
+            || k.starts_with("các sở")
+            || k.starts_with("ban ")
+            || has("văn phòng uỷ ban")
+        {
             Self::Department
         } else if k.starts_with("uỷ ban nhân dân") {
             Self::PeopleCommittee
@@ -223,16 +233,44 @@ mod tests {
             ("Thanh tra thành phố", AgencyKind::Inspectorate, false),
             ("Công an thành phố", AgencyKind::Police, false),
             ("TAND thành phố", AgencyKind::Court, false),
-            ("Viện Kiểm sát nhân dân thành phố", AgencyKind::Procuracy, false),
-            ("Thi hành án dân sự thành phố", AgencyKind::JudgmentEnforcement, false),
-            ("Ủy ban Mặt trận Tổ quốc Việt Nam thành phố", AgencyKind::FatherlandFront, false),
-            ("các tổ chức chính trị - xã hội", AgencyKind::MassOrganisation, true),
+            (
+                "Viện Kiểm sát nhân dân thành phố",
+                AgencyKind::Procuracy,
+                false,
+            ),
+            (
+                "Thi hành án dân sự thành phố",
+                AgencyKind::JudgmentEnforcement,
+                false,
+            ),
+            (
+                "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố",
+                AgencyKind::FatherlandFront,
+                false,
+            ),
+            (
+                "các tổ chức chính trị - xã hội",
+                AgencyKind::MassOrganisation,
+                true,
+            ),
             ("Đoàn Luật sư thành phố", AgencyKind::BarAssociation, false),
             ("Ủy ban nhân dân các xã, phường", AgencyKind::Commune, true),
-            ("Các cơ quan, địa phương có liên quan", AgencyKind::Other, true),
-            ("Các Sở, cơ quan, đoàn thể liên quan", AgencyKind::Other, true),
+            (
+                "Các cơ quan, địa phương có liên quan",
+                AgencyKind::Other,
+                true,
+            ),
+            (
+                "Các Sở, cơ quan, đoàn thể liên quan",
+                AgencyKind::Other,
+                true,
+            ),
             ("Bộ Tư pháp", AgencyKind::Central, false),
-            ("Ủy ban nhân dân thành phố", AgencyKind::PeopleCommittee, false),
+            (
+                "Ủy ban nhân dân thành phố",
+                AgencyKind::PeopleCommittee,
+                false,
+            ),
         ];
         for (name, kind, group) in cases {
             let m = AgencyMention::new(name, false);
@@ -242,9 +280,18 @@ mod tests {
 
     #[test]
     fn codes_unify_spellings() {
-        assert_eq!(agency_code("Sở Văn hoá và Thể thao"), "so-van-hoa-va-the-thao");
-        assert_eq!(agency_code("Sở Văn hóa và Thể thao"), "so-van-hoa-va-the-thao");
-        assert_eq!(agency_code("TAND thành phố"), agency_code("Tòa án nhân dân thành phố"));
+        assert_eq!(
+            agency_code("Sở Văn hoá và Thể thao"),
+            "so-van-hoa-va-the-thao"
+        );
+        assert_eq!(
+            agency_code("Sở Văn hóa và Thể thao"),
+            "so-van-hoa-va-the-thao"
+        );
+        assert_eq!(
+            agency_code("TAND thành phố"),
+            agency_code("Tòa án nhân dân thành phố")
+        );
         assert_eq!(agency_code("Sở Tư pháp."), "so-tu-phap");
         for k in ALL_KINDS {
             assert_eq!(AgencyKind::from_code(k.code()), Some(*k));

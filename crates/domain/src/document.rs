@@ -128,7 +128,10 @@ impl DocumentType {
     /// From an abbreviation as written in a symbol. Case matters ("CT" directive vs "CTr" programme).
     pub fn from_abbreviation(abbr: &str) -> Option<Self> {
         let abbr = theodoi_text::clean(abbr);
-        TYPES.iter().find(|(_, a, _)| *a == abbr).map(|(t, _, _)| *t)
+        TYPES
+            .iter()
+            .find(|(_, a, _)| *a == abbr)
+            .map(|(t, _, _)| *t)
     }
 
     /// From a type line or a type named in running text ("KẾ HOẠCH", "Kế hoạch", "Quyết định").
@@ -313,14 +316,47 @@ mod tests {
 
     #[test]
     fn numbers() {
-        let cases: &[(&str, Option<(&str, u32, Option<i32>, Option<DocumentType>)>)] = &[
-            ("14/KH-UBND", Some(("14/KH-UBND", 14, None, Some(DocumentType::Plan)))),
-            ("14  /KH-UBND", Some(("14/KH-UBND", 14, None, Some(DocumentType::Plan)))),
-            ("2715/QĐ-TTg", Some(("2715/QĐ-TTg", 2715, None, Some(DocumentType::Decision)))),
-            ("55/2007/CT-UBND", Some(("55/2007/CT-UBND", 55, Some(2007), Some(DocumentType::Directive)))),
-            ("269/2025/NĐ-CP", Some(("269/2025/NĐ-CP", 269, Some(2025), Some(DocumentType::Decree)))),
-            ("1106/BTP-PBGDPL", Some(("1106/BTP-PBGDPL", 1106, None, None))),
-            ("203/2025/QH15", Some(("203/2025/QH15", 203, Some(2025), None))),
+        // (input, Some((text, serial, year, declared type))) or None when refused.
+        type Parsed<'a> = Option<(&'a str, u32, Option<i32>, Option<DocumentType>)>;
+        let cases: &[(&str, Parsed<'_>)] = &[
+            (
+                "14/KH-UBND",
+                Some(("14/KH-UBND", 14, None, Some(DocumentType::Plan))),
+            ),
+            (
+                "14  /KH-UBND",
+                Some(("14/KH-UBND", 14, None, Some(DocumentType::Plan))),
+            ),
+            (
+                "2715/QĐ-TTg",
+                Some(("2715/QĐ-TTg", 2715, None, Some(DocumentType::Decision))),
+            ),
+            (
+                "55/2007/CT-UBND",
+                Some((
+                    "55/2007/CT-UBND",
+                    55,
+                    Some(2007),
+                    Some(DocumentType::Directive),
+                )),
+            ),
+            (
+                "269/2025/NĐ-CP",
+                Some((
+                    "269/2025/NĐ-CP",
+                    269,
+                    Some(2025),
+                    Some(DocumentType::Decree),
+                )),
+            ),
+            (
+                "1106/BTP-PBGDPL",
+                Some(("1106/BTP-PBGDPL", 1106, None, None)),
+            ),
+            (
+                "203/2025/QH15",
+                Some(("203/2025/QH15", 203, Some(2025), None)),
+            ),
             ("   /KH-UBND", None),
             ("KH-UBND", None),
             ("14/", None),
@@ -328,7 +364,9 @@ mod tests {
         ];
         for (input, want) in cases {
             let got = DocumentNumber::parse(input).ok();
-            let got = got.as_ref().map(|n| (n.as_str(), n.serial(), n.year(), n.declared_type()));
+            let got = got
+                .as_ref()
+                .map(|n| (n.as_str(), n.serial(), n.year(), n.declared_type()));
             assert_eq!(got, *want, "{input}");
         }
         assert!(matches!(
@@ -343,8 +381,17 @@ mod tests {
             assert_eq!(DocumentType::from_name(line), Some(t), "{line}");
             assert_eq!(DocumentType::from_abbreviation(t.abbreviation()), Some(t));
         }
-        assert_eq!(DocumentType::from_name("Kế hoạch"), Some(DocumentType::Plan));
-        assert_eq!(DocumentType::from_abbreviation("CTr"), Some(DocumentType::Programme));
-        assert_eq!(DocumentType::from_abbreviation("CT"), Some(DocumentType::Directive));
+        assert_eq!(
+            DocumentType::from_name("Kế hoạch"),
+            Some(DocumentType::Plan)
+        );
+        assert_eq!(
+            DocumentType::from_abbreviation("CTr"),
+            Some(DocumentType::Programme)
+        );
+        assert_eq!(
+            DocumentType::from_abbreviation("CT"),
+            Some(DocumentType::Directive)
+        );
     }
 }

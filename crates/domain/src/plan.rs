@@ -245,7 +245,11 @@ impl Plan {
             }
         }
         for task in appendix.tasks {
-            match self.tasks.iter_mut().find(|t| t.reference == task.reference) {
+            match self
+                .tasks
+                .iter_mut()
+                .find(|t| t.reference == task.reference)
+            {
                 Some(t) => *t = task,
                 None => self.tasks.push(task),
             }
@@ -259,7 +263,10 @@ mod tests {
 
     #[test]
     fn task_refs() {
-        assert_eq!(TaskRef::parse("II.1").map(|r| r.to_string()), Some("II.1".into()));
+        assert_eq!(
+            TaskRef::parse("II.1").map(|r| r.to_string()),
+            Some("II.1".into())
+        );
         assert_eq!(TaskRef::parse("PL.6").map(|r| r.is_appendix()), Some(true));
         assert!(TaskRef::parse("II").is_none());
         assert!(TaskRef::parse("ii.1").is_none());

@@ -129,7 +129,9 @@ impl Timeframe {
                 let start = Date::from_calendar_date(*year, first, 1).ok()?;
                 let last = Month::try_from(quarter.checked_mul(3)?).ok()?;
                 let end = Date::from_calendar_date(*year, last, last.length(*year)).ok()?;
-                window.overlaps(start, end).then_some(end.min(round_deadline))
+                window
+                    .overlaps(start, end)
+                    .then_some(end.min(round_deadline))
             }
             TimeframeKind::Date { date } => window.contains(*date).then_some(*date),
         }
@@ -145,7 +147,10 @@ fn parse_kind(text: &str) -> TimeframeKind {
         return TimeframeKind::Continuous;
     }
     let fc = theodoi_text::fold_chars(text);
-    if let Some(at) = fc.find("theo huong dan").or_else(|| fc.find("theo chi dao")) {
+    if let Some(at) = fc
+        .find("theo huong dan")
+        .or_else(|| fc.find("theo chi dao"))
+    {
         let authority = authority_after(text, &fc, at);
         return TimeframeKind::PerGuidance { authority };
     }
@@ -218,7 +223,9 @@ fn quarter(f: &str) -> Option<TimeframeKind> {
     let year = leading_number(year_text.trim())?;
     Some(TimeframeKind::Quarter {
         quarter: q,
-        year: i32::try_from(year).ok().filter(|y| (1945..=2200).contains(y))?,
+        year: i32::try_from(year)
+            .ok()
+            .filter(|y| (1945..=2200).contains(y))?,
     })
 }
 
@@ -271,14 +278,18 @@ fn full_date(f: &str) -> Option<Date> {
         let w = w.trim_matches(|c: char| !c.is_ascii_digit() && c != '/');
         let p: Vec<&str> = w.split('/').collect();
         match p.as_slice() {
-            [d, m, y] if y.len() == 4 => make_date(d.parse().ok()?, m.parse().ok()?, y.parse().ok()?),
+            [d, m, y] if y.len() == 4 => {
+                make_date(d.parse().ok()?, m.parse().ok()?, y.parse().ok()?)
+            }
             _ => None,
         }
     });
     slash.or_else(|| {
         let words: Vec<&str> = f.split_whitespace().collect();
         words.windows(6).find_map(|w| match w {
-            ["ngay", d, "thang", m, "nam", y] => make_date(d.parse().ok()?, m.parse().ok()?, y.parse().ok()?),
+            ["ngay", d, "thang", m, "nam", y] => {
+                make_date(d.parse().ok()?, m.parse().ok()?, y.parse().ok()?)
+            }
             _ => None,
         })
     })
@@ -297,25 +308,133 @@ mod tests {
     fn phrases() {
         use TimeframeKind as K;
         let cases: Vec<(&str, TimeframeKind)> = vec![
-            ("2025-2030", K::Range { from_year: 2025, to_year: 2030 }),
-            ("2025-2030 ", K::Range { from_year: 2025, to_year: 2030 }),
-            ("Giai đoạn 2026 - 2030", K::Range { from_year: 2026, to_year: 2030 }),
-            ("Năm 2026", K::Range { from_year: 2026, to_year: 2026 }),
-            ("Hàng năm", K::Recurring { frequency: Frequency::Yearly, by_day: None, by_month: None }),
-            ("Hằng năm.", K::Recurring { frequency: Frequency::Yearly, by_day: None, by_month: None }),
-            ("Định kỳ 6 tháng, hằng năm", K::Recurring { frequency: Frequency::SixMonthly, by_day: None, by_month: None }),
-            ("Hằng quý", K::Recurring { frequency: Frequency::Quarterly, by_day: None, by_month: None }),
-            ("Hằng tháng", K::Recurring { frequency: Frequency::Monthly, by_day: None, by_month: None }),
-            ("Trước ngày 15/12 hằng năm", K::Recurring { frequency: Frequency::Yearly, by_day: Some(15), by_month: Some(12) }),
-            ("Quý II/2026", K::Quarter { quarter: 2, year: 2026 }),
-            ("Quý 4/2027", K::Quarter { quarter: 4, year: 2027 }),
-            ("6 tháng đầu năm 2026", K::Date { date: date!(2026 - 06 - 30) }),
-            ("6 tháng cuối năm 2026", K::Date { date: date!(2026 - 12 - 31) }),
-            ("Trước ngày 30/6/2026", K::Date { date: date!(2026 - 06 - 30) }),
-            ("ngày 09 tháng 01 năm 2026", K::Date { date: date!(2026 - 01 - 09) }),
+            (
+                "2025-2030",
+                K::Range {
+                    from_year: 2025,
+                    to_year: 2030,
+                },
+            ),
+            (
+                "2025-2030 ",
+                K::Range {
+                    from_year: 2025,
+                    to_year: 2030,
+                },
+            ),
+            (
+                "Giai đoạn 2026 - 2030",
+                K::Range {
+                    from_year: 2026,
+                    to_year: 2030,
+                },
+            ),
+            (
+                "Năm 2026",
+                K::Range {
+                    from_year: 2026,
+                    to_year: 2026,
+                },
+            ),
+            (
+                "Hàng năm",
+                K::Recurring {
+                    frequency: Frequency::Yearly,
+                    by_day: None,
+                    by_month: None,
+                },
+            ),
+            (
+                "Hằng năm.",
+                K::Recurring {
+                    frequency: Frequency::Yearly,
+                    by_day: None,
+                    by_month: None,
+                },
+            ),
+            (
+                "Định kỳ 6 tháng, hằng năm",
+                K::Recurring {
+                    frequency: Frequency::SixMonthly,
+                    by_day: None,
+                    by_month: None,
+                },
+            ),
+            (
+                "Hằng quý",
+                K::Recurring {
+                    frequency: Frequency::Quarterly,
+                    by_day: None,
+                    by_month: None,
+                },
+            ),
+            (
+                "Hằng tháng",
+                K::Recurring {
+                    frequency: Frequency::Monthly,
+                    by_day: None,
+                    by_month: None,
+                },
+            ),
+            (
+                "Trước ngày 15/12 hằng năm",
+                K::Recurring {
+                    frequency: Frequency::Yearly,
+                    by_day: Some(15),
+                    by_month: Some(12),
+                },
+            ),
+            (
+                "Quý II/2026",
+                K::Quarter {
+                    quarter: 2,
+                    year: 2026,
+                },
+            ),
+            (
+                "Quý 4/2027",
+                K::Quarter {
+                    quarter: 4,
+                    year: 2027,
+                },
+            ),
+            (
+                "6 tháng đầu năm 2026",
+                K::Date {
+                    date: date!(2026 - 06 - 30),
+                },
+            ),
+            (
+                "6 tháng cuối năm 2026",
+                K::Date {
+                    date: date!(2026 - 12 - 31),
+                },
+            ),
+            (
+                "Trước ngày 30/6/2026",
+                K::Date {
+                    date: date!(2026 - 06 - 30),
+                },
+            ),
+            (
+                "ngày 09 tháng 01 năm 2026",
+                K::Date {
+                    date: date!(2026 - 01 - 09),
+                },
+            ),
             ("Thường xuyên", K::Continuous),
-            ("Theo hướng dẫn Bộ, Ban ngành Trung ương.", K::PerGuidance { authority: Some("Bộ, Ban ngành Trung ương".into()) }),
-            ("Theo hướng dẫn của Bộ Tư pháp", K::PerGuidance { authority: Some("Bộ Tư pháp".into()) }),
+            (
+                "Theo hướng dẫn Bộ, Ban ngành Trung ương.",
+                K::PerGuidance {
+                    authority: Some("Bộ, Ban ngành Trung ương".into()),
+                },
+            ),
+            (
+                "Theo hướng dẫn của Bộ Tư pháp",
+                K::PerGuidance {
+                    authority: Some("Bộ Tư pháp".into()),
+                },
+            ),
             ("Theo hướng dẫn", K::PerGuidance { authority: None }),
             ("", K::Unspecified),
             ("Khi có yêu cầu", K::Unspecified),
@@ -330,8 +449,14 @@ mod tests {
 
     #[test]
     fn due_dates() {
-        let h1_2026 = DateRange { start: date!(2025 - 12 - 15), end: date!(2026 - 06 - 14) };
-        let annual_2031 = DateRange { start: date!(2030 - 12 - 15), end: date!(2031 - 12 - 14) };
+        let h1_2026 = DateRange {
+            start: date!(2025 - 12 - 15),
+            end: date!(2026 - 06 - 14),
+        };
+        let annual_2031 = DateRange {
+            start: date!(2030 - 12 - 15),
+            end: date!(2031 - 12 - 14),
+        };
         let deadline = date!(2026 - 06 - 16);
         let due = |t: &str, w| Timeframe::parse(t).due_in(w, deadline);
         assert_eq!(due("2025-2030", h1_2026), Some(deadline));
@@ -342,9 +467,15 @@ mod tests {
         assert_eq!(due("", h1_2026), Some(deadline));
         assert_eq!(due("Quý I/2026", h1_2026), Some(date!(2026 - 03 - 31)));
         assert_eq!(due("Quý III/2026", h1_2026), None);
-        assert_eq!(due("Trước ngày 30/4/2026", h1_2026), Some(date!(2026 - 04 - 30)));
+        assert_eq!(
+            due("Trước ngày 30/4/2026", h1_2026),
+            Some(date!(2026 - 04 - 30))
+        );
         assert_eq!(due("Trước ngày 30/9/2026", h1_2026), None);
-        assert_eq!(due("Trước ngày 15/12 hằng năm", h1_2026), Some(date!(2025 - 12 - 15)));
+        assert_eq!(
+            due("Trước ngày 15/12 hằng năm", h1_2026),
+            Some(date!(2025 - 12 - 15))
+        );
     }
 
     #[test]

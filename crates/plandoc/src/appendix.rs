@@ -6,9 +6,9 @@
 //! agencies, the coordinating agencies and the deadline, each recognised by its shape. A row split
 //! by a page break leaves a lone page number, after which the rest of the row's cells follow.
 
+use crate::Diagnostic;
 use crate::lines::{Line, ends_sentence, starts_lower};
 use crate::refs::{self, Citation};
-use crate::Diagnostic;
 use theodoi_domain::{AgencyMention, SourceSpan, Task, TaskRef, Timeframe, TimeframeKind};
 
 #[derive(Debug, Default)]
@@ -106,15 +106,16 @@ fn row(number: u32, lines: &[Line], diags: &mut Vec<Diagnostic>) -> Task {
             diags.push(Diagnostic::new(
                 l.no,
                 "page_break",
-                format!("Dòng {number} của phụ lục tiếp tục sau ngắt trang (bỏ qua số trang \"{text}\")"),
+                format!(
+                    "Dòng {number} của phụ lục tiếp tục sau ngắt trang (bỏ qua số trang \"{text}\")"
+                ),
             ));
             after_break = true;
             prev = "";
             continue;
         }
-        let agency_start = refs::is_agency_start(text)
-            && text.chars().count() <= 40
-            && !continues_phrase(prev);
+        let agency_start =
+            refs::is_agency_start(text) && text.chars().count() <= 40 && !continues_phrase(prev);
         let is_time = is_deadline(text);
         cell = if after_break {
             // After a page break the row's remaining fragments: task text unless they look like

@@ -4,7 +4,9 @@
 //! blank line after the first), then paragraphs are read as the plan's structure: task groups with
 //! their "Đơn vị chủ trì / phối hợp / Thời gian" lines, responsibility blocks, lists.
 
-use crate::lines::{self, Kind, Label, Line, ends_sentence, is_all_caps, starts_lower, starts_upper};
+use crate::lines::{
+    self, Kind, Label, Line, ends_sentence, is_all_caps, starts_lower, starts_upper,
+};
 use crate::{Diagnostic, refs};
 use theodoi_domain::{
     Responsibility, Section, Signer, SourceSpan, Task, TaskItem, TaskRef, Timeframe,
@@ -65,7 +67,14 @@ pub struct Body {
 }
 
 /// Words that open a preamble ("Căn cứ …", "Thực hiện Quyết định …") and so end the title.
-const PREAMBLE_OPENERS: &[&str] = &["can cu", "thuc hien", "thi hanh", "nham", "de ", "theo de nghi"];
+const PREAMBLE_OPENERS: &[&str] = &[
+    "can cu",
+    "thuc hien",
+    "thi hanh",
+    "nham",
+    "de ",
+    "theo de nghi",
+];
 
 pub fn parse(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Body {
     let mut body = Body::default();
@@ -75,7 +84,12 @@ pub fn parse(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Body {
     // The tail (Nơi nhận and the signature) starts at "Nơi nhận:" or at the first "TM./KT." line.
     let tail_at = rest
         .iter()
-        .position(|l| matches!(lines::classify(&l.text), Kind::Recipients { .. } | Kind::SignatureAuthority))
+        .position(|l| {
+            matches!(
+                lines::classify(&l.text),
+                Kind::Recipients { .. } | Kind::SignatureAuthority
+            )
+        })
         .unwrap_or(rest.len());
     let paragraphs = paragraphs(&rest[..tail_at], diags);
     structure(&paragraphs, &mut body, diags);
@@ -422,6 +436,8 @@ fn recipient(text: &str) -> String {
 fn looks_like_name(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
     (2..=6).contains(&words.len())
-        && words.iter().all(|w| starts_upper(w) && w.chars().all(char::is_alphabetic))
+        && words
+            .iter()
+            .all(|w| starts_upper(w) && w.chars().all(char::is_alphabetic))
         && !is_all_caps(text)
 }

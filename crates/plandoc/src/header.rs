@@ -55,12 +55,12 @@ pub fn parse(lines: &[Line]) -> Header {
         if f.contains("ngay") && f.contains("thang") {
             // The date may continue on the next line ("… tháng 01" / "năm 2026").
             let mut date_text = text.to_string();
-            if !f.contains("nam ") {
-                if let Some(next) = lines.get(i) {
-                    date_text.push(' ');
-                    date_text.push_str(&next.text);
-                    i += 1;
-                }
+            if !f.contains("nam ")
+                && let Some(next) = lines.get(i)
+            {
+                date_text.push(' ');
+                date_text.push_str(&next.text);
+                i += 1;
             }
             h.date = crate::refs::first_date(&date_text);
             h.place = place_of(&date_text);
@@ -124,14 +124,29 @@ mod tests {
         let piped = "| ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n| | Độc lập - Tự do - Hạnh phúc |\n| Số: 14/KH-UBND | Hải Phòng, ngày 09 tháng 01 năm 2026 |";
         let cells = "ỦY BAN NHÂN DÂN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTHÀNH PHỐ HẢI PHÒNG\nĐộc lập - Tự do - Hạnh phúc\nSố: 14/KH-UBND\nHải Phòng, ngày 09 tháng 01\nnăm 2026";
         let lost = "Y BAN NHÂN DÂN\nTHÀNH PHỐ HẢI PHÒNG\nỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 14/KH-UBND\nHải Phòng, ngày 09 tháng 01 năm 2026";
-        for (name, text) in [("stacked", stacked), ("piped", piped), ("cells", cells), ("lost", lost)] {
+        for (name, text) in [
+            ("stacked", stacked),
+            ("piped", piped),
+            ("cells", cells),
+            ("lost", lost),
+        ] {
             let h = parse(&split(text));
-            assert_eq!(h.issuer.as_deref(), Some("ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG"), "{name}");
-            assert_eq!(h.number.as_ref().map(|n| n.as_str()), Some("14/KH-UBND"), "{name}");
+            assert_eq!(
+                h.issuer.as_deref(),
+                Some("ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG"),
+                "{name}"
+            );
+            assert_eq!(
+                h.number.as_ref().map(|n| n.as_str()),
+                Some("14/KH-UBND"),
+                "{name}"
+            );
             assert_eq!(h.place.as_deref(), Some("Hải Phòng"), "{name}");
             assert_eq!(h.date, Some(date!(2026 - 01 - 09)), "{name}");
         }
-        let draft = parse(&split("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HẢI PHÒNG\nSố:       /KH-UBND\nHải Phòng, ngày      tháng     năm 2026"));
+        let draft = parse(&split(
+            "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HẢI PHÒNG\nSố:       /KH-UBND\nHải Phòng, ngày      tháng     năm 2026",
+        ));
         assert_eq!(draft.number, None);
         assert!(draft.draft_number);
         assert_eq!(draft.date, None);

@@ -45,7 +45,7 @@ fn utf8(bytes: &[u8]) -> Result<String, ParseError> {
 }
 
 fn utf16(bytes: &[u8], word: fn([u8; 2]) -> u16) -> Result<String, ParseError> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(ParseError::InvalidUtf16);
     }
     let units = bytes.chunks_exact(2).map(|c| word([c[0], c[1]]));
@@ -90,14 +90,31 @@ mod tests {
     fn refusals() {
         assert!(matches!(decode(b""), Err(ParseError::Empty)));
         assert!(matches!(decode(b" \n\n \t"), Err(ParseError::Empty)));
-        assert!(matches!(decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Err(ParseError::Binary)));
-        assert!(matches!(decode(b"abc \xC3\x28 def"), Err(ParseError::InvalidUtf8 { offset: 4 })));
-        assert!(matches!(decode(&[0xFF, 0xFE, 0x41]), Err(ParseError::InvalidUtf16)));
+        assert!(matches!(
+            decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Err(ParseError::Binary)
+        ));
+        assert!(matches!(
+            decode(b"abc \xC3\x28 def"),
+            Err(ParseError::InvalidUtf8 { offset: 4 })
+        ));
+        assert!(matches!(
+            decode(&[0xFF, 0xFE, 0x41]),
+            Err(ParseError::InvalidUtf16)
+        ));
         // An unpaired surrogate.
-        assert!(matches!(decode(&[0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00]), Err(ParseError::InvalidUtf16)));
+        assert!(matches!(
+            decode(&[0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00]),
+            Err(ParseError::InvalidUtf16)
+        ));
         let big = vec![b'a'; MAX_INPUT_BYTES + 1];
         assert!(matches!(decode(&big), Err(ParseError::TooLarge { .. })));
-        let controls: String = std::iter::repeat_n('\u{0001}', 50).chain("abc".chars()).collect();
-        assert!(matches!(decode(controls.as_bytes()), Err(ParseError::Binary)));
+        let controls: String = std::iter::repeat_n('\u{0001}', 50)
+            .chain("abc".chars())
+            .collect();
+        assert!(matches!(
+            decode(controls.as_bytes()),
+            Err(ParseError::Binary)
+        ));
     }
 }

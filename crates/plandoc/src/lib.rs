@@ -35,7 +35,9 @@ pub enum ParseError {
     #[error("the file is binary, not text (extract the text from the PDF or Word file first)")]
     Binary,
     /// Bytes that are not UTF-8 and no UTF-16 byte-order mark.
-    #[error("the file is not valid UTF-8 (invalid byte at offset {offset}); save it as UTF-8 or UTF-16 with BOM")]
+    #[error(
+        "the file is not valid UTF-8 (invalid byte at offset {offset}); save it as UTF-8 or UTF-16 with BOM"
+    )]
     InvalidUtf8 { offset: usize },
     /// A UTF-16 byte-order mark followed by an odd number of bytes or an unpaired surrogate.
     #[error("the file starts with a UTF-16 byte-order mark but is not valid UTF-16")]
@@ -61,7 +63,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub(crate) fn new(line: u32, code: &'static str, message: String) -> Self {
-        Self { line, code, message }
+        Self {
+            line,
+            code,
+            message,
+        }
     }
 }
 
@@ -109,7 +115,11 @@ pub fn parse(text: &str) -> Result<ParsedPlan, ParseError> {
     let after = &lines[type_at + 1..];
 
     let (body, appendix, part) = match kind {
-        Some(TypeLine::Appendix) => (None, Some(appendix::parse(after, &mut diags)), Part::Appendix),
+        Some(TypeLine::Appendix) => (
+            None,
+            Some(appendix::parse(after, &mut diags)),
+            Part::Appendix,
+        ),
         Some(TypeLine::Document(_)) | None => {
             // A later "PHỤ LỤC" line starts an appendix in the same file.
             let appx_at = after
@@ -121,7 +131,11 @@ pub fn parse(text: &str) -> Result<ParsedPlan, ParseError> {
             };
             let body = body::parse(body_lines, &mut diags);
             let appx = appx_lines.map(|l| appendix::parse(l, &mut diags));
-            let part = if appx.is_some() { Part::BodyAndAppendix } else { Part::Body };
+            let part = if appx.is_some() {
+                Part::BodyAndAppendix
+            } else {
+                Part::Body
+            };
             (Some(body), appx, part)
         }
     };
@@ -240,7 +254,11 @@ pub fn combine(parsed: Vec<ParsedPlan>) -> Vec<ParsedPlan> {
                 .filter(|(_, b)| b.plan.document.implements().any(|n| implements.contains(n)))
                 .map(|(i, _)| i)
                 .collect();
-            if let [one] = found.as_slice() { Some(*one) } else { None }
+            if let [one] = found.as_slice() {
+                Some(*one)
+            } else {
+                None
+            }
         };
         match by_number.or_else(by_decision) {
             Some(i) => {
@@ -268,7 +286,10 @@ fn type_line(text: &str) -> Option<TypeLine> {
         return None;
     }
     let f = theodoi_text::fold_chars(text);
-    if f == "phu luc" || f.strip_prefix("phu luc ").is_some_and(|r| r.split_whitespace().count() == 1) {
+    if f == "phu luc"
+        || f.strip_prefix("phu luc ")
+            .is_some_and(|r| r.split_whitespace().count() == 1)
+    {
         return Some(TypeLine::Appendix);
     }
     DocumentType::from_name(text).map(TypeLine::Document)

@@ -88,13 +88,14 @@ pub fn classify(text: &str) -> Kind {
         if !head.is_empty() && head.len() <= 3 && head.chars().all(|c| c.is_ascii_digit()) {
             // "1.1." sub-numbers are not separate headings in the plans we read; "14/09" has no dot.
             let sub = rest.starts_with(|c: char| c.is_ascii_digit());
-            if !sub && (rest_t.is_empty() || starts_upper(rest_t)) {
-                if let Ok(number) = head.parse() {
-                    return Kind::Numbered {
-                        number,
-                        rest: rest_t.to_string(),
-                    };
-                }
+            if !sub
+                && (rest_t.is_empty() || starts_upper(rest_t))
+                && let Ok(number) = head.parse()
+            {
+                return Kind::Numbered {
+                    number,
+                    rest: rest_t.to_string(),
+                };
             }
         }
     }
@@ -113,13 +114,13 @@ pub fn classify(text: &str) -> Kind {
                 rest: rest.trim().to_string(),
             };
         }
-        if head.chars().count() <= 30 {
-            if let Some((_, label)) = LABELS.iter().find(|(k, _)| *k == head_key) {
-                return Kind::Label {
-                    label: *label,
-                    rest: rest.trim().to_string(),
-                };
-            }
+        if head.chars().count() <= 30
+            && let Some((_, label)) = LABELS.iter().find(|(k, _)| *k == head_key)
+        {
+            return Kind::Label {
+                label: *label,
+                rest: rest.trim().to_string(),
+            };
         }
     }
     if is_signature_authority(text) {
@@ -141,7 +142,9 @@ pub fn starts_upper(s: &str) -> bool {
     s.chars()
         .find(|c| c.is_alphabetic())
         .is_some_and(char::is_uppercase)
-        && s.chars().next().is_some_and(|c| c.is_alphanumeric() || c == '(' || c == '"' || c == '“')
+        && s.chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '(' || c == '"' || c == '“')
 }
 
 /// The first letter is lower case: the line continues a sentence.
@@ -166,11 +169,20 @@ mod tests {
 
     #[test]
     fn kinds() {
-        let roman = |n: &str, r: &str| Kind::Roman { number: n.into(), rest: r.into() };
-        let num = |n: u32, r: &str| Kind::Numbered { number: n, rest: r.into() };
+        let roman = |n: &str, r: &str| Kind::Roman {
+            number: n.into(),
+            rest: r.into(),
+        };
+        let num = |n: u32, r: &str| Kind::Numbered {
+            number: n,
+            rest: r.into(),
+        };
         let item = |r: &str| Kind::Item { rest: r.into() };
         let cases: Vec<(&str, Kind)> = vec![
-            ("II. NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU", roman("II", "NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU")),
+            (
+                "II. NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU",
+                roman("II", "NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU"),
+            ),
             ("1. Mục đích", num(1, "Mục đích")),
             ("6.", num(6, "")),
             ("10. Sở Tư pháp", num(10, "Sở Tư pháp")),
@@ -179,9 +191,26 @@ mod tests {
             ("- Tổ chức tuyên truyền", item("Tổ chức tuyên truyền")),
             ("- song tính - chuyển giới", Kind::Text),
             ("+ Ủy ban", item("Ủy ban")),
-            ("Đơn vị chủ trì: Sở Tư pháp.", Kind::Label { label: Label::Lead, rest: "Sở Tư pháp.".into() }),
-            ("Thời gian: Theo hướng dẫn", Kind::Label { label: Label::Time, rest: "Theo hướng dẫn".into() }),
-            ("Nơi nhận:", Kind::Recipients { rest: String::new() }),
+            (
+                "Đơn vị chủ trì: Sở Tư pháp.",
+                Kind::Label {
+                    label: Label::Lead,
+                    rest: "Sở Tư pháp.".into(),
+                },
+            ),
+            (
+                "Thời gian: Theo hướng dẫn",
+                Kind::Label {
+                    label: Label::Time,
+                    rest: "Theo hướng dẫn".into(),
+                },
+            ),
+            (
+                "Nơi nhận:",
+                Kind::Recipients {
+                    rest: String::new(),
+                },
+            ),
             ("TM. ỦY BAN NHÂN DÂN", Kind::SignatureAuthority),
             ("KT. CHỦ TỊCH", Kind::SignatureAuthority),
             ("Thực hiện Quyết định", Kind::Text),

@@ -32,9 +32,7 @@ pub fn citations(text: &str) -> Vec<Citation> {
         let after = &text[end..];
         let before = &text[..start];
         out.push(Citation {
-            doc_type: number
-                .declared_type()
-                .or_else(|| type_named_before(before)),
+            doc_type: number.declared_type().or_else(|| type_named_before(before)),
             date: date_after(after),
             issuer: issuer_after(after),
             number,
@@ -73,7 +71,10 @@ fn number_at(chars: &[(usize, char)], i: usize) -> Option<(usize, DocumentNumber
         }
     }
     let raw = raw.trim_end_matches('-');
-    if slashes == 0 || slashes > 2 || raw.chars().filter(|c| c.is_ascii_digit()).count() == raw.len() - slashes {
+    if slashes == 0
+        || slashes > 2
+        || raw.chars().filter(|c| c.is_ascii_digit()).count() == raw.len() - slashes
+    {
         return None;
     }
     // A date such as 13/12/2025 has only digits; a number has letters in its symbol.
@@ -105,17 +106,16 @@ pub fn first_date(text: &str) -> Option<Date> {
         .collect();
     for (i, w) in words.iter().enumerate() {
         let parts: Vec<&str> = w.trim_end_matches('.').split('/').collect();
-        if let [d, m, y] = parts.as_slice() {
-            if let Some(date) = make_date(d, m, y) {
-                return Some(date);
-            }
+        if let [d, m, y] = parts.as_slice()
+            && let Some(date) = make_date(d, m, y)
+        {
+            return Some(date);
         }
-        if *w == "ngay" {
-            if let [d, "thang", m, "nam", y, ..] = &words[i + 1..] {
-                if let Some(date) = make_date(d, m, y.trim_end_matches('.')) {
-                    return Some(date);
-                }
-            }
+        if *w == "ngay"
+            && let [d, "thang", m, "nam", y, ..] = &words[i + 1..]
+            && let Some(date) = make_date(d, m, y.trim_end_matches('.'))
+        {
+            return Some(date);
         }
     }
     None
@@ -149,7 +149,16 @@ fn issuer_after(after: &str) -> Option<String> {
     }
     let skip = f[..at + 5].chars().count();
     let rest: String = after.chars().skip(skip).collect();
-    let stops = [" về ", " VỀ ", " phê duyệt", " PHÊ DUYỆT", ",", ";", ")", " đối với"];
+    let stops = [
+        " về ",
+        " VỀ ",
+        " phê duyệt",
+        " PHÊ DUYỆT",
+        ",",
+        ";",
+        ")",
+        " đối với",
+    ];
     let end = stops
         .iter()
         .filter_map(|s| rest.find(s))
@@ -161,11 +170,48 @@ fn issuer_after(after: &str) -> Option<String> {
 
 /// Words that begin an agency's name. Capitalised in the source, except the group openers.
 const HEADS: &[&str] = &[
-    "so", "thanh tra", "cong an", "toa an", "tand", "vien", "vksnd", "thi hanh an", "thads",
-    "uy ban", "ubnd", "ubmttq", "mttq", "mat tran", "hdnd", "hoi dong", "doan", "hoi", "ban",
-    "van phong", "bo", "trung tam", "cuc", "chi cuc", "lien doan", "bao", "dai", "truong",
-    "benh vien", "kho bac", "ngan hang", "bao hiem", "bhxh", "cong doan", "bo chi huy",
-    "quan khu", "tong cong ty", "cong ty", "hoc vien", "tinh doan", "thanh doan", "dang uy",
+    "so",
+    "thanh tra",
+    "cong an",
+    "toa an",
+    "tand",
+    "vien",
+    "vksnd",
+    "thi hanh an",
+    "thads",
+    "uy ban",
+    "ubnd",
+    "ubmttq",
+    "mttq",
+    "mat tran",
+    "hdnd",
+    "hoi dong",
+    "doan",
+    "hoi",
+    "ban",
+    "van phong",
+    "bo",
+    "trung tam",
+    "cuc",
+    "chi cuc",
+    "lien doan",
+    "bao",
+    "dai",
+    "truong",
+    "benh vien",
+    "kho bac",
+    "ngan hang",
+    "bao hiem",
+    "bhxh",
+    "cong doan",
+    "bo chi huy",
+    "quan khu",
+    "tong cong ty",
+    "cong ty",
+    "hoc vien",
+    "tinh doan",
+    "thanh doan",
+    "dang uy",
 ];
 
 /// The piece names a new agency: a capitalised head word, or a group opener ("các", "những").
@@ -175,9 +221,10 @@ fn starts_agency(piece: &str) -> bool {
         return true;
     }
     crate::lines::starts_upper(piece)
-        && HEADS
-            .iter()
-            .any(|h| f.strip_prefix(h).is_some_and(|r| r.is_empty() || r.starts_with(' ')))
+        && HEADS.iter().any(|h| {
+            f.strip_prefix(h)
+                .is_some_and(|r| r.is_empty() || r.starts_with(' '))
+        })
 }
 
 /// True when a line looks like the start of an agency name (used to find table cells).
@@ -223,7 +270,13 @@ pub fn agencies(text: &str, requested: bool) -> Vec<AgencyMention> {
 pub fn strip_request(text: &str) -> Option<String> {
     theodoi_text::fold_chars(text)
         .starts_with("de nghi ")
-        .then(|| text.chars().skip("đề nghị ".chars().count()).collect::<String>().trim().to_string())
+        .then(|| {
+            text.chars()
+                .skip("đề nghị ".chars().count())
+                .collect::<String>()
+                .trim()
+                .to_string()
+        })
 }
 
 /// Split at ", " and " và " keeping the separator with the piece that follows it.
@@ -267,13 +320,49 @@ mod tests {
     fn agency_lists() {
         let cases: &[(&str, &[&str])] = &[
             ("Sở Tư pháp.", &["Sở Tư pháp"]),
-            ("Sở Nội vụ, Sở Y tế, Thanh tra thành phố, Sở Tư pháp.", &["Sở Nội vụ", "Sở Y tế", "Thanh tra thành phố", "Sở Tư pháp"]),
-            ("Các Sở, cơ quan, đoàn thể liên quan.", &["Các Sở, cơ quan, đoàn thể liên quan"]),
-            ("Sở Văn hoá và Thể thao, Sở Khoa học và Công nghệ, Sở Nội vụ và các cơ quan liên quan.", &["Sở Văn hoá và Thể thao", "Sở Khoa học và Công nghệ", "Sở Nội vụ", "các cơ quan liên quan"]),
-            ("Đề nghị TAND thành phố, Viện Kiểm sát nhân dân thành phố, Thi hành án dân sự thành phố và các cơ quan liên quan.", &["TAND thành phố", "Viện Kiểm sát nhân dân thành phố", "Thi hành án dân sự thành phố", "các cơ quan liên quan"]),
-            ("Ủy ban Mặt trận Tổ quốc Việt Nam thành phố và các tổ chức chính trị - xã hội, TAND thành phố, Viện Kiểm sát nhân dân thành phố", &["Ủy ban Mặt trận Tổ quốc Việt Nam thành phố", "các tổ chức chính trị - xã hội", "TAND thành phố", "Viện Kiểm sát nhân dân thành phố"]),
-            ("Ủy ban nhân dân các xã, phường", &["Ủy ban nhân dân các xã, phường"]),
-            ("Các cơ quan, địa phương có liên quan", &["Các cơ quan, địa phương có liên quan"]),
+            (
+                "Sở Nội vụ, Sở Y tế, Thanh tra thành phố, Sở Tư pháp.",
+                &["Sở Nội vụ", "Sở Y tế", "Thanh tra thành phố", "Sở Tư pháp"],
+            ),
+            (
+                "Các Sở, cơ quan, đoàn thể liên quan.",
+                &["Các Sở, cơ quan, đoàn thể liên quan"],
+            ),
+            (
+                "Sở Văn hoá và Thể thao, Sở Khoa học và Công nghệ, Sở Nội vụ và các cơ quan liên quan.",
+                &[
+                    "Sở Văn hoá và Thể thao",
+                    "Sở Khoa học và Công nghệ",
+                    "Sở Nội vụ",
+                    "các cơ quan liên quan",
+                ],
+            ),
+            (
+                "Đề nghị TAND thành phố, Viện Kiểm sát nhân dân thành phố, Thi hành án dân sự thành phố và các cơ quan liên quan.",
+                &[
+                    "TAND thành phố",
+                    "Viện Kiểm sát nhân dân thành phố",
+                    "Thi hành án dân sự thành phố",
+                    "các cơ quan liên quan",
+                ],
+            ),
+            (
+                "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố và các tổ chức chính trị - xã hội, TAND thành phố, Viện Kiểm sát nhân dân thành phố",
+                &[
+                    "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố",
+                    "các tổ chức chính trị - xã hội",
+                    "TAND thành phố",
+                    "Viện Kiểm sát nhân dân thành phố",
+                ],
+            ),
+            (
+                "Ủy ban nhân dân các xã, phường",
+                &["Ủy ban nhân dân các xã, phường"],
+            ),
+            (
+                "Các cơ quan, địa phương có liên quan",
+                &["Các cơ quan, địa phương có liên quan"],
+            ),
             ("", &[]),
         ];
         for (text, want) in cases {
@@ -285,13 +374,17 @@ mod tests {
 
     #[test]
     fn finds_citations() {
-        let c = citations("Triển khai thực hiện Quyết định số 2715/QĐ-TTg ngày 13/12/2025 của Thủ tướng Chính phủ về phê duyệt");
+        let c = citations(
+            "Triển khai thực hiện Quyết định số 2715/QĐ-TTg ngày 13/12/2025 của Thủ tướng Chính phủ về phê duyệt",
+        );
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].number.as_str(), "2715/QĐ-TTg");
         assert_eq!(c[0].doc_type, Some(DocumentType::Decision));
         assert_eq!(c[0].date, Some(date!(2025 - 12 - 13)));
         assert_eq!(c[0].issuer.as_deref(), Some("Thủ tướng Chính phủ"));
-        let c = citations("(Kèm theo Kế hoạch  số 14  /KH-UBND ngày 09  tháng 01 năm 2026 của UBND thành phố)");
+        let c = citations(
+            "(Kèm theo Kế hoạch  số 14  /KH-UBND ngày 09  tháng 01 năm 2026 của UBND thành phố)",
+        );
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].number.as_str(), "14/KH-UBND");
         assert_eq!(c[0].date, Some(date!(2026 - 01 - 09)));
@@ -305,7 +398,10 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(first_date("Hải Phòng, ngày 09 tháng 01 năm 2026"), Some(date!(2026 - 01 - 09)));
+        assert_eq!(
+            first_date("Hải Phòng, ngày 09 tháng 01 năm 2026"),
+            Some(date!(2026 - 01 - 09))
+        );
         assert_eq!(first_date("ngày 5/9/2017"), Some(date!(2017 - 09 - 05)));
         assert_eq!(first_date("ngày    tháng    năm 2026"), None);
         assert_eq!(first_date("ngày 31 tháng 02 năm 2026"), None);

@@ -38,7 +38,9 @@ pub enum StoreError {
     Sql(#[from] sqlx::Error),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
-    #[error("no plan matches \"{0}\" (give its number, such as 14/KH-UBND, or its id from `theodoi plan show`)")]
+    #[error(
+        "no plan matches \"{0}\" (give its number, such as 14/KH-UBND, or its id from `theodoi plan show`)"
+    )]
     PlanNotFound(String),
 }
 
@@ -83,7 +85,9 @@ impl Db {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !valid {
-            return Err(StoreError::UnsupportedUrl(format!("{url} (schema {schema})")));
+            return Err(StoreError::UnsupportedUrl(format!(
+                "{url} (schema {schema})"
+            )));
         }
         let base = PgConnectOptions::from_str(url).map_err(StoreError::Connect)?;
         let admin = PgPoolOptions::new()
@@ -92,9 +96,11 @@ impl Db {
             .await
             .map_err(StoreError::Connect)?;
         // The name was checked above to be [a-z0-9_]+, so it is safe inside the statement.
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS {schema}")))
-            .execute(&admin)
-            .await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "CREATE SCHEMA IF NOT EXISTS {schema}"
+        )))
+        .execute(&admin)
+        .await?;
         admin.close().await;
         Self::connect_postgres(base.options([("search_path", schema)])).await
     }
@@ -107,10 +113,15 @@ impl Db {
             .connect_with(base)
             .await
             .map_err(StoreError::Connect)?;
-        if schema.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
-            sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {schema} CASCADE")))
-                .execute(&admin)
-                .await?;
+        if schema
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP SCHEMA IF EXISTS {schema} CASCADE"
+            )))
+            .execute(&admin)
+            .await?;
         }
         admin.close().await;
         Ok(())
@@ -131,10 +142,10 @@ impl Db {
         let memory = path == ":memory:" || path.is_empty();
         if !memory {
             let parent = std::path::Path::new(path).parent();
-            if let Some(dir) = parent.filter(|d| !d.as_os_str().is_empty()) {
-                if !dir.is_dir() {
-                    return Err(StoreError::MissingDirectory(path.to_string()));
-                }
+            if let Some(dir) = parent.filter(|d| !d.as_os_str().is_empty())
+                && !dir.is_dir()
+            {
+                return Err(StoreError::MissingDirectory(path.to_string()));
             }
         }
         let opts = SqliteConnectOptions::from_str(url)
@@ -213,9 +224,11 @@ impl Db {
     pub async fn baseline_transactions(&self, n: usize) -> Result<()> {
         match self {
             Self::Sqlite(p) => {
-                sqlx::query("CREATE TABLE IF NOT EXISTS bench_baseline (id INTEGER PRIMARY KEY, v TEXT)")
-                    .execute(p)
-                    .await?;
+                sqlx::query(
+                    "CREATE TABLE IF NOT EXISTS bench_baseline (id INTEGER PRIMARY KEY, v TEXT)",
+                )
+                .execute(p)
+                .await?;
                 for i in 0..n {
                     let mut tx = p.begin().await?;
                     sqlx::query("INSERT INTO bench_baseline (v) VALUES ($1)")

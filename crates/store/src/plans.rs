@@ -44,7 +44,11 @@ fn prepare(plan: &Plan, parts: ImportParts) -> Result<Prepared<'_>> {
     Ok(Prepared {
         number: plan.document.number.as_ref().map(ToString::to_string),
         title_key: theodoi_text::key(&plan.document.title),
-        implements: plan.document.implements().map(ToString::to_string).collect(),
+        implements: plan
+            .document
+            .implements()
+            .map(ToString::to_string)
+            .collect(),
         purposes: json(&plan.purposes)?,
         requirements: json(&plan.requirements)?,
         recipients: json(&plan.recipients)?,
@@ -695,7 +699,11 @@ macro_rules! backend {
     };
 }
 
-backend!(sqlite, sqlx::Sqlite, "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+backend!(
+    sqlite,
+    sqlx::Sqlite,
+    "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+);
 backend!(postgres, sqlx::Postgres, "now()");
 
 impl Db {

@@ -37,8 +37,8 @@ pub fn clean(s: &str) -> String {
 /// Hyphen-like characters that PDF extraction and word processors produce in place of '-'.
 fn unify_dash(c: char) -> char {
     match c {
-        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}'
-        | '\u{FE63}' | '\u{FF0D}' => '-',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' => '-',
         c => c,
     }
 }
@@ -139,7 +139,11 @@ fn tokens(s: &str) -> Vec<Token<'_>> {
             if let Some(st) = start.take() {
                 out.push(Token::Word(&s[st..i]));
             }
-            out.push(Token::Other(if c == '-' { " - ".into() } else { " ".into() }));
+            out.push(Token::Other(if c == '-' {
+                " - ".into()
+            } else {
+                " ".into()
+            }));
         }
     }
     if let Some(st) = start {
@@ -175,7 +179,10 @@ fn expand_abbreviation(word: &str) -> Option<&'static str> {
 
 /// The five Vietnamese tone marks as combining characters.
 fn is_tone_mark(c: char) -> bool {
-    matches!(c, '\u{0300}' | '\u{0301}' | '\u{0303}' | '\u{0309}' | '\u{0323}')
+    matches!(
+        c,
+        '\u{0300}' | '\u{0301}' | '\u{0303}' | '\u{0309}' | '\u{0323}'
+    )
 }
 
 fn is_combining_mark(c: char) -> bool {
@@ -198,7 +205,11 @@ fn canonical_tone(word: &str) -> String {
         .collect();
     // Base letters only (no marks at all) tell us the syllable shape; circumflex or breve on the
     // vowels ("oă", "uâ") means it is not one of the ambiguous pairs.
-    let letters: Vec<char> = base.iter().copied().filter(|c| !is_combining_mark(*c)).collect();
+    let letters: Vec<char> = base
+        .iter()
+        .copied()
+        .filter(|c| !is_combining_mark(*c))
+        .collect();
     let n = letters.len();
     if n < 2 || base.len() != n {
         return word.to_string();
@@ -250,7 +261,10 @@ mod tests {
             ("Tòa án nhân dân thành phố", "toà án nhân dân thành phố"),
             ("VKSND thành phố", "viện kiểm sát nhân dân thành phố"),
             ("Ủy ban MTTQ Việt Nam", "uỷ ban mặt trận tổ quốc việt nam"),
-            ("UBMTTQ Việt Nam thành phố", "uỷ ban mặt trận tổ quốc việt nam thành phố"),
+            (
+                "UBMTTQ Việt Nam thành phố",
+                "uỷ ban mặt trận tổ quốc việt nam thành phố",
+            ),
             // With a final consonant both styles agree and nothing moves.
             ("hoàng thuyền", "hoàng thuyền"),
             // qu + y: the mark is on y in both styles.

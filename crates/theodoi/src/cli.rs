@@ -15,7 +15,12 @@ use theodoi_store::Db;
 #[command(name = "theodoi", version, about)]
 pub struct Args {
     /// Database URL: sqlite://FILE (default, created if missing) or postgres://USER@HOST:PORT/DB.
-    #[arg(long, global = true, env = "THEODOI_DATABASE_URL", default_value = "sqlite://theodoi.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "THEODOI_DATABASE_URL",
+        default_value = "sqlite://theodoi.db"
+    )]
     pub database: String,
 
     #[command(subcommand)]
@@ -135,7 +140,10 @@ mod tests {
 
     #[test]
     fn redacts_passwords() {
-        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact("sqlite://theodoi.db"), "sqlite://theodoi.db");
     }

@@ -48,9 +48,16 @@ fn parse_prints_the_contract() {
     assert_eq!(v["signer"]["authority"], "KT. CHỦ TỊCH");
     let o = theodoi(dir.path(), &["plan", "parse", "body.txt", "appendix.txt"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap_or_default();
-    assert_eq!(v.as_array().map(Vec::len), Some(2), "several files give an array");
+    assert_eq!(
+        v.as_array().map(Vec::len),
+        Some(2),
+        "several files give an array"
+    );
     assert_eq!(v[1]["document"]["number"], "14/KH-UBND");
-    assert!(!dir.path().join("theodoi.db").exists(), "parse touches no database");
+    assert!(
+        !dir.path().join("theodoi.db").exists(),
+        "parse touches no database"
+    );
 }
 
 #[test]
@@ -61,9 +68,21 @@ fn bad_files_give_one_line_errors_and_write_nothing() {
     write(dir.path(), "utf16.txt", &utf16);
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty.txt", Vec::new(), "empty"),
-        ("image.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0".to_vec(), "binary"),
-        ("latin1.txt", b"K\xc9 HO\xc0CH s\xf4 14".to_vec(), "not valid UTF-8"),
-        ("novel.txt", "Ngày xưa có một nàng công chúa.\nHết.".as_bytes().to_vec(), "no plan found"),
+        (
+            "image.png",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0".to_vec(),
+            "binary",
+        ),
+        (
+            "latin1.txt",
+            b"K\xc9 HO\xc0CH s\xf4 14".to_vec(),
+            "not valid UTF-8",
+        ),
+        (
+            "novel.txt",
+            "Ngày xưa có một nàng công chúa.\nHết.".as_bytes().to_vec(),
+            "no plan found",
+        ),
         ("odd-utf16.txt", vec![0xFF, 0xFE, 0x41], "UTF-16"),
     ];
     for (name, bytes, reason) in &cases {
@@ -72,19 +91,31 @@ fn bad_files_give_one_line_errors_and_write_nothing() {
             let o = theodoi(dir.path(), &["plan", cmd, "utf16.txt", name]);
             assert_eq!(o.status.code(), Some(2), "{cmd} {name}");
             let err = stderr(&o);
-            assert_eq!(err.trim_end().lines().count(), 1, "{cmd} {name}: one line: {err}");
+            assert_eq!(
+                err.trim_end().lines().count(),
+                1,
+                "{cmd} {name}: one line: {err}"
+            );
             assert!(err.contains(name), "{cmd} {name}: names the file: {err}");
-            assert!(err.contains(reason), "{cmd} {name}: says why ({reason}): {err}");
+            assert!(
+                err.contains(reason),
+                "{cmd} {name}: says why ({reason}): {err}"
+            );
             assert!(o.stdout.is_empty(), "{cmd} {name}: prints no data");
         }
     }
     // A 50 MB file is refused without being read.
     let big = dir.path().join("big.txt");
     let f = std::fs::File::create(&big).unwrap_or_else(|e| panic!("{e}"));
-    f.set_len(50 * 1024 * 1024).unwrap_or_else(|e| panic!("{e}"));
+    f.set_len(50 * 1024 * 1024)
+        .unwrap_or_else(|e| panic!("{e}"));
     let o = theodoi(dir.path(), &["plan", "import", "big.txt"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("big.txt") && stderr(&o).contains("at most"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("big.txt") && stderr(&o).contains("at most"),
+        "{}",
+        stderr(&o)
+    );
     // Nothing was written by any failed import: the good UTF-16 file in each batch was not stored.
     let o = theodoi(dir.path(), &["plan", "list"]);
     assert!(o.status.success());
@@ -101,11 +132,26 @@ fn import_show_and_list_agencies() {
     let dir = tmp();
     let o = theodoi(dir.path(), &["plan", "import", "--seed"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("imported plan KH 14/KH-UBND"), "{}", stdout(&o));
-    assert!(stdout(&o).contains("10 tasks, 31 assignments"), "{}", stdout(&o));
-    assert!(dir.path().join("theodoi.db").exists(), "default database is a SQLite file here");
+    assert!(
+        stdout(&o).contains("imported plan KH 14/KH-UBND"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("10 tasks, 31 assignments"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        dir.path().join("theodoi.db").exists(),
+        "default database is a SQLite file here"
+    );
     let again = theodoi(dir.path(), &["plan", "import", "--seed"]);
-    assert!(stdout(&again).contains("updated plan KH 14/KH-UBND"), "{}", stdout(&again));
+    assert!(
+        stdout(&again).contains("updated plan KH 14/KH-UBND"),
+        "{}",
+        stdout(&again)
+    );
 
     let o = theodoi(dir.path(), &["plan", "show"]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -127,9 +173,17 @@ fn import_show_and_list_agencies() {
     let o = theodoi(dir.path(), &["agency", "list"]);
     assert!(o.status.success());
     let out = stdout(&o);
-    assert_eq!(out.lines().filter(|l| l.contains("so-van-hoa-va-the-thao")).count(), 1);
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.contains("so-van-hoa-va-the-thao"))
+            .count(),
+        1
+    );
     assert!(out.contains("19 cơ quan, đơn vị"));
-    assert!(out.lines().any(|l| l.starts_with("toa-an-nhan-dan-thanh-pho") && l.contains("[đề nghị]")));
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("toa-an-nhan-dan-thanh-pho") && l.contains("[đề nghị]"))
+    );
 }
 
 #[test]
@@ -138,12 +192,23 @@ fn appendix_then_body_in_separate_runs() {
     write(dir.path(), "body.txt", BODY.as_bytes());
     write(dir.path(), "appendix.txt", APPENDIX.as_bytes());
     let db = format!("sqlite://{}", dir.path().join("x.db").display());
-    let a = theodoi(dir.path(), &["--database", &db, "plan", "import", "appendix.txt"]);
+    let a = theodoi(
+        dir.path(),
+        &["--database", &db, "plan", "import", "appendix.txt"],
+    );
     assert!(stdout(&a).contains("appendix only"), "{}", stdout(&a));
-    let b = theodoi(dir.path(), &["--database", &db, "plan", "import", "body.txt"]);
+    let b = theodoi(
+        dir.path(),
+        &["--database", &db, "plan", "import", "body.txt"],
+    );
     assert!(stdout(&b).contains("updated plan"), "{}", stdout(&b));
     let list = theodoi(dir.path(), &["--database", &db, "plan", "list"]);
-    assert_eq!(stdout(&list).lines().count(), 3, "header, rule and one plan: {}", stdout(&list));
+    assert_eq!(
+        stdout(&list).lines().count(),
+        3,
+        "header, rule and one plan: {}",
+        stdout(&list)
+    );
 }
 
 #[test]
@@ -152,7 +217,10 @@ fn bad_database_urls_are_explained() {
     let o = theodoi(dir.path(), &["--database", "mysql://x", "plan", "list"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("unsupported database URL"));
-    let o = theodoi(dir.path(), &["--database", "sqlite://missing/dir/x.db", "plan", "list"]);
+    let o = theodoi(
+        dir.path(),
+        &["--database", "sqlite://missing/dir/x.db", "plan", "list"],
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("does not exist"), "{}", stderr(&o));
 }

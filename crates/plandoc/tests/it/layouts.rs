@@ -53,10 +53,22 @@ fn header_layouts() {
         let p = parse(&with_header(header)).unwrap_or_else(|e| panic!("{name}: {e}"));
         let d = &p.plan.document;
         assert_eq!(d.doc_type.abbreviation(), "KH", "{name}");
-        assert_eq!(d.number.as_ref().map(|n| n.as_str()), Some("14/KH-UBND"), "{name}");
-        assert_eq!(d.issuer.as_deref(), Some("ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG"), "{name}");
+        assert_eq!(
+            d.number.as_ref().map(|n| n.as_str()),
+            Some("14/KH-UBND"),
+            "{name}"
+        );
+        assert_eq!(
+            d.issuer.as_deref(),
+            Some("ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG"),
+            "{name}"
+        );
         assert_eq!(d.place.as_deref(), Some("Hải Phòng"), "{name}");
-        assert_eq!(d.date.map(|x| x.to_string()).as_deref(), Some("2026-01-09"), "{name}");
+        assert_eq!(
+            d.date.map(|x| x.to_string()).as_deref(),
+            Some("2026-01-09"),
+            "{name}"
+        );
         assert_eq!(p.plan.tasks.len(), 2, "{name}");
     }
 }
@@ -86,7 +98,13 @@ fn time_phrases_in_sentences_are_not_deadlines() {
     let p = parse(BODY).unwrap_or_else(|e| panic!("{e}")).plan;
     // "hằng năm … trong năm 2026" in a purpose creates no task and no time.
     assert_eq!(p.purposes.len(), 1);
-    assert_eq!(p.tasks[0].time.kind, TimeframeKind::Quarter { quarter: 2, year: 2026 });
+    assert_eq!(
+        p.tasks[0].time.kind,
+        TimeframeKind::Quarter {
+            quarter: 2,
+            year: 2026
+        }
+    );
     // Task 2 mentions "trong năm 2026" in its item but has no Thời gian line.
     assert_eq!(p.tasks[1].time.kind, TimeframeKind::Unspecified);
     assert!(p.tasks[1].items[0].text.contains("năm 2026"));
@@ -126,5 +144,8 @@ fn not_a_plan() {
             other => panic!("{text:?} gave {other:?}"),
         }
     }
-    assert!(matches!(theodoi_plandoc::parse_bytes(b""), Err(ParseError::Empty)));
+    assert!(matches!(
+        theodoi_plandoc::parse_bytes(b""),
+        Err(ParseError::Empty)
+    ));
 }

@@ -106,7 +106,9 @@ fn run(backend: Backend, case: Case) -> Result<(), Failed> {
                 let schema = unique("t");
                 let db = Db::connect_postgres_schema(&url, &schema)
                     .await
-                    .map_err(|e| Failed::from(format!("PostgreSQL at {PG_ENV} unreachable: {e}")))?;
+                    .map_err(|e| {
+                        Failed::from(format!("PostgreSQL at {PG_ENV} unreachable: {e}"))
+                    })?;
                 db.migrate().await?;
                 let result = case(db.clone()).await;
                 db.close().await;
@@ -134,13 +136,19 @@ async fn schema_parity(url: String) -> Result<(), Failed> {
     if a != b {
         let only_sqlite: Vec<_> = a.iter().filter(|x| !b.contains(x)).collect();
         let only_pg: Vec<_> = b.iter().filter(|x| !a.contains(x)).collect();
-        return Err(format!("schemas differ: only in SQLite {only_sqlite:?}, only in PostgreSQL {only_pg:?}").into());
+        return Err(format!(
+            "schemas differ: only in SQLite {only_sqlite:?}, only in PostgreSQL {only_pg:?}"
+        )
+        .into());
     }
     Ok(())
 }
 
 async fn bad_urls() -> Result<(), Failed> {
-    let e = Db::connect("mysql://localhost/x").await.err().ok_or("mysql accepted")?;
+    let e = Db::connect("mysql://localhost/x")
+        .await
+        .err()
+        .ok_or("mysql accepted")?;
     assert!(e.to_string().contains("unsupported database URL"), "{e}");
     let e = Db::connect("sqlite:///no/such/folder/theodoi.db")
         .await

@@ -7,11 +7,23 @@ use theodoi_store::{Db, ImportParts};
 
 pub const CASES: &[(&str, Case)] = &[
     ("import_seed_and_read_back", import_seed_and_read_back),
-    ("reimport_updates_without_duplicates", reimport_updates_without_duplicates),
-    ("appendix_first_then_body_join", appendix_first_then_body_join),
-    ("body_first_then_appendix_join", body_first_then_appendix_join),
+    (
+        "reimport_updates_without_duplicates",
+        reimport_updates_without_duplicates,
+    ),
+    (
+        "appendix_first_then_body_join",
+        appendix_first_then_body_join,
+    ),
+    (
+        "body_first_then_appendix_join",
+        body_first_then_appendix_join,
+    ),
     ("failed_import_writes_nothing", failed_import_writes_nothing),
-    ("changed_document_updates_tasks", changed_document_updates_tasks),
+    (
+        "changed_document_updates_tasks",
+        changed_document_updates_tasks,
+    ),
     ("find_plan_by_number_or_id", find_plan_by_number_or_id),
 ];
 
@@ -64,16 +76,24 @@ fn import_seed_and_read_back(db: Db) -> Fut {
         let s = &plans[0];
         assert_eq!(s.number.as_deref(), Some("14/KH-UBND"));
         assert_eq!(s.doc_type, "KH");
-        assert_eq!(s.issued_on.map(|d| d.to_string()).as_deref(), Some("2026-01-09"));
+        assert_eq!(
+            s.issued_on.map(|d| d.to_string()).as_deref(),
+            Some("2026-01-09")
+        );
         assert_eq!(s.implements, vec!["2715/QĐ-TTg".to_string()]);
-        assert!(s.title.starts_with("Triển khai thực hiện Quyết định số 2715/QĐ-TTg"));
+        assert!(
+            s.title
+                .starts_with("Triển khai thực hiện Quyết định số 2715/QĐ-TTg")
+        );
         assert!(s.has_body && s.has_appendix);
 
         let view = db.load_plan(s.id).await?;
         let refs: Vec<&str> = view.tasks.iter().map(|t| t.reference.as_str()).collect();
         assert_eq!(
             refs,
-            ["II.1", "II.2", "II.3", "II.4", "PL.1", "PL.2", "PL.3", "PL.4", "PL.5", "PL.6"]
+            [
+                "II.1", "II.2", "II.3", "II.4", "PL.1", "PL.2", "PL.3", "PL.4", "PL.5", "PL.6"
+            ]
         );
         assert_eq!(view.tasks[1].items.len(), 6);
         assert_eq!(view.tasks[3].time_kind, "unspecified");
@@ -87,24 +107,42 @@ fn import_seed_and_read_back(db: Db) -> Fut {
                 .map(|a| a.role.clone())
         };
         assert_eq!(role("II.2", "thanh-tra-thanh-pho").as_deref(), Some("lead"));
-        assert_eq!(role("PL.3", "doan-luat-su-thanh-pho").as_deref(), Some("coordinating"));
-        assert_eq!(role("PL.4", "so-van-hoa-va-the-thao").as_deref(), Some("lead"));
+        assert_eq!(
+            role("PL.3", "doan-luat-su-thanh-pho").as_deref(),
+            Some("coordinating")
+        );
+        assert_eq!(
+            role("PL.4", "so-van-hoa-va-the-thao").as_deref(),
+            Some("lead")
+        );
         assert_eq!(role("II.1", "cong-an-thanh-pho"), None);
 
         // "Văn hoá" (section II, appendix) and "Văn hóa" (section III) are one agency.
         let agencies = db.list_agencies().await?;
-        let culture: Vec<_> = agencies.iter().filter(|a| a.code == "so-van-hoa-va-the-thao").collect();
+        let culture: Vec<_> = agencies
+            .iter()
+            .filter(|a| a.code == "so-van-hoa-va-the-thao")
+            .collect();
         assert_eq!(culture.len(), 1);
         assert_eq!(culture[0].lead_count, 1);
         assert_eq!(culture[0].coordinating_count, 1);
         assert_eq!(culture[0].responsibility_count, 1);
         assert_eq!(agencies.len(), 19);
-        let court = agencies.iter().find(|a| a.code == "toa-an-nhan-dan-thanh-pho").ok_or("no court")?;
+        let court = agencies
+            .iter()
+            .find(|a| a.code == "toa-an-nhan-dan-thanh-pho")
+            .ok_or("no court")?;
         assert!(court.requested_only, "the court can only be requested");
-        let justice = agencies.iter().find(|a| a.code == "so-tu-phap").ok_or("no Sở Tư pháp")?;
+        let justice = agencies
+            .iter()
+            .find(|a| a.code == "so-tu-phap")
+            .ok_or("no Sở Tư pháp")?;
         assert!(!justice.requested_only);
         assert_eq!(justice.lead_count, 6);
-        let communes = agencies.iter().find(|a| a.code == "uy-ban-nhan-dan-cac-xa-phuong").ok_or("no communes")?;
+        let communes = agencies
+            .iter()
+            .find(|a| a.code == "uy-ban-nhan-dan-cac-xa-phuong")
+            .ok_or("no communes")?;
         assert!(communes.is_group);
         assert_eq!(communes.kind, "commune");
         Ok(())
@@ -115,14 +153,29 @@ fn reimport_updates_without_duplicates(db: Db) -> Fut {
     Box::pin(async move {
         let first = import(&db, &seed()).await;
         let before = counts(&db).await;
-        let ids_before: Vec<i64> = db.load_plan(first.plan_id).await?.tasks.iter().map(|t| t.id).collect();
+        let ids_before: Vec<i64> = db
+            .load_plan(first.plan_id)
+            .await?
+            .tasks
+            .iter()
+            .map(|t| t.id)
+            .collect();
         let second = import(&db, &seed()).await;
         assert!(!second.created);
         assert_eq!(first.plan_id, second.plan_id);
         assert_eq!(counts(&db).await, before);
         assert_eq!(before, (1, 10, 31, 19));
-        let ids_after: Vec<i64> = db.load_plan(first.plan_id).await?.tasks.iter().map(|t| t.id).collect();
-        assert_eq!(ids_before, ids_after, "tasks keep their ids across re-imports");
+        let ids_after: Vec<i64> = db
+            .load_plan(first.plan_id)
+            .await?
+            .tasks
+            .iter()
+            .map(|t| t.id)
+            .collect();
+        assert_eq!(
+            ids_before, ids_after,
+            "tasks keep their ids across re-imports"
+        );
         Ok(())
     })
 }
@@ -138,7 +191,11 @@ fn appendix_first_then_body_join(db: Db) -> Fut {
         assert_eq!(counts(&db).await, (1, 10, 31, 19));
         let s = &db.list_plans().await?[0];
         assert_eq!(s.number.as_deref(), Some("14/KH-UBND"));
-        assert!(s.title.starts_with("Triển khai thực hiện"), "the body's title wins: {}", s.title);
+        assert!(
+            s.title.starts_with("Triển khai thực hiện"),
+            "the body's title wins: {}",
+            s.title
+        );
         Ok(())
     })
 }
@@ -149,13 +206,22 @@ fn body_first_then_appendix_join(db: Db) -> Fut {
         let s = &db.list_plans().await?[0];
         assert_eq!(s.number, None, "the body alone carries no number");
         let a = import(&db, &parse(APPENDIX)).await;
-        assert!(!a.created, "the appendix joins the numberless body implementing the same decision");
+        assert!(
+            !a.created,
+            "the appendix joins the numberless body implementing the same decision"
+        );
         assert_eq!(a.plan_id, b.plan_id);
         assert_eq!(counts(&db).await, (1, 10, 31, 19));
         let s = &db.list_plans().await?[0];
         assert_eq!(s.number.as_deref(), Some("14/KH-UBND"));
-        assert_eq!(s.issued_on.map(|d| d.to_string()).as_deref(), Some("2026-01-09"));
-        assert!(s.title.starts_with("Triển khai thực hiện"), "the appendix keeps the body's title");
+        assert_eq!(
+            s.issued_on.map(|d| d.to_string()).as_deref(),
+            Some("2026-01-09")
+        );
+        assert!(
+            s.title.starts_with("Triển khai thực hiện"),
+            "the appendix keeps the body's title"
+        );
         // Importing the appendix again changes nothing.
         import(&db, &parse(APPENDIX)).await;
         assert_eq!(counts(&db).await, (1, 10, 31, 19));
@@ -174,7 +240,11 @@ fn failed_import_writes_nothing(db: Db) -> Fut {
             .import_plans(&[(&good.plan, parts(&good)), (&bad.plan, parts(&bad))])
             .await;
         assert!(result.is_err(), "the broken plan must fail");
-        assert_eq!(counts(&db).await, (0, 0, 0, 0), "nothing of the batch is left behind");
+        assert_eq!(
+            counts(&db).await,
+            (0, 0, 0, 0),
+            "nothing of the batch is left behind"
+        );
         Ok(())
     })
 }
@@ -183,15 +253,27 @@ fn changed_document_updates_tasks(db: Db) -> Fut {
     Box::pin(async move {
         let first = import(&db, &seed()).await;
         let mut changed = seed();
-        changed.plan.tasks.retain(|t| t.reference.as_str() != "II.4");
-        if let Some(t) = changed.plan.tasks.iter_mut().find(|t| t.reference.as_str() == "II.1") {
+        changed
+            .plan
+            .tasks
+            .retain(|t| t.reference.as_str() != "II.4");
+        if let Some(t) = changed
+            .plan
+            .tasks
+            .iter_mut()
+            .find(|t| t.reference.as_str() == "II.1")
+        {
             t.lead = vec![AgencyMention::new("Sở Nội vụ", false)];
         }
         let second = import(&db, &changed).await;
         assert_eq!(first.plan_id, second.plan_id);
         let view = db.load_plan(first.plan_id).await?;
         assert_eq!(view.tasks.len(), 9);
-        let t = view.tasks.iter().find(|t| t.reference == "II.1").ok_or("II.1 gone")?;
+        let t = view
+            .tasks
+            .iter()
+            .find(|t| t.reference == "II.1")
+            .ok_or("II.1 gone")?;
         let leads: Vec<&str> = view
             .assignments
             .iter()

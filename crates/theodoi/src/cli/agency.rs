@@ -20,7 +20,8 @@ pub async fn list(db: &Db) -> anyhow::Result<ExitCode> {
         "Tên (name)".to_string(),
     ]];
     for a in &agencies {
-        let kind = AgencyKind::from_code(&a.kind).map_or_else(|| a.kind.clone(), |k| k.label_vi().to_string());
+        let kind = AgencyKind::from_code(&a.kind)
+            .map_or_else(|| a.kind.clone(), |k| k.label_vi().to_string());
         let mut name = a.name.clone();
         if a.is_group {
             name.push_str(" [nhóm]");

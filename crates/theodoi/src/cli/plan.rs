@@ -51,7 +51,8 @@ pub async fn import(db: &Db, files: &[PathBuf], seed: bool) -> anyhow::Result<Ex
         crate::seed::SEED_FILES
             .iter()
             .map(|(name, text)| {
-                let p = theodoi_plandoc::parse(text).map_err(|e| anyhow::anyhow!("seed {name}: {e}"))?;
+                let p = theodoi_plandoc::parse(text)
+                    .map_err(|e| anyhow::anyhow!("seed {name}: {e}"))?;
                 Ok((format!("seed {name}"), p))
             })
             .collect::<anyhow::Result<_>>()?
@@ -68,20 +69,17 @@ pub async fn import(db: &Db, files: &[PathBuf], seed: bool) -> anyhow::Result<Ex
     }
     let parsed: Vec<ParsedPlan> = named.into_iter().map(|(_, p)| p).collect();
     let plans = theodoi_plandoc::combine(parsed);
-    let batch: Vec<_> = plans
-        .iter()
-        .map(|p| (&p.plan, parts_of(p.part)))
-        .collect();
+    let batch: Vec<_> = plans.iter().map(|p| (&p.plan, parts_of(p.part))).collect();
     let outcomes = db
         .import_plans(&batch)
         .await
         .context("storing the plan (nothing was written)")?;
     for (p, o) in plans.iter().zip(&outcomes) {
         let d = &p.plan.document;
-        let name = d
-            .number
-            .as_ref()
-            .map_or_else(|| table::truncate(&d.title, 60), |n| format!("{} {n}", d.doc_type));
+        let name = d.number.as_ref().map_or_else(
+            || table::truncate(&d.title, 60),
+            |n| format!("{} {n}", d.doc_type),
+        );
         println!(
             "{} plan {} (id {}): {} tasks, {} assignments{}",
             if o.created { "imported" } else { "updated" },
@@ -180,7 +178,12 @@ pub async fn show(db: &Db, selector: Option<&str>) -> anyhow::Result<ExitCode> {
         } else {
             t.time_text.clone()
         };
-        println!("  {:<5} {} [{}]", t.reference, table::truncate(&t.title, 90), time);
+        println!(
+            "  {:<5} {} [{}]",
+            t.reference,
+            table::truncate(&t.title, 90),
+            time
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
