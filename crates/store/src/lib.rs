@@ -8,8 +8,22 @@
 //! parameter. Migrations live in `migrations/sqlite` and `migrations/postgres` with matching
 //! numbers; a test checks that both produce the same tables and columns.
 
+/// Call the function of the same name in this module's `sqlite` or `postgres` submodule (generated
+/// by its `backend!` macro) with the pool of the backend in use.
+macro_rules! dispatch {
+    ($db:expr, $f:ident ( $($arg:expr),* )) => {
+        match $db {
+            $crate::Db::Sqlite(pool) => sqlite::$f(pool, $($arg),*).await,
+            $crate::Db::Postgres(pool) => postgres::$f(pool, $($arg),*).await,
+        }
+    };
+}
+pub(crate) use dispatch;
+
+pub mod accounts;
 mod plans;
 pub mod views;
+pub mod workspace;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -36,6 +50,12 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Sql(#[from] sqlx::Error),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("not found: {0}")]
+    NotFound(String),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
     #[error(

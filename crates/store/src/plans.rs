@@ -334,7 +334,19 @@ macro_rules! backend {
             async fn upsert_agencies(tx: &mut Tx<'_>, p: &Prepared<'_>) -> Result<HashMap<String, i64>> {
                 let rows = agency_rows(p);
                 let mut ids = HashMap::with_capacity(rows.len());
+                // Codes of duplicates the coordinator merged resolve to the agency kept.
                 for chunk in rows.chunks(CHUNK) {
+                    let mut qb = QueryBuilder::<$db>::new("SELECT code, agency_id FROM agency_aliases WHERE code IN (");
+                    let mut list = qb.separated(", ");
+                    for r in chunk {
+                        list.push_bind(&r.code);
+                    }
+                    qb.push(")");
+                    let got: Vec<(String, i64)> = qb.build_query_as().fetch_all(&mut **tx).await?;
+                    ids.extend(got);
+                }
+                let fresh: Vec<&AgencyUpsert> = rows.iter().filter(|r| !ids.contains_key(&r.code)).collect();
+                for chunk in fresh.chunks(CHUNK) {
                     let mut qb = QueryBuilder::<$db>::new(
                         "INSERT INTO agencies (code, name, kind, is_group, requested_only) ",
                     );

@@ -1,0 +1,390 @@
+//! Accounts, role policies, server-side sessions and the append-only audit log.
+
+use crate::{Db, Result, StoreError};
+use time::OffsetDateTime;
+
+/// A stored account.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub agency_id: Option<i64>,
+    pub totp_secret: Option<String>,
+    pub totp_enabled: bool,
+    pub failed_logins: i32,
+    pub locked_until: Option<OffsetDateTime>,
+    pub must_change_password: bool,
+    pub disabled: bool,
+}
+
+/// A new account; the password is already hashed.
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub role: &'a str,
+    pub agency_id: Option<i64>,
+    pub must_change_password: bool,
+}
+
+/// A session with the account it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub csrf_token: String,
+    pub second_factor_pending: bool,
+    pub expires_at: OffsetDateTime,
+    pub user: UserRow,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: OffsetDateTime,
+    pub user_id: Option<i64>,
+    pub username: Option<String>,
+    pub action: String,
+    pub target: Option<String>,
+    pub detail: Option<String>,
+    pub ip: Option<String>,
+}
+
+/// What to append to the audit log. Never personal data or secrets: names of things and ids.
+#[derive(Debug, Clone, Default)]
+pub struct AuditEntry<'a> {
+    pub user_id: Option<i64>,
+    pub username: Option<&'a str>,
+    pub action: &'a str,
+    pub target: Option<&'a str>,
+    pub detail: Option<&'a str>,
+    pub ip: Option<&'a str>,
+}
+
+/// Filters for reading the audit log; empty strings mean "any".
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub action: String,
+    pub username: String,
+    pub limit: i64,
+}
+
+const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, agency_id, totp_secret, totp_enabled, \
+     failed_logins, locked_until, must_change_password, disabled";
+
+macro_rules! backend {
+    ($module:ident, $db:ty) => {
+        pub(crate) mod $module {
+            use super::*;
+            use sqlx::{Pool, Row};
+
+            pub async fn create_user(pool: &Pool<$db>, u: &NewUser<'_>) -> Result<i64> {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO users (username, display_name, password_hash, role, agency_id, must_change_password) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(u.username)
+                .bind(u.display_name)
+                .bind(u.password_hash)
+                .bind(u.role)
+                .bind(u.agency_id)
+                .bind(u.must_change_password)
+                .fetch_one(pool)
+                .await
+                .map_err(|e| match e {
+                    sqlx::Error::Database(d) if d.is_unique_violation() => {
+                        StoreError::Conflict(format!("the username \"{}\" is taken", u.username))
+                    }
+                    e => StoreError::Sql(e),
+                })?;
+                Ok(id)
+            }
+
+            pub async fn user_by_username(pool: &Pool<$db>, username: &str) -> Result<Option<UserRow>> {
+                let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
+                Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(pool).await?)
+            }
+
+            pub async fn user_by_id(pool: &Pool<$db>, id: i64) -> Result<Option<UserRow>> {
+                let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+                Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?)
+            }
+
+            pub async fn list_users(pool: &Pool<$db>) -> Result<Vec<UserRow>> {
+                let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY username");
+                Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?)
+            }
+
+            pub async fn count_users(pool: &Pool<$db>) -> Result<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?)
+            }
+
+            pub async fn record_failed_login(
+                pool: &Pool<$db>,
+                id: i64,
+                lock_after: i32,
+                lock_until: OffsetDateTime,
+            ) -> Result<bool> {
+                let failed: i32 = sqlx::query_scalar(
+                    "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+                )
+                .bind(id)
+                .fetch_one(pool)
+                .await?;
+                if failed >= lock_after {
+                    sqlx::query("UPDATE users SET locked_until = $2, failed_logins = 0 WHERE id = $1")
+                        .bind(id)
+                        .bind(lock_until)
+                        .execute(pool)
+                        .await?;
+                    return Ok(true);
+                }
+                Ok(false)
+            }
+
+            pub async fn reset_failed_logins(pool: &Pool<$db>, id: i64) -> Result<()> {
+                sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+                    .bind(id)
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+
+            pub async fn set_password(pool: &Pool<$db>, id: i64, hash: &str, must_change: bool) -> Result<()> {
+                sqlx::query(
+                    "UPDATE users SET password_hash = $2, must_change_password = $3, failed_logins = 0, locked_until = NULL \
+                     WHERE id = $1",
+                )
+                .bind(id)
+                .bind(hash)
+                .bind(must_change)
+                .execute(pool)
+                .await?;
+                Ok(())
+            }
+
+            pub async fn set_totp(pool: &Pool<$db>, id: i64, secret: Option<&str>, enabled: bool) -> Result<()> {
+                sqlx::query("UPDATE users SET totp_secret = $2, totp_enabled = $3 WHERE id = $1")
+                    .bind(id)
+                    .bind(secret)
+                    .bind(enabled)
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+
+            pub async fn set_disabled(pool: &Pool<$db>, id: i64, disabled: bool) -> Result<()> {
+                sqlx::query("UPDATE users SET disabled = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(disabled)
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+
+            pub async fn totp_required(pool: &Pool<$db>, role: &str) -> Result<bool> {
+                let v: Option<bool> = sqlx::query_scalar("SELECT totp_required FROM role_policies WHERE role = $1")
+                    .bind(role)
+                    .fetch_optional(pool)
+                    .await?;
+                Ok(v.unwrap_or(false))
+            }
+
+            pub async fn set_totp_required(pool: &Pool<$db>, role: &str, required: bool) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO role_policies (role, totp_required) VALUES ($1, $2) \
+                     ON CONFLICT (role) DO UPDATE SET totp_required = excluded.totp_required",
+                )
+                .bind(role)
+                .bind(required)
+                .execute(pool)
+                .await?;
+                Ok(())
+            }
+
+            pub async fn create_session(
+                pool: &Pool<$db>,
+                token_hash: &str,
+                user_id: i64,
+                csrf: &str,
+                pending: bool,
+                now: OffsetDateTime,
+                expires: OffsetDateTime,
+            ) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, user_id, csrf_token, second_factor_pending, created_at, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(token_hash)
+                .bind(user_id)
+                .bind(csrf)
+                .bind(pending)
+                .bind(now)
+                .bind(expires)
+                .execute(pool)
+                .await?;
+                Ok(())
+            }
+
+            pub async fn session(pool: &Pool<$db>, token_hash: &str, now: OffsetDateTime) -> Result<Option<SessionRow>> {
+                let row = sqlx::query(
+                    "SELECT s.csrf_token, s.second_factor_pending, s.expires_at, s.user_id FROM sessions s \
+                     WHERE s.token_hash = $1 AND s.expires_at > $2",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(pool)
+                .await?;
+                let Some(row) = row else { return Ok(None) };
+                let user_id: i64 = row.try_get(3)?;
+                let Some(user) = user_by_id(pool, user_id).await? else { return Ok(None) };
+                Ok(Some(SessionRow {
+                    csrf_token: row.try_get(0)?,
+                    second_factor_pending: row.try_get(1)?,
+                    expires_at: row.try_get(2)?,
+                    user,
+                }))
+            }
+
+            pub async fn complete_second_factor(pool: &Pool<$db>, token_hash: &str) -> Result<()> {
+                sqlx::query("UPDATE sessions SET second_factor_pending = FALSE WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+
+            pub async fn delete_session(pool: &Pool<$db>, token_hash: &str) -> Result<()> {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+
+            pub async fn delete_user_sessions(pool: &Pool<$db>, user_id: i64) -> Result<u64> {
+                let r = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(pool)
+                    .await?;
+                Ok(r.rows_affected())
+            }
+
+            pub async fn delete_expired_sessions(pool: &Pool<$db>, now: OffsetDateTime) -> Result<u64> {
+                let r = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(pool).await?;
+                Ok(r.rows_affected())
+            }
+
+            pub async fn audit(pool: &Pool<$db>, e: &AuditEntry<'_>, now: OffsetDateTime) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO audit_log (at, user_id, username, action, target, detail, ip) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(now)
+                .bind(e.user_id)
+                .bind(e.username)
+                .bind(e.action)
+                .bind(e.target)
+                .bind(e.detail)
+                .bind(e.ip)
+                .execute(pool)
+                .await?;
+                Ok(())
+            }
+
+            pub async fn audit_log(pool: &Pool<$db>, f: &AuditFilter) -> Result<Vec<AuditRow>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, at, user_id, username, action, target, detail, ip FROM audit_log \
+                     WHERE ($1 = '' OR action = $1) AND ($2 = '' OR username = $2) \
+                     ORDER BY id DESC LIMIT $3",
+                )
+                .bind(&f.action)
+                .bind(&f.username)
+                .bind(f.limit.clamp(1, 1000))
+                .fetch_all(pool)
+                .await?)
+            }
+        }
+    };
+}
+
+backend!(sqlite, sqlx::Sqlite);
+backend!(postgres, sqlx::Postgres);
+
+impl Db {
+    pub async fn create_user(&self, u: &NewUser<'_>) -> Result<i64> {
+        crate::dispatch!(self, create_user(u))
+    }
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRow>> {
+        crate::dispatch!(self, user_by_username(username))
+    }
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<UserRow>> {
+        crate::dispatch!(self, user_by_id(id))
+    }
+    pub async fn list_users(&self) -> Result<Vec<UserRow>> {
+        crate::dispatch!(self, list_users())
+    }
+    pub async fn count_users(&self) -> Result<i64> {
+        crate::dispatch!(self, count_users())
+    }
+    /// Count a failed sign-in; at `lock_after` failures the account locks until `lock_until`.
+    /// Returns true when this failure locked it.
+    pub async fn record_failed_login(&self, id: i64, lock_after: i32, lock_until: OffsetDateTime) -> Result<bool> {
+        crate::dispatch!(self, record_failed_login(id, lock_after, lock_until))
+    }
+    pub async fn reset_failed_logins(&self, id: i64) -> Result<()> {
+        crate::dispatch!(self, reset_failed_logins(id))
+    }
+    pub async fn set_password(&self, id: i64, hash: &str, must_change: bool) -> Result<()> {
+        crate::dispatch!(self, set_password(id, hash, must_change))
+    }
+    pub async fn set_totp(&self, id: i64, secret: Option<&str>, enabled: bool) -> Result<()> {
+        crate::dispatch!(self, set_totp(id, secret, enabled))
+    }
+    pub async fn set_disabled(&self, id: i64, disabled: bool) -> Result<()> {
+        crate::dispatch!(self, set_disabled(id, disabled))
+    }
+    pub async fn totp_required(&self, role: &str) -> Result<bool> {
+        crate::dispatch!(self, totp_required(role))
+    }
+    pub async fn set_totp_required(&self, role: &str, required: bool) -> Result<()> {
+        crate::dispatch!(self, set_totp_required(role, required))
+    }
+    #[expect(clippy::too_many_arguments, reason = "one column each")]
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf: &str,
+        pending: bool,
+        now: OffsetDateTime,
+        expires: OffsetDateTime,
+    ) -> Result<()> {
+        crate::dispatch!(self, create_session(token_hash, user_id, csrf, pending, now, expires))
+    }
+    pub async fn session(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<SessionRow>> {
+        crate::dispatch!(self, session(token_hash, now))
+    }
+    pub async fn complete_second_factor(&self, token_hash: &str) -> Result<()> {
+        crate::dispatch!(self, complete_second_factor(token_hash))
+    }
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        crate::dispatch!(self, delete_session(token_hash))
+    }
+    pub async fn delete_user_sessions(&self, user_id: i64) -> Result<u64> {
+        crate::dispatch!(self, delete_user_sessions(user_id))
+    }
+    pub async fn delete_expired_sessions(&self, now: OffsetDateTime) -> Result<u64> {
+        crate::dispatch!(self, delete_expired_sessions(now))
+    }
+    /// Append to the audit log (there is no way to change or remove a line).
+    pub async fn audit(&self, e: &AuditEntry<'_>, now: OffsetDateTime) -> Result<()> {
+        crate::dispatch!(self, audit(e, now))
+    }
+    pub async fn audit_log(&self, f: &AuditFilter) -> Result<Vec<AuditRow>> {
+        crate::dispatch!(self, audit_log(f))
+    }
+}

@@ -1,0 +1,621 @@
+//! The coordinator's and agencies' work on a stored plan: the agency directory (add, edit, merge),
+//! each agency's home (what it must do), task detail, agencies' own implementation plans
+//! (cascade plans) and escalations (vướng mắc).
+
+use crate::{Db, Result, StoreError};
+use time::{Date, OffsetDateTime};
+
+/// An agency with its spellings, for the directory and its edit form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgencyDetail {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub is_group: bool,
+    pub requested_only: bool,
+    pub parent_id: Option<i64>,
+    pub names: Vec<String>,
+}
+
+/// A task as one agency sees it on its home page.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AgencyTask {
+    pub task_id: i64,
+    pub plan_id: i64,
+    pub plan_number: Option<String>,
+    pub reference: String,
+    pub title: String,
+    pub time_text: String,
+    pub time_kind: String,
+    pub role: String,
+    /// Set when the assignment reaches the agency through a group ("UBND các xã, phường").
+    pub via_group: Option<String>,
+}
+
+/// A section III duty that names the agency (or a group it belongs to).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgencyDuty {
+    pub plan_id: i64,
+    pub number: i32,
+    pub heading: String,
+    pub duties: Vec<String>,
+    pub requested_only: bool,
+}
+
+/// One task with everything its page shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskDetail {
+    pub id: i64,
+    pub plan_id: i64,
+    pub plan_number: Option<String>,
+    pub plan_title: String,
+    pub reference: String,
+    pub title: String,
+    pub time_text: String,
+    pub time_kind: String,
+    pub start_line: i32,
+    pub end_line: i32,
+    pub items: Vec<String>,
+    /// (agency id, name, role, is_group)
+    pub assignments: Vec<(i64, String, String, bool)>,
+}
+
+/// An agency's own implementation plan, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CascadePlanRow {
+    pub id: i64,
+    pub agency_id: i64,
+    pub number: String,
+    pub issued_on: Date,
+    pub title: String,
+    pub file_name: Option<String>,
+    pub recorded_at: OffsetDateTime,
+}
+
+/// Who has and who has not recorded its implementation plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CascadeStatus {
+    pub agency_id: i64,
+    pub agency_name: String,
+    pub kind: String,
+    pub plan: Option<CascadePlanRow>,
+}
+
+/// A new cascade plan from an agency.
+#[derive(Debug, Clone)]
+pub struct NewCascadePlan<'a> {
+    pub plan_id: i64,
+    pub agency_id: i64,
+    pub number: &'a str,
+    pub issued_on: Date,
+    pub title: &'a str,
+    pub file: Option<(&'a str, &'a str, &'a [u8])>,
+    pub recorded_by: i64,
+}
+
+/// A stored file (name, type, bytes).
+pub type StoredFile = (String, String, Vec<u8>);
+
+/// An escalation with its task and agency names, for lists.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EscalationRow {
+    pub id: i64,
+    pub task_id: i64,
+    pub reference: String,
+    pub agency_id: i64,
+    pub agency_name: String,
+    pub subject: String,
+    pub status: String,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// One message in an escalation's thread.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EscalationMessage {
+    pub id: i64,
+    pub author: Option<String>,
+    pub kind: String,
+    pub body: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// What a message does to the escalation's status.
+pub fn status_after(kind: &str) -> Option<&'static str> {
+    match kind {
+        "raise" | "reply" => Some("open"),
+        "answer" => Some("answered"),
+        "forward" => Some("forwarded"),
+        "close" => Some("closed"),
+        _ => None,
+    }
+}
+
+macro_rules! backend {
+    ($module:ident, $db:ty) => {
+        pub(crate) mod $module {
+            use super::*;
+            use sqlx::{Pool, Row};
+
+            pub async fn agency(pool: &Pool<$db>, id: i64) -> Result<Option<AgencyDetail>> {
+                let row = sqlx::query(
+                    "SELECT id, code, name, kind, is_group, requested_only, parent_id FROM agencies WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+                let Some(r) = row else { return Ok(None) };
+                let names: Vec<String> =
+                    sqlx::query_scalar("SELECT name FROM agency_names WHERE agency_id = $1 ORDER BY name")
+                        .bind(id)
+                        .fetch_all(pool)
+                        .await?;
+                Ok(Some(AgencyDetail {
+                    id: r.try_get(0)?,
+                    code: r.try_get(1)?,
+                    name: r.try_get(2)?,
+                    kind: r.try_get(3)?,
+                    is_group: r.try_get(4)?,
+                    requested_only: r.try_get(5)?,
+                    parent_id: r.try_get(6)?,
+                    names,
+                }))
+            }
+
+            pub async fn create_agency(
+                pool: &Pool<$db>,
+                name: &str,
+                kind: &str,
+                is_group: bool,
+                parent_id: Option<i64>,
+            ) -> Result<i64> {
+                let code = theodoi_domain::agency_code(name);
+                if code.is_empty() {
+                    return Err(StoreError::Invalid("an agency's name needs letters".into()));
+                }
+                let mut tx = pool.begin().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO agencies (code, name, kind, is_group, requested_only, parent_id) \
+                     VALUES ($1, $2, $3, $4, FALSE, $5) RETURNING id",
+                )
+                .bind(&code)
+                .bind(name)
+                .bind(kind)
+                .bind(is_group)
+                .bind(parent_id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| match e {
+                    sqlx::Error::Database(d) if d.is_unique_violation() => {
+                        StoreError::Conflict(format!("an agency named \"{name}\" exists already"))
+                    }
+                    e => StoreError::Sql(e),
+                })?;
+                sqlx::query("INSERT INTO agency_names (agency_id, name) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(name)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            /// Rename (the code stays: it is the agency's identity), change kind, parent, flag.
+            pub async fn update_agency(
+                pool: &Pool<$db>,
+                id: i64,
+                name: &str,
+                kind: &str,
+                parent_id: Option<i64>,
+                requested_only: bool,
+            ) -> Result<()> {
+                if parent_id == Some(id) {
+                    return Err(StoreError::Invalid("an agency cannot be its own parent".into()));
+                }
+                let mut tx = pool.begin().await?;
+                let n = sqlx::query(
+                    "UPDATE agencies SET name = $2, kind = $3, parent_id = $4, requested_only = $5 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(name)
+                .bind(kind)
+                .bind(parent_id)
+                .bind(requested_only)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if n == 0 {
+                    return Err(StoreError::NotFound(format!("agency {id}")));
+                }
+                sqlx::query("INSERT INTO agency_names (agency_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                    .bind(id)
+                    .bind(name)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// Merge `remove` into `keep`: every reference moves, the removed code becomes an alias.
+            pub async fn merge_agencies(pool: &Pool<$db>, keep: i64, remove: i64) -> Result<()> {
+                if keep == remove {
+                    return Err(StoreError::Invalid("an agency cannot be merged into itself".into()));
+                }
+                let mut tx = pool.begin().await?;
+                let code: Option<String> = sqlx::query_scalar("SELECT code FROM agencies WHERE id = $1")
+                    .bind(remove)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some(code) = code else { return Err(StoreError::NotFound(format!("agency {remove}"))) };
+                let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM agencies WHERE id = $1")
+                    .bind(keep)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if exists.is_none() {
+                    return Err(StoreError::NotFound(format!("agency {keep}")));
+                }
+                let statements = [
+                    "INSERT INTO assignments (task_id, agency_id, role, position, name_as_written, requested_only) \
+                     SELECT task_id, $1, role, position, name_as_written, requested_only FROM assignments WHERE agency_id = $2 \
+                     ON CONFLICT DO NOTHING",
+                    "DELETE FROM assignments WHERE agency_id = $2",
+                    "INSERT INTO responsibility_agencies (responsibility_id, agency_id, position) \
+                     SELECT responsibility_id, $1, position FROM responsibility_agencies WHERE agency_id = $2 \
+                     ON CONFLICT DO NOTHING",
+                    "DELETE FROM responsibility_agencies WHERE agency_id = $2",
+                    "INSERT INTO agency_names (agency_id, name) SELECT $1, name FROM agency_names WHERE agency_id = $2 \
+                     ON CONFLICT DO NOTHING",
+                    "UPDATE users SET agency_id = $1 WHERE agency_id = $2",
+                    "UPDATE escalations SET agency_id = $1 WHERE agency_id = $2",
+                    "DELETE FROM cascade_plans WHERE agency_id = $2 AND plan_id IN (SELECT plan_id FROM cascade_plans WHERE agency_id = $1)",
+                    "UPDATE cascade_plans SET agency_id = $1 WHERE agency_id = $2",
+                    "UPDATE agencies SET parent_id = $1 WHERE parent_id = $2",
+                    "UPDATE agency_aliases SET agency_id = $1 WHERE agency_id = $2",
+                    "UPDATE agencies SET requested_only = requested_only AND (SELECT requested_only FROM agencies WHERE id = $2) WHERE id = $1",
+                ];
+                for sql in statements {
+                    sqlx::query(sql).bind(keep).bind(remove).execute(&mut *tx).await?;
+                }
+                sqlx::query("DELETE FROM agencies WHERE id = $1").bind(remove).execute(&mut *tx).await?;
+                sqlx::query(
+                    "INSERT INTO agency_aliases (code, agency_id) VALUES ($1, $2) \
+                     ON CONFLICT (code) DO UPDATE SET agency_id = excluded.agency_id",
+                )
+                .bind(&code)
+                .bind(keep)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub async fn agency_tasks(pool: &Pool<$db>, agency_id: i64) -> Result<Vec<AgencyTask>> {
+                // Direct assignments, then those through a group whose kind matches the agency's
+                // or that names related bodies of any kind ("các cơ quan liên quan").
+                Ok(sqlx::query_as(
+                    "SELECT t.id AS task_id, t.plan_id, d.number AS plan_number, t.ref AS reference, t.title, \
+                     t.time_text, t.time_kind, a.role, NULL AS via_group \
+                     FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN plans p ON p.id = t.plan_id \
+                     JOIN documents d ON d.id = p.document_id WHERE a.agency_id = $1 \
+                     UNION ALL \
+                     SELECT t.id, t.plan_id, d.number, t.ref, t.title, t.time_text, t.time_kind, a.role, g.name \
+                     FROM assignments a JOIN agencies g ON g.id = a.agency_id AND g.is_group \
+                     JOIN agencies me ON me.id = $1 AND NOT me.is_group AND (g.kind = me.kind OR g.kind = 'other') \
+                     JOIN tasks t ON t.id = a.task_id JOIN plans p ON p.id = t.plan_id \
+                     JOIN documents d ON d.id = p.document_id \
+                     WHERE NOT EXISTS (SELECT 1 FROM assignments x WHERE x.task_id = t.id AND x.agency_id = $1) \
+                     ORDER BY 2, 4, 8",
+                )
+                .bind(agency_id)
+                .fetch_all(pool)
+                .await?)
+            }
+
+            pub async fn agency_duties(pool: &Pool<$db>, agency_id: i64) -> Result<Vec<AgencyDuty>> {
+                let rows = sqlx::query(
+                    "SELECT DISTINCT r.plan_id, r.number, r.heading, r.duties, r.requested_only \
+                     FROM responsibilities r JOIN responsibility_agencies ra ON ra.responsibility_id = r.id \
+                     JOIN agencies g ON g.id = ra.agency_id JOIN agencies me ON me.id = $1 \
+                     WHERE g.id = me.id OR (g.is_group AND NOT me.is_group AND (g.kind = me.kind OR g.kind = 'other')) \
+                     ORDER BY r.plan_id, r.number",
+                )
+                .bind(agency_id)
+                .fetch_all(pool)
+                .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for r in rows {
+                    let duties: String = r.try_get(3)?;
+                    out.push(AgencyDuty {
+                        plan_id: r.try_get(0)?,
+                        number: r.try_get(1)?,
+                        heading: r.try_get(2)?,
+                        duties: serde_json::from_str(&duties).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                        requested_only: r.try_get(4)?,
+                    });
+                }
+                Ok(out)
+            }
+
+            pub async fn task_detail(pool: &Pool<$db>, id: i64) -> Result<Option<TaskDetail>> {
+                let row = sqlx::query(
+                    "SELECT t.id, t.plan_id, d.number, d.title, t.ref, t.title, t.time_text, t.time_kind, \
+                     t.start_line, t.end_line FROM tasks t JOIN plans p ON p.id = t.plan_id \
+                     JOIN documents d ON d.id = p.document_id WHERE t.id = $1",
+                )
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+                let Some(r) = row else { return Ok(None) };
+                let items: Vec<String> =
+                    sqlx::query_scalar("SELECT text FROM task_items WHERE task_id = $1 ORDER BY position")
+                        .bind(id)
+                        .fetch_all(pool)
+                        .await?;
+                let assignments: Vec<(i64, String, String, bool)> = sqlx::query_as(
+                    "SELECT g.id, g.name, a.role, g.is_group FROM assignments a JOIN agencies g ON g.id = a.agency_id \
+                     WHERE a.task_id = $1 ORDER BY a.role DESC, a.position",
+                )
+                .bind(id)
+                .fetch_all(pool)
+                .await?;
+                Ok(Some(TaskDetail {
+                    id: r.try_get(0)?,
+                    plan_id: r.try_get(1)?,
+                    plan_number: r.try_get(2)?,
+                    plan_title: r.try_get(3)?,
+                    reference: r.try_get(4)?,
+                    title: r.try_get(5)?,
+                    time_text: r.try_get(6)?,
+                    time_kind: r.try_get(7)?,
+                    start_line: r.try_get(8)?,
+                    end_line: r.try_get(9)?,
+                    items,
+                    assignments,
+                }))
+            }
+
+            pub async fn record_cascade_plan(pool: &Pool<$db>, c: &NewCascadePlan<'_>, now: OffsetDateTime) -> Result<i64> {
+                let (name, kind, bytes) = match c.file {
+                    Some((n, k, b)) => (Some(n), Some(k), Some(b)),
+                    None => (None, None, None),
+                };
+                Ok(sqlx::query_scalar(
+                    "INSERT INTO cascade_plans (plan_id, agency_id, number, issued_on, title, file_name, file_type, file_bytes, recorded_by, recorded_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                     ON CONFLICT (plan_id, agency_id) DO UPDATE SET number = excluded.number, issued_on = excluded.issued_on, \
+                     title = excluded.title, \
+                     file_name = CASE WHEN excluded.file_bytes IS NULL THEN cascade_plans.file_name ELSE excluded.file_name END, \
+                     file_type = CASE WHEN excluded.file_bytes IS NULL THEN cascade_plans.file_type ELSE excluded.file_type END, \
+                     file_bytes = CASE WHEN excluded.file_bytes IS NULL THEN cascade_plans.file_bytes ELSE excluded.file_bytes END, \
+                     recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at RETURNING id",
+                )
+                .bind(c.plan_id)
+                .bind(c.agency_id)
+                .bind(c.number)
+                .bind(c.issued_on)
+                .bind(c.title)
+                .bind(name)
+                .bind(kind)
+                .bind(bytes)
+                .bind(c.recorded_by)
+                .bind(now)
+                .fetch_one(pool)
+                .await?)
+            }
+
+            pub async fn cascade_status(pool: &Pool<$db>, plan_id: i64) -> Result<Vec<CascadeStatus>> {
+                // Expected: every single agency the UBND can direct (not groups, not bodies it can
+                // only request, not central bodies or the UBND itself).
+                let agencies: Vec<(i64, String, String)> = sqlx::query_as(
+                    "SELECT id, name, kind FROM agencies WHERE NOT is_group AND NOT requested_only \
+                     AND kind NOT IN ('central', 'people_committee')",
+                )
+                .fetch_all(pool)
+                .await?;
+                let plans: Vec<CascadePlanRow> = sqlx::query_as(
+                    "SELECT id, agency_id, number, issued_on, title, file_name, recorded_at FROM cascade_plans WHERE plan_id = $1",
+                )
+                .bind(plan_id)
+                .fetch_all(pool)
+                .await?;
+                let mut out: Vec<CascadeStatus> = agencies
+                    .into_iter()
+                    .map(|(id, name, kind)| CascadeStatus {
+                        plan: plans.iter().find(|p| p.agency_id == id).cloned(),
+                        agency_id: id,
+                        agency_name: name,
+                        kind,
+                    })
+                    .collect();
+                out.sort_by_key(|s| (s.plan.is_some(), theodoi_text::fold(&s.agency_name)));
+                Ok(out)
+            }
+
+            pub async fn cascade_file(pool: &Pool<$db>, id: i64) -> Result<Option<(i64, StoredFile)>> {
+                let row = sqlx::query(
+                    "SELECT agency_id, file_name, file_type, file_bytes FROM cascade_plans WHERE id = $1 AND file_bytes IS NOT NULL",
+                )
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+                let Some(r) = row else { return Ok(None) };
+                Ok(Some((r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))))
+            }
+
+            pub async fn raise_escalation(
+                pool: &Pool<$db>,
+                task_id: i64,
+                agency_id: i64,
+                user_id: i64,
+                subject: &str,
+                body: &str,
+                now: OffsetDateTime,
+            ) -> Result<i64> {
+                let mut tx = pool.begin().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO escalations (task_id, agency_id, subject, status, created_by, created_at, updated_at) \
+                     VALUES ($1, $2, $3, 'open', $4, $5, $5) RETURNING id",
+                )
+                .bind(task_id)
+                .bind(agency_id)
+                .bind(subject)
+                .bind(user_id)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO escalation_messages (escalation_id, author_id, kind, body, created_at) VALUES ($1, $2, 'raise', $3, $4)",
+                )
+                .bind(id)
+                .bind(user_id)
+                .bind(body)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            pub async fn add_escalation_message(
+                pool: &Pool<$db>,
+                id: i64,
+                user_id: i64,
+                kind: &str,
+                body: &str,
+                now: OffsetDateTime,
+            ) -> Result<()> {
+                let status = status_after(kind).ok_or_else(|| StoreError::Invalid(format!("unknown message kind {kind}")))?;
+                let mut tx = pool.begin().await?;
+                let n = sqlx::query("UPDATE escalations SET status = $2, updated_at = $3 WHERE id = $1")
+                    .bind(id)
+                    .bind(status)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if n == 0 {
+                    return Err(StoreError::NotFound(format!("escalation {id}")));
+                }
+                sqlx::query(
+                    "INSERT INTO escalation_messages (escalation_id, author_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(user_id)
+                .bind(kind)
+                .bind(body)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub async fn escalations(pool: &Pool<$db>, agency_id: Option<i64>, task_id: Option<i64>) -> Result<Vec<EscalationRow>> {
+                Ok(sqlx::query_as(
+                    "SELECT e.id, e.task_id, t.ref AS reference, e.agency_id, g.name AS agency_name, e.subject, e.status, \
+                     e.created_at, e.updated_at FROM escalations e JOIN tasks t ON t.id = e.task_id \
+                     JOIN agencies g ON g.id = e.agency_id \
+                     WHERE ($1 IS NULL OR e.agency_id = $1) AND ($2 IS NULL OR e.task_id = $2) \
+                     ORDER BY e.updated_at DESC, e.id DESC",
+                )
+                .bind(agency_id)
+                .bind(task_id)
+                .fetch_all(pool)
+                .await?)
+            }
+
+            pub async fn escalation(pool: &Pool<$db>, id: i64) -> Result<Option<(EscalationRow, Vec<EscalationMessage>)>> {
+                let row: Option<EscalationRow> = sqlx::query_as(
+                    "SELECT e.id, e.task_id, t.ref AS reference, e.agency_id, g.name AS agency_name, e.subject, e.status, \
+                     e.created_at, e.updated_at FROM escalations e JOIN tasks t ON t.id = e.task_id \
+                     JOIN agencies g ON g.id = e.agency_id WHERE e.id = $1",
+                )
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+                let Some(row) = row else { return Ok(None) };
+                let messages: Vec<EscalationMessage> = sqlx::query_as(
+                    "SELECT m.id, u.display_name AS author, m.kind, m.body, m.created_at FROM escalation_messages m \
+                     LEFT JOIN users u ON u.id = m.author_id WHERE m.escalation_id = $1 ORDER BY m.id",
+                )
+                .bind(id)
+                .fetch_all(pool)
+                .await?;
+                Ok(Some((row, messages)))
+            }
+        }
+    };
+}
+
+backend!(sqlite, sqlx::Sqlite);
+backend!(postgres, sqlx::Postgres);
+
+impl Db {
+    pub async fn agency(&self, id: i64) -> Result<Option<AgencyDetail>> {
+        crate::dispatch!(self, agency(id))
+    }
+    pub async fn create_agency(&self, name: &str, kind: &str, is_group: bool, parent_id: Option<i64>) -> Result<i64> {
+        crate::dispatch!(self, create_agency(name, kind, is_group, parent_id))
+    }
+    pub async fn update_agency(
+        &self,
+        id: i64,
+        name: &str,
+        kind: &str,
+        parent_id: Option<i64>,
+        requested_only: bool,
+    ) -> Result<()> {
+        crate::dispatch!(self, update_agency(id, name, kind, parent_id, requested_only))
+    }
+    /// Merge a duplicate into the agency to keep, in one transaction.
+    pub async fn merge_agencies(&self, keep: i64, remove: i64) -> Result<()> {
+        crate::dispatch!(self, merge_agencies(keep, remove))
+    }
+    pub async fn agency_tasks(&self, agency_id: i64) -> Result<Vec<AgencyTask>> {
+        crate::dispatch!(self, agency_tasks(agency_id))
+    }
+    pub async fn agency_duties(&self, agency_id: i64) -> Result<Vec<AgencyDuty>> {
+        crate::dispatch!(self, agency_duties(agency_id))
+    }
+    pub async fn task_detail(&self, id: i64) -> Result<Option<TaskDetail>> {
+        crate::dispatch!(self, task_detail(id))
+    }
+    pub async fn record_cascade_plan(&self, c: &NewCascadePlan<'_>, now: OffsetDateTime) -> Result<i64> {
+        crate::dispatch!(self, record_cascade_plan(c, now))
+    }
+    pub async fn cascade_status(&self, plan_id: i64) -> Result<Vec<CascadeStatus>> {
+        crate::dispatch!(self, cascade_status(plan_id))
+    }
+    pub async fn cascade_file(&self, id: i64) -> Result<Option<(i64, StoredFile)>> {
+        crate::dispatch!(self, cascade_file(id))
+    }
+    #[expect(clippy::too_many_arguments, reason = "one column each")]
+    pub async fn raise_escalation(
+        &self,
+        task_id: i64,
+        agency_id: i64,
+        user_id: i64,
+        subject: &str,
+        body: &str,
+        now: OffsetDateTime,
+    ) -> Result<i64> {
+        crate::dispatch!(self, raise_escalation(task_id, agency_id, user_id, subject, body, now))
+    }
+    pub async fn add_escalation_message(
+        &self,
+        id: i64,
+        user_id: i64,
+        kind: &str,
+        body: &str,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        crate::dispatch!(self, add_escalation_message(id, user_id, kind, body, now))
+    }
+    pub async fn escalations(&self, agency_id: Option<i64>, task_id: Option<i64>) -> Result<Vec<EscalationRow>> {
+        crate::dispatch!(self, escalations(agency_id, task_id))
+    }
+    pub async fn escalation(&self, id: i64) -> Result<Option<(EscalationRow, Vec<EscalationMessage>)>> {
+        crate::dispatch!(self, escalation(id))
+    }
+}
