@@ -332,7 +332,12 @@ impl Db {
     }
     /// Count a failed sign-in; at `lock_after` failures the account locks until `lock_until`.
     /// Returns true when this failure locked it.
-    pub async fn record_failed_login(&self, id: i64, lock_after: i32, lock_until: OffsetDateTime) -> Result<bool> {
+    pub async fn record_failed_login(
+        &self,
+        id: i64,
+        lock_after: i32,
+        lock_until: OffsetDateTime,
+    ) -> Result<bool> {
         crate::dispatch!(self, record_failed_login(id, lock_after, lock_until))
     }
     pub async fn reset_failed_logins(&self, id: i64) -> Result<()> {
@@ -363,9 +368,16 @@ impl Db {
         now: OffsetDateTime,
         expires: OffsetDateTime,
     ) -> Result<()> {
-        crate::dispatch!(self, create_session(token_hash, user_id, csrf, pending, now, expires))
+        crate::dispatch!(
+            self,
+            create_session(token_hash, user_id, csrf, pending, now, expires)
+        )
     }
-    pub async fn session(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<SessionRow>> {
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<SessionRow>> {
         crate::dispatch!(self, session(token_hash, now))
     }
     pub async fn complete_second_factor(&self, token_hash: &str) -> Result<()> {

@@ -66,6 +66,23 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+impl StoreError {
+    /// The database could not be reached, as opposed to a statement that failed: the web layer
+    /// answers 503 for these.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            Self::Connect(_)
+                | Self::Sql(
+                    sqlx::Error::Io(_)
+                        | sqlx::Error::PoolTimedOut
+                        | sqlx::Error::PoolClosed
+                        | sqlx::Error::Tls(_)
+                )
+        )
+    }
+}
+
 /// Which database engine a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -271,6 +288,21 @@ impl Db {
                         .await?;
                     tx.commit().await?;
                 }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Db {
+    /// One round trip to the database: Ok when it answers.
+    pub async fn ping(&self) -> Result<()> {
+        match self {
+            Self::Sqlite(p) => {
+                sqlx::query("SELECT 1").execute(p).await?;
+            }
+            Self::Postgres(p) => {
+                sqlx::query("SELECT 1").execute(p).await?;
             }
         }
         Ok(())

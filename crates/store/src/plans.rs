@@ -4,7 +4,9 @@
 //! (tasks keep their ids, found by their reference "II.1" / "PL.3"); an appendix joins its plan by
 //! the number it cites, whichever of the two files comes first.
 
-use crate::views::{AgencyRow, AssignmentRow, PlanSummary, PlanView, TaskRow};
+use crate::views::{
+    AgencyRow, AssignmentRow, PlanContent, PlanSummary, PlanView, ResponsibilityView, TaskRow,
+};
 use crate::{Db, Result, StoreError};
 use theodoi_domain::{Plan, Task};
 
@@ -679,6 +681,63 @@ macro_rules! backend {
                 Ok(PlanView { summary, tasks, assignments })
             }
 
+            pub async fn plan_content(pool: &Pool<$db>, id: i64) -> Result<PlanContent> {
+                let row = sqlx::query(
+                    "SELECT purposes, requirements, closing, recipients, signer FROM plans WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+                .ok_or_else(|| StoreError::PlanNotFound(id.to_string()))?;
+                let list = |s: String| -> Result<Vec<String>> {
+                    serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(e.to_string()))
+                };
+                let signer: Option<String> = row.try_get(4)?;
+                let signer = signer
+                    .map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(e.to_string())))
+                    .transpose()?;
+                let sections: Vec<(String, String, i32, i32)> = sqlx::query_as(
+                    "SELECT number, heading, start_line, end_line FROM plan_sections WHERE plan_id = $1 ORDER BY start_line",
+                )
+                .bind(id)
+                .fetch_all(pool)
+                .await?;
+                let blocks = sqlx::query(
+                    "SELECT id, number, heading, requested_only, duties FROM responsibilities WHERE plan_id = $1 ORDER BY number",
+                )
+                .bind(id)
+                .fetch_all(pool)
+                .await?;
+                let links: Vec<(i64, i64, String)> = sqlx::query_as(
+                    "SELECT ra.responsibility_id, g.id, g.name FROM responsibility_agencies ra \
+                     JOIN agencies g ON g.id = ra.agency_id JOIN responsibilities r ON r.id = ra.responsibility_id \
+                     WHERE r.plan_id = $1 ORDER BY ra.responsibility_id, ra.position",
+                )
+                .bind(id)
+                .fetch_all(pool)
+                .await?;
+                let mut responsibilities = Vec::with_capacity(blocks.len());
+                for b in blocks {
+                    let rid: i64 = b.try_get(0)?;
+                    responsibilities.push(ResponsibilityView {
+                        number: b.try_get(1)?,
+                        heading: b.try_get(2)?,
+                        requested_only: b.try_get(3)?,
+                        duties: list(b.try_get(4)?)?,
+                        agencies: links.iter().filter(|l| l.0 == rid).map(|l| (l.1, l.2.clone())).collect(),
+                    });
+                }
+                Ok(PlanContent {
+                    purposes: list(row.try_get(0)?)?,
+                    requirements: list(row.try_get(1)?)?,
+                    closing: row.try_get(2)?,
+                    recipients: list(row.try_get(3)?)?,
+                    signer,
+                    sections,
+                    responsibilities,
+                })
+            }
+
             pub async fn list_agencies(pool: &Pool<$db>) -> Result<Vec<AgencyRow>> {
                 let rows = sqlx::query(
                     "SELECT g.id, g.code, g.name, g.kind, g.is_group, g.requested_only, \
@@ -757,6 +816,14 @@ impl Db {
         match self {
             Db::Sqlite(pool) => sqlite::load_plan(pool, id).await,
             Db::Postgres(pool) => postgres::load_plan(pool, id).await,
+        }
+    }
+
+    /// Purposes, requirements, sections, responsibilities, recipients and signer of a plan.
+    pub async fn plan_content(&self, id: i64) -> Result<PlanContent> {
+        match self {
+            Db::Sqlite(pool) => sqlite::plan_content(pool, id).await,
+            Db::Postgres(pool) => postgres::plan_content(pool, id).await,
         }
     }
 

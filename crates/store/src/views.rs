@@ -84,3 +84,27 @@ pub struct AgencyRow {
     pub coordinating_count: i64,
     pub responsibility_count: i64,
 }
+
+/// A section III block as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponsibilityView {
+    pub number: i32,
+    pub heading: String,
+    pub requested_only: bool,
+    pub duties: Vec<String>,
+    /// (agency id, name)
+    pub agencies: Vec<(i64, String)>,
+}
+
+/// The parts of a plan that are not tasks: what the plan page shows around the task tree.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PlanContent {
+    pub purposes: Vec<String>,
+    pub requirements: Vec<String>,
+    pub closing: Option<String>,
+    pub recipients: Vec<String>,
+    pub signer: Option<theodoi_domain::Signer>,
+    /// (number, heading, first line, last line)
+    pub sections: Vec<(String, String, i32, i32)>,
+    pub responsibilities: Vec<ResponsibilityView>,
+}

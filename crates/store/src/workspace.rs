@@ -555,7 +555,13 @@ impl Db {
     pub async fn agency(&self, id: i64) -> Result<Option<AgencyDetail>> {
         crate::dispatch!(self, agency(id))
     }
-    pub async fn create_agency(&self, name: &str, kind: &str, is_group: bool, parent_id: Option<i64>) -> Result<i64> {
+    pub async fn create_agency(
+        &self,
+        name: &str,
+        kind: &str,
+        is_group: bool,
+        parent_id: Option<i64>,
+    ) -> Result<i64> {
         crate::dispatch!(self, create_agency(name, kind, is_group, parent_id))
     }
     pub async fn update_agency(
@@ -566,7 +572,10 @@ impl Db {
         parent_id: Option<i64>,
         requested_only: bool,
     ) -> Result<()> {
-        crate::dispatch!(self, update_agency(id, name, kind, parent_id, requested_only))
+        crate::dispatch!(
+            self,
+            update_agency(id, name, kind, parent_id, requested_only)
+        )
     }
     /// Merge a duplicate into the agency to keep, in one transaction.
     pub async fn merge_agencies(&self, keep: i64, remove: i64) -> Result<()> {
@@ -581,7 +590,11 @@ impl Db {
     pub async fn task_detail(&self, id: i64) -> Result<Option<TaskDetail>> {
         crate::dispatch!(self, task_detail(id))
     }
-    pub async fn record_cascade_plan(&self, c: &NewCascadePlan<'_>, now: OffsetDateTime) -> Result<i64> {
+    pub async fn record_cascade_plan(
+        &self,
+        c: &NewCascadePlan<'_>,
+        now: OffsetDateTime,
+    ) -> Result<i64> {
         crate::dispatch!(self, record_cascade_plan(c, now))
     }
     pub async fn cascade_status(&self, plan_id: i64) -> Result<Vec<CascadeStatus>> {
@@ -600,7 +613,10 @@ impl Db {
         body: &str,
         now: OffsetDateTime,
     ) -> Result<i64> {
-        crate::dispatch!(self, raise_escalation(task_id, agency_id, user_id, subject, body, now))
+        crate::dispatch!(
+            self,
+            raise_escalation(task_id, agency_id, user_id, subject, body, now)
+        )
     }
     pub async fn add_escalation_message(
         &self,
@@ -612,10 +628,17 @@ impl Db {
     ) -> Result<()> {
         crate::dispatch!(self, add_escalation_message(id, user_id, kind, body, now))
     }
-    pub async fn escalations(&self, agency_id: Option<i64>, task_id: Option<i64>) -> Result<Vec<EscalationRow>> {
+    pub async fn escalations(
+        &self,
+        agency_id: Option<i64>,
+        task_id: Option<i64>,
+    ) -> Result<Vec<EscalationRow>> {
         crate::dispatch!(self, escalations(agency_id, task_id))
     }
-    pub async fn escalation(&self, id: i64) -> Result<Option<(EscalationRow, Vec<EscalationMessage>)>> {
+    pub async fn escalation(
+        &self,
+        id: i64,
+    ) -> Result<Option<(EscalationRow, Vec<EscalationMessage>)>> {
         crate::dispatch!(self, escalation(id))
     }
 }

@@ -2,6 +2,7 @@
 
 mod agency;
 mod plan;
+mod serve;
 mod table;
 
 use anyhow::Context as _;
@@ -37,6 +38,25 @@ pub enum Command {
     Agency(AgencyCommand),
     /// Apply database migrations (import does this too).
     Migrate,
+    /// Run the web workspace. On first start against an empty database it loads the seed plan and
+    /// creates the administrator `admin`, printing a one-time password.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "THEODOI_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Mark cookies Secure: set when users reach the server over HTTPS (through a proxy).
+    #[arg(long, env = "THEODOI_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Largest upload accepted, in MB.
+    #[arg(long, env = "THEODOI_MAX_UPLOAD_MB", default_value_t = 20)]
+    pub max_upload_mb: usize,
+    /// Hours a session lasts.
+    #[arg(long, env = "THEODOI_SESSION_HOURS", default_value_t = 12)]
+    pub session_hours: i64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,6 +117,7 @@ async fn run_with_db(args: Args) -> anyhow::Result<ExitCode> {
             eprintln!("theodoi: database is up to date");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Serve(serve_args) => serve::run(db.clone(), &args.database, serve_args).await,
     };
     db.close().await;
     result

@@ -1,1 +1,189 @@
-//! placeholder
+//! The web workspace of theodoi: server-rendered pages (askama, no JavaScript needed) over the
+//! store, for the coordinator at the Sở Tư pháp, agencies' focal points and heads, leaders and
+//! administrators.
+//!
+//! `router` builds the whole application for a [`AppState`]; `serve` runs it until a shutdown
+//! signal. Handlers are thin: extract, check the role and the CSRF token, call the store, render.
+//! Each file under `pages/` owns one area of the site.
+
+pub mod auth;
+pub mod error;
+pub mod i18n;
+mod pages;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use theodoi_store::Db;
+
+/// Settings of the web server.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Add `Secure` to cookies: set when the server is reached over TLS (behind a proxy).
+    pub secure_cookies: bool,
+    /// Largest accepted upload (plan files, cascade plan files), in bytes.
+    pub max_upload_bytes: usize,
+    /// How long a session lasts without signing in again.
+    pub session_hours: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            max_upload_bytes: 20 * 1024 * 1024,
+            session_hours: 12,
+        }
+    }
+}
+
+/// Shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub limiter: Arc<Mutex<auth::LoginLimiter>>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config) -> Self {
+        Self {
+            db,
+            config: Arc::new(config),
+            limiter: Arc::new(Mutex::new(auth::LoginLimiter::default())),
+        }
+    }
+}
+
+/// Append to the audit log: who (if known) did what to what, from where. Never secrets or
+/// personal data.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn audit(
+    state: &AppState,
+    user_id: Option<i64>,
+    username: Option<&str>,
+    action: &str,
+    target: Option<&str>,
+    detail: Option<&str>,
+    ip: Option<&str>,
+) -> error::AppResult<()> {
+    let entry = theodoi_store::accounts::AuditEntry {
+        user_id,
+        username,
+        action,
+        target,
+        detail,
+        ip,
+    };
+    state
+        .db
+        .audit(&entry, time::OffsetDateTime::now_utc())
+        .await?;
+    Ok(())
+}
+
+/// Every route of the application.
+pub fn router(state: AppState) -> Router {
+    // Room for the multipart framing around the largest file.
+    let body_limit = state.config.max_upload_bytes + 64 * 1024;
+    Router::new()
+        .route("/healthz", get(pages::misc::healthz))
+        .route("/static/style.css", get(pages::misc::style))
+        .route("/lang/{code}", get(pages::misc::set_lang))
+        .route("/login", get(pages::login::form).post(pages::login::submit))
+        .route(
+            "/login/totp",
+            get(pages::login::totp_form).post(pages::login::totp_submit),
+        )
+        .route("/logout", post(pages::login::logout))
+        .route("/", get(pages::plans::start))
+        .route("/plans", get(pages::plans::list))
+        .route("/plans/{id}", get(pages::plans::detail))
+        .route("/plans/{id}/matrix", get(pages::plans::matrix))
+        .route(
+            "/plans/{id}/cascade",
+            get(pages::cascade::overview).post(pages::cascade::record),
+        )
+        .route("/cascade/{id}/file", get(pages::cascade::file))
+        .route("/tasks/{id}", get(pages::plans::task))
+        .route("/tasks/{id}/escalations", post(pages::escalations::raise))
+        .route(
+            "/agencies",
+            get(pages::agencies::list).post(pages::agencies::create),
+        )
+        .route("/agencies/merge", post(pages::agencies::merge))
+        .route(
+            "/agencies/{id}",
+            get(pages::agencies::edit).post(pages::agencies::update),
+        )
+        .route("/agencies/{id}/home", get(pages::agencies::home))
+        .route("/import", get(pages::import::form))
+        .route("/import/review", post(pages::import::review))
+        .route("/import/publish", post(pages::import::publish))
+        .route("/escalations", get(pages::escalations::list))
+        .route(
+            "/escalations/{id}",
+            get(pages::escalations::thread).post(pages::escalations::add),
+        )
+        .route("/account", get(pages::account::page))
+        .route("/account/password", post(pages::account::password))
+        .route("/account/totp", post(pages::account::totp))
+        .route("/account/logout-all", post(pages::account::logout_all))
+        .route(
+            "/admin/users",
+            get(pages::admin::users).post(pages::admin::create_user),
+        )
+        .route(
+            "/admin/users/{id}/reset",
+            post(pages::admin::reset_password),
+        )
+        .route(
+            "/admin/users/{id}/disable",
+            post(pages::admin::toggle_disabled),
+        )
+        .route(
+            "/admin/policies",
+            get(pages::admin::policies).post(pages::admin::set_policies),
+        )
+        .route("/admin/audit", get(pages::admin::audit_log))
+        .fallback(pages::misc::not_found)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn(pages::misc::log_and_secure))
+        .with_state(state)
+}
+
+/// Serve on `listener` until Ctrl-C or SIGTERM, finishing requests in flight.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("server stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutdown signal received; finishing requests in flight");
+}

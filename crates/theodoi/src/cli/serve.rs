@@ -1,0 +1,83 @@
+//! `theodoi serve`: first-start bootstrap, then the web server until a shutdown signal.
+
+use super::ServeArgs;
+use anyhow::Context as _;
+use std::process::ExitCode;
+use theodoi_store::Db;
+use theodoi_store::accounts::NewUser;
+
+pub async fn run(db: Db, url: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    bootstrap(&db).await?;
+    let config = theodoi_web::Config {
+        secure_cookies: args.secure_cookies,
+        max_upload_bytes: args.max_upload_mb.max(1) * 1024 * 1024,
+        session_hours: args.session_hours.clamp(1, 24 * 30),
+    };
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    println!(
+        "theodoi is serving on http://{addr}/ (database {})",
+        super::redact(url)
+    );
+    tracing::info!(listen = %addr, "server started");
+    theodoi_web::serve(listener, theodoi_web::AppState::new(db, config)).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// On first start against an empty database: load the seed plan and create the administrator.
+async fn bootstrap(db: &Db) -> anyhow::Result<()> {
+    if db.count_users().await? > 0 {
+        return Ok(());
+    }
+    if db.list_plans().await?.is_empty() {
+        let parsed = crate::seed::SEED_FILES
+            .iter()
+            .map(|(name, text)| {
+                theodoi_plandoc::parse(text).map_err(|e| anyhow::anyhow!("seed {name}: {e}"))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        for p in theodoi_plandoc::combine(parsed) {
+            let parts = theodoi_store::ImportParts {
+                body: p.part != theodoi_plandoc::Part::Appendix,
+                appendix: p.part != theodoi_plandoc::Part::Body,
+            };
+            let o = db
+                .import_plan(&p.plan, parts)
+                .await
+                .context("loading the seed plan")?;
+            println!(
+                "loaded the seed plan (id {}): {} tasks, {} assignments",
+                o.plan_id, o.tasks, o.assignments
+            );
+        }
+    }
+    let (password, generated) = match std::env::var("THEODOI_ADMIN_PASSWORD") {
+        Ok(p) if p.chars().count() >= theodoi_web::auth::MIN_PASSWORD_CHARS => (p, false),
+        Ok(_) => anyhow::bail!(
+            "THEODOI_ADMIN_PASSWORD must have at least {} characters",
+            theodoi_web::auth::MIN_PASSWORD_CHARS
+        ),
+        Err(_) => (theodoi_web::auth::one_time_password()?, true),
+    };
+    let hash = theodoi_web::auth::hash_password(&password)?;
+    db.create_user(&NewUser {
+        username: "admin",
+        display_name: "Quản trị hệ thống",
+        password_hash: &hash,
+        role: "admin",
+        agency_id: None,
+        must_change_password: generated,
+    })
+    .await?;
+    if generated {
+        // Printed once, to the operator's terminal; never logged.
+        println!(
+            "created the administrator: username admin, one-time password {password} (change it at first sign-in)"
+        );
+    } else {
+        println!("created the administrator: username admin, password from THEODOI_ADMIN_PASSWORD");
+    }
+    Ok(())
+}

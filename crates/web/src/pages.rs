@@ -1,0 +1,137 @@
+//! The site's pages, one module per area, and what every page shares.
+
+pub mod account;
+pub mod admin;
+pub mod agencies;
+pub mod cascade;
+pub mod escalations;
+pub mod import;
+pub mod login;
+pub mod misc;
+pub mod plans;
+
+use crate::auth::{Role, User};
+use crate::error::AppResult;
+use crate::i18n::{Lang, Msg};
+use askama::Template;
+use axum::http::HeaderValue;
+use axum::response::Html;
+
+/// The signed-in account as the page header shows it.
+pub struct Bar {
+    pub name: String,
+    pub role: Role,
+    pub agency_id: Option<i64>,
+}
+
+/// What every page template gets: messages in the chosen language, the account, the CSRF token.
+pub struct Ctx {
+    pub m: &'static Msg,
+    pub lang: Lang,
+    pub user: Option<Bar>,
+    pub csrf: String,
+    pub flash: String,
+}
+
+impl Ctx {
+    pub fn new(lang: Lang, user: Option<&User>) -> Self {
+        Self {
+            m: lang.msg(),
+            lang,
+            csrf: user.map(|u| u.csrf.clone()).unwrap_or_default(),
+            user: user.map(|u| Bar {
+                name: u.row.display_name.clone(),
+                role: u.role,
+                agency_id: u.row.agency_id,
+            }),
+            flash: String::new(),
+        }
+    }
+
+    pub fn with_flash(mut self, flash: &str) -> Self {
+        self.flash = flash.to_string();
+        self
+    }
+
+    pub fn role_label(&self) -> &'static str {
+        self.user.as_ref().map_or("", |u| u.role.label(self.lang))
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role == Role::Admin)
+    }
+
+    pub fn coordinates(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role.coordinates())
+    }
+
+    pub fn sees_all(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.role.sees_all_agencies())
+    }
+
+    /// The agency of an agency account, for the "my agency" link.
+    pub fn my_agency(&self) -> Option<i64> {
+        self.user
+            .as_ref()
+            .filter(|u| u.role.is_agency())
+            .and_then(|u| u.agency_id)
+    }
+
+    pub fn role_name(&self, role: &str) -> &'static str {
+        match role {
+            "lead" => self.m.role_lead,
+            "coordinating" => self.m.role_coordinating,
+            _ => "",
+        }
+    }
+
+    pub fn kind_name(&self, kind: &str) -> String {
+        match (theodoi_domain::AgencyKind::from_code(kind), self.lang) {
+            (Some(k), Lang::Vi) => k.label_vi().to_string(),
+            _ => kind.replace('_', " "),
+        }
+    }
+
+    pub fn status_name(&self, status: &str) -> &'static str {
+        match status {
+            "open" => self.m.status_open,
+            "answered" => self.m.status_answered,
+            "forwarded" => self.m.status_forwarded,
+            "closed" => self.m.status_closed,
+            _ => "",
+        }
+    }
+}
+
+/// Render a template to an HTML response.
+pub fn render<T: Template>(t: &T) -> AppResult<Html<String>> {
+    Ok(Html(t.render()?))
+}
+
+/// A cookie that scripts cannot read, sent only to this site's pages.
+pub fn cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let v =
+        format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}");
+    HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Format a UTC timestamp for people, in Vietnam's time (UTC+7).
+pub fn when(t: &time::OffsetDateTime) -> String {
+    let local = t.to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC));
+    format!(
+        "{:02}/{:02}/{} {:02}:{:02}",
+        local.day(),
+        u8::from(local.month()),
+        local.year(),
+        local.hour(),
+        local.minute()
+    )
+}
+
+/// Format a civil date the Vietnamese way: 09/01/2026.
+pub fn date_vn(d: &time::Date) -> String {
+    format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
+}

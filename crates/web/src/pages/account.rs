@@ -1,0 +1,187 @@
+//! One's own account: change the password, turn the second factor on or off, sign out everywhere.
+
+use crate::auth::{self, MIN_PASSWORD_CHARS, SESSION_COOKIE, UiLang, User};
+use crate::error::{AppError, AppResult};
+use crate::pages::{self, Ctx};
+use crate::{AppState, audit};
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    ctx: Ctx,
+    must_change: bool,
+    totp_enabled: bool,
+    /// A new secret offered for setup (not yet enabled).
+    new_secret: String,
+    error: String,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+) -> AppResult<Html<String>> {
+    let new_secret = if user.row.totp_enabled {
+        String::new()
+    } else {
+        match &user.row.totp_secret {
+            Some(s) => s.clone(),
+            None => {
+                let s = auth::new_totp_secret()?;
+                state.db.set_totp(user.id(), Some(&s), false).await?;
+                s
+            }
+        }
+    };
+    pages::render(&AccountPage {
+        ctx: Ctx::new(lang, Some(&user)),
+        must_change: user.row.must_change_password,
+        totp_enabled: user.row.totp_enabled,
+        new_secret,
+        error: String::new(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    csrf: String,
+    current: String,
+    new: String,
+    repeat: String,
+}
+
+pub async fn password(
+    State(state): State<AppState>,
+    user: User,
+    Form(f): Form<PasswordForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    if !auth::verify_password(&f.current, &user.row.password_hash) {
+        return Err(AppError::BadRequest(
+            "Mật khẩu hiện tại không đúng / the current password is wrong".into(),
+        ));
+    }
+    if f.new != f.repeat {
+        return Err(AppError::BadRequest(
+            "Hai mật khẩu mới không khớp / the new passwords differ".into(),
+        ));
+    }
+    if f.new.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AppError::BadRequest(format!(
+            "Mật khẩu mới cần ít nhất {MIN_PASSWORD_CHARS} ký tự / the new password needs {MIN_PASSWORD_CHARS} characters or more"
+        )));
+    }
+    let hash = auth::hash_password(&f.new)?;
+    state.db.set_password(user.id(), &hash, false).await?;
+    audit(
+        &state,
+        Some(user.id()),
+        Some(&user.row.username),
+        "password_changed",
+        None,
+        None,
+        None,
+    )
+    .await?;
+    Ok(Redirect::to("/").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct TotpForm {
+    csrf: String,
+    #[serde(default)]
+    code: String,
+    action: String,
+}
+
+pub async fn totp(
+    State(state): State<AppState>,
+    user: User,
+    Form(f): Form<TotpForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    match f.action.as_str() {
+        "enable" => {
+            let secret = user
+                .row
+                .totp_secret
+                .clone()
+                .ok_or(AppError::BadRequest("no key to enable".into()))?;
+            let now =
+                u64::try_from(time::OffsetDateTime::now_utc().unix_timestamp()).unwrap_or_default();
+            let code: String = f.code.chars().filter(char::is_ascii_digit).collect();
+            if auth::totp(&secret)?.check(&code, now).is_none() {
+                return Err(AppError::BadRequest(
+                    "Mã xác thực không đúng / wrong code".into(),
+                ));
+            }
+            state.db.set_totp(user.id(), Some(&secret), true).await?;
+            audit(
+                &state,
+                Some(user.id()),
+                Some(&user.row.username),
+                "second_factor_enabled",
+                None,
+                None,
+                None,
+            )
+            .await?;
+        }
+        "disable" => {
+            if state.db.totp_required(user.role.code()).await? {
+                return Err(AppError::BadRequest(
+                    "Vai trò của bạn bắt buộc xác thực hai lớp / your role requires two-factor sign-in".into(),
+                ));
+            }
+            state.db.set_totp(user.id(), None, false).await?;
+            audit(
+                &state,
+                Some(user.id()),
+                Some(&user.row.username),
+                "second_factor_disabled",
+                None,
+                None,
+                None,
+            )
+            .await?;
+        }
+        _ => return Err(AppError::BadRequest("unknown action".into())),
+    }
+    Ok(Redirect::to("/account").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn logout_all(
+    State(state): State<AppState>,
+    user: User,
+    Form(f): Form<CsrfForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    let n = state.db.delete_user_sessions(user.id()).await?;
+    audit(
+        &state,
+        Some(user.id()),
+        Some(&user.row.username),
+        "logout_all",
+        None,
+        Some(&format!("{n} sessions")),
+        None,
+    )
+    .await?;
+    let mut r = Redirect::to("/login").into_response();
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        pages::cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies),
+    );
+    Ok(r)
+}

@@ -1,0 +1,269 @@
+//! The agency directory (the coordinator adds, edits, merges duplicates, sets parent and kind)
+//! and each agency's home: what it must do and report, as lead and as coordinator.
+
+use crate::auth::{UiLang, User};
+use crate::error::{AppError, AppResult};
+use crate::pages::{self, Ctx};
+use crate::{AppState, audit};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use theodoi_domain::AgencyKind;
+use theodoi_store::views::AgencyRow;
+use theodoi_store::workspace::{AgencyDetail, AgencyDuty, AgencyTask};
+
+const KINDS: &[&str] = &[
+    "department",
+    "inspectorate",
+    "police",
+    "court",
+    "procuracy",
+    "judgment_enforcement",
+    "fatherland_front",
+    "mass_organisation",
+    "bar_association",
+    "commune",
+    "people_committee",
+    "central",
+    "other",
+];
+
+#[derive(Template)]
+#[template(path = "agencies.html")]
+struct ListPage {
+    ctx: Ctx,
+    agencies: Vec<AgencyRow>,
+    kinds: Vec<(&'static str, String)>,
+}
+
+fn kinds(ctx: &Ctx) -> Vec<(&'static str, String)> {
+    KINDS.iter().map(|k| (*k, ctx.kind_name(k))).collect()
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+) -> AppResult<Html<String>> {
+    let agencies = state.db.list_agencies().await?;
+    let ctx = Ctx::new(lang, Some(&user));
+    let kinds = kinds(&ctx);
+    pages::render(&ListPage {
+        ctx,
+        agencies,
+        kinds,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct NewAgency {
+    csrf: String,
+    name: String,
+    kind: String,
+    #[serde(default)]
+    is_group: Option<String>,
+    #[serde(default)]
+    parent_id: String,
+}
+
+fn parse_parent(s: &str) -> AppResult<Option<i64>> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    s.trim()
+        .parse()
+        .map(Some)
+        .map_err(|_| AppError::BadRequest(format!("\"{s}\" is not an agency")))
+}
+
+fn check_kind(kind: &str) -> AppResult<()> {
+    if AgencyKind::from_code(kind).is_some() {
+        Ok(())
+    } else {
+        Err(AppError::BadRequest(format!(
+            "unknown kind of agency \"{kind}\""
+        )))
+    }
+}
+
+fn check_name(name: &str) -> AppResult<String> {
+    let name = theodoi_text::clean(name);
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AppError::BadRequest(
+            "an agency's name has 1 to 200 characters".into(),
+        ));
+    }
+    Ok(name)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    user: User,
+    Form(f): Form<NewAgency>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    user.require(user.role.coordinates())?;
+    let name = check_name(&f.name)?;
+    check_kind(&f.kind)?;
+    let id = state
+        .db
+        .create_agency(
+            &name,
+            &f.kind,
+            f.is_group.is_some(),
+            parse_parent(&f.parent_id)?,
+        )
+        .await?;
+    audit(
+        &state,
+        Some(user.id()),
+        Some(&user.row.username),
+        "agency_created",
+        Some(&format!("agency:{id}")),
+        None,
+        None,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/agencies/{id}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "agency_edit.html")]
+struct EditPage {
+    ctx: Ctx,
+    agency: AgencyDetail,
+    others: Vec<AgencyRow>,
+    kinds: Vec<(&'static str, String)>,
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
+    let agency = state.db.agency(id).await?.ok_or(AppError::NotFound)?;
+    let others = state
+        .db
+        .list_agencies()
+        .await?
+        .into_iter()
+        .filter(|a| a.id != id)
+        .collect();
+    let ctx = Ctx::new(lang, Some(&user));
+    let kinds = kinds(&ctx);
+    pages::render(&EditPage {
+        ctx,
+        agency,
+        others,
+        kinds,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct UpdateAgency {
+    csrf: String,
+    name: String,
+    kind: String,
+    #[serde(default)]
+    parent_id: String,
+    #[serde(default)]
+    requested_only: Option<String>,
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Form(f): Form<UpdateAgency>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    user.require(user.role.coordinates())?;
+    let name = check_name(&f.name)?;
+    check_kind(&f.kind)?;
+    state
+        .db
+        .update_agency(
+            id,
+            &name,
+            &f.kind,
+            parse_parent(&f.parent_id)?,
+            f.requested_only.is_some(),
+        )
+        .await?;
+    audit(
+        &state,
+        Some(user.id()),
+        Some(&user.row.username),
+        "agency_updated",
+        Some(&format!("agency:{id}")),
+        None,
+        None,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/agencies/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct MergeForm {
+    csrf: String,
+    keep: i64,
+    remove: i64,
+}
+
+pub async fn merge(
+    State(state): State<AppState>,
+    user: User,
+    Form(f): Form<MergeForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    user.require(user.role.coordinates())?;
+    state.db.merge_agencies(f.keep, f.remove).await?;
+    let detail = format!("agency:{} merged into agency:{}", f.remove, f.keep);
+    audit(
+        &state,
+        Some(user.id()),
+        Some(&user.row.username),
+        "agency_merged",
+        Some(&format!("agency:{}", f.keep)),
+        Some(&detail),
+        None,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/agencies/{}", f.keep)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "agency_home.html")]
+struct HomePage {
+    ctx: Ctx,
+    agency: AgencyDetail,
+    lead: Vec<AgencyTask>,
+    coordinating: Vec<AgencyTask>,
+    duties: Vec<AgencyDuty>,
+    escalations: Vec<theodoi_store::workspace::EscalationRow>,
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
+    user.require(user.may_see_agency(id))?;
+    let agency = state.db.agency(id).await?.ok_or(AppError::NotFound)?;
+    let tasks = state.db.agency_tasks(id).await?;
+    let (lead, coordinating): (Vec<_>, Vec<_>) = tasks.into_iter().partition(|t| t.role == "lead");
+    let duties = state.db.agency_duties(id).await?;
+    let escalations = state.db.escalations(Some(id), None).await?;
+    pages::render(&HomePage {
+        ctx: Ctx::new(lang, Some(&user)),
+        agency,
+        lead,
+        coordinating,
+        duties,
+        escalations,
+    })
+}

@@ -1,0 +1,182 @@
+//! Vướng mắc: an agency raises a difficulty on a task; the coordinator answers it or forwards it
+//! to the UBND; the thread and the status are kept.
+
+use crate::auth::{UiLang, User};
+use crate::error::{AppError, AppResult};
+use crate::pages::{self, Ctx};
+use crate::{AppState, audit};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use theodoi_store::workspace::{EscalationMessage, EscalationRow};
+
+#[derive(Template)]
+#[template(path = "escalations.html")]
+struct ListPage {
+    ctx: Ctx,
+    rows: Vec<EscalationRow>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+) -> AppResult<Html<String>> {
+    let rows = if user.role.sees_all_agencies() {
+        state.db.escalations(None, None).await?
+    } else if let (true, Some(a)) = (user.role.is_agency(), user.row.agency_id) {
+        state.db.escalations(Some(a), None).await?
+    } else {
+        return Err(AppError::Forbidden);
+    };
+    pages::render(&ListPage {
+        ctx: Ctx::new(lang, Some(&user)),
+        rows,
+    })
+}
+
+fn text(s: &str, what: &str, max: usize) -> AppResult<String> {
+    let t = s.trim().replace("\r\n", "\n");
+    if t.is_empty() || t.chars().count() > max {
+        return Err(AppError::BadRequest(format!(
+            "{what}: 1 to {max} characters"
+        )));
+    }
+    Ok(t)
+}
+
+#[derive(Deserialize)]
+pub struct RaiseForm {
+    csrf: String,
+    subject: String,
+    body: String,
+}
+
+pub async fn raise(
+    State(state): State<AppState>,
+    user: User,
+    Path(task_id): Path<i64>,
+    Form(f): Form<RaiseForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    let agency_id = match (user.role.is_agency(), user.row.agency_id) {
+        (true, Some(a)) => a,
+        _ => return Err(AppError::Forbidden),
+    };
+    user.require(super::plans::agency_on_task(&state, agency_id, task_id).await?)?;
+    let subject = text(&f.subject, "Tiêu đề / subject", 300)?;
+    let body = text(&f.body, "Nội dung / message", 10_000)?;
+    let id = state
+        .db
+        .raise_escalation(
+            task_id,
+            agency_id,
+            user.id(),
+            &subject,
+            &body,
+            time::OffsetDateTime::now_utc(),
+        )
+        .await?;
+    audit(
+        &state,
+        Some(user.id()),
+        Some(&user.row.username),
+        "escalation_raised",
+        Some(&format!("escalation:{id}")),
+        None,
+        None,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/escalations/{id}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "escalation.html")]
+struct ThreadPage {
+    ctx: Ctx,
+    e: EscalationRow,
+    messages: Vec<EscalationMessage>,
+    /// The message kinds this account may add.
+    kinds: Vec<(&'static str, &'static str)>,
+}
+
+fn kinds_for(user: &User, e: &EscalationRow, ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
+    if user.role.coordinates() {
+        vec![
+            ("answer", ctx.m.answer),
+            ("forward", ctx.m.forward),
+            ("close", ctx.m.close),
+        ]
+    } else if user.role.is_agency()
+        && user.row.agency_id == Some(e.agency_id)
+        && e.status != "closed"
+    {
+        vec![("reply", ctx.m.reply)]
+    } else {
+        Vec::new()
+    }
+}
+
+pub async fn thread(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
+    let (e, messages) = state.db.escalation(id).await?.ok_or(AppError::NotFound)?;
+    user.require(user.may_see_agency(e.agency_id))?;
+    let ctx = Ctx::new(lang, Some(&user));
+    let kinds = kinds_for(&user, &e, &ctx);
+    pages::render(&ThreadPage {
+        ctx,
+        e,
+        messages,
+        kinds,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct MessageForm {
+    csrf: String,
+    kind: String,
+    body: String,
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+    Path(id): Path<i64>,
+    Form(f): Form<MessageForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    let (e, _) = state.db.escalation(id).await?.ok_or(AppError::NotFound)?;
+    let ctx = Ctx::new(lang, Some(&user));
+    let allowed = kinds_for(&user, &e, &ctx);
+    user.require(allowed.iter().any(|(k, _)| *k == f.kind))?;
+    let body = text(&f.body, "Nội dung / message", 10_000)?;
+    state
+        .db
+        .add_escalation_message(
+            id,
+            user.id(),
+            &f.kind,
+            &body,
+            time::OffsetDateTime::now_utc(),
+        )
+        .await?;
+    let action = format!("escalation_{}", f.kind);
+    audit(
+        &state,
+        Some(user.id()),
+        Some(&user.row.username),
+        &action,
+        Some(&format!("escalation:{id}")),
+        None,
+        None,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/escalations/{id}")).into_response())
+}

@@ -1,0 +1,391 @@
+//! Signing in (password, then the second factor where the account has or needs one) and out.
+
+use crate::auth::{
+    self, LOCK_AFTER, LOCK_FOR, MaybeSession, PRE_CSRF_COOKIE, Role, SESSION_COOKIE, UiLang, User,
+};
+use crate::error::{AppError, AppResult};
+use crate::pages::{self, Ctx};
+use crate::{AppState, audit};
+use askama::Template;
+use axum::Form;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use time::OffsetDateTime;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    ctx: Ctx,
+    error: String,
+    username: String,
+}
+
+fn pre_csrf(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == PRE_CSRF_COOKIE)
+        .map(|(_, v)| v.to_string())
+}
+
+/// The sign-in page, with a fresh token in a cookie and in the form (double submit: there is no
+/// session yet to hold it).
+fn login_page(
+    state: &AppState,
+    lang: crate::i18n::Lang,
+    error: &str,
+    username: &str,
+) -> AppResult<Response> {
+    let token = auth::random_token(16)?;
+    let mut ctx = Ctx::new(lang, None);
+    ctx.csrf.clone_from(&token);
+    let status = if error.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNAUTHORIZED
+    };
+    let mut r = (
+        status,
+        pages::render(&LoginPage {
+            ctx,
+            error: error.to_string(),
+            username: username.to_string(),
+        })?,
+    )
+        .into_response();
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        pages::cookie(PRE_CSRF_COOKIE, &token, 3600, state.config.secure_cookies),
+    );
+    Ok(r)
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    MaybeSession(s, _): MaybeSession,
+) -> AppResult<Response> {
+    if s.is_some_and(|s| !s.second_factor_pending) {
+        return Ok(Redirect::to("/").into_response());
+    }
+    login_page(&state, lang, "", "")
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    csrf: String,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> AppResult<Response> {
+    let m = lang.msg();
+    match pre_csrf(&headers) {
+        Some(c) if auth::same_secret(&c, &f.csrf) => {}
+        _ => return Err(AppError::Csrf),
+    }
+    let ip = addr.ip().to_string();
+    let allowed = state
+        .limiter
+        .lock()
+        .map(|mut l| l.allow(addr.ip(), std::time::Instant::now()))
+        .unwrap_or(false);
+    let username = f.username.trim().to_lowercase();
+    if !allowed {
+        audit(
+            &state,
+            None,
+            Some(&username),
+            "login_throttled",
+            None,
+            None,
+            Some(&ip),
+        )
+        .await?;
+        return login_page(&state, lang, m.locked, &username);
+    }
+    let now = OffsetDateTime::now_utc();
+    let user = state.db.user_by_username(&username).await?;
+    let Some(user) = user.filter(|u| !u.disabled) else {
+        // Spend the same time as a real check, so timing does not reveal which names exist.
+        let _ = auth::verify_password(&f.password, &DUMMY_HASH);
+        audit(
+            &state,
+            None,
+            Some(&username),
+            "login_failed",
+            None,
+            Some("unknown or disabled account"),
+            Some(&ip),
+        )
+        .await?;
+        return login_page(&state, lang, m.bad_login, &username);
+    };
+    if user.locked_until.is_some_and(|t| t > now) {
+        audit(
+            &state,
+            Some(user.id),
+            Some(&username),
+            "login_locked",
+            None,
+            None,
+            Some(&ip),
+        )
+        .await?;
+        return login_page(&state, lang, m.locked, &username);
+    }
+    if !auth::verify_password(&f.password, &user.password_hash) {
+        let locked = state
+            .db
+            .record_failed_login(user.id, LOCK_AFTER, now + LOCK_FOR)
+            .await?;
+        let action = if locked {
+            "account_locked"
+        } else {
+            "login_failed"
+        };
+        audit(
+            &state,
+            Some(user.id),
+            Some(&username),
+            action,
+            None,
+            None,
+            Some(&ip),
+        )
+        .await?;
+        return login_page(
+            &state,
+            lang,
+            if locked { m.locked } else { m.bad_login },
+            &username,
+        );
+    }
+    state.db.reset_failed_logins(user.id).await?;
+    let role = Role::parse(&user.role).ok_or(AppError::Forbidden)?;
+    let second_factor = user.totp_enabled || state.db.totp_required(role.code()).await?;
+    let token = auth::random_token(32)?;
+    let csrf = auth::random_token(32)?;
+    let expires = now + time::Duration::hours(state.config.session_hours);
+    state
+        .db
+        .create_session(
+            &auth::token_hash(&token),
+            user.id,
+            &csrf,
+            second_factor,
+            now,
+            expires,
+        )
+        .await?;
+    audit(
+        &state,
+        Some(user.id),
+        Some(&username),
+        "login",
+        None,
+        second_factor.then_some("password; second factor next"),
+        Some(&ip),
+    )
+    .await?;
+    let to = if second_factor { "/login/totp" } else { "/" };
+    let mut r = Redirect::to(to).into_response();
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        pages::cookie(
+            SESSION_COOKIE,
+            &token,
+            state.config.session_hours * 3600,
+            state.config.secure_cookies,
+        ),
+    );
+    Ok(r)
+}
+
+/// A real Argon2id hash of a random string, checked against when the account does not exist.
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let random = auth::random_token(16).unwrap_or_default();
+    auth::hash_password(&random).unwrap_or_default()
+});
+
+#[derive(Template)]
+#[template(path = "totp.html")]
+struct TotpPage {
+    ctx: Ctx,
+    error: String,
+    /// Shown when the account sets up its second factor now (the role requires one).
+    new_secret: String,
+}
+
+async fn pending(
+    state: &AppState,
+    s: MaybeSession,
+) -> AppResult<(theodoi_store::accounts::SessionRow, String)> {
+    match s {
+        MaybeSession(Some(s), Some(hash)) if s.second_factor_pending => Ok((s, hash)),
+        MaybeSession(Some(_), Some(_)) => Err(AppError::Redirect("/".into())),
+        _ => {
+            let _ = state;
+            Err(AppError::Unauthenticated)
+        }
+    }
+}
+
+/// The secret the account uses, creating one (not yet enabled) when a required factor is set up.
+async fn secret_for(
+    state: &AppState,
+    user: &theodoi_store::accounts::UserRow,
+) -> AppResult<(String, bool)> {
+    match &user.totp_secret {
+        Some(s) if user.totp_enabled => Ok((s.clone(), false)),
+        Some(s) => Ok((s.clone(), true)),
+        None => {
+            let s = auth::new_totp_secret()?;
+            state.db.set_totp(user.id, Some(&s), false).await?;
+            Ok((s, true))
+        }
+    }
+}
+
+pub async fn totp_form(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    s: MaybeSession,
+) -> AppResult<Response> {
+    let (session, _) = pending(&state, s).await?;
+    let (secret, setting_up) = secret_for(&state, &session.user).await?;
+    let mut ctx = Ctx::new(lang, None);
+    ctx.csrf = session.csrf_token.clone();
+    let page = TotpPage {
+        ctx,
+        error: String::new(),
+        new_secret: if setting_up { secret } else { String::new() },
+    };
+    Ok(pages::render(&page)?.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    code: String,
+    csrf: String,
+}
+
+pub async fn totp_submit(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    s: MaybeSession,
+    Form(f): Form<CodeForm>,
+) -> AppResult<Response> {
+    let (session, hash) = pending(&state, s).await?;
+    if !auth::same_secret(&session.csrf_token, &f.csrf) {
+        return Err(AppError::Csrf);
+    }
+    let user = &session.user;
+    let ip = addr.ip().to_string();
+    let (secret, setting_up) = secret_for(&state, user).await?;
+    let code: String = f.code.chars().filter(char::is_ascii_digit).collect();
+    let now = OffsetDateTime::now_utc();
+    let ok = auth::totp(&secret)?
+        .check(
+            &code,
+            u64::try_from(now.unix_timestamp()).unwrap_or_default(),
+        )
+        .is_some();
+    if !ok {
+        let locked = state
+            .db
+            .record_failed_login(user.id, LOCK_AFTER, now + LOCK_FOR)
+            .await?;
+        audit(
+            &state,
+            Some(user.id),
+            Some(&user.username),
+            "second_factor_failed",
+            None,
+            None,
+            Some(&ip),
+        )
+        .await?;
+        if locked {
+            state.db.delete_session(&hash).await?;
+            return Err(AppError::Unauthenticated);
+        }
+        let mut ctx = Ctx::new(lang, None);
+        ctx.csrf = session.csrf_token.clone();
+        let page = TotpPage {
+            ctx,
+            error: lang.msg().bad_code.into(),
+            new_secret: if setting_up { secret } else { String::new() },
+        };
+        return Ok((axum::http::StatusCode::UNAUTHORIZED, pages::render(&page)?).into_response());
+    }
+    if setting_up {
+        state.db.set_totp(user.id, Some(&secret), true).await?;
+        audit(
+            &state,
+            Some(user.id),
+            Some(&user.username),
+            "second_factor_enabled",
+            None,
+            None,
+            Some(&ip),
+        )
+        .await?;
+    }
+    state.db.reset_failed_logins(user.id).await?;
+    state.db.complete_second_factor(&hash).await?;
+    audit(
+        &state,
+        Some(user.id),
+        Some(&user.username),
+        "second_factor_ok",
+        None,
+        None,
+        Some(&ip),
+    )
+    .await?;
+    Ok(Redirect::to("/").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    pub csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    user: User,
+    Form(f): Form<CsrfForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    state.db.delete_session(&user.token_hash).await?;
+    audit(
+        &state,
+        Some(user.id()),
+        Some(&user.row.username),
+        "logout",
+        None,
+        None,
+        None,
+    )
+    .await?;
+    let mut r = Redirect::to("/login").into_response();
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        pages::cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies),
+    );
+    Ok(r)
+}

@@ -1,0 +1,218 @@
+//! Plans: the list, a plan as a tree, the task × agency matrix with filters, and a task's page.
+
+use crate::AppState;
+use crate::auth::{UiLang, User};
+use crate::error::{AppError, AppResult};
+use crate::pages::{self, Ctx};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use theodoi_store::views::{PlanSummary, PlanView, TaskRow};
+use theodoi_store::workspace::{EscalationRow, TaskDetail};
+
+/// The start page: an agency's own home for agency accounts, the plans for everyone else.
+pub async fn start(user: User) -> Response {
+    match (user.role.is_agency(), user.row.agency_id) {
+        (true, Some(a)) => Redirect::to(&format!("/agencies/{a}/home")).into_response(),
+        _ if user.role == crate::auth::Role::Admin => Redirect::to("/admin/users").into_response(),
+        _ => Redirect::to("/plans").into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "plans.html")]
+struct ListPage {
+    ctx: Ctx,
+    plans: Vec<PlanSummary>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+) -> AppResult<Html<String>> {
+    let plans = state.db.list_plans().await?;
+    pages::render(&ListPage {
+        ctx: Ctx::new(lang, Some(&user)),
+        plans,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+struct PlanPage {
+    ctx: Ctx,
+    plan: PlanView,
+    full: theodoi_store::views::PlanContent,
+}
+
+impl PlanPage {
+    fn assignments_of(&self, task: &TaskRow, role: &str) -> Vec<(i64, String)> {
+        self.plan
+            .assignments
+            .iter()
+            .filter(|a| a.task_id == task.id && a.role == role)
+            .map(|a| (a.agency_id, a.agency_name.clone()))
+            .collect()
+    }
+
+    fn body_tasks(&self) -> Vec<&TaskRow> {
+        self.plan
+            .tasks
+            .iter()
+            .filter(|t| !t.reference.starts_with("PL."))
+            .collect()
+    }
+
+    fn appendix_tasks(&self) -> Vec<&TaskRow> {
+        self.plan
+            .tasks
+            .iter()
+            .filter(|t| t.reference.starts_with("PL."))
+            .collect()
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct DetailQuery {
+    #[serde(default)]
+    published: Option<String>,
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+    Path(id): Path<i64>,
+    Query(q): Query<DetailQuery>,
+) -> AppResult<Html<String>> {
+    let plan = state.db.load_plan(id).await?;
+    let full = state.db.plan_content(id).await?;
+    let mut ctx = Ctx::new(lang, Some(&user));
+    if q.published.is_some() {
+        ctx = ctx.with_flash(lang.msg().published);
+    }
+    pages::render(&PlanPage { ctx, plan, full })
+}
+
+#[derive(Deserialize, Default)]
+pub struct MatrixFilter {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    q: String,
+}
+
+#[derive(Template)]
+#[template(path = "matrix.html")]
+struct MatrixPage {
+    ctx: Ctx,
+    plan: PlanSummary,
+    tasks: Vec<TaskRow>,
+    /// (agency id, name, kind, one cell per task: "CT", "PH" or "")
+    rows: Vec<(i64, String, String, Vec<&'static str>)>,
+    kinds: Vec<(String, String)>,
+    filter: MatrixFilter,
+}
+
+pub async fn matrix(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+    Path(id): Path<i64>,
+    Query(filter): Query<MatrixFilter>,
+) -> AppResult<Html<String>> {
+    let view = state.db.load_plan(id).await?;
+    let agencies = state.db.list_agencies().await?;
+    let ctx = Ctx::new(lang, Some(&user));
+    let q = theodoi_text::fold(&filter.q);
+    let mut rows = Vec::new();
+    for (agency_id, name) in view.agencies() {
+        let kind = agencies
+            .iter()
+            .find(|a| a.id == agency_id)
+            .map(|a| a.kind.clone())
+            .unwrap_or_default();
+        if !filter.kind.is_empty() && kind != filter.kind {
+            continue;
+        }
+        if !q.is_empty() && !theodoi_text::fold(name).contains(&q) {
+            continue;
+        }
+        let cells: Vec<&'static str> = view
+            .tasks
+            .iter()
+            .map(|t| match view.role(t.id, agency_id) {
+                Some("lead") if filter.role != "coordinating" => "CT",
+                Some("coordinating") if filter.role != "lead" => "PH",
+                _ => "",
+            })
+            .collect();
+        if cells.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        rows.push((agency_id, name.to_string(), kind, cells));
+    }
+    let mut kinds: Vec<(String, String)> = Vec::new();
+    for a in &agencies {
+        if !kinds.iter().any(|(k, _)| *k == a.kind) {
+            kinds.push((a.kind.clone(), ctx.kind_name(&a.kind)));
+        }
+    }
+    pages::render(&MatrixPage {
+        ctx,
+        plan: view.summary,
+        tasks: view.tasks,
+        rows,
+        kinds,
+        filter,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "task.html")]
+struct TaskPage {
+    ctx: Ctx,
+    task: TaskDetail,
+    escalations: Vec<EscalationRow>,
+    /// The account's agency is assigned to this task (directly): it may raise a difficulty.
+    may_raise: bool,
+}
+
+pub async fn task(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
+    let task = state.db.task_detail(id).await?.ok_or(AppError::NotFound)?;
+    let all = state.db.escalations(None, Some(id)).await?;
+    // Agencies see their own difficulties; coordinators and leaders see all.
+    let escalations = all
+        .into_iter()
+        .filter(|e| user.may_see_agency(e.agency_id))
+        .collect();
+    let may_raise = match (user.role.is_agency(), user.row.agency_id) {
+        (true, Some(a)) => agency_on_task(&state, a, id).await?,
+        _ => false,
+    };
+    pages::render(&TaskPage {
+        ctx: Ctx::new(lang, Some(&user)),
+        task,
+        escalations,
+        may_raise,
+    })
+}
+
+/// True when an agency account may act on a task: assigned directly or through a group of its kind.
+pub async fn agency_on_task(state: &AppState, agency_id: i64, task_id: i64) -> AppResult<bool> {
+    Ok(state
+        .db
+        .agency_tasks(agency_id)
+        .await?
+        .iter()
+        .any(|t| t.task_id == task_id))
+}
