@@ -358,7 +358,6 @@ impl Db {
     pub async fn set_totp_required(&self, role: &str, required: bool) -> Result<()> {
         crate::dispatch!(self, set_totp_required(role, required))
     }
-    #[expect(clippy::too_many_arguments, reason = "one column each")]
     pub async fn create_session(
         &self,
         token_hash: &str,

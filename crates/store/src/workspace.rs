@@ -603,7 +603,6 @@ impl Db {
     pub async fn cascade_file(&self, id: i64) -> Result<Option<(i64, StoredFile)>> {
         crate::dispatch!(self, cascade_file(id))
     }
-    #[expect(clippy::too_many_arguments, reason = "one column each")]
     pub async fn raise_escalation(
         &self,
         task_id: i64,

@@ -1,0 +1,167 @@
+//! The authorisation matrix: every route × every role, allowed or refused as designed.
+
+use crate::client::Client;
+use crate::{Case, Fut, TestApp};
+
+pub const CASES: &[(&str, Case)] = &[("authorisation_matrix", authorisation_matrix)];
+
+const ROLES: [&str; 8] = [
+    "anonymous",
+    "admin",
+    "coord",
+    "focal",
+    "head",
+    "police",
+    "inspector",
+    "leader",
+];
+
+/// Who may: a list of accounts; every other signed-in account gets 403, the anonymous a redirect.
+struct Rule {
+    method: &'static str,
+    path: String,
+    fields: Vec<(&'static str, String)>,
+    allowed: &'static [&'static str],
+}
+
+const SIGNED_IN: &[&str] = &[
+    "admin",
+    "coord",
+    "focal",
+    "head",
+    "police",
+    "inspector",
+    "leader",
+];
+
+fn rules(app: &TestApp, task: i64) -> Vec<Rule> {
+    let p = app.plan_id;
+    let j = app.justice;
+    let get = |path: String, allowed: &'static [&'static str]| Rule {
+        method: "GET",
+        path,
+        fields: Vec::new(),
+        allowed,
+    };
+    vec![
+        get("/plans".into(), SIGNED_IN),
+        get(format!("/plans/{p}"), SIGNED_IN),
+        get(format!("/plans/{p}/matrix"), SIGNED_IN),
+        get(format!("/tasks/{task}"), SIGNED_IN),
+        get("/agencies".into(), SIGNED_IN),
+        get(format!("/agencies/{j}"), SIGNED_IN),
+        get(
+            format!("/agencies/{j}/home"),
+            &["admin", "coord", "leader", "focal", "head"],
+        ),
+        get("/import".into(), &["coord"]),
+        get(
+            format!("/plans/{p}/cascade"),
+            &["admin", "coord", "leader", "focal", "head", "police"],
+        ),
+        get(
+            "/escalations".into(),
+            &["admin", "coord", "leader", "focal", "head", "police"],
+        ),
+        get("/account".into(), SIGNED_IN),
+        get("/admin/users".into(), &["admin"]),
+        get("/admin/policies".into(), &["admin"]),
+        get("/admin/audit".into(), &["admin"]),
+        Rule {
+            method: "POST",
+            path: "/agencies".into(),
+            fields: vec![
+                ("name", "Ban thử nghiệm {role}".into()),
+                ("kind", "department".into()),
+            ],
+            allowed: &["coord"],
+        },
+        Rule {
+            method: "POST",
+            path: format!("/agencies/{j}"),
+            fields: vec![("name", "Sở Tư pháp".into()), ("kind", "department".into())],
+            allowed: &["coord"],
+        },
+        Rule {
+            method: "POST",
+            path: format!("/tasks/{task}/escalations"),
+            fields: vec![
+                ("subject", "Vướng mắc thử".into()),
+                ("body", "Nội dung".into()),
+            ],
+            allowed: &["focal", "head", "police"],
+        },
+        Rule {
+            method: "POST",
+            path: "/import/publish".into(),
+            fields: Vec::new(),
+            allowed: &["coord"],
+        },
+        Rule {
+            method: "POST",
+            path: "/admin/users".into(),
+            fields: vec![
+                ("username", "bad name!".into()),
+                ("display_name", "x".into()),
+                ("role", "leader".into()),
+            ],
+            allowed: &["admin"],
+        },
+        Rule {
+            method: "POST",
+            path: "/admin/policies".into(),
+            fields: Vec::new(),
+            allowed: &["admin"],
+        },
+    ]
+}
+
+fn authorisation_matrix(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let task = app.task_id("II.1").await;
+        let rules = rules(&app, task);
+        let mut failures = Vec::new();
+        for role in ROLES {
+            let mut c: Client = if role == "anonymous" {
+                app.client()
+            } else {
+                app.signed_in(role).await
+            };
+            c.get("/account").await;
+            for r in &rules {
+                let fields: Vec<(String, String)> = r
+                    .fields
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.replace("{role}", role)))
+                    .collect();
+                let fields: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                let resp = if r.method == "GET" {
+                    c.get(&r.path).await
+                } else {
+                    c.post(&r.path, &fields).await
+                };
+                let allowed = r.allowed.contains(&role);
+                let ok = match (role, allowed) {
+                    ("anonymous", _) => resp.status == 303 && resp.location() == "/login",
+                    (_, true) => matches!(resp.status, 200 | 303 | 422),
+                    (_, false) => resp.status == 403,
+                };
+                if !ok {
+                    failures.push(format!(
+                        "{role} {} {} → {} (allowed: {allowed})",
+                        r.method, r.path, resp.status
+                    ));
+                }
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "authorisation matrix:\n{}",
+            failures.join("\n")
+        );
+        Ok(())
+    })
+}
