@@ -113,8 +113,20 @@ impl Client {
             .unwrap_or_else(|e| panic!("write: {e}"));
         // A body past the server's limit may be refused before it is read: ignore a reset.
         let _ = stream.write_all(body).await;
+        // Read the head, then exactly the body its headers announce: some servers (chromedriver)
+        // keep the connection open whatever the request says.
         let mut raw = Vec::new();
-        let _ = stream.read_to_end(&mut raw).await;
+        let mut buf = [0u8; 16 * 1024];
+        loop {
+            let n = stream.read(&mut buf).await.unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            raw.extend_from_slice(&buf[..n]);
+            if response_complete(&raw) {
+                break;
+            }
+        }
         let split = raw
             .windows(4)
             .position(|w| w == b"\r\n\r\n")
@@ -224,6 +236,27 @@ impl Client {
         self.post("/login", &[("username", username), ("password", password)])
             .await
     }
+}
+
+/// The response has all of its body: by Content-Length, or the last chunk of a chunked body.
+fn response_complete(raw: &[u8]) -> bool {
+    let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return false;
+    };
+    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+    let body = &raw[split + 4..];
+    if let Some(len) = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        return body.len() >= len;
+    }
+    if head.contains("transfer-encoding: chunked") {
+        return body.ends_with(b"0\r\n\r\n");
+    }
+    // No length: a 204/304 has no body; anything else is read to the end of the connection.
+    head.starts_with("http/1.1 204") || head.starts_with("http/1.1 304")
 }
 
 fn dechunk(mut b: &[u8]) -> Vec<u8> {

@@ -3,6 +3,7 @@
 
 mod authz;
 mod client;
+mod e2e;
 mod flows;
 mod pages;
 
@@ -46,6 +47,28 @@ fn main() -> std::process::ExitCode {
             .with_ignored_flag(pg.is_none()),
         );
     }
+    // The browser test runs where Debian's chromium and chromium-driver are installed; CI installs
+    // them and sets THEODOI_E2E=1, which makes a missing browser a failure rather than a skip.
+    let required = std::env::var("THEODOI_E2E").is_ok_and(|v| v == "1");
+    let have_browser = std::path::Path::new(e2e::CHROMEDRIVER).exists()
+        && std::path::Path::new(e2e::CHROMIUM).exists();
+    if !have_browser && !required {
+        eprintln!(
+            "note: the browser test was skipped ({} or {} missing). Install them with
+      \
+             apt-get install chromium chromium-driver",
+            e2e::CHROMIUM,
+            e2e::CHROMEDRIVER
+        );
+    }
+    trials.push(
+        Trial::test("e2e::chromium_sign_in_import_matrix_home", || {
+            run(None, |app| {
+                Box::pin(async move { e2e::browser_flow(&app).await })
+            })
+        })
+        .with_ignored_flag(!have_browser && !required),
+    );
     libtest_mimic::run(&args, trials).exit_code()
 }
 

@@ -1,0 +1,283 @@
+//! End to end in real headless Chromium, driven over WebDriver (Debian's chromium and
+//! chromium-driver): sign in, import the seed plan through the review page, open the matrix and an
+//! agency home. Screenshots of the key pages are saved for a reviewer (path printed).
+
+use crate::client::Client;
+use crate::{PASSWORD, TestApp};
+use base64::Engine as _;
+use libtest_mimic::Failed;
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// Where the screenshots go.
+pub fn screenshot_dir() -> PathBuf {
+    std::env::var_os("THEODOI_SCREENSHOTS").map_or_else(
+        || Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots"),
+        PathBuf::from,
+    )
+}
+
+struct Driver {
+    child: Child,
+    http: Client,
+    session: String,
+    profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Driver {
+    async fn start() -> Result<Self, Failed> {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0")?;
+            l.local_addr()?.port()
+        };
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start {CHROMEDRIVER}: {e}"))?;
+        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+        let mut http = Client::new(addr);
+        let mut ready = false;
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(addr).await.is_ok() {
+                let r = http.get("/status").await;
+                if r.body.contains("\"ready\":true") {
+                    ready = true;
+                    break;
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let profile = tempfile::tempdir()?;
+        let mut d = Self {
+            child,
+            http,
+            session: String::new(),
+            profile,
+        };
+        if !ready {
+            return Err("chromedriver did not become ready".into());
+        }
+        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--disable-dev-shm-usage", "--window-size=1280,1000",
+                     format!("--user-data-dir={}", d.profile.path().display())]
+        }}}});
+        let v = d.call("POST", "/session", &caps).await?;
+        d.session = v["sessionId"]
+            .as_str()
+            .ok_or(format!("no session: {v}"))?
+            .to_string();
+        Ok(d)
+    }
+
+    async fn call(&mut self, method: &str, path: &str, body: &Value) -> Result<Value, Failed> {
+        let b = body.to_string();
+        let r = self
+            .http
+            .request(method, path, Some("application/json"), b.as_bytes())
+            .await;
+        let v: Value = serde_json::from_str(&r.body)
+            .map_err(|e| format!("{method} {path}: {e}: {}", r.body))?;
+        if r.status != 200 {
+            return Err(
+                format!("{method} {path} → {}: {}", r.status, v["value"]["message"]).into(),
+            );
+        }
+        Ok(v.get("value").cloned().map_or(v, |inner| {
+            if path == "/session" {
+                json!({"sessionId": inner["sessionId"]})
+            } else {
+                inner
+            }
+        }))
+    }
+
+    async fn s(&mut self, method: &str, rest: &str, body: Value) -> Result<Value, Failed> {
+        let path = format!("/session/{}{rest}", self.session);
+        self.call(method, &path, &body).await
+    }
+
+    async fn go(&mut self, url: &str) -> Result<(), Failed> {
+        self.s("POST", "/url", json!({"url": url}))
+            .await
+            .map(|_| ())
+    }
+
+    async fn find(&mut self, css: &str) -> Result<String, Failed> {
+        let v = self
+            .s(
+                "POST",
+                "/element",
+                json!({"using": "css selector", "value": css}),
+            )
+            .await?;
+        Ok(v[ELEMENT]
+            .as_str()
+            .ok_or(format!("no element {css}: {v}"))?
+            .to_string())
+    }
+
+    async fn type_into(&mut self, css: &str, text: &str) -> Result<(), Failed> {
+        let e = self.find(css).await?;
+        self.s(
+            "POST",
+            &format!("/element/{e}/value"),
+            json!({"text": text}),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn click(&mut self, css: &str) -> Result<(), Failed> {
+        let e = self.find(css).await?;
+        self.s("POST", &format!("/element/{e}/click"), json!({}))
+            .await
+            .map(|_| ())
+    }
+
+    async fn source(&mut self) -> Result<String, Failed> {
+        Ok(self
+            .s("GET", "/source", json!({}))
+            .await?
+            .as_str()
+            .unwrap_or_default()
+            .to_string())
+    }
+
+    /// Wait (up to 15 s) until the page holds `needle`: a click that submits a form returns before
+    /// the next page has loaded.
+    async fn wait_for(&mut self, needle: &str) -> Result<String, Failed> {
+        for _ in 0..150 {
+            let src = self.source().await?;
+            if src.contains(needle) {
+                return Ok(src);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let url = self.url().await?;
+        Err(format!("waited in vain for {needle:?} (at {url})").into())
+    }
+
+    async fn url(&mut self) -> Result<String, Failed> {
+        Ok(self
+            .s("GET", "/url", json!({}))
+            .await?
+            .as_str()
+            .unwrap_or_default()
+            .to_string())
+    }
+
+    async fn screenshot(&mut self, name: &str) -> Result<PathBuf, Failed> {
+        let v = self.s("GET", "/screenshot", json!({})).await?;
+        let png =
+            base64::engine::general_purpose::STANDARD.decode(v.as_str().unwrap_or_default())?;
+        if !png.starts_with(b"\x89PNG") {
+            return Err(format!("{name}: not a PNG").into());
+        }
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    async fn window(&mut self, width: u32, height: u32) -> Result<(), Failed> {
+        self.s(
+            "POST",
+            "/window/rect",
+            json!({"width": width, "height": height}),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn sign_in(&mut self, base: &str, username: &str) -> Result<(), Failed> {
+        self.go(&format!("{base}/login")).await?;
+        self.type_into("input[name=username]", username).await?;
+        self.type_into("input[name=password]", PASSWORD).await?;
+        self.click("form[action='/login'] button").await
+    }
+}
+
+pub async fn browser_flow(app: &TestApp) -> Result<(), Failed> {
+    let base = format!("http://{}", app.addr);
+    let files = tempfile::tempdir()?;
+    let body = files.path().join("ke-hoach-14.txt");
+    let appendix = files.path().join("phu-luc.txt");
+    std::fs::write(
+        &body,
+        include_bytes!("../../../../seeds/000_b6a757b918caf98d.txt"),
+    )?;
+    std::fs::write(
+        &appendix,
+        include_bytes!("../../../../seeds/001_5440965c404ba4b8.txt"),
+    )?;
+
+    let mut d = Driver::start().await?;
+    d.sign_in(&base, "coord").await?;
+    d.wait_for("Ma trận phân công").await?;
+    assert!(
+        d.url().await?.ends_with("/plans"),
+        "the coordinator lands on the plans"
+    );
+    d.screenshot("01-plans").await?;
+
+    d.go(&format!("{base}/import")).await?;
+    let both = format!("{}\n{}", body.display(), appendix.display());
+    d.type_into("input[type=file]", &both).await?;
+    d.click("form[action='/import/review'] button").await?;
+    let review = d.wait_for("Kiểm tra trước khi công bố").await?;
+    assert!(
+        review.contains("Kiểm tra trước khi công bố")
+            && review.contains("II.4")
+            && review.contains("PL.6"),
+        "review page"
+    );
+    d.screenshot("02-import-review").await?;
+    d.click("button[value=publish]").await?;
+    let plan = d.wait_for("Đã công bố kế hoạch.").await?;
+    assert!(
+        plan.contains("Đã công bố kế hoạch.") && plan.contains("Trần Hữu Thuỳ Giang"),
+        "published plan page"
+    );
+    d.screenshot("03-plan").await?;
+
+    d.go(&format!("{base}/plans/{}/matrix", app.plan_id))
+        .await?;
+    d.wait_for("class=\"grid matrix\"").await?;
+    d.screenshot("04-matrix").await?;
+
+    d.click("form[action='/logout'] button").await?;
+    d.wait_for("name=\"password\"").await?;
+    d.sign_in(&base, "focal").await?;
+    let home = d.wait_for("Nhiệm vụ chủ trì").await?;
+    let url = d.url().await?;
+    assert!(
+        url.ends_with(&format!("/agencies/{}/home", app.justice)),
+        "an agency lands on its home, not {url}"
+    );
+    assert!(home.contains("Nhiệm vụ chủ trì") && home.contains("II.1"));
+    d.screenshot("05-agency-home").await?;
+    d.window(390, 844).await?;
+    d.screenshot("06-agency-home-phone").await?;
+    let _ = d.s("DELETE", "", json!({})).await;
+    eprintln!("screenshots: {}", screenshot_dir().display());
+    Ok(())
+}
