@@ -230,8 +230,12 @@ macro_rules! backend {
             }
 
             pub async fn session(pool: &Pool<$db>, token_hash: &str, now: OffsetDateTime) -> Result<Option<SessionRow>> {
+                // One round trip: every page asks this first.
                 let row = sqlx::query(
-                    "SELECT s.csrf_token, s.second_factor_pending, s.expires_at, s.user_id FROM sessions s \
+                    "SELECT s.csrf_token, s.second_factor_pending, s.expires_at, \
+                     u.id, u.username, u.display_name, u.password_hash, u.role, u.agency_id, u.totp_secret, \
+                     u.totp_enabled, u.failed_logins, u.locked_until, u.must_change_password, u.disabled \
+                     FROM sessions s JOIN users u ON u.id = s.user_id \
                      WHERE s.token_hash = $1 AND s.expires_at > $2",
                 )
                 .bind(token_hash)
@@ -239,13 +243,24 @@ macro_rules! backend {
                 .fetch_optional(pool)
                 .await?;
                 let Some(row) = row else { return Ok(None) };
-                let user_id: i64 = row.try_get(3)?;
-                let Some(user) = user_by_id(pool, user_id).await? else { return Ok(None) };
                 Ok(Some(SessionRow {
                     csrf_token: row.try_get(0)?,
                     second_factor_pending: row.try_get(1)?,
                     expires_at: row.try_get(2)?,
-                    user,
+                    user: UserRow {
+                        id: row.try_get(3)?,
+                        username: row.try_get(4)?,
+                        display_name: row.try_get(5)?,
+                        password_hash: row.try_get(6)?,
+                        role: row.try_get(7)?,
+                        agency_id: row.try_get(8)?,
+                        totp_secret: row.try_get(9)?,
+                        totp_enabled: row.try_get(10)?,
+                        failed_logins: row.try_get(11)?,
+                        locked_until: row.try_get(12)?,
+                        must_change_password: row.try_get(13)?,
+                        disabled: row.try_get(14)?,
+                    },
                 }))
             }
 

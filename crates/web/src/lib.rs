@@ -7,6 +7,7 @@
 //! Each file under `pages/` owns one area of the site.
 
 pub mod auth;
+pub mod cache;
 pub mod error;
 pub mod i18n;
 mod pages;
@@ -45,6 +46,7 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub limiter: Arc<Mutex<auth::LoginLimiter>>,
+    pub cache: Arc<cache::Cache>,
 }
 
 impl AppState {
@@ -53,6 +55,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             limiter: Arc::new(Mutex::new(auth::LoginLimiter::default())),
+            cache: Arc::new(cache::Cache::default()),
         }
     }
 }
@@ -82,6 +85,46 @@ pub(crate) async fn audit(
         .audit(&entry, time::OffsetDateTime::now_utc())
         .await?;
     Ok(())
+}
+
+impl AppState {
+    /// A plan with its content, from the cache or the database.
+    pub(crate) async fn plan_data(
+        &self,
+        id: i64,
+    ) -> error::AppResult<
+        Arc<(
+            theodoi_store::views::PlanView,
+            theodoi_store::views::PlanContent,
+        )>,
+    > {
+        if let Some(hit) = self.cache.plan(id) {
+            return Ok(hit);
+        }
+        let generation = self.cache.current();
+        let value = Arc::new((
+            self.db.load_plan(id).await?,
+            self.db.plan_content(id).await?,
+        ));
+        self.cache.put_plan(id, generation, Arc::clone(&value));
+        Ok(value)
+    }
+
+    /// What an agency must do under the plans, from the cache or the database.
+    pub(crate) async fn agency_work(&self, id: i64) -> error::AppResult<Arc<cache::AgencyWork>> {
+        if let Some(hit) = self.cache.agency(id) {
+            return Ok(hit);
+        }
+        let generation = self.cache.current();
+        let agency = self.db.agency(id).await?.ok_or(error::AppError::NotFound)?;
+        let value = Arc::new(cache::AgencyWork {
+            agency,
+            tasks: self.db.agency_tasks(id).await?,
+            duties: self.db.agency_duties(id).await?,
+        });
+        self.cache.put_agency(id, generation, Arc::clone(&value));
+        Ok(value)
+    }
 }
 
 /// Every route of the application.

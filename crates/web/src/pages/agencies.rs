@@ -116,6 +116,8 @@ pub async fn create(
             parse_parent(&f.parent_id)?,
         )
         .await?;
+    // After the write: a reader in between would otherwise cache the old state anew.
+    state.cache.invalidate();
     audit(
         &state,
         Some(user.id()),
@@ -193,6 +195,7 @@ pub async fn update(
             f.requested_only.is_some(),
         )
         .await?;
+    state.cache.invalidate();
     audit(
         &state,
         Some(user.id()),
@@ -221,6 +224,7 @@ pub async fn merge(
     user.check_csrf(&f.csrf)?;
     user.require(user.role.coordinates())?;
     state.db.merge_agencies(f.keep, f.remove).await?;
+    state.cache.invalidate();
     let detail = format!("agency:{} merged into agency:{}", f.remove, f.keep);
     audit(
         &state,
@@ -253,10 +257,11 @@ pub async fn home(
     Path(id): Path<i64>,
 ) -> AppResult<Html<String>> {
     user.require(user.may_see_agency(id))?;
-    let agency = state.db.agency(id).await?.ok_or(AppError::NotFound)?;
-    let tasks = state.db.agency_tasks(id).await?;
-    let (lead, coordinating): (Vec<_>, Vec<_>) = tasks.into_iter().partition(|t| t.role == "lead");
-    let duties = state.db.agency_duties(id).await?;
+    let work = state.agency_work(id).await?;
+    let agency = work.agency.clone();
+    let (lead, coordinating): (Vec<_>, Vec<_>) =
+        work.tasks.iter().cloned().partition(|t| t.role == "lead");
+    let duties = work.duties.clone();
     let escalations = state.db.escalations(Some(id), None).await?;
     pages::render(&HomePage {
         ctx: Ctx::new(lang, Some(&user)),

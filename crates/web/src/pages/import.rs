@@ -372,6 +372,7 @@ pub async fn publish(
         appendix: parsed.part != Part::Body,
     };
     let outcome = state.db.import_plan(&parsed.plan, parts).await?;
+    state.cache.invalidate();
     let target = format!("plan:{}", outcome.plan_id);
     let detail = format!(
         "{} tasks, {} assignments",

@@ -87,8 +87,8 @@ pub async fn detail(
     Path(id): Path<i64>,
     Query(q): Query<DetailQuery>,
 ) -> AppResult<Html<String>> {
-    let plan = state.db.load_plan(id).await?;
-    let full = state.db.plan_content(id).await?;
+    let data = state.plan_data(id).await?;
+    let (plan, full) = (data.0.clone(), data.1.clone());
     let mut ctx = Ctx::new(lang, Some(&user));
     if q.published.is_some() {
         ctx = ctx.with_flash(lang.msg().published);
@@ -125,7 +125,8 @@ pub async fn matrix(
     Path(id): Path<i64>,
     Query(filter): Query<MatrixFilter>,
 ) -> AppResult<Html<String>> {
-    let view = state.db.load_plan(id).await?;
+    let data = state.plan_data(id).await?;
+    let view = data.0.clone();
     let agencies = state.db.list_agencies().await?;
     let ctx = Ctx::new(lang, Some(&user));
     let q = theodoi_text::fold(&filter.q);
