@@ -127,6 +127,26 @@ impl AppState {
     }
 }
 
+/// Append to the audit log an action of a signed-in account.
+pub(crate) async fn audit_by(
+    state: &AppState,
+    user: &auth::User,
+    action: &str,
+    target: Option<&str>,
+    detail: Option<&str>,
+) -> error::AppResult<()> {
+    audit(
+        state,
+        Some(user.id()),
+        Some(&user.row.username),
+        action,
+        target,
+        detail,
+        None,
+    )
+    .await
+}
+
 /// Every route of the application.
 pub fn router(state: AppState) -> Router {
     // Room for the multipart framing around the largest file.

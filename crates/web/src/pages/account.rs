@@ -3,7 +3,7 @@
 use crate::auth::{self, MIN_PASSWORD_CHARS, SESSION_COOKIE, UiLang, User};
 use crate::error::{AppError, AppResult};
 use crate::pages::{self, Ctx};
-use crate::{AppState, audit};
+use crate::{AppState, audit_by};
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
@@ -79,16 +79,7 @@ pub async fn password(
     }
     let hash = auth::hash_password(&f.new)?;
     state.db.set_password(user.id(), &hash, false).await?;
-    audit(
-        &state,
-        Some(user.id()),
-        Some(&user.row.username),
-        "password_changed",
-        None,
-        None,
-        None,
-    )
-    .await?;
+    audit_by(&state, &user, "password_changed", None, None).await?;
     Ok(Redirect::to("/").into_response())
 }
 
@@ -122,16 +113,7 @@ pub async fn totp(
                 ));
             }
             state.db.set_totp(user.id(), Some(&secret), true).await?;
-            audit(
-                &state,
-                Some(user.id()),
-                Some(&user.row.username),
-                "second_factor_enabled",
-                None,
-                None,
-                None,
-            )
-            .await?;
+            audit_by(&state, &user, "second_factor_enabled", None, None).await?;
         }
         "disable" => {
             if state.db.totp_required(user.role.code()).await? {
@@ -140,16 +122,7 @@ pub async fn totp(
                 ));
             }
             state.db.set_totp(user.id(), None, false).await?;
-            audit(
-                &state,
-                Some(user.id()),
-                Some(&user.row.username),
-                "second_factor_disabled",
-                None,
-                None,
-                None,
-            )
-            .await?;
+            audit_by(&state, &user, "second_factor_disabled", None, None).await?;
         }
         _ => return Err(AppError::BadRequest("unknown action".into())),
     }
@@ -168,14 +141,12 @@ pub async fn logout_all(
 ) -> AppResult<Response> {
     user.check_csrf(&f.csrf)?;
     let n = state.db.delete_user_sessions(user.id()).await?;
-    audit(
+    audit_by(
         &state,
-        Some(user.id()),
-        Some(&user.row.username),
+        &user,
         "logout_all",
         None,
         Some(&format!("{n} sessions")),
-        None,
     )
     .await?;
     let mut r = Redirect::to("/login").into_response();

@@ -4,7 +4,7 @@
 use crate::auth::{self, ALL_ROLES, Role, UiLang, User};
 use crate::error::{AppError, AppResult};
 use crate::pages::{self, Ctx};
-use crate::{AppState, audit};
+use crate::{AppState, audit, audit_by};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -147,14 +147,12 @@ pub async fn create_user(
             must_change_password: true,
         })
         .await?;
-    audit(
+    audit_by(
         &state,
-        Some(user.id()),
-        Some(&user.row.username),
+        &user,
         "user_created",
         Some(&format!("user:{id}")),
         Some(role.code()),
-        None,
     )
     .await?;
     users_page(&state, lang, &user, Some((username, password))).await
@@ -182,13 +180,11 @@ pub async fn reset_password(
         .await?;
     // A reset password ends the account's sessions everywhere.
     state.db.delete_user_sessions(id).await?;
-    audit(
+    audit_by(
         &state,
-        Some(user.id()),
-        Some(&user.row.username),
+        &user,
         "password_reset",
         Some(&format!("user:{id}")),
-        None,
         None,
     )
     .await?;
@@ -218,16 +214,7 @@ pub async fn toggle_disabled(
     } else {
         "user_disabled"
     };
-    audit(
-        &state,
-        Some(user.id()),
-        Some(&user.row.username),
-        action,
-        Some(&format!("user:{id}")),
-        None,
-        None,
-    )
-    .await?;
+    audit_by(&state, &user, action, Some(&format!("user:{id}")), None).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 

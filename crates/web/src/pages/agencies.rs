@@ -4,7 +4,7 @@
 use crate::auth::{UiLang, User};
 use crate::error::{AppError, AppResult};
 use crate::pages::{self, Ctx};
-use crate::{AppState, audit};
+use crate::{AppState, audit_by};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -118,13 +118,11 @@ pub async fn create(
         .await?;
     // After the write: a reader in between would otherwise cache the old state anew.
     state.cache.invalidate();
-    audit(
+    audit_by(
         &state,
-        Some(user.id()),
-        Some(&user.row.username),
+        &user,
         "agency_created",
         Some(&format!("agency:{id}")),
-        None,
         None,
     )
     .await?;
@@ -196,13 +194,11 @@ pub async fn update(
         )
         .await?;
     state.cache.invalidate();
-    audit(
+    audit_by(
         &state,
-        Some(user.id()),
-        Some(&user.row.username),
+        &user,
         "agency_updated",
         Some(&format!("agency:{id}")),
-        None,
         None,
     )
     .await?;
@@ -226,14 +222,12 @@ pub async fn merge(
     state.db.merge_agencies(f.keep, f.remove).await?;
     state.cache.invalidate();
     let detail = format!("agency:{} merged into agency:{}", f.remove, f.keep);
-    audit(
+    audit_by(
         &state,
-        Some(user.id()),
-        Some(&user.row.username),
+        &user,
         "agency_merged",
         Some(&format!("agency:{}", f.keep)),
         Some(&detail),
-        None,
     )
     .await?;
     Ok(Redirect::to(&format!("/agencies/{}", f.keep)).into_response())

@@ -3,7 +3,7 @@
 use crate::auth::{UiLang, User};
 use crate::error::{AppError, AppResult};
 use crate::pages::{self, Ctx};
-use crate::{AppState, audit};
+use crate::{AppState, audit_by};
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
@@ -130,13 +130,11 @@ pub async fn record(
         .db
         .record_cascade_plan(&c, time::OffsetDateTime::now_utc())
         .await?;
-    audit(
+    audit_by(
         &state,
-        Some(user.id()),
-        Some(&user.row.username),
+        &user,
         "cascade_plan_recorded",
         Some(&format!("cascade:{id}")),
-        None,
         None,
     )
     .await?;

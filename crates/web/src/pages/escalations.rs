@@ -4,7 +4,7 @@
 use crate::auth::{UiLang, User};
 use crate::error::{AppError, AppResult};
 use crate::pages::{self, Ctx};
-use crate::{AppState, audit};
+use crate::{AppState, audit_by};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -79,13 +79,11 @@ pub async fn raise(
             time::OffsetDateTime::now_utc(),
         )
         .await?;
-    audit(
+    audit_by(
         &state,
-        Some(user.id()),
-        Some(&user.row.username),
+        &user,
         "escalation_raised",
         Some(&format!("escalation:{id}")),
-        None,
         None,
     )
     .await?;
@@ -168,13 +166,11 @@ pub async fn add(
         )
         .await?;
     let action = format!("escalation_{}", f.kind);
-    audit(
+    audit_by(
         &state,
-        Some(user.id()),
-        Some(&user.row.username),
+        &user,
         &action,
         Some(&format!("escalation:{id}")),
-        None,
         None,
     )
     .await?;

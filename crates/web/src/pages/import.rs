@@ -8,7 +8,7 @@ use crate::auth::{UiLang, User};
 use crate::error::{AppError, AppResult};
 use crate::pages::cascade::multipart_error;
 use crate::pages::{self, Ctx};
-use crate::{AppState, audit};
+use crate::{AppState, audit_by};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, State};
@@ -378,14 +378,12 @@ pub async fn publish(
         "{} tasks, {} assignments",
         outcome.tasks, outcome.assignments
     );
-    audit(
+    audit_by(
         &state,
-        Some(user.id()),
-        Some(&user.row.username),
+        &user,
         "plan_published",
         Some(&target),
         Some(&detail),
-        None,
     )
     .await?;
     Ok(Redirect::to(&format!("/plans/{}?published=1", outcome.plan_id)).into_response())

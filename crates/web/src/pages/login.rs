@@ -5,7 +5,7 @@ use crate::auth::{
 };
 use crate::error::{AppError, AppResult};
 use crate::pages::{self, Ctx};
-use crate::{AppState, audit};
+use crate::{AppState, audit, audit_by};
 use askama::Template;
 use axum::Form;
 use axum::extract::{ConnectInfo, State};
@@ -372,16 +372,7 @@ pub async fn logout(
 ) -> AppResult<Response> {
     user.check_csrf(&f.csrf)?;
     state.db.delete_session(&user.token_hash).await?;
-    audit(
-        &state,
-        Some(user.id()),
-        Some(&user.row.username),
-        "logout",
-        None,
-        None,
-        None,
-    )
-    .await?;
+    audit_by(&state, &user, "logout", None, None).await?;
     let mut r = Redirect::to("/login").into_response();
     r.headers_mut().append(
         header::SET_COOKIE,
