@@ -330,6 +330,31 @@ backend!(sqlite, sqlx::Sqlite);
 backend!(postgres, sqlx::Postgres);
 
 impl Db {
+    /// Try to change and to remove audit lines; both must fail (the triggers of migration 0002).
+    /// Ok only if either statement went through. For tests of that guarantee.
+    #[doc(hidden)]
+    pub async fn tamper_with_audit_log(&self) -> Result<()> {
+        let update = "UPDATE audit_log SET action = 'x'";
+        let delete = "DELETE FROM audit_log";
+        let (u, d) = match self {
+            Db::Sqlite(p) => (
+                sqlx::query(update).execute(p).await.is_ok(),
+                sqlx::query(delete).execute(p).await.is_ok(),
+            ),
+            Db::Postgres(p) => (
+                sqlx::query(update).execute(p).await.is_ok(),
+                sqlx::query(delete).execute(p).await.is_ok(),
+            ),
+        };
+        if u || d {
+            Ok(())
+        } else {
+            Err(StoreError::Invalid(
+                "the audit log refused the change".into(),
+            ))
+        }
+    }
+
     pub async fn create_user(&self, u: &NewUser<'_>) -> Result<i64> {
         crate::dispatch!(self, create_user(u))
     }

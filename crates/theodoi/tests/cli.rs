@@ -224,3 +224,76 @@ fn bad_database_urls_are_explained() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("does not exist"), "{}", stderr(&o));
 }
+
+/// `theodoi serve` on an empty database: loads the seed plan, creates the administrator with a
+/// one-time password printed once, serves /healthz, and stops cleanly on SIGTERM.
+#[test]
+fn serve_bootstraps_and_shuts_down_gracefully() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let dir = tmp();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_theodoi"))
+        .current_dir(dir.path())
+        .env_remove("THEODOI_DATABASE_URL")
+        .env_remove("THEODOI_ADMIN_PASSWORD")
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start theodoi serve: {e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let mut lines = BufReader::new(stdout).lines();
+    let mut seen = Vec::new();
+    let addr = loop {
+        let line = lines
+            .next()
+            .and_then(Result::ok)
+            .unwrap_or_else(|| panic!("serve ended early: {seen:?}"));
+        seen.push(line.clone());
+        if let Some(rest) = line.strip_prefix("theodoi is serving on http://") {
+            break rest.split('/').next().unwrap_or_default().to_string();
+        }
+    };
+    assert!(
+        seen.iter()
+            .any(|l| l.contains("loaded the seed plan") && l.contains("10 tasks")),
+        "{seen:?}"
+    );
+    assert!(
+        seen.iter()
+            .any(|l| l.contains("username admin, one-time password ")),
+        "{seen:?}"
+    );
+    let mut s = std::net::TcpStream::connect(&addr).unwrap_or_else(|e| panic!("{e}"));
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut resp = String::new();
+    s.read_to_string(&mut resp)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        resp.starts_with("HTTP/1.1 200") && resp.ends_with("ok"),
+        "{resp}"
+    );
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    assert!(killed.is_ok_and(|s| s.success()));
+    let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.success(), "graceful shutdown exits 0, got {status}");
+    // A second start against the same database creates no second administrator.
+    let o = Command::new(env!("CARGO_BIN_EXE_theodoi"))
+        .current_dir(dir.path())
+        .env_remove("THEODOI_DATABASE_URL")
+        .args(["plan", "list"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        stdout_of(&o).lines().count(),
+        3,
+        "one plan: {}",
+        stdout_of(&o)
+    );
+}
+
+fn stdout_of(o: &Output) -> String {
+    stdout(o)
+}

@@ -25,6 +25,7 @@ pub const CASES: &[(&str, Case)] = &[
         changed_document_updates_tasks,
     ),
     ("find_plan_by_number_or_id", find_plan_by_number_or_id),
+    ("audit_log_is_append_only", audit_log_is_append_only),
 ];
 
 const BODY: &str = include_str!("../../../../seeds/000_b6a757b918caf98d.txt");
@@ -293,6 +294,41 @@ fn find_plan_by_number_or_id(db: Db) -> Fut {
         assert_eq!(db.find_plan(&o.plan_id.to_string()).await?, Some(o.plan_id));
         assert_eq!(db.find_plan("99/KH-UBND").await?, None);
         assert!(db.load_plan(o.plan_id + 1000).await.is_err());
+        Ok(())
+    })
+}
+
+fn audit_log_is_append_only(db: Db) -> Fut {
+    Box::pin(async move {
+        let now = time::OffsetDateTime::now_utc();
+        let entry = theodoi_store::accounts::AuditEntry {
+            action: "login",
+            username: Some("a"),
+            ..Default::default()
+        };
+        db.audit(&entry, now).await?;
+        assert_eq!(
+            db.audit_log(&theodoi_store::accounts::AuditFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .await?
+            .len(),
+            1
+        );
+        assert!(
+            db.tamper_with_audit_log().await.is_err(),
+            "UPDATE and DELETE on the audit log are refused"
+        );
+        assert_eq!(
+            db.audit_log(&theodoi_store::accounts::AuditFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .await?
+            .len(),
+            1
+        );
         Ok(())
     })
 }
