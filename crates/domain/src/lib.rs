@@ -7,11 +7,13 @@
 
 pub mod agency;
 pub mod document;
+pub mod period;
 pub mod plan;
 pub mod timeframe;
 
 pub use agency::{AgencyKind, AgencyMention, agency_code};
 pub use document::{Document, DocumentLink, DocumentNumber, DocumentType, LinkKind};
+pub use period::{Period, PeriodError, ReportFrequency, Windows};
 pub use plan::{
     Assignment, Plan, Responsibility, Role, Section, Signer, SourceSpan, Task, TaskItem, TaskRef,
 };

@@ -38,6 +38,21 @@ pub enum Command {
     Agency(AgencyCommand),
     /// Apply database migrations (import does this too).
     Migrate,
+    /// Reporting periods of a year with their data cut-off windows (Nghị định 09/2019, Điều 12).
+    Periods {
+        /// monthly, quarterly, six-monthly, nine-month or annual.
+        #[arg(long, value_parser = parse_frequency)]
+        frequency: theodoi_domain::ReportFrequency,
+        /// The year, e.g. 2026.
+        #[arg(long)]
+        year: i32,
+        /// Print JSON (label, start, end: ISO dates, inclusive) for other tools.
+        #[arg(long)]
+        json: bool,
+        /// Calendar windows instead of the Decree 09 cut-off windows.
+        #[arg(long)]
+        calendar: bool,
+    },
     /// Run the web workspace. On first start against an empty database it loads the seed plan and
     /// creates the administrator `admin`, printing a one-time password.
     Serve(ServeArgs),
@@ -92,10 +107,25 @@ pub enum AgencyCommand {
     List,
 }
 
+fn parse_frequency(s: &str) -> Result<theodoi_domain::ReportFrequency, String> {
+    theodoi_domain::ReportFrequency::parse(s).ok_or_else(|| {
+        format!("\"{s}\" is not one of monthly, quarterly, six-monthly, nine-month, annual")
+    })
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    if let Command::Plan(PlanCommand::Parse { files }) = &args.command {
-        // Parsing needs no database and no runtime.
-        return plan::parse(files);
+    // Parsing and periods need no database and no runtime.
+    match &args.command {
+        Command::Plan(PlanCommand::Parse { files }) => return plan::parse(files),
+        Command::Periods {
+            frequency,
+            year,
+            json,
+            calendar,
+        } => {
+            return periods(*frequency, *year, *json, *calendar);
+        }
+        _ => {}
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -108,7 +138,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 async fn run_with_db(args: Args) -> anyhow::Result<ExitCode> {
     let db = open(&args.database).await?;
     let result = match args.command {
-        Command::Plan(PlanCommand::Parse { .. }) => Ok(ExitCode::SUCCESS),
+        Command::Plan(PlanCommand::Parse { .. }) | Command::Periods { .. } => Ok(ExitCode::SUCCESS),
         Command::Plan(PlanCommand::Import { files, seed }) => plan::import(&db, &files, seed).await,
         Command::Plan(PlanCommand::Show { plan }) => plan::show(&db, plan.as_deref()).await,
         Command::Plan(PlanCommand::List) => plan::list(&db).await,
@@ -121,6 +151,46 @@ async fn run_with_db(args: Args) -> anyhow::Result<ExitCode> {
     };
     db.close().await;
     result
+}
+
+/// `theodoi periods`: one line per period, or JSON.
+fn periods(
+    frequency: theodoi_domain::ReportFrequency,
+    year: i32,
+    json: bool,
+    calendar: bool,
+) -> anyhow::Result<ExitCode> {
+    use theodoi_domain::{Period, Windows};
+    let windows = if calendar {
+        Windows::Calendar
+    } else {
+        Windows::Decree09
+    };
+    let periods = Period::all_in(frequency, year)?;
+    if json {
+        let rows: Vec<serde_json::Value> = periods
+            .iter()
+            .map(|p| {
+                let w = p.window(windows);
+                serde_json::json!({
+                    "label": p.label_vi(),
+                    "label_en": p.label_en(),
+                    "frequency": frequency.code(),
+                    "year": p.year,
+                    "index": p.index,
+                    "start": w.start.to_string(),
+                    "end": w.end.to_string(),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else {
+        for p in &periods {
+            let w = p.window(windows);
+            println!("{:<24} {} → {}", p.label_vi(), w.start, w.end);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Open and migrate the database, naming it in any error (without credentials).

@@ -297,3 +297,50 @@ fn serve_bootstraps_and_shuts_down_gracefully() {
 fn stdout_of(o: &Output) -> String {
     stdout(o)
 }
+
+#[test]
+fn periods_print_decree_09_windows() {
+    let dir = tmp();
+    let o = theodoi(
+        dir.path(),
+        &[
+            "periods",
+            "--frequency",
+            "quarterly",
+            "--year",
+            "2026",
+            "--json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap_or_default();
+    assert_eq!(v.as_array().map(Vec::len), Some(4));
+    assert_eq!(v[0]["label"], "Quý I/2026");
+    assert_eq!(
+        (v[0]["start"].as_str(), v[0]["end"].as_str()),
+        (Some("2025-12-15"), Some("2026-03-14"))
+    );
+    assert_eq!(
+        (v[3]["start"].as_str(), v[3]["end"].as_str()),
+        (Some("2026-09-15"), Some("2026-12-14"))
+    );
+    let o = theodoi(
+        dir.path(),
+        &["periods", "--frequency", "six-monthly", "--year", "2026"],
+    );
+    assert!(
+        stdout(&o).contains("6 tháng đầu năm 2026     2025-12-15 → 2026-06-14"),
+        "{}",
+        stdout(&o)
+    );
+    let o = theodoi(
+        dir.path(),
+        &["periods", "--frequency", "weekly", "--year", "2026"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not one of monthly"));
+    assert!(
+        !dir.path().join("theodoi.db").exists(),
+        "periods touch no database"
+    );
+}
