@@ -6,12 +6,14 @@
 //! storage, and tested without either. Functions that need "today" take it as an argument.
 
 pub mod agency;
+pub mod calendar;
 pub mod document;
 pub mod period;
 pub mod plan;
 pub mod timeframe;
 
 pub use agency::{AgencyKind, AgencyMention, agency_code};
+pub use calendar::{CalendarError, WorkCalendar};
 pub use document::{Document, DocumentLink, DocumentNumber, DocumentType, LinkKind};
 pub use period::{Period, PeriodError, ReportFrequency, Windows};
 pub use plan::{
