@@ -132,6 +132,15 @@ pub fn status_after(kind: &str) -> Option<&'static str> {
     }
 }
 
+/// The columns of an [`EscalationRow`], with its task and agency.
+macro_rules! escalation_sql {
+    () => {
+        "SELECT e.id, e.task_id, t.ref AS reference, e.agency_id, g.name AS agency_name, e.subject, e.status, \
+         e.created_at, e.updated_at FROM escalations e JOIN tasks t ON t.id = e.task_id \
+         JOIN agencies g ON g.id = e.agency_id"
+    };
+}
+
 macro_rules! backend {
     ($module:ident, $db:ty) => {
         pub(crate) mod $module {
@@ -512,13 +521,11 @@ macro_rules! backend {
             }
 
             pub async fn escalations(pool: &Pool<$db>, agency_id: Option<i64>, task_id: Option<i64>) -> Result<Vec<EscalationRow>> {
-                Ok(sqlx::query_as(
-                    "SELECT e.id, e.task_id, t.ref AS reference, e.agency_id, g.name AS agency_name, e.subject, e.status, \
-                     e.created_at, e.updated_at FROM escalations e JOIN tasks t ON t.id = e.task_id \
-                     JOIN agencies g ON g.id = e.agency_id \
-                     WHERE ($1 IS NULL OR e.agency_id = $1) AND ($2 IS NULL OR e.task_id = $2) \
-                     ORDER BY e.updated_at DESC, e.id DESC",
-                )
+                Ok(sqlx::query_as(concat!(
+                    escalation_sql!(),
+                    " WHERE ($1 IS NULL OR e.agency_id = $1) AND ($2 IS NULL OR e.task_id = $2) \
+                     ORDER BY e.updated_at DESC, e.id DESC"
+                ))
                 .bind(agency_id)
                 .bind(task_id)
                 .fetch_all(pool)
@@ -526,11 +533,7 @@ macro_rules! backend {
             }
 
             pub async fn escalation(pool: &Pool<$db>, id: i64) -> Result<Option<(EscalationRow, Vec<EscalationMessage>)>> {
-                let row: Option<EscalationRow> = sqlx::query_as(
-                    "SELECT e.id, e.task_id, t.ref AS reference, e.agency_id, g.name AS agency_name, e.subject, e.status, \
-                     e.created_at, e.updated_at FROM escalations e JOIN tasks t ON t.id = e.task_id \
-                     JOIN agencies g ON g.id = e.agency_id WHERE e.id = $1",
-                )
+                let row: Option<EscalationRow> = sqlx::query_as(concat!(escalation_sql!(), " WHERE e.id = $1"))
                 .bind(id)
                 .fetch_optional(pool)
                 .await?;
