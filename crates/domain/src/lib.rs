@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod document;
 pub mod period;
 pub mod plan;
+pub mod round;
 pub mod timeframe;
 
 pub use agency::{AgencyKind, AgencyMention, agency_code};
@@ -19,4 +20,5 @@ pub use period::{Period, PeriodError, ReportFrequency, Windows};
 pub use plan::{
     Assignment, Plan, Responsibility, Role, Section, Signer, SourceSpan, Task, TaskItem, TaskRef,
 };
+pub use round::{Level, Obligation, Regime, RegimeError, RoundTask, derive_obligations};
 pub use timeframe::{DateRange, Frequency, Timeframe, TimeframeKind};

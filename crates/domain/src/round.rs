@@ -1,0 +1,290 @@
+//! Chế độ báo cáo và đợt báo cáo: a reporting regime (frequency, cut-off windows, a deadline per
+//! level of the chain) and the obligations a round derives from a plan's tasks.
+//!
+//! Deadlines are counted in working days after the data cut-off, at least one (Nghị định 09/2019),
+//! one count per level: agencies → Sở Tư pháp → UBND. A round derives who reports what: lead
+//! bodies report on their tasks, coordinating bodies their contribution; a task is in the round
+//! when its timeframe yields a due date in the round's window; a group expands to its members
+//! when the round is derived, so a new ward joins future rounds without editing the plan.
+
+use crate::calendar::WorkCalendar;
+use crate::period::{Period, ReportFrequency, Windows};
+use crate::plan::Role;
+use crate::timeframe::{DateRange, Timeframe};
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+/// Cấp báo cáo: one level of the reporting chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// Sở, ngành, xã, phường → Sở Tư pháp.
+    Agency,
+    /// Sở Tư pháp → UBND thành phố.
+    Coordinator,
+    /// UBND thành phố → the ministry.
+    PeopleCommittee,
+}
+
+/// Chế độ báo cáo định kỳ.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Regime {
+    pub code: String,
+    pub name: String,
+    pub frequency: ReportFrequency,
+    pub windows: Windows,
+    /// Working days after the cut-off by which each level reports, in chain order.
+    pub levels: Vec<(Level, u32)>,
+}
+
+/// Why a regime is not valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RegimeError {
+    #[error("the {0:?} deadline must be at least one working day after the cut-off")]
+    DeadlineAtCutOff(Level),
+    #[error(
+        "the {later:?} deadline ({later_days} working days) must come after the {earlier:?} deadline ({earlier_days})"
+    )]
+    OutOfOrder {
+        earlier: Level,
+        earlier_days: u32,
+        later: Level,
+        later_days: u32,
+    },
+    #[error("the regime has no deadline for agencies")]
+    NoAgencyDeadline,
+    #[error("no working day found after {0}")]
+    Calendar(Date),
+}
+
+impl Regime {
+    /// Check the rules above; a regime is stored only when valid.
+    pub fn validate(&self) -> Result<(), RegimeError> {
+        if !self.levels.iter().any(|(l, _)| *l == Level::Agency) {
+            return Err(RegimeError::NoAgencyDeadline);
+        }
+        for (level, days) in &self.levels {
+            if *days == 0 {
+                return Err(RegimeError::DeadlineAtCutOff(*level));
+            }
+        }
+        for pair in self.levels.windows(2) {
+            let ((a, ad), (b, bd)) = (pair[0], pair[1]);
+            if bd <= ad {
+                return Err(RegimeError::OutOfOrder {
+                    earlier: a,
+                    earlier_days: ad,
+                    later: b,
+                    later_days: bd,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The deadline of each level for a period.
+    pub fn deadlines(
+        &self,
+        period: &Period,
+        calendar: &WorkCalendar,
+    ) -> Result<Vec<(Level, Date)>, RegimeError> {
+        self.validate()?;
+        let cut_off = period.window(self.windows).end;
+        self.levels
+            .iter()
+            .map(|(level, days)| {
+                calendar
+                    .add_working_days(cut_off, *days)
+                    .map(|d| (*level, d))
+                    .ok_or(RegimeError::Calendar(cut_off))
+            })
+            .collect()
+    }
+}
+
+/// A task as a round sees it: its timeframe and who is assigned, by agency id (groups included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundTask {
+    pub task_id: i64,
+    pub time: Timeframe,
+    pub assignments: Vec<(i64, Role)>,
+}
+
+/// One obligation of a round: this agency reports on this task, in this role, by this date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Obligation {
+    pub agency_id: i64,
+    pub task_id: i64,
+    pub role: Role,
+    pub due: Date,
+    /// The group the obligation came through, if any.
+    pub via_group: Option<i64>,
+}
+
+/// Derive a round's obligations. `members` expands a group id to its member agencies (empty for
+/// an agency that is not a group). An agency assigned directly and through a group reports once,
+/// in its direct role; lead wins over coordinating.
+pub fn derive_obligations(
+    tasks: &[RoundTask],
+    window: DateRange,
+    agency_deadline: Date,
+    members: impl Fn(i64) -> Vec<i64>,
+) -> Vec<Obligation> {
+    let mut out: Vec<Obligation> = Vec::new();
+    for task in tasks {
+        let Some(due) = task.time.due_in(window, agency_deadline) else {
+            continue;
+        };
+        let mut direct: Vec<Obligation> = Vec::new();
+        let mut grouped: Vec<Obligation> = Vec::new();
+        for (agency_id, role) in &task.assignments {
+            let expanded = members(*agency_id);
+            if expanded.is_empty() {
+                direct.push(Obligation {
+                    agency_id: *agency_id,
+                    task_id: task.task_id,
+                    role: *role,
+                    due,
+                    via_group: None,
+                });
+            } else {
+                grouped.extend(expanded.into_iter().map(|m| Obligation {
+                    agency_id: m,
+                    task_id: task.task_id,
+                    role: *role,
+                    due,
+                    via_group: Some(*agency_id),
+                }));
+            }
+        }
+        for o in direct.into_iter().chain(grouped) {
+            match out
+                .iter_mut()
+                .find(|x| x.task_id == o.task_id && x.agency_id == o.agency_id)
+            {
+                // Lead (chủ trì) outranks coordinating (phối hợp); a direct assignment a group one.
+                Some(x)
+                    if o.role < x.role
+                        || (o.role == x.role && o.via_group.is_none() && x.via_group.is_some()) =>
+                {
+                    *x = o
+                }
+                Some(_) => {}
+                None => out.push(o),
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn regime(levels: Vec<(Level, u32)>) -> Regime {
+        Regime {
+            code: "iccpr".into(),
+            name: "Báo cáo thực hiện KH 14".into(),
+            frequency: ReportFrequency::SixMonthly,
+            windows: Windows::Decree09,
+            levels,
+        }
+    }
+
+    #[test]
+    fn deadlines_per_level() {
+        let cal = WorkCalendar::shipped().unwrap_or_else(|e| panic!("{e}"));
+        let r = regime(vec![
+            (Level::Agency, 1),
+            (Level::Coordinator, 3),
+            (Level::PeopleCommittee, 5),
+        ]);
+        let h1 =
+            Period::new(ReportFrequency::SixMonthly, 2026, 1).unwrap_or_else(|e| panic!("{e}"));
+        // Cut-off Sunday 14/06/2026: Monday 15, Wednesday 17, Friday 19 June.
+        let d = r.deadlines(&h1, &cal).unwrap_or_default();
+        assert_eq!(
+            d,
+            vec![
+                (Level::Agency, date!(2026 - 06 - 15)),
+                (Level::Coordinator, date!(2026 - 06 - 17)),
+                (Level::PeopleCommittee, date!(2026 - 06 - 19)),
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_regimes() {
+        assert_eq!(
+            regime(vec![(Level::Agency, 0)]).validate(),
+            Err(RegimeError::DeadlineAtCutOff(Level::Agency))
+        );
+        assert!(matches!(
+            regime(vec![(Level::Agency, 3), (Level::Coordinator, 2)]).validate(),
+            Err(RegimeError::OutOfOrder { .. })
+        ));
+        assert_eq!(
+            regime(vec![(Level::Coordinator, 2)]).validate(),
+            Err(RegimeError::NoAgencyDeadline)
+        );
+    }
+
+    #[test]
+    fn obligations_from_timeframes_roles_and_groups() {
+        // Agencies 1 (Sở Tư pháp), 2 (Công an), 10 and 11 (wards); 100 is the group of wards.
+        let members = |id: i64| if id == 100 { vec![10, 11] } else { Vec::new() };
+        let tasks = vec![
+            RoundTask {
+                task_id: 1,
+                time: Timeframe::parse("2025-2030"),
+                assignments: vec![(1, Role::Lead), (100, Role::Coordinating)],
+            },
+            RoundTask {
+                task_id: 2,
+                time: Timeframe::parse("Hàng năm"),
+                assignments: vec![(2, Role::Lead), (1, Role::Coordinating)],
+            },
+            RoundTask {
+                task_id: 3,
+                time: Timeframe::parse("Quý IV/2026"),
+                assignments: vec![(1, Role::Lead)],
+            },
+            RoundTask {
+                task_id: 4,
+                time: Timeframe::parse("Theo hướng dẫn Bộ Tư pháp"),
+                assignments: vec![(100, Role::Lead), (10, Role::Coordinating)],
+            },
+        ];
+        let h1 = DateRange {
+            start: date!(2025 - 12 - 15),
+            end: date!(2026 - 06 - 14),
+        };
+        let deadline = date!(2026 - 06 - 15);
+        let got = derive_obligations(&tasks, h1, deadline, members);
+        let brief: Vec<(i64, i64, Role, Option<i64>)> = got
+            .iter()
+            .map(|o| (o.agency_id, o.task_id, o.role, o.via_group))
+            .collect();
+        assert_eq!(
+            brief,
+            vec![
+                (1, 1, Role::Lead, None),
+                (1, 2, Role::Coordinating, None),
+                (2, 2, Role::Lead, None),
+                (10, 1, Role::Coordinating, Some(100)),
+                // Ward 10 is assigned directly as coordinating and through the group as lead: lead wins.
+                (10, 4, Role::Lead, Some(100)),
+                (11, 1, Role::Coordinating, Some(100)),
+                (11, 4, Role::Lead, Some(100)),
+            ]
+        );
+        assert!(
+            got.iter().all(|o| o.due == deadline),
+            "per-guidance and range tasks take the round's deadline"
+        );
+        // Task 3 (Q4 2026) is not in the first half's round.
+        assert!(!got.iter().any(|o| o.task_id == 3));
+    }
+}
