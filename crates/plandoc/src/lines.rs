@@ -99,6 +99,12 @@ pub fn classify(text: &str) -> Kind {
             }
         }
     }
+    if sub_numbered(text) || lettered(text) {
+        // "1.1. …" and "a) …" are items of the heading above; the marker stays in the text.
+        return Kind::Item {
+            rest: text.to_string(),
+        };
+    }
     if let Some(rest) = text.strip_prefix(['-', '+', '•', '*']) {
         let rest = rest.trim();
         if starts_upper(rest) || rest.starts_with(|c: char| c.is_ascii_digit()) {
@@ -127,6 +133,28 @@ pub fn classify(text: &str) -> Kind {
         return Kind::SignatureAuthority;
     }
     Kind::Text
+}
+
+/// "1.1. Tuyên truyền", "2.3 Tập huấn": a second-level number, then a capital.
+fn sub_numbered(text: &str) -> bool {
+    let marker: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let parts: Vec<&str> = marker.trim_end_matches('.').split('.').collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| !p.is_empty() && p.len() <= 2)
+        && text[marker.len()..].starts_with(' ')
+        && starts_upper(text[marker.len()..].trim_start())
+}
+
+/// "a) Tổ chức …", "đ) …": a lettered item, then a capital.
+fn lettered(text: &str) -> bool {
+    let mut chars = text.chars();
+    matches!(
+        (chars.next(), chars.next(), chars.next()),
+        (Some(c), Some(')'), Some(' ')) if c.is_lowercase() && c.is_alphabetic()
+    ) && starts_upper(chars.as_str().trim_start())
 }
 
 /// "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "TL. …", "TUQ. …", "Q. …".
@@ -186,7 +214,12 @@ mod tests {
             ("1. Mục đích", num(1, "Mục đích")),
             ("6.", num(6, "")),
             ("10. Sở Tư pháp", num(10, "Sở Tư pháp")),
-            ("1.1. Chi tiết", Kind::Text),
+            ("1.1. Chi tiết", item("1.1. Chi tiết")),
+            ("2.3 Tập huấn", item("2.3 Tập huấn")),
+            ("2.5 triệu đồng", Kind::Text),
+            ("a) Tổ chức hội nghị", item("a) Tổ chức hội nghị")),
+            ("đ) Báo cáo", item("đ) Báo cáo")),
+            ("a) thường", Kind::Text),
             ("14/09/2022 của Thủ tướng", Kind::Text),
             ("- Tổ chức tuyên truyền", item("Tổ chức tuyên truyền")),
             ("- song tính - chuyển giới", Kind::Text),

@@ -149,3 +149,38 @@ fn not_a_plan() {
         Err(ParseError::Empty)
     ));
 }
+
+#[test]
+fn sub_numbered_and_lettered_items() {
+    let text = "KẾ HOẠCH
+Về công tác phổ biến pháp luật
+II. NHIỆM VỤ
+1. Tuyên truyền
+1.1. Tổ chức hội nghị quán triệt.
+1.2. Biên soạn tài liệu
+phổ biến pháp luật.
+a) Tài liệu cho cán bộ;
+b) Tài liệu cho người dân.
+Đơn vị chủ trì: Sở Tư pháp.
+Thời gian: Năm 2026.
+";
+    let p = parse(text).unwrap_or_else(|e| panic!("{e}")).plan;
+    let items: Vec<&str> = p.tasks[0].items.iter().map(|i| i.text.as_str()).collect();
+    assert_eq!(
+        items,
+        [
+            "1.1. Tổ chức hội nghị quán triệt.",
+            "1.2. Biên soạn tài liệu phổ biến pháp luật.",
+            "a) Tài liệu cho cán bộ;",
+            "b) Tài liệu cho người dân.",
+        ]
+    );
+    assert_eq!(p.tasks.len(), 1);
+    assert_eq!(
+        p.tasks[0].time.kind,
+        TimeframeKind::Range {
+            from_year: 2026,
+            to_year: 2026
+        }
+    );
+}
