@@ -99,7 +99,7 @@ pub fn classify(text: &str) -> Kind {
             }
         }
     }
-    if sub_numbered(text) || lettered(text) {
+    if sub_numbered(text) || (text.as_bytes().get(1) == Some(&b')') || text.get(2..3) == Some(")")) && lettered(text) {
         // "1.1. …" and "a) …" are items of the heading above; the marker stays in the text.
         return Kind::Item {
             rest: text.to_string(),
@@ -137,15 +137,18 @@ pub fn classify(text: &str) -> Kind {
 
 /// "1.1. Tuyên truyền", "2.3 Tập huấn": a second-level number, then a capital.
 fn sub_numbered(text: &str) -> bool {
-    let marker: String = text
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.')
-        .collect();
-    let parts: Vec<&str> = marker.trim_end_matches('.').split('.').collect();
-    parts.len() >= 2
-        && parts.iter().all(|p| !p.is_empty() && p.len() <= 2)
-        && text[marker.len()..].starts_with(' ')
-        && starts_upper(text[marker.len()..].trim_start())
+    if !text.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let end = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
+    let marker = &text[..end];
+    let mut parts = marker.trim_end_matches('.').split('.');
+    let mut count = 0;
+    let well_formed = parts.all(|p| {
+        count += 1;
+        !p.is_empty() && p.len() <= 2
+    });
+    well_formed && count >= 2 && text[end..].starts_with(' ') && starts_upper(text[end..].trim_start())
 }
 
 /// "a) Tổ chức …", "đ) …": a lettered item, then a capital.
