@@ -99,7 +99,9 @@ pub fn classify(text: &str) -> Kind {
             }
         }
     }
-    if sub_numbered(text) || (text.as_bytes().get(1) == Some(&b')') || text.get(2..3) == Some(")")) && lettered(text) {
+    if sub_numbered(text)
+        || (text.as_bytes().get(1) == Some(&b')') || text.get(2..3) == Some(")")) && lettered(text)
+    {
         // "1.1. …" and "a) …" are items of the heading above; the marker stays in the text.
         return Kind::Item {
             rest: text.to_string(),
@@ -140,7 +142,9 @@ fn sub_numbered(text: &str) -> bool {
     if !text.starts_with(|c: char| c.is_ascii_digit()) {
         return false;
     }
-    let end = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
+    let end = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
     let marker = &text[..end];
     let mut parts = marker.trim_end_matches('.').split('.');
     let mut count = 0;
@@ -148,7 +152,10 @@ fn sub_numbered(text: &str) -> bool {
         count += 1;
         !p.is_empty() && p.len() <= 2
     });
-    well_formed && count >= 2 && text[end..].starts_with(' ') && starts_upper(text[end..].trim_start())
+    well_formed
+        && count >= 2
+        && text[end..].starts_with(' ')
+        && starts_upper(text[end..].trim_start())
 }
 
 /// "a) Tổ chức …", "đ) …": a lettered item, then a capital.
