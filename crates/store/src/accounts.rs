@@ -176,6 +176,17 @@ macro_rules! backend {
                 Ok(())
             }
 
+            pub async fn accept_totp_step(pool: &Pool<$db>, id: i64, step: i64) -> Result<bool> {
+                // Only a step later than the last accepted one passes: a code is good once.
+                let n = sqlx::query("UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2")
+                    .bind(id)
+                    .bind(step)
+                    .execute(pool)
+                    .await?
+                    .rows_affected();
+                Ok(n == 1)
+            }
+
             pub async fn set_disabled(pool: &Pool<$db>, id: i64, disabled: bool) -> Result<()> {
                 sqlx::query("UPDATE users SET disabled = $2 WHERE id = $1")
                     .bind(id)
@@ -388,6 +399,10 @@ impl Db {
     }
     pub async fn set_totp(&self, id: i64, secret: Option<&str>, enabled: bool) -> Result<()> {
         crate::dispatch!(self, set_totp(id, secret, enabled))
+    }
+    /// Record a second-factor time step as used; false when it (or a later one) was used already.
+    pub async fn accept_totp_step(&self, id: i64, step: i64) -> Result<bool> {
+        crate::dispatch!(self, accept_totp_step(id, step))
     }
     pub async fn set_disabled(&self, id: i64, disabled: bool) -> Result<()> {
         crate::dispatch!(self, set_disabled(id, disabled))

@@ -107,7 +107,14 @@ pub async fn totp(
             let now =
                 u64::try_from(time::OffsetDateTime::now_utc().unix_timestamp()).unwrap_or_default();
             let code: String = f.code.chars().filter(char::is_ascii_digit).collect();
-            if auth::totp(&secret)?.check(&code, now).is_none() {
+            let step = auth::totp(&secret)?
+                .check(&code, now)
+                .and_then(|s| i64::try_from(s).ok());
+            let fresh = match step {
+                Some(s) => state.db.accept_totp_step(user.id(), s).await?,
+                None => false,
+            };
+            if !fresh {
                 return Err(AppError::BadRequest(
                     "Mã xác thực không đúng / wrong code".into(),
                 ));

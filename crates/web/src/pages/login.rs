@@ -298,12 +298,15 @@ pub async fn totp_submit(
     let (secret, setting_up) = secret_for(&state, user).await?;
     let code: String = f.code.chars().filter(char::is_ascii_digit).collect();
     let now = OffsetDateTime::now_utc();
-    let ok = auth::totp(&secret)?
-        .check(
-            &code,
-            u64::try_from(now.unix_timestamp()).unwrap_or_default(),
-        )
-        .is_some();
+    let step = auth::totp(&secret)?.check(
+        &code,
+        u64::try_from(now.unix_timestamp()).unwrap_or_default(),
+    );
+    // A code is accepted once: a replayed one fails like a wrong one.
+    let ok = match step.and_then(|s| i64::try_from(s).ok()) {
+        Some(s) => state.db.accept_totp_step(user.id, s).await?,
+        None => false,
+    };
     if !ok {
         let locked = state
             .db

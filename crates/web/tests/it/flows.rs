@@ -421,6 +421,12 @@ fn second_factor_required_by_policy(app: TestApp) -> Fut {
         assert_eq!(c.get("/plans").await.status, 200);
         let coord = app.db.user_by_username("coord").await?.ok_or("coord")?;
         assert!(coord.totp_enabled);
+        // The same code does not open a second session (RFC 6238 §5.2: accepted once).
+        let mut again = app.client();
+        again.login("coord", PASSWORD).await;
+        again.get("/login/totp").await;
+        let r = again.post("/login/totp", &[("code", &code)]).await;
+        assert_eq!(r.status, 401, "a replayed code is refused");
         // The factor cannot be turned off while the role requires it.
         c.get("/account").await;
         let r = c.post("/account/totp", &[("action", "disable")]).await;
