@@ -50,6 +50,22 @@ pub enum ParseError {
     NotAPlan(String),
 }
 
+impl ParseError {
+    /// The same problem in Vietnamese, for the pages an officer reads.
+    pub fn message_vi(&self) -> String {
+        match self {
+            Self::Empty => "tệp rỗng".into(),
+            Self::Binary => "tệp không phải văn bản (hãy trích văn bản từ tệp PDF hoặc Word trước)".into(),
+            Self::InvalidUtf8 { offset } => {
+                format!("tệp không phải UTF-8 (byte sai ở vị trí {offset}); hãy lưu dưới dạng UTF-8 hoặc UTF-16 có BOM")
+            }
+            Self::InvalidUtf16 => "tệp bắt đầu bằng dấu UTF-16 nhưng không phải UTF-16 hợp lệ".into(),
+            Self::TooLarge { size, limit } => format!("tệp dài {size} byte; văn bản kế hoạch tối đa {limit} byte"),
+            Self::NotAPlan(_) => "không tìm thấy kế hoạch: không có dòng loại văn bản (KẾ HOẠCH, PHỤ LỤC), nhiệm vụ hay trách nhiệm".into(),
+        }
+    }
+}
+
 /// Something a reviewer should look at: an artefact that was repaired, or a field that is missing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {

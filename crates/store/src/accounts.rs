@@ -96,7 +96,7 @@ macro_rules! backend {
                 .await
                 .map_err(|e| match e {
                     sqlx::Error::Database(d) if d.is_unique_violation() => {
-                        StoreError::Conflict(format!("the username \"{}\" is taken", u.username))
+                        StoreError::Conflict(format!("Tên đăng nhập \"{0}\" đã có người dùng / the username \"{0}\" is taken", u.username))
                     }
                     e => StoreError::Sql(e),
                 })?;

@@ -181,7 +181,7 @@ macro_rules! backend {
             ) -> Result<i64> {
                 let code = theodoi_domain::agency_code(name);
                 if code.is_empty() {
-                    return Err(StoreError::Invalid("an agency's name needs letters".into()));
+                    return Err(StoreError::Invalid("Tên cơ quan phải có chữ / an agency's name needs letters".into()));
                 }
                 let mut tx = pool.begin().await?;
                 let id: i64 = sqlx::query_scalar(
@@ -197,7 +197,7 @@ macro_rules! backend {
                 .await
                 .map_err(|e| match e {
                     sqlx::Error::Database(d) if d.is_unique_violation() => {
-                        StoreError::Conflict(format!("an agency named \"{name}\" exists already"))
+                        StoreError::Conflict(format!("Đã có cơ quan tên \"{name}\" / an agency named \"{name}\" exists already"))
                     }
                     e => StoreError::Sql(e),
                 })?;
@@ -220,7 +220,7 @@ macro_rules! backend {
                 requested_only: bool,
             ) -> Result<()> {
                 if parent_id == Some(id) {
-                    return Err(StoreError::Invalid("an agency cannot be its own parent".into()));
+                    return Err(StoreError::Invalid("Cơ quan không thể là cấp trên của chính mình / an agency cannot be its own parent".into()));
                 }
                 let mut tx = pool.begin().await?;
                 let n = sqlx::query(
@@ -249,7 +249,7 @@ macro_rules! backend {
             /// Merge `remove` into `keep`: every reference moves, the removed code becomes an alias.
             pub async fn merge_agencies(pool: &Pool<$db>, keep: i64, remove: i64) -> Result<()> {
                 if keep == remove {
-                    return Err(StoreError::Invalid("an agency cannot be merged into itself".into()));
+                    return Err(StoreError::Invalid("Không thể gộp cơ quan vào chính nó / an agency cannot be merged into itself".into()));
                 }
                 let mut tx = pool.begin().await?;
                 let code: Option<String> = sqlx::query_scalar("SELECT code FROM agencies WHERE id = $1")

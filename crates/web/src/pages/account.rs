@@ -99,11 +99,9 @@ pub async fn totp(
     user.check_csrf(&f.csrf)?;
     match f.action.as_str() {
         "enable" => {
-            let secret = user
-                .row
-                .totp_secret
-                .clone()
-                .ok_or(AppError::BadRequest("no key to enable".into()))?;
+            let secret = user.row.totp_secret.clone().ok_or(AppError::BadRequest(
+                "Chưa có khóa để bật / no key to enable".into(),
+            ))?;
             let now =
                 u64::try_from(time::OffsetDateTime::now_utc().unix_timestamp()).unwrap_or_default();
             let code: String = f.code.chars().filter(char::is_ascii_digit).collect();
@@ -131,7 +129,11 @@ pub async fn totp(
             state.db.set_totp(user.id(), None, false).await?;
             audit_by(&state, &user, "second_factor_disabled", None, None).await?;
         }
-        _ => return Err(AppError::BadRequest("unknown action".into())),
+        _ => {
+            return Err(AppError::BadRequest(
+                "Thao tác không hợp lệ / unknown action".into(),
+            ));
+        }
     }
     Ok(Redirect::to("/account").into_response())
 }

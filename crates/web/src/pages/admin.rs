@@ -104,18 +104,20 @@ pub async fn create_user(
             "Tên đăng nhập chỉ gồm chữ không dấu, số, '.', '_', '-' / usernames use a-z, 0-9, '.', '_', '-'".into(),
         ));
     }
-    let role = Role::parse(&f.role)
-        .ok_or_else(|| AppError::BadRequest(format!("unknown role \"{}\"", f.role)))?;
-    let agency_id: Option<i64> = if f.agency_id.trim().is_empty() {
-        None
-    } else {
-        Some(
-            f.agency_id
-                .trim()
-                .parse()
-                .map_err(|_| AppError::BadRequest("unknown agency".into()))?,
-        )
-    };
+    let role = Role::parse(&f.role).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "Vai trò không hợp lệ / unknown role \"{}\"",
+            f.role
+        ))
+    })?;
+    let agency_id: Option<i64> =
+        if f.agency_id.trim().is_empty() {
+            None
+        } else {
+            Some(f.agency_id.trim().parse().map_err(|_| {
+                AppError::BadRequest("Đơn vị không tồn tại / unknown agency".into())
+            })?)
+        };
     if role.is_agency() != agency_id.is_some() {
         return Err(AppError::BadRequest(
             "Đầu mối và lãnh đạo đơn vị cần một đơn vị; các vai trò khác thì không / agency roles need an agency, others none".into(),
@@ -126,7 +128,7 @@ pub async fn create_user(
             .db
             .agency(a)
             .await?
-            .ok_or_else(|| AppError::BadRequest("unknown agency".into()))?;
+            .ok_or_else(|| AppError::BadRequest("Đơn vị không tồn tại / unknown agency".into()))?;
     }
     let display = theodoi_text::clean(&f.display_name);
     if display.is_empty() || display.chars().count() > 120 {

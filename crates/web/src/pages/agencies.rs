@@ -75,7 +75,7 @@ fn parse_parent(s: &str) -> AppResult<Option<i64>> {
     s.trim()
         .parse()
         .map(Some)
-        .map_err(|_| AppError::BadRequest(format!("\"{s}\" is not an agency")))
+        .map_err(|_| AppError::BadRequest(format!("\"{s}\" không phải cơ quan / is not an agency")))
 }
 
 fn check_kind(kind: &str) -> AppResult<()> {
@@ -83,7 +83,7 @@ fn check_kind(kind: &str) -> AppResult<()> {
         Ok(())
     } else {
         Err(AppError::BadRequest(format!(
-            "unknown kind of agency \"{kind}\""
+            "Loại cơ quan không hợp lệ / unknown kind of agency \"{kind}\""
         )))
     }
 }
@@ -92,7 +92,7 @@ fn check_name(name: &str) -> AppResult<String> {
     let name = theodoi_text::clean(name);
     if name.is_empty() || name.chars().count() > 200 {
         return Err(AppError::BadRequest(
-            "an agency's name has 1 to 200 characters".into(),
+            "Tên cơ quan dài 1–200 ký tự / an agency's name has 1 to 200 characters".into(),
         ));
     }
     Ok(name)

@@ -145,7 +145,10 @@ pub fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError 
     if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
         AppError::TooLarge
     } else {
-        AppError::BadRequest(format!("the form could not be read: {}", e.body_text()))
+        AppError::BadRequest(format!(
+            "Không đọc được biểu mẫu / the form could not be read: {}",
+            e.body_text()
+        ))
     }
 }
 

@@ -85,7 +85,7 @@ fn parse_sources(sources: &[(String, String)]) -> AppResult<(ParsedPlan, Vec<(us
     let mut ranges = Vec::new();
     for (i, (name, text)) in sources.iter().enumerate() {
         let p = theodoi_plandoc::parse(text)
-            .map_err(|e| AppError::BadRequest(format!("{name}: {e}")))?;
+            .map_err(|e| AppError::BadRequest(format!("{name}: {} / {e}", e.message_vi())))?;
         ranges.push((
             i,
             p.plan
@@ -211,8 +211,9 @@ pub async fn review(
                 if bytes.len() > state.config.max_upload_bytes {
                     return Err(AppError::TooLarge);
                 }
-                let text = theodoi_plandoc::input::decode(&bytes)
-                    .map_err(|e| AppError::BadRequest(format!("{name}: {e}")))?;
+                let text = theodoi_plandoc::input::decode(&bytes).map_err(|e| {
+                    AppError::BadRequest(format!("{name}: {} / {e}", e.message_vi()))
+                })?;
                 sources.push((name, text));
             }
             "text" => {
@@ -304,7 +305,7 @@ fn apply(plan: &mut Plan, f: &[(String, String)], remove_dropped: bool) -> AppRe
     for (i, mut t) in std::mem::take(&mut plan.tasks).into_iter().enumerate() {
         if get(f, &format!("t{i}_ref")) != t.reference.as_str() {
             return Err(AppError::BadRequest(
-                "the review form does not match its source; start the import again".into(),
+                "Biểu mẫu kiểm tra không khớp văn bản gốc; hãy nhập lại từ đầu / the review form does not match its source; start the import again".into(),
             ));
         }
         if remove_dropped && !get(f, &format!("t{i}_drop")).is_empty() {
@@ -354,7 +355,7 @@ pub async fn publish(
         .collect();
     if sources.is_empty() {
         return Err(AppError::BadRequest(
-            "the review form has no source; start the import again".into(),
+            "Biểu mẫu kiểm tra thiếu văn bản gốc; hãy nhập lại từ đầu / the review form has no source; start the import again".into(),
         ));
     }
     let (mut parsed, ranges) = parse_sources(&sources)?;

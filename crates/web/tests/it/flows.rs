@@ -240,6 +240,10 @@ fn import_review_preview_publish(app: TestApp) -> Fut {
             .await;
         assert_eq!(r.status, 422);
         assert!(r.body.contains("ghi-chu.txt") && r.body.contains("no plan found"));
+        assert!(
+            r.body.contains("không tìm thấy kế hoạch"),
+            "the officer reads the reason in Vietnamese"
+        );
         Ok(())
     })
 }
