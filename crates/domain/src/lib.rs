@@ -8,17 +8,22 @@
 pub mod agency;
 pub mod calendar;
 pub mod document;
+pub mod indicator;
 pub mod period;
 pub mod plan;
+pub mod reminder;
+pub mod report;
 pub mod round;
 pub mod timeframe;
 
 pub use agency::{AgencyKind, AgencyMention, agency_code};
 pub use calendar::{CalendarError, WorkCalendar};
 pub use document::{Document, DocumentLink, DocumentNumber, DocumentType, LinkKind};
+pub use indicator::{Aggregation, Dimension, IndicatorDef, IndicatorValues};
 pub use period::{Period, PeriodError, ReportFrequency, Windows};
 pub use plan::{
     Assignment, Plan, Responsibility, Role, Section, Signer, SourceSpan, Task, TaskItem, TaskRef,
 };
+pub use report::{Action, Actor, ReportStatus, TaskStatus, Timeliness};
 pub use round::{Level, Obligation, Regime, RegimeError, RoundTask, derive_obligations};
 pub use timeframe::{DateRange, Frequency, Timeframe, TimeframeKind};

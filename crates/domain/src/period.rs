@@ -180,6 +180,35 @@ impl Period {
         }
     }
 
+    /// The first day of the period's first calendar month: with [`Period::months`], how a
+    /// period is stored (start + length).
+    pub fn start(&self) -> Date {
+        ymd(self.year, self.frequency.first_month(self.index), 1)
+    }
+
+    /// The period's length in months.
+    pub fn months(&self) -> u8 {
+        self.frequency.last_month(self.index) - self.frequency.first_month(self.index) + 1
+    }
+
+    /// The period stored as start + length, if it is one of the five frequencies.
+    pub fn from_start(start: Date, months: u8) -> Option<Self> {
+        let frequency = match months {
+            1 => ReportFrequency::Monthly,
+            3 => ReportFrequency::Quarterly,
+            6 => ReportFrequency::SixMonthly,
+            9 => ReportFrequency::NineMonth,
+            12 => ReportFrequency::Annual,
+            _ => return None,
+        };
+        if start.day() != 1 {
+            return None;
+        }
+        (1..=frequency.per_year())
+            .filter_map(|i| Self::new(frequency, start.year(), i).ok())
+            .find(|p| p.start() == start)
+    }
+
     /// The data cut-off window, inclusive.
     pub fn window(&self, windows: Windows) -> DateRange {
         let first = self.frequency.first_month(self.index);
@@ -220,6 +249,27 @@ fn last_day(year: i32, month: u8) -> Date {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn stored_as_start_and_length() {
+        for f in [
+            ReportFrequency::Monthly,
+            ReportFrequency::Quarterly,
+            ReportFrequency::SixMonthly,
+            ReportFrequency::NineMonth,
+            ReportFrequency::Annual,
+        ] {
+            for p in Period::all_in(f, 2026).unwrap_or_default() {
+                assert_eq!(Period::from_start(p.start(), p.months()), Some(p));
+            }
+        }
+        assert_eq!(
+            Period::from_start(date!(2026 - 07 - 01), 6),
+            Period::new(ReportFrequency::SixMonthly, 2026, 2).ok()
+        );
+        assert_eq!(Period::from_start(date!(2026 - 02 - 01), 6), None);
+        assert_eq!(Period::from_start(date!(2026 - 01 - 01), 5), None);
+    }
 
     #[test]
     fn decree_09_windows() {

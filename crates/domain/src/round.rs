@@ -10,7 +10,7 @@
 use crate::calendar::WorkCalendar;
 use crate::period::{Period, ReportFrequency, Windows};
 use crate::plan::Role;
-use crate::timeframe::{DateRange, Timeframe};
+use crate::timeframe::{DateRange, Timeframe, TimeframeKind};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -108,6 +108,9 @@ pub struct RoundTask {
     pub task_id: i64,
     pub time: Timeframe,
     pub assignments: Vec<(i64, Role)>,
+    /// Reported finished in an accepted report of an earlier round: a multi-year or continuous
+    /// task leaves the rounds once it is done; a yearly one comes back every year.
+    pub finished: bool,
 }
 
 /// One obligation of a round: this agency reports on this task, in this role, by this date.
@@ -135,6 +138,16 @@ pub fn derive_obligations(
         let Some(due) = task.time.due_in(window, agency_deadline) else {
             continue;
         };
+        if task.finished
+            && matches!(
+                task.time.kind,
+                TimeframeKind::Range { .. }
+                    | TimeframeKind::Continuous
+                    | TimeframeKind::Unspecified
+            )
+        {
+            continue;
+        }
         let mut direct: Vec<Obligation> = Vec::new();
         let mut grouped: Vec<Obligation> = Vec::new();
         for (agency_id, role) in &task.assignments {
@@ -240,21 +253,25 @@ mod tests {
                 task_id: 1,
                 time: Timeframe::parse("2025-2030"),
                 assignments: vec![(1, Role::Lead), (100, Role::Coordinating)],
+                finished: false,
             },
             RoundTask {
                 task_id: 2,
                 time: Timeframe::parse("Hàng năm"),
                 assignments: vec![(2, Role::Lead), (1, Role::Coordinating)],
+                finished: false,
             },
             RoundTask {
                 task_id: 3,
                 time: Timeframe::parse("Quý IV/2026"),
                 assignments: vec![(1, Role::Lead)],
+                finished: false,
             },
             RoundTask {
                 task_id: 4,
                 time: Timeframe::parse("Theo hướng dẫn Bộ Tư pháp"),
                 assignments: vec![(100, Role::Lead), (10, Role::Coordinating)],
+                finished: false,
             },
         ];
         let h1 = DateRange {
@@ -286,5 +303,23 @@ mod tests {
         );
         // Task 3 (Q4 2026) is not in the first half's round.
         assert!(!got.iter().any(|o| o.task_id == 3));
+    }
+
+    #[test]
+    fn finished_multi_year_tasks_leave_yearly_ones_stay() {
+        let task = |id, text: &str| RoundTask {
+            task_id: id,
+            time: Timeframe::parse(text),
+            assignments: vec![(1, Role::Lead)],
+            finished: true,
+        };
+        let tasks = vec![task(1, "2025-2030"), task(2, "Hàng năm")];
+        let window = DateRange {
+            start: date!(2026 - 06 - 15),
+            end: date!(2026 - 12 - 14),
+        };
+        let got = derive_obligations(&tasks, window, date!(2026 - 12 - 15), |_| Vec::new());
+        let ids: Vec<i64> = got.iter().map(|o| o.task_id).collect();
+        assert_eq!(ids, vec![2]);
     }
 }
