@@ -18,6 +18,8 @@ pub struct UserRow {
     pub locked_until: Option<OffsetDateTime>,
     pub must_change_password: bool,
     pub disabled: bool,
+    /// Where reminders go by e-mail; none means reminders stay in the app.
+    pub email: Option<String>,
 }
 
 /// A new account; the password is already hashed.
@@ -29,6 +31,7 @@ pub struct NewUser<'a> {
     pub role: &'a str,
     pub agency_id: Option<i64>,
     pub must_change_password: bool,
+    pub email: Option<&'a str>,
 }
 
 /// A session with the account it belongs to.
@@ -73,7 +76,7 @@ pub struct AuditFilter {
 }
 
 const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, agency_id, totp_secret, totp_enabled, \
-     failed_logins, locked_until, must_change_password, disabled";
+     failed_logins, locked_until, must_change_password, disabled, email";
 
 macro_rules! backend {
     ($module:ident, $db:ty) => {
@@ -83,8 +86,8 @@ macro_rules! backend {
 
             pub async fn create_user(pool: &Pool<$db>, u: &NewUser<'_>) -> Result<i64> {
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO users (username, display_name, password_hash, role, agency_id, must_change_password) \
-                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    "INSERT INTO users (username, display_name, password_hash, role, agency_id, must_change_password, email) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                 )
                 .bind(u.username)
                 .bind(u.display_name)
@@ -92,6 +95,7 @@ macro_rules! backend {
                 .bind(u.role)
                 .bind(u.agency_id)
                 .bind(u.must_change_password)
+                .bind(u.email)
                 .fetch_one(pool)
                 .await
                 .map_err(|e| match e {
@@ -245,7 +249,7 @@ macro_rules! backend {
                 let row = sqlx::query(
                     "SELECT s.csrf_token, s.second_factor_pending, s.expires_at, \
                      u.id, u.username, u.display_name, u.password_hash, u.role, u.agency_id, u.totp_secret, \
-                     u.totp_enabled, u.failed_logins, u.locked_until, u.must_change_password, u.disabled \
+                     u.totp_enabled, u.failed_logins, u.locked_until, u.must_change_password, u.disabled, u.email \
                      FROM sessions s JOIN users u ON u.id = s.user_id \
                      WHERE s.token_hash = $1 AND s.expires_at > $2",
                 )
@@ -271,6 +275,7 @@ macro_rules! backend {
                         locked_until: row.try_get(12)?,
                         must_change_password: row.try_get(13)?,
                         disabled: row.try_get(14)?,
+                        email: row.try_get(15)?,
                     },
                 }))
             }

@@ -6,6 +6,7 @@
 //! server cannot be reached.
 
 mod plans;
+mod rounds;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::future::Future;
@@ -28,7 +29,7 @@ fn main() -> std::process::ExitCode {
         );
     }
     let mut trials = Vec::new();
-    for (name, case) in plans::CASES {
+    for (name, case) in plans::CASES.iter().chain(rounds::CASES) {
         let case = *case;
         trials.push(Trial::test(format!("sqlite::{name}"), move || {
             run(Backend::Sqlite, case)

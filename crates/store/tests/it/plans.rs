@@ -42,13 +42,13 @@ fn parts(p: &ParsedPlan) -> ImportParts {
     }
 }
 
-fn seed() -> ParsedPlan {
+pub(crate) fn seed() -> ParsedPlan {
     let mut combined = theodoi_plandoc::combine(vec![parse(BODY), parse(APPENDIX)]);
     assert_eq!(combined.len(), 1, "body and appendix combine into one plan");
     combined.remove(0)
 }
 
-async fn import(db: &Db, p: &ParsedPlan) -> theodoi_store::ImportOutcome {
+pub(crate) async fn import(db: &Db, p: &ParsedPlan) -> theodoi_store::ImportOutcome {
     db.import_plan(&p.plan, parts(p))
         .await
         .unwrap_or_else(|e| panic!("import failed: {e}"))

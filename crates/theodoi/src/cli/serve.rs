@@ -69,6 +69,7 @@ async fn bootstrap(db: &Db) -> anyhow::Result<()> {
         role: "admin",
         agency_id: None,
         must_change_password: generated,
+        email: None,
     })
     .await?;
     if generated {

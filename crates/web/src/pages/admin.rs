@@ -147,6 +147,7 @@ pub async fn create_user(
             role: role.code(),
             agency_id,
             must_change_password: true,
+            email: None,
         })
         .await?;
     audit_by(

@@ -162,6 +162,7 @@ async fn seed(db: &Db) -> Result<(i64, i64, i64), Failed> {
             role,
             agency_id,
             must_change_password: false,
+            email: None,
         })
         .await?;
     }
