@@ -22,6 +22,7 @@ pub(crate) use dispatch;
 
 pub mod accounts;
 mod plans;
+pub mod reminders;
 pub mod rounds;
 pub mod views;
 pub mod workspace;

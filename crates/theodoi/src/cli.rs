@@ -72,6 +72,28 @@ pub struct ServeArgs {
     /// Hours a session lasts.
     #[arg(long, env = "THEODOI_SESSION_HOURS", default_value_t = 12)]
     pub session_hours: i64,
+    /// Send reminder e-mails through this SMTP server: smtp://HOST:PORT (plain, for a trusted
+    /// relay), smtp://HOST:PORT?tls=required (STARTTLS) or smtps://HOST:PORT; user and password
+    /// may be given in the URL. Without it reminders stay in the app.
+    #[arg(long, env = "THEODOI_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender of reminder e-mails.
+    #[arg(
+        long,
+        env = "THEODOI_MAIL_FROM",
+        default_value = "theodoi <no-reply@localhost>"
+    )]
+    pub mail_from: String,
+    /// The address users reach this server at, for links in e-mails.
+    #[arg(
+        long,
+        env = "THEODOI_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_url: String,
+    /// Seconds between reminder runs; 0 turns the scheduler off.
+    #[arg(long, env = "THEODOI_REMINDER_INTERVAL", default_value_t = 300)]
+    pub reminder_interval: u64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -11,6 +11,7 @@ pub mod cache;
 pub mod error;
 pub mod i18n;
 mod pages;
+pub mod reminders;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -28,6 +29,15 @@ pub struct Config {
     pub max_upload_bytes: usize,
     /// How long a session lasts without signing in again.
     pub session_hours: i64,
+    /// Reminders by e-mail: `smtp://host:port` (or `smtps://`, `smtp://…?tls=required`); none
+    /// keeps reminders in the app.
+    pub smtp_url: Option<String>,
+    /// The sender of reminder e-mails.
+    pub mail_from: String,
+    /// The address people use to reach this server, for links in e-mails.
+    pub public_url: String,
+    /// How often the reminder scheduler looks for work, in seconds; 0 turns it off.
+    pub reminder_interval_secs: u64,
 }
 
 impl Default for Config {
@@ -36,6 +46,10 @@ impl Default for Config {
             secure_cookies: false,
             max_upload_bytes: 20 * 1024 * 1024,
             session_hours: 12,
+            smtp_url: None,
+            mail_from: "theodoi <no-reply@localhost>".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            reminder_interval_secs: 300,
         }
     }
 }
@@ -47,6 +61,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub limiter: Arc<Mutex<auth::LoginLimiter>>,
     pub cache: Arc<cache::Cache>,
+    /// Weekends and public holidays, for deadlines in working days.
+    pub calendar: Arc<theodoi_domain::WorkCalendar>,
 }
 
 impl AppState {
@@ -56,6 +72,8 @@ impl AppState {
             config: Arc::new(config),
             limiter: Arc::new(Mutex::new(auth::LoginLimiter::default())),
             cache: Arc::new(cache::Cache::default()),
+            // The shipped years are checked by the domain's tests; weekends alone are the fallback.
+            calendar: Arc::new(theodoi_domain::WorkCalendar::shipped().unwrap_or_default()),
         }
     }
 }
@@ -182,6 +200,39 @@ pub fn router(state: AppState) -> Router {
             get(pages::agencies::edit).post(pages::agencies::update),
         )
         .route("/agencies/{id}/home", get(pages::agencies::home))
+        .route(
+            "/rounds",
+            get(pages::rounds::list).post(pages::rounds::open),
+        )
+        .route("/rounds/{id}", get(pages::rounds::detail))
+        .route(
+            "/rounds/{id}/reports/{agency}",
+            get(pages::rounds::report).post(pages::rounds::save),
+        )
+        .route(
+            "/rounds/{id}/reports/{agency}/action",
+            post(pages::rounds::act),
+        )
+        .route(
+            "/rounds/{id}/reports/{agency}/files",
+            post(pages::rounds::upload),
+        )
+        .route(
+            "/rounds/{id}/reports/{agency}/snapshots/{version}",
+            get(pages::rounds::snapshot),
+        )
+        .route("/report-files/{id}", get(pages::rounds::file))
+        .route("/rounds/{id}/reminders", get(pages::rounds::reminder_log))
+        .route("/notifications", get(pages::rounds::notifications))
+        .route("/notifications/read", post(pages::rounds::mark_read))
+        .route(
+            "/regimes",
+            get(pages::regimes::regimes).post(pages::regimes::create_regime),
+        )
+        .route(
+            "/indicators",
+            get(pages::regimes::indicators).post(pages::regimes::save_indicator),
+        )
         .route("/import", get(pages::import::form))
         .route("/import/review", post(pages::import::review))
         .route("/import/publish", post(pages::import::publish))
@@ -219,10 +270,14 @@ pub fn router(state: AppState) -> Router {
 
 /// Serve on `listener` until Ctrl-C or SIGTERM, finishing requests in flight.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> anyhow::Result<()> {
+    let scheduler = reminders::spawn(state.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    if let Some(s) = scheduler {
+        s.abort();
+    }
     tracing::info!("server stopped");
     Ok(())
 }

@@ -9,6 +9,8 @@ pub mod import;
 pub mod login;
 pub mod misc;
 pub mod plans;
+pub mod regimes;
+pub mod rounds;
 
 use crate::auth::{Role, User};
 use crate::error::AppResult;
@@ -51,6 +53,14 @@ impl Ctx {
     pub fn with_flash(mut self, flash: &str) -> Self {
         self.flash = flash.to_string();
         self
+    }
+
+    /// A message given in both languages where it is used (pages of the reporting rounds).
+    pub fn t<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
     }
 
     pub fn role_label(&self) -> &'static str {
@@ -134,4 +144,23 @@ pub fn when(t: &time::OffsetDateTime) -> String {
 /// Format a civil date the Vietnamese way: 09/01/2026.
 pub fn date_vn(d: &time::Date) -> String {
     format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
+}
+
+/// A report's workflow status in the page's language.
+pub fn rounds_status(ctx: &Ctx, code: &str) -> &'static str {
+    match theodoi_domain::ReportStatus::parse(code) {
+        Some(s) => ctx.t(s.label_vi(), s.label_en()),
+        None => "",
+    }
+}
+
+/// Whether a report came on time, in the page's language.
+pub fn timeliness_name(ctx: &Ctx, t: &theodoi_domain::Timeliness) -> &'static str {
+    use theodoi_domain::Timeliness as T;
+    match *t {
+        T::OnTime => ctx.t("Đúng hạn", "On time"),
+        T::Late => ctx.t("Trễ hạn", "Late"),
+        T::Pending => ctx.t("Chưa đến hạn", "Not yet due"),
+        T::Overdue => ctx.t("Quá hạn, chưa gửi", "Overdue"),
+    }
 }

@@ -12,7 +12,16 @@ pub async fn run(db: Db, url: &str, args: ServeArgs) -> anyhow::Result<ExitCode>
         secure_cookies: args.secure_cookies,
         max_upload_bytes: args.max_upload_mb.max(1) * 1024 * 1024,
         session_hours: args.session_hours.clamp(1, 24 * 30),
+        smtp_url: args.smtp_url.filter(|u| !u.trim().is_empty()),
+        mail_from: args.mail_from,
+        public_url: args.public_url,
+        reminder_interval_secs: args.reminder_interval,
     };
+    if let Some(url) = &config.smtp_url {
+        // Validate now rather than at the first reminder; the URL may hold a password, so it is
+        // not printed.
+        lettre_check(url)?;
+    }
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
@@ -28,6 +37,10 @@ pub async fn run(db: Db, url: &str, args: ServeArgs) -> anyhow::Result<ExitCode>
 
 /// On first start against an empty database: load the seed plan and create the administrator.
 async fn bootstrap(db: &Db) -> anyhow::Result<()> {
+    // Every start: regimes and starter indicators exist (added only when there are none).
+    db.ensure_reporting_defaults(time::OffsetDateTime::now_utc())
+        .await
+        .context("creating the default reporting regimes and indicators")?;
     if db.count_users().await? > 0 {
         return Ok(());
     }
@@ -81,4 +94,9 @@ async fn bootstrap(db: &Db) -> anyhow::Result<()> {
         println!("created the administrator: username admin, password from THEODOI_ADMIN_PASSWORD");
     }
     Ok(())
+}
+
+fn lettre_check(url: &str) -> anyhow::Result<()> {
+    theodoi_web::reminders::check_smtp_url(url)
+        .map_err(|e| anyhow::anyhow!("--smtp-url is not a usable SMTP URL: {e}"))
 }

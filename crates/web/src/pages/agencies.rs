@@ -233,6 +233,14 @@ pub async fn merge(
     Ok(Redirect::to(&format!("/agencies/{}", f.keep)).into_response())
 }
 
+/// A round the agency reports in, as its home lists it.
+struct HomeRound {
+    round: theodoi_store::rounds::RoundRow,
+    tasks: i64,
+    status: Option<theodoi_domain::ReportStatus>,
+    overdue: bool,
+}
+
 #[derive(Template)]
 #[template(path = "agency_home.html")]
 struct HomePage {
@@ -242,6 +250,7 @@ struct HomePage {
     coordinating: Vec<AgencyTask>,
     duties: Vec<AgencyDuty>,
     escalations: Vec<theodoi_store::workspace::EscalationRow>,
+    rounds: Vec<HomeRound>,
 }
 
 pub async fn home(
@@ -257,7 +266,26 @@ pub async fn home(
         work.tasks.iter().cloned().partition(|t| t.role == "lead");
     let duties = work.duties.clone();
     let escalations = state.db.escalations(Some(id), None).await?;
+    let now = time::OffsetDateTime::now_utc();
+    let rounds = state
+        .db
+        .agency_rounds(id)
+        .await?
+        .into_iter()
+        .map(|(r, tasks, status)| HomeRound {
+            status: status
+                .as_deref()
+                .and_then(theodoi_domain::ReportStatus::parse),
+            overdue: status.as_deref().is_none_or(|s| {
+                theodoi_domain::ReportStatus::parse(s).is_some_and(|s| s.editable())
+            }) && theodoi_domain::Timeliness::of(r.agency_deadline, None, now)
+                == theodoi_domain::Timeliness::Overdue,
+            round: r,
+            tasks,
+        })
+        .collect();
     pages::render(&HomePage {
+        rounds,
         ctx: Ctx::new(lang, Some(&user)),
         agency,
         lead,

@@ -1,0 +1,1173 @@
+//! Reporting rounds: the coordinator opens a round for a plan; each body fills in its report
+//! (task status and results, indicator values with breakdowns, difficulties, evidence); the head
+//! approves, the focal point submits, the coordinator returns or accepts; completeness and
+//! timeliness are computed from the timestamps.
+
+use crate::auth::{Role, UiLang, User};
+use crate::error::{AppError, AppResult};
+use crate::pages::{self, Ctx};
+use crate::{AppState, audit_by};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use theodoi_domain::indicator::{self, Dimension, parse_count};
+use theodoi_domain::report::{
+    ALL_TASK_STATUSES, Action, Actor, ReportStatus, TaskStatus, Timeliness,
+};
+use theodoi_domain::{DateRange, Level, Period, Regime, ReportFrequency, Windows};
+use theodoi_store::StoreError;
+use theodoi_store::rounds::{
+    BodyProgress, IndicatorRow, NewRound, ReportAction, ReportForm, RoundRow, RoundSummary,
+    SaveReport, TaskEntry, ValueRow,
+};
+use time::OffsetDateTime;
+
+fn actor(user: &User) -> Option<Actor> {
+    match user.role {
+        Role::FocalPoint => Some(Actor::FocalPoint),
+        Role::AgencyHead => Some(Actor::AgencyHead),
+        Role::Coordinator => Some(Actor::Coordinator),
+        _ => None,
+    }
+}
+
+fn date_input(s: &str, what: &str) -> AppResult<time::Date> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s.trim(), &fmt).map_err(|_| {
+        AppError::BadRequest(format!(
+            "{what}: \"{}\" không phải ngày hợp lệ (yyyy-mm-dd) / is not a valid date",
+            s.trim()
+        ))
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The list of rounds and opening one.
+
+/// A period a regime can open, for the select box.
+struct PeriodChoice {
+    value: String,
+    label: String,
+}
+
+#[derive(Template)]
+#[template(path = "rounds.html")]
+struct ListPage {
+    ctx: Ctx,
+    rounds: Vec<RoundSummary>,
+    plans: Vec<(i64, String)>,
+    regimes: Vec<(i64, String, Vec<PeriodChoice>)>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+) -> AppResult<Response> {
+    if let (true, Some(a)) = (user.role.is_agency(), user.row.agency_id) {
+        return Ok(Redirect::to(&format!("/agencies/{a}/home#rounds")).into_response());
+    }
+    user.require(user.role.sees_all_agencies())?;
+    let rounds = state.db.rounds(None).await?;
+    let plans = state
+        .db
+        .list_plans()
+        .await?
+        .into_iter()
+        .map(|p| {
+            let label = match &p.number {
+                Some(n) => format!("{n} — {}", p.title),
+                None => p.title.clone(),
+            };
+            (p.id, label)
+        })
+        .collect();
+    let year = OffsetDateTime::now_utc().year();
+    let mut regimes = Vec::new();
+    for r in state.db.regimes().await? {
+        let Some(freq) = r.frequency.as_deref().and_then(ReportFrequency::parse) else {
+            continue;
+        };
+        let mut choices = Vec::new();
+        for y in [year - 1, year, year + 1] {
+            for p in Period::all_in(freq, y).unwrap_or_default() {
+                choices.push(PeriodChoice {
+                    value: format!("{y}-{}", p.index),
+                    label: if lang == crate::i18n::Lang::Vi {
+                        p.label_vi()
+                    } else {
+                        p.label_en()
+                    },
+                });
+            }
+        }
+        regimes.push((r.id, r.name, choices));
+    }
+    Ok(pages::render(&ListPage {
+        ctx: Ctx::new(lang, Some(&user)),
+        rounds,
+        plans,
+        regimes,
+    })?
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct OpenForm {
+    csrf: String,
+    plan_id: i64,
+    /// "REGIME_ID:YEAR-INDEX" for a periodic round, or "adhoc" / "thematic".
+    choice: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    window_start: String,
+    #[serde(default)]
+    window_end: String,
+    #[serde(default)]
+    deadline: String,
+}
+
+pub async fn open(
+    State(state): State<AppState>,
+    user: User,
+    Form(f): Form<OpenForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    user.require(user.role.coordinates())?;
+    let cal = &state.calendar;
+    let regimes = state.db.regimes().await?;
+    let new_round = |kind,
+                     title,
+                     label,
+                     period,
+                     window,
+                     deadlines: Vec<(Level, time::Date)>,
+                     regime_id,
+                     offsets| {
+        let at = |l: Level| deadlines.iter().find(|(x, _)| *x == l).map(|(_, d)| *d);
+        (
+            kind,
+            title,
+            label,
+            period,
+            window,
+            at(Level::Agency),
+            at(Level::Coordinator),
+            at(Level::PeopleCommittee),
+            regime_id,
+            offsets,
+        )
+    };
+    let parts = if let Some((rid, period)) = f.choice.split_once(':') {
+        let regime = rid
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| regimes.iter().find(|r| r.id == id))
+            .ok_or_else(|| {
+                AppError::BadRequest("Chế độ báo cáo không có / no such regime".into())
+            })?;
+        let freq = regime
+            .frequency
+            .as_deref()
+            .and_then(ReportFrequency::parse)
+            .ok_or_else(|| {
+                AppError::BadRequest("Chế độ này không định kỳ / not a periodic regime".into())
+            })?;
+        let (y, i) = period
+            .split_once('-')
+            .and_then(|(y, i)| Some((y.parse::<i32>().ok()?, i.parse::<u8>().ok()?)))
+            .ok_or_else(|| {
+                AppError::BadRequest(format!("Kỳ \"{period}\" không hợp lệ / bad period"))
+            })?;
+        let p = Period::new(freq, y, i).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let windows = if regime.windows == "calendar" {
+            Windows::Calendar
+        } else {
+            Windows::Decree09
+        };
+        let mut levels = vec![(
+            Level::Agency,
+            u32::try_from(regime.agency_days).unwrap_or(1),
+        )];
+        if let Some(d) = regime.coordinator_days {
+            levels.push((Level::Coordinator, u32::try_from(d).unwrap_or(1)));
+        }
+        if let Some(d) = regime.committee_days {
+            levels.push((Level::PeopleCommittee, u32::try_from(d).unwrap_or(1)));
+        }
+        let domain_regime = Regime {
+            code: regime.code.clone(),
+            name: regime.name.clone(),
+            frequency: freq,
+            windows,
+            levels,
+        };
+        let deadlines = domain_regime
+            .deadlines(&p, cal)
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let label = p.label_vi();
+        new_round(
+            "periodic",
+            format!("Báo cáo kết quả thực hiện kế hoạch {label}"),
+            label,
+            Some((p.start(), p.months())),
+            p.window(windows),
+            deadlines,
+            Some(regime.id),
+            regime.reminder_offsets.clone(),
+        )
+    } else {
+        let kind = match f.choice.as_str() {
+            "thematic" => "thematic",
+            "adhoc" => "ad_hoc",
+            other => {
+                return Err(AppError::BadRequest(format!(
+                    "Loại đợt \"{other}\" không có / no such kind of round"
+                )));
+            }
+        };
+        let title = f.title.trim().to_string();
+        if title.is_empty() || title.chars().count() > 300 {
+            return Err(AppError::BadRequest(
+                "Tên đợt báo cáo: 1–300 ký tự / the round's title: 1 to 300 characters".into(),
+            ));
+        }
+        let window = DateRange {
+            start: date_input(&f.window_start, "Từ ngày / from")?,
+            end: date_input(&f.window_end, "Đến ngày / to")?,
+        };
+        let deadline = date_input(&f.deadline, "Hạn báo cáo / deadline")?;
+        cal.check_deadline(window.end, deadline).map_err(|e| {
+            AppError::BadRequest(format!(
+                "Hạn báo cáo phải sau ngày chốt số liệu ít nhất một ngày làm việc / {e}"
+            ))
+        })?;
+        new_round(
+            kind,
+            title.clone(),
+            title,
+            None,
+            window,
+            vec![(Level::Agency, deadline)],
+            None,
+            "-7,-1,1,3".to_string(),
+        )
+    };
+    let (kind, title, label, period, window, agency, coordinator, committee, regime_id, offsets) =
+        parts;
+    let agency_deadline =
+        agency.ok_or_else(|| AppError::BadRequest("Thiếu hạn báo cáo / no deadline".into()))?;
+    let opened = state
+        .db
+        .open_round(
+            &NewRound {
+                plan_id: f.plan_id,
+                regime_id,
+                kind,
+                title: &title,
+                label: &label,
+                period,
+                window,
+                agency_deadline,
+                coordinator_deadline: coordinator,
+                committee_deadline: committee,
+                reminder_offsets: &offsets,
+                opened_by: Some(user.id()),
+            },
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
+    audit_by(
+        &state,
+        &user,
+        "round_opened",
+        Some(&format!("round:{}", opened.id)),
+        Some(&format!(
+            "{} bodies, {} obligations",
+            opened.bodies, opened.obligations
+        )),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/rounds/{}", opened.id)).into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// One round: completeness and timeliness.
+
+struct BodyLine {
+    p: BodyProgress,
+    timeliness: Timeliness,
+}
+
+/// Counts for one group of bodies (a kind) or the whole round.
+#[derive(Default, Clone)]
+struct Tally {
+    name: String,
+    expected: usize,
+    submitted: usize,
+    on_time: usize,
+    late: usize,
+    overdue: usize,
+    accepted: usize,
+    returned: usize,
+}
+
+impl Tally {
+    fn add(&mut self, b: &BodyLine) {
+        self.expected += 1;
+        match b.timeliness {
+            Timeliness::OnTime => self.on_time += 1,
+            Timeliness::Late => self.late += 1,
+            Timeliness::Overdue => self.overdue += 1,
+            Timeliness::Pending => {}
+        }
+        match b.p.status.as_deref() {
+            Some("submitted") => self.submitted += 1,
+            Some("accepted") => {
+                self.submitted += 1;
+                self.accepted += 1;
+            }
+            Some("returned") => self.returned += 1,
+            _ => {}
+        }
+    }
+    /// Per cent, rounded down, of `n` over expected.
+    fn pct(&self, n: &usize) -> usize {
+        (n * 100).checked_div(self.expected).unwrap_or(0)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "round.html")]
+struct RoundPage {
+    ctx: Ctx,
+    round: RoundRow,
+    total: Tally,
+    groups: Vec<Tally>,
+    lines: Vec<BodyLine>,
+    show: String,
+    shown: usize,
+    page: usize,
+    pages: usize,
+}
+
+#[derive(Deserialize)]
+pub struct RoundQuery {
+    #[serde(default)]
+    show: String,
+    #[serde(default)]
+    page: usize,
+}
+
+const PAGE_ROWS: usize = 200;
+
+pub async fn detail(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+    Path(id): Path<i64>,
+    Query(q): Query<RoundQuery>,
+) -> AppResult<Html<String>> {
+    user.require(user.role.sees_all_agencies())?;
+    let round = state.db.round(id).await?.ok_or(AppError::NotFound)?;
+    let now = OffsetDateTime::now_utc();
+    let lines: Vec<BodyLine> = state
+        .db
+        .round_progress(id)
+        .await?
+        .into_iter()
+        .map(|p| BodyLine {
+            timeliness: Timeliness::of(round.agency_deadline, p.first_submitted_at, now),
+            p,
+        })
+        .collect();
+    let ctx = Ctx::new(lang, Some(&user));
+    let mut total = Tally {
+        name: ctx.t("Tất cả", "All").into(),
+        ..Tally::default()
+    };
+    let mut groups: BTreeMap<String, Tally> = BTreeMap::new();
+    for b in &lines {
+        total.add(b);
+        groups
+            .entry(b.p.agency_kind.clone())
+            .or_insert_with(|| Tally {
+                name: ctx.kind_name(&b.p.agency_kind),
+                ..Tally::default()
+            })
+            .add(b);
+    }
+    let show = match q.show.as_str() {
+        "all" | "late" | "missing" | "submitted" => q.show.clone(),
+        _ => "missing".to_string(),
+    };
+    let filtered: Vec<BodyLine> = lines
+        .into_iter()
+        .filter(|b| match show.as_str() {
+            "all" => true,
+            "late" => matches!(b.timeliness, Timeliness::Late | Timeliness::Overdue),
+            "submitted" => b.p.first_submitted_at.is_some(),
+            _ => !matches!(b.p.status.as_deref(), Some("submitted" | "accepted")),
+        })
+        .collect();
+    let shown = filtered.len();
+    let pages = shown.div_ceil(PAGE_ROWS).max(1);
+    let page = q.page.min(pages - 1);
+    let lines = filtered
+        .into_iter()
+        .skip(page * PAGE_ROWS)
+        .take(PAGE_ROWS)
+        .collect();
+    pages::render(&RoundPage {
+        ctx,
+        round,
+        total,
+        groups: groups.into_values().collect(),
+        lines,
+        show,
+        shown,
+        page,
+        pages,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report form.
+
+struct CellView {
+    name: String,
+    label: &'static str,
+    value: String,
+}
+
+struct DimView {
+    label: &'static str,
+    cells: Vec<CellView>,
+    filled: bool,
+}
+
+struct IndView {
+    code: String,
+    name: String,
+    unit: String,
+    required: bool,
+    field: String,
+    total: String,
+    /// Why the value stands out, if it does.
+    outlier: Option<String>,
+    dims: Vec<DimView>,
+}
+
+struct TaskView {
+    task_id: i64,
+    reference: String,
+    title: String,
+    time_text: String,
+    role: String,
+    via_group: Option<String>,
+    status: String,
+    reason: String,
+    results: String,
+    files: Vec<(i64, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    ctx: Ctx,
+    round: RoundRow,
+    agency_id: i64,
+    agency_name: String,
+    status: ReportStatus,
+    version: i32,
+    editable: bool,
+    /// Workflow buttons this account may press now: (action code, label, needs a reason).
+    actions: Vec<(&'static str, &'static str, bool)>,
+    tasks: Vec<TaskView>,
+    indicators: Vec<IndView>,
+    difficulties: String,
+    proposals: String,
+    errors: Vec<String>,
+    events: Vec<theodoi_store::rounds::EventRow>,
+    files: Vec<(i64, String)>,
+    snapshots: Vec<(i32, String)>,
+    history: Vec<(String, String, String, String, String)>,
+    timeliness: Timeliness,
+    statuses: Vec<(&'static str, &'static str)>,
+}
+
+/// May this account see this body's report, and act as whom?
+fn may_see(user: &User, agency_id: i64) -> bool {
+    user.role.sees_all_agencies()
+        || (user.role.is_agency() && user.row.agency_id == Some(agency_id))
+}
+
+fn actions_for(
+    ctx: &Ctx,
+    user: &User,
+    agency_id: i64,
+    status: Option<ReportStatus>,
+) -> Vec<(&'static str, &'static str, bool)> {
+    let Some(actor) = actor(user) else {
+        return Vec::new();
+    };
+    if actor != Actor::Coordinator && user.row.agency_id != Some(agency_id) {
+        return Vec::new();
+    }
+    let Some(status) = status else {
+        return Vec::new();
+    };
+    let all: [(Action, &'static str, &'static str); 5] = [
+        (Action::Approve, "Lãnh đạo duyệt", "Approve (head)"),
+        (Action::Submit, "Gửi Sở Tư pháp", "Submit to the Sở Tư pháp"),
+        (Action::Return, "Trả lại để bổ sung", "Return for changes"),
+        (Action::Accept, "Tiếp nhận", "Accept"),
+        (Action::Reopen, "Mở lại", "Reopen"),
+    ];
+    all.into_iter()
+        .filter(|(a, _, _)| theodoi_domain::report::transition(status, *a, actor).is_ok())
+        // Approving what is approved already changes nothing.
+        .filter(|(a, _, _)| !(status == ReportStatus::Approved && *a == Action::Approve))
+        .map(|(a, vi, en)| (a.code(), ctx.t(vi, en), a.needs_reason()))
+        .collect()
+}
+
+/// Entered values by field name, as typed, for showing a refused form again.
+type Typed = HashMap<String, String>;
+
+fn field_total(ind: &IndicatorRow) -> String {
+    format!("v{}", ind.id)
+}
+
+fn field_cell(ind: &IndicatorRow, dim: Dimension, cat: &str) -> String {
+    format!("v{}_{}_{}", ind.id, dim.code(), cat)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render_form(
+    state: &AppState,
+    ctx: Ctx,
+    user: &User,
+    agency_id: i64,
+    form: ReportForm,
+    typed: Option<&Typed>,
+    errors: Vec<String>,
+) -> AppResult<ReportPage> {
+    let agency = state
+        .db
+        .agency(agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let status = form
+        .report
+        .as_ref()
+        .map_or(ReportStatus::Draft, |r| r.state());
+    let mine = user.role.is_agency() && user.row.agency_id == Some(agency_id);
+    let editable = mine && status.editable();
+    let stored: HashMap<(i64, &str, &str), i64> = form
+        .values
+        .iter()
+        .map(|v| {
+            (
+                (v.indicator_id, v.dimension.as_str(), v.category.as_str()),
+                v.value,
+            )
+        })
+        .collect();
+    let show = |name: &str, key: (i64, &str, &str)| -> String {
+        match typed {
+            Some(t) => t.get(name).cloned().unwrap_or_default(),
+            None => stored.get(&key).map(|v| v.to_string()).unwrap_or_default(),
+        }
+    };
+    let mut indicators = Vec::new();
+    for ind in &form.indicators {
+        let total_field = field_total(ind);
+        let total = show(&total_field, (ind.id, "", ""));
+        let outlier = parse_count(&total).ok().flatten().and_then(|v| {
+            let hist = form.history.get(&ind.id)?;
+            indicator::is_outlier(v, hist).then(|| {
+                let mean = hist.iter().sum::<i64>() / i64::try_from(hist.len()).unwrap_or(1).max(1);
+                format!(
+                    "{} {mean} / {} {mean}",
+                    "Khác xa trung bình các kỳ trước:", "far from the mean of earlier rounds:"
+                )
+            })
+        });
+        let dims = ind
+            .dims()
+            .into_iter()
+            .map(|d| {
+                let cells: Vec<CellView> = d
+                    .categories()
+                    .iter()
+                    .map(|(code, vi, en)| {
+                        let name = field_cell(ind, d, code);
+                        let value = show(&name, (ind.id, d.code(), code));
+                        CellView {
+                            name,
+                            label: ctx.t(vi, en),
+                            value,
+                        }
+                    })
+                    .collect();
+                DimView {
+                    label: ctx.t(d.label_vi(), d.label_en()),
+                    filled: cells.iter().any(|c| !c.value.is_empty()),
+                    cells,
+                }
+            })
+            .collect();
+        indicators.push(IndView {
+            code: ind.code.clone(),
+            name: ind.name.clone(),
+            unit: ind.unit.clone(),
+            required: ind.required,
+            field: total_field,
+            total,
+            outlier,
+            dims,
+        });
+    }
+    let files: Vec<(i64, String)> = form
+        .files
+        .iter()
+        .filter(|f| f.task_id.is_none())
+        .map(|f| (f.id, f.file_name.clone()))
+        .collect();
+    let tasks = form
+        .tasks
+        .iter()
+        .map(|t| {
+            let pick = |suffix: &str, stored: Option<&String>| match typed {
+                Some(m) => m
+                    .get(&format!("t{}_{suffix}", t.task_id))
+                    .cloned()
+                    .unwrap_or_default(),
+                None => stored.cloned().unwrap_or_default(),
+            };
+            TaskView {
+                task_id: t.task_id,
+                reference: t.reference.clone(),
+                title: t.title.clone(),
+                time_text: t.time_text.clone(),
+                role: t.role.clone(),
+                via_group: t.via_group.clone(),
+                status: pick("status", t.status.as_ref()),
+                reason: pick("reason", t.reason.as_ref()),
+                results: pick("results", t.results.as_ref()),
+                files: form
+                    .files
+                    .iter()
+                    .filter(|f| f.task_id == Some(t.task_id))
+                    .map(|f| (f.id, f.file_name.clone()))
+                    .collect(),
+            }
+        })
+        .collect();
+    let (snapshots, history) = match &form.report {
+        Some(r) => {
+            let snaps = state
+                .db
+                .snapshots(r.id)
+                .await?
+                .into_iter()
+                .map(|(v, _, at)| (v, pages::when(&at)))
+                .collect();
+            let names: HashMap<i64, &str> = form
+                .indicators
+                .iter()
+                .map(|i| (i.id, i.code.as_str()))
+                .collect();
+            let hist = state
+                .db
+                .value_history(r.id)
+                .await?
+                .into_iter()
+                .rev()
+                .take(200)
+                .map(|h| {
+                    let what = if h.dimension.is_empty() {
+                        names
+                            .get(&h.indicator_id)
+                            .copied()
+                            .unwrap_or("")
+                            .to_string()
+                    } else {
+                        format!(
+                            "{} · {}",
+                            names.get(&h.indicator_id).copied().unwrap_or(""),
+                            Dimension::parse(&h.dimension)
+                                .and_then(|d| d.category(&h.category))
+                                .map_or(h.category.as_str(), |c| ctx.t(c.1, c.2))
+                        )
+                    };
+                    let num = |v: Option<i64>| v.map_or_else(|| "—".to_string(), |v| v.to_string());
+                    (
+                        pages::when(&h.at),
+                        h.username.unwrap_or_default(),
+                        what,
+                        num(h.old_value),
+                        num(h.new_value),
+                    )
+                })
+                .collect();
+            (snaps, hist)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    let (difficulties, proposals) = match (typed, &form.report) {
+        (Some(t), _) => (
+            t.get("difficulties").cloned().unwrap_or_default(),
+            t.get("proposals").cloned().unwrap_or_default(),
+        ),
+        (None, Some(r)) => (r.difficulties.clone(), r.proposals.clone()),
+        (None, None) => (String::new(), String::new()),
+    };
+    let timeliness = Timeliness::of(
+        form.round.agency_deadline,
+        form.report.as_ref().and_then(|r| r.first_submitted_at),
+        OffsetDateTime::now_utc(),
+    );
+    let actions = actions_for(
+        &ctx,
+        user,
+        agency_id,
+        form.report.as_ref().map(|r| r.state()),
+    );
+    let statuses = ALL_TASK_STATUSES
+        .iter()
+        .map(|s| (s.code(), ctx.t(s.label_vi(), s.label_en())))
+        .collect();
+    Ok(ReportPage {
+        round: form.round,
+        agency_id,
+        agency_name: agency.name,
+        status,
+        version: form.report.as_ref().map_or(0, |r| r.version),
+        editable,
+        actions,
+        tasks,
+        indicators,
+        difficulties,
+        proposals,
+        errors,
+        events: form.events,
+        files,
+        snapshots,
+        history,
+        timeliness,
+        statuses,
+        ctx,
+    })
+}
+
+pub async fn report(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+    Path((round_id, agency_id)): Path<(i64, i64)>,
+) -> AppResult<Html<String>> {
+    user.require(may_see(&user, agency_id))?;
+    let form = state
+        .db
+        .report_form(round_id, agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if form.tasks.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let ctx = Ctx::new(lang, Some(&user));
+    let page = render_form(&state, ctx, &user, agency_id, form, None, Vec::new()).await?;
+    pages::render(&page)
+}
+
+/// Read the posted form into a save, collecting every problem with the field it came from.
+fn read_save(form: &ReportForm, fields: &Typed) -> (SaveReport, Vec<String>) {
+    let mut errors = Vec::new();
+    let mut save = SaveReport {
+        expected_version: fields
+            .get("version")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(-1),
+        difficulties: fields.get("difficulties").cloned().unwrap_or_default(),
+        proposals: fields.get("proposals").cloned().unwrap_or_default(),
+        ..SaveReport::default()
+    };
+    for t in &form.tasks {
+        let get = |s: &str| {
+            fields
+                .get(&format!("t{}_{s}", t.task_id))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let raw = get("status");
+        let status = if raw.is_empty() {
+            None
+        } else {
+            match TaskStatus::parse(&raw) {
+                Some(s) => Some(s),
+                None => {
+                    errors.push(format!(
+                        "{}: tình hình \"{raw}\" không có / no such status",
+                        t.reference
+                    ));
+                    None
+                }
+            }
+        };
+        save.tasks.push(TaskEntry {
+            task_id: t.task_id,
+            status,
+            reason: get("reason"),
+            results: get("results"),
+        });
+    }
+    for ind in &form.indicators {
+        let mut push = |name: String, dim: &str, cat: &str, label: String| match parse_count(
+            fields.get(&name).map_or("", String::as_str),
+        ) {
+            Ok(Some(v)) => save.values.push(ValueRow {
+                indicator_id: ind.id,
+                dimension: dim.into(),
+                category: cat.into(),
+                value: v,
+            }),
+            Ok(None) => {}
+            Err(e) => errors.push(format!("{label}: {e}")),
+        };
+        push(field_total(ind), "", "", ind.code.clone());
+        for d in ind.dims() {
+            for (code, vi, _) in d.categories() {
+                push(
+                    field_cell(ind, d, code),
+                    d.code(),
+                    code,
+                    format!("{} · {vi}", ind.code),
+                );
+            }
+        }
+    }
+    (save, errors)
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+    Path((round_id, agency_id)): Path<(i64, i64)>,
+    Form(raw): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let fields: Typed = raw.into_iter().collect();
+    user.check_csrf(fields.get("csrf").map_or("", String::as_str))?;
+    user.require(user.role.is_agency() && user.row.agency_id == Some(agency_id))?;
+    let actor = actor(&user).ok_or(AppError::Forbidden)?;
+    let form = state
+        .db
+        .report_form(round_id, agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (save, mut errors) = read_save(&form, &fields);
+    if errors.is_empty() {
+        match state
+            .db
+            .save_report(
+                round_id,
+                agency_id,
+                &save,
+                Some(user.id()),
+                actor,
+                OffsetDateTime::now_utc(),
+            )
+            .await
+        {
+            Ok(version) => {
+                audit_by(
+                    &state,
+                    &user,
+                    "report_saved",
+                    Some(&format!("round:{round_id}/agency:{agency_id}")),
+                    Some(&format!("version {version}")),
+                )
+                .await?;
+                return Ok(Redirect::to(&format!(
+                    "/rounds/{round_id}/reports/{agency_id}?saved=1"
+                ))
+                .into_response());
+            }
+            Err(StoreError::Invalid(m) | StoreError::Conflict(m)) => {
+                errors.extend(m.lines().map(str::to_string));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    // Refused: the same form again with what was typed, and why.
+    let ctx = Ctx::new(lang, Some(&user));
+    let page = render_form(&state, ctx, &user, agency_id, form, Some(&fields), errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, pages::render(&page)?).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ActForm {
+    csrf: String,
+    action: String,
+    version: i32,
+    #[serde(default)]
+    comment: String,
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    user: User,
+    Path((round_id, agency_id)): Path<(i64, i64)>,
+    Form(f): Form<ActForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    let actor = actor(&user).ok_or(AppError::Forbidden)?;
+    if actor != Actor::Coordinator {
+        user.require(user.row.agency_id == Some(agency_id))?;
+    }
+    let action = Action::parse(&f.action)
+        .filter(|a| *a != Action::Save)
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "Thao tác \"{}\" không có / no such action",
+                f.action
+            ))
+        })?;
+    if f.comment.chars().count() > 5_000 {
+        return Err(AppError::BadRequest(
+            "Ý kiến quá dài (tối đa 5.000 ký tự) / comment too long".into(),
+        ));
+    }
+    let to = state
+        .db
+        .act_on_report(
+            round_id,
+            agency_id,
+            &ReportAction {
+                action,
+                actor,
+                expected_version: f.version,
+                comment: &f.comment,
+                user_id: Some(user.id()),
+            },
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
+    audit_by(
+        &state,
+        &user,
+        &format!("report_{}", action.code()),
+        Some(&format!("round:{round_id}/agency:{agency_id}")),
+        Some(to.code()),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/rounds/{round_id}/reports/{agency_id}")).into_response())
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    user: User,
+    Path((round_id, agency_id)): Path<(i64, i64)>,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    user.require(user.role.is_agency() && user.row.agency_id == Some(agency_id))?;
+    let mut csrf = String::new();
+    let mut task_id: Option<i64> = None;
+    let mut file: Option<(String, String, Vec<u8>)> = None;
+    while let Some(field) = multipart.next_field().await.map_err(|e| {
+        AppError::BadRequest(format!(
+            "Tệp tải lên không đọc được / unreadable upload: {e}"
+        ))
+    })? {
+        match field.name().unwrap_or_default() {
+            "csrf" => csrf = field.text().await.unwrap_or_default(),
+            "task_id" => task_id = field.text().await.ok().and_then(|t| t.parse().ok()),
+            "file" => {
+                let name = field.file_name().unwrap_or("tep").to_string();
+                let kind = field
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_string();
+                let bytes = field.bytes().await.map_err(|_| AppError::TooLarge)?;
+                if !bytes.is_empty() {
+                    file = Some((name, kind, bytes.to_vec()));
+                }
+            }
+            _ => {}
+        }
+    }
+    user.check_csrf(&csrf)?;
+    let (name, kind, bytes) =
+        file.ok_or_else(|| AppError::BadRequest("Chưa chọn tệp / no file chosen".into()))?;
+    let form = state
+        .db
+        .report_form(round_id, agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if let Some(t) = task_id
+        && !form.tasks.iter().any(|x| x.task_id == t)
+    {
+        return Err(AppError::BadRequest(
+            "Nhiệm vụ không thuộc báo cáo này / the task is not in this report".into(),
+        ));
+    }
+    let report = form.report.ok_or_else(|| {
+        AppError::BadRequest(
+            "Hãy lưu báo cáo trước khi đính kèm / save the report before attaching files".into(),
+        )
+    })?;
+    let name: String = name
+        .chars()
+        .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+        .take(200)
+        .collect();
+    let id = state
+        .db
+        .add_report_file(
+            report.id,
+            task_id,
+            (&name, &kind, &bytes),
+            Some(user.id()),
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
+    audit_by(
+        &state,
+        &user,
+        "report_file_added",
+        Some(&format!("report_file:{id}")),
+        None,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/rounds/{round_id}/reports/{agency_id}")).into_response())
+}
+
+pub async fn file(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let (_, agency_id, (name, _kind, bytes)) =
+        state.db.report_file(id).await?.ok_or(AppError::NotFound)?;
+    user.require(may_see(&user, agency_id))?;
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    // Served as a download of opaque bytes, never rendered by the browser as a page.
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\""),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+pub async fn snapshot(
+    State(state): State<AppState>,
+    user: User,
+    Path((round_id, agency_id, version)): Path<(i64, i64, i32)>,
+) -> AppResult<Response> {
+    user.require(may_see(&user, agency_id))?;
+    let form = state
+        .db
+        .report_form(round_id, agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let report = form.report.ok_or(AppError::NotFound)?;
+    let (_, content, _) = state
+        .db
+        .snapshots(report.id)
+        .await?
+        .into_iter()
+        .find(|s| s.0 == version)
+        .ok_or(AppError::NotFound)?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        content,
+    )
+        .into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reminders: each account's own, and the round's log for the coordinator.
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct NotificationsPage {
+    ctx: Ctx,
+    rows: Vec<theodoi_store::reminders::NotificationRow>,
+}
+
+pub async fn notifications(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+) -> AppResult<Html<String>> {
+    let rows = state.db.notifications_for(user.id(), 200).await?;
+    pages::render(&NotificationsPage {
+        ctx: Ctx::new(lang, Some(&user)),
+        rows,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    csrf: String,
+}
+
+pub async fn mark_read(
+    State(state): State<AppState>,
+    user: User,
+    Form(f): Form<CsrfOnly>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    state
+        .db
+        .mark_read(user.id(), OffsetDateTime::now_utc())
+        .await?;
+    Ok(Redirect::to("/notifications").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "reminder_log.html")]
+struct ReminderLogPage {
+    ctx: Ctx,
+    round: RoundRow,
+    rows: Vec<theodoi_store::reminders::SentRow>,
+}
+
+pub async fn reminder_log(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
+    user.require(user.role.sees_all_agencies())?;
+    let round = state.db.round(id).await?.ok_or(AppError::NotFound)?;
+    let rows = state.db.notification_log(id).await?;
+    pages::render(&ReminderLogPage {
+        ctx: Ctx::new(lang, Some(&user)),
+        round,
+        rows,
+    })
+}
