@@ -26,6 +26,16 @@ pub enum Level {
     PeopleCommittee,
 }
 
+impl Level {
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Self::Agency => "cơ quan, địa phương",
+            Self::Coordinator => "Sở Tư pháp",
+            Self::PeopleCommittee => "UBND thành phố",
+        }
+    }
+}
+
 /// Chế độ báo cáo định kỳ.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Regime {
@@ -40,10 +50,14 @@ pub struct Regime {
 /// Why a regime is not valid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RegimeError {
-    #[error("the {0:?} deadline must be at least one working day after the cut-off")]
+    #[error(
+        "hạn của cấp {level} phải sau ngày chốt số liệu ít nhất một ngày làm việc / the {code:?} deadline must be at least one working day after the cut-off",
+        level = .0.label_vi(), code = .0
+    )]
     DeadlineAtCutOff(Level),
     #[error(
-        "the {later:?} deadline ({later_days} working days) must come after the {earlier:?} deadline ({earlier_days})"
+        "hạn của cấp {} ({later_days} ngày làm việc) phải sau hạn của cấp {} ({earlier_days}) / the {later:?} deadline ({later_days} working days) must come after the {earlier:?} deadline ({earlier_days})",
+        later.label_vi(), earlier.label_vi()
     )]
     OutOfOrder {
         earlier: Level,
@@ -51,9 +65,9 @@ pub enum RegimeError {
         later: Level,
         later_days: u32,
     },
-    #[error("the regime has no deadline for agencies")]
+    #[error("chế độ báo cáo chưa có hạn cho các cơ quan / the regime has no deadline for agencies")]
     NoAgencyDeadline,
-    #[error("no working day found after {0}")]
+    #[error("không tìm được ngày làm việc sau {0} / no working day found after {0}")]
     Calendar(Date),
 }
 

@@ -191,6 +191,15 @@ macro_rules! backend {
                 Ok(n == 1)
             }
 
+            pub async fn set_email(pool: &Pool<$db>, id: i64, email: Option<&str>) -> Result<()> {
+                sqlx::query("UPDATE users SET email = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(email)
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+
             pub async fn set_disabled(pool: &Pool<$db>, id: i64, disabled: bool) -> Result<()> {
                 sqlx::query("UPDATE users SET disabled = $2 WHERE id = $1")
                     .bind(id)
@@ -408,6 +417,10 @@ impl Db {
     /// Record a second-factor time step as used; false when it (or a later one) was used already.
     pub async fn accept_totp_step(&self, id: i64, step: i64) -> Result<bool> {
         crate::dispatch!(self, accept_totp_step(id, step))
+    }
+    /// Where reminders go by e-mail; None keeps them in the app.
+    pub async fn set_email(&self, id: i64, email: Option<&str>) -> Result<()> {
+        crate::dispatch!(self, set_email(id, email))
     }
     pub async fn set_disabled(&self, id: i64, disabled: bool) -> Result<()> {
         crate::dispatch!(self, set_disabled(id, disabled))

@@ -401,8 +401,11 @@ const ROUND_COLUMNS: &str = "r.id, r.plan_id, d.number AS plan_number, r.regime_
 const REPORT_COLUMNS: &str = "id, round_id, agency_id, status, version, difficulties, proposals, approved_version, \
      first_submitted_at, submitted_at, accepted_at, updated_at";
 
+/// `$begin` opens a write transaction: on SQLite `BEGIN IMMEDIATE` takes the write lock at once,
+/// so a transaction that reads before it writes waits its turn instead of failing when another
+/// writer commits in between.
 macro_rules! backend {
-    ($module:ident, $db:ty) => {
+    ($module:ident, $db:ty, $begin:literal) => {
         pub(crate) mod $module {
             use super::*;
             use sqlx::{Pool, QueryBuilder, Row, Transaction};
@@ -482,7 +485,7 @@ macro_rules! backend {
             }
 
             pub async fn set_group_members(pool: &Pool<$db>, group_id: i64, members: &[i64]) -> Result<()> {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_with($begin).await?;
                 let is_group: Option<bool> = sqlx::query_scalar("SELECT is_group FROM agencies WHERE id = $1")
                     .bind(group_id)
                     .fetch_optional(&mut *tx)
@@ -540,7 +543,7 @@ macro_rules! backend {
                     }
                 }
                 theodoi_domain::reminder::parse_offsets(n.reminder_offsets).map_err(StoreError::Invalid)?;
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_with($begin).await?;
                 let (start, months) = match n.period {
                     Some((s, m)) => (Some(s), Some(i32::from(m))),
                     None => (None, None),
@@ -862,7 +865,7 @@ macro_rules! backend {
                         ));
                     }
                 }
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_with($begin).await?;
                 let assigned: HashSet<i64> = sqlx::query_scalar(
                     "SELECT task_id FROM round_obligations WHERE round_id = $1 AND agency_id = $2",
                 )
@@ -1082,7 +1085,7 @@ macro_rules! backend {
                 if a.action.needs_reason() && comment.is_empty() {
                     return Err(workflow(WorkflowError::NoReason));
                 }
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_with($begin).await?;
                 let sql = format!("SELECT {REPORT_COLUMNS} FROM reports WHERE round_id = $1 AND agency_id = $2");
                 let report: Option<ReportRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                     .bind(round_id)
@@ -1243,8 +1246,8 @@ macro_rules! backend {
     };
 }
 
-backend!(sqlite, sqlx::Sqlite);
-backend!(postgres, sqlx::Postgres);
+backend!(sqlite, sqlx::Sqlite, "BEGIN IMMEDIATE");
+backend!(postgres, sqlx::Postgres, "BEGIN");
 
 impl Db {
     pub async fn regimes(&self) -> Result<Vec<RegimeRow>> {

@@ -58,7 +58,7 @@ fn message(o: &Owing, offset: i32, public_url: &str) -> (String, String) {
     (subject, body)
 }
 
-fn recipients<'a>(contacts: &'a [Contact], agency_id: i64, audience: Audience) -> Vec<&'a Contact> {
+fn recipients(contacts: &[Contact], agency_id: i64, audience: Audience) -> Vec<&Contact> {
     contacts
         .iter()
         .filter(|c| match c.role.as_str() {

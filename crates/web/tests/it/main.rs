@@ -6,6 +6,7 @@ mod client;
 mod e2e;
 mod flows;
 mod pages;
+mod rounds;
 
 use client::Client;
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -32,7 +33,11 @@ fn main() -> std::process::ExitCode {
              {PG_ENV}=postgres://postgres@127.0.0.1:5432/test cargo test -p theodoi-web"
         );
     }
-    let cases = pages::CASES.iter().chain(authz::CASES).chain(flows::CASES);
+    let cases = pages::CASES
+        .iter()
+        .chain(authz::CASES)
+        .chain(flows::CASES)
+        .chain(rounds::CASES);
     let mut trials = Vec::new();
     for (name, case) in cases {
         let case = *case;
@@ -69,6 +74,26 @@ fn main() -> std::process::ExitCode {
         })
         .with_ignored_flag(!have_browser && !required),
     );
+    // Reminders by e-mail go through Python's aiosmtpd; CI installs it and sets THEODOI_SMTP_TEST=1.
+    let smtp_required = std::env::var("THEODOI_SMTP_TEST").is_ok_and(|v| v == "1");
+    let have_smtp = rounds::have_aiosmtpd();
+    if !have_smtp && !smtp_required {
+        eprintln!(
+            "note: the SMTP test was skipped (aiosmtpd missing). Install it with\n      pip install aiosmtpd"
+        );
+    }
+    for pg_run in [false, true] {
+        let url = pg.clone();
+        let name = if pg_run { "postgres" } else { "sqlite" };
+        trials.push(
+            Trial::test(format!("{name}::reminders_in_app_and_by_smtp"), move || {
+                run(if pg_run { url.clone() } else { None }, |app| {
+                    Box::pin(async move { rounds::reminders_flow(&app).await })
+                })
+            })
+            .with_ignored_flag((!have_smtp && !smtp_required) || (pg_run && pg.is_none())),
+        );
+    }
     libtest_mimic::run(&args, trials).exit_code()
 }
 
@@ -133,6 +158,8 @@ async fn seed(db: &Db) -> Result<(i64, i64, i64), Failed> {
                 appendix: true,
             },
         )
+        .await?;
+    db.ensure_reporting_defaults(time::OffsetDateTime::now_utc())
         .await?;
     let agencies = db.list_agencies().await?;
     let id = |code: &str| {

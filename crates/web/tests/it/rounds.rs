@@ -1,0 +1,710 @@
+//! Reporting rounds over HTTP: opening a round, the report form and its workflow, refusals, and
+//! reminders in the app and through a real SMTP server.
+
+use crate::client::Client;
+use crate::{Case, Fut, TestApp};
+use libtest_mimic::Failed;
+use theodoi_store::rounds::NewRound;
+use time::macros::date;
+
+pub const CASES: &[(&str, Case)] = &[
+    ("round_report_workflow", round_report_workflow),
+    (
+        "report_refusals_keep_what_was_typed",
+        report_refusals_keep_what_was_typed,
+    ),
+    ("two_editors_do_not_overwrite", two_editors_do_not_overwrite),
+    (
+        "regimes_and_indicators_as_data",
+        regimes_and_indicators_as_data,
+    ),
+];
+
+/// Open the first half of 2026 through the page, as the coordinator; returns the round's id.
+async fn open_h1(app: &TestApp, coord: &mut Client) -> Result<i64, Failed> {
+    let page = coord.get("/rounds").await;
+    assert_eq!(page.status, 200);
+    let regime = app
+        .db
+        .regimes()
+        .await?
+        .into_iter()
+        .find(|r| r.code == "6T")
+        .ok_or("no six-monthly regime")?;
+    let plan = app.plan_id.to_string();
+    let choice = format!("{}:2026-1", regime.id);
+    let r = coord
+        .post("/rounds", &[("plan_id", &plan), ("choice", &choice)])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let id: i64 = r
+        .location()
+        .trim_start_matches("/rounds/")
+        .parse()
+        .map_err(|_| format!("unexpected redirect {}", r.location()))?;
+    Ok(id)
+}
+
+/// Form fields that complete the Sở Tư pháp's report: every task done, every required indicator
+/// with a total and its sex breakdown.
+async fn complete_fields(
+    app: &TestApp,
+    round: i64,
+    total: i64,
+) -> Result<Vec<(String, String)>, Failed> {
+    let form = app
+        .db
+        .report_form(round, app.justice)
+        .await?
+        .ok_or("no form")?;
+    let mut f: Vec<(String, String)> = Vec::new();
+    for t in &form.tasks {
+        f.push((format!("t{}_status", t.task_id), "in_progress".into()));
+        f.push((
+            format!("t{}_results", t.task_id),
+            format!("Kết quả {}: đã tổ chức hội nghị", t.reference),
+        ));
+    }
+    for i in form.indicators.iter().filter(|i| i.required) {
+        f.push((format!("v{}", i.id), total.to_string()));
+        let dims = i.dims();
+        if dims.contains(&theodoi_domain::Dimension::Sex) {
+            f.push((format!("v{}_sex_nam", i.id), (total / 2).to_string()));
+            f.push((format!("v{}_sex_nu", i.id), (total - total / 2).to_string()));
+        }
+    }
+    Ok(f)
+}
+
+fn refs(f: &[(String, String)]) -> Vec<(&str, &str)> {
+    f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+fn round_report_workflow(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let mut coord = app.signed_in("coord").await;
+        let round = open_h1(&app, &mut coord).await?;
+        let page = coord.get(&format!("/rounds/{round}")).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("6 tháng đầu năm 2026"));
+        assert!(
+            page.body.contains("15/06/2026"),
+            "the agencies' deadline: Monday after the cut-off"
+        );
+        assert!(page.body.contains("Sở Tư pháp"), "not yet submitted");
+
+        // The focal point sees the round on the agency's home and fills in the form.
+        let mut focal = app.signed_in("focal").await;
+        let home = focal.get(&format!("/agencies/{}/home", app.justice)).await;
+        assert!(
+            home.body
+                .contains(&format!("/rounds/{round}/reports/{}", app.justice))
+        );
+        let path = format!("/rounds/{round}/reports/{}", app.justice);
+        let form = focal.get(&path).await;
+        assert_eq!(form.status, 200);
+        assert!(form.body.contains("TT_NGUOI") && form.body.contains("Kinh / dân tộc thiểu số"));
+        let mut fields = complete_fields(&app, round, 40).await?;
+        fields.push(("version".into(), "0".into()));
+        fields.push(("difficulties".into(), "Kinh phí hạn chế <b>".into()));
+        let r = focal.post(&path, &refs(&fields)).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let form = focal.get(&path).await;
+        assert!(
+            form.body.contains("Kinh phí hạn chế &") && !form.body.contains("hạn chế <b>"),
+            "prose is escaped"
+        );
+        // The focal point cannot approve; the head can; the focal point then submits.
+        let act = |action: &'static str, version: &'static str| {
+            vec![("action", action), ("version", version)]
+        };
+        let r = focal
+            .post(&format!("{path}/action"), &act("approve", "1"))
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        let mut head = app.signed_in("head").await;
+        head.get(&path).await;
+        let r = head
+            .post(&format!("{path}/action"), &act("approve", "1"))
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let r = focal
+            .post(&format!("{path}/action"), &act("submit", "2"))
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        // Submitted: the round counts it, on time (the deadline is in the future).
+        let page = coord.get(&format!("/rounds/{round}?show=submitted")).await;
+        assert!(
+            page.body.contains("Đã gửi") && page.body.contains("Đúng hạn"),
+            "{}",
+            page.body
+        );
+        // Another agency reads nothing of it and writes nothing to it.
+        let mut police = app.signed_in("police").await;
+        assert_eq!(police.get(&path).await.status, 403);
+        police.get("/notifications").await;
+        let r = police.post(&path, &refs(&fields)).await;
+        assert_eq!(r.status, 403);
+        // The coordinator returns it only with a reason, then accepts the resubmission.
+        let r = coord
+            .post(&format!("{path}/action"), &act("return", "3"))
+            .await;
+        assert_eq!(r.status, 422);
+        let r = coord
+            .post(
+                &format!("{path}/action"),
+                &[
+                    ("action", "return"),
+                    ("version", "3"),
+                    ("comment", "Bổ sung phân tổ"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303);
+        let mut fields = complete_fields(&app, round, 44).await?;
+        fields.push(("version".into(), "4".into()));
+        assert_eq!(focal.post(&path, &refs(&fields)).await.status, 303);
+        assert_eq!(
+            head.post(&format!("{path}/action"), &act("approve", "5"))
+                .await
+                .status,
+            303
+        );
+        assert_eq!(
+            focal
+                .post(&format!("{path}/action"), &act("submit", "6"))
+                .await
+                .status,
+            303
+        );
+        assert_eq!(
+            coord
+                .post(&format!("{path}/action"), &act("accept", "7"))
+                .await
+                .status,
+            303
+        );
+        // Locked: a save is refused with the reason, nothing changes.
+        let mut fields = complete_fields(&app, round, 99).await?;
+        fields.push(("version".into(), "8".into()));
+        let r = focal.post(&path, &refs(&fields)).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("khóa"), "{}", r.body);
+        let page = focal.get(&path).await;
+        assert!(page.body.contains("Đã tiếp nhận"));
+        assert!(page.body.contains("value=\"44\""));
+        assert!(
+            page.body.contains("Bổ sung phân tổ"),
+            "the return's reason is in the history"
+        );
+        assert!(page.body.contains("/snapshots/3") && page.body.contains("/snapshots/7"));
+        let snap = focal.get(&format!("{path}/snapshots/3")).await;
+        assert_eq!(snap.status, 200);
+        assert!(
+            snap.body.contains("\"value\":40"),
+            "the first submission as it was"
+        );
+        // Evidence cannot be attached to an accepted report.
+        let r = focal
+            .post_multipart(
+                &format!("{path}/files"),
+                &[],
+                &[("file", "bien-ban.txt", b"noi dung")],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        Ok(())
+    })
+}
+
+fn report_refusals_keep_what_was_typed(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let mut coord = app.signed_in("coord").await;
+        let round = open_h1(&app, &mut coord).await?;
+        let form = app
+            .db
+            .report_form(round, app.justice)
+            .await?
+            .ok_or("no form")?;
+        let tt = form
+            .indicators
+            .iter()
+            .find(|i| i.code == "TT_NGUOI")
+            .ok_or("no TT_NGUOI")?
+            .id;
+        let mut focal = app.signed_in("focal").await;
+        let path = format!("/rounds/{round}/reports/{}", app.justice);
+        focal.get(&path).await;
+        let task = form.tasks[0].task_id;
+        let status = format!("t{task}_status");
+        let results = format!("t{task}_results");
+        let total = format!("v{tt}");
+        let nam = format!("v{tt}_sex_nam");
+        let nu = format!("v{tt}_sex_nu");
+        for (fields, expect) in [
+            (vec![(total.as_str(), "-5")], "không âm"),
+            (vec![(total.as_str(), "2.5")], "số nguyên"),
+            (
+                vec![
+                    (total.as_str(), "10"),
+                    (nam.as_str(), "4"),
+                    (nu.as_str(), "5"),
+                ],
+                "khác tổng số 10",
+            ),
+            (
+                vec![
+                    (total.as_str(), "3"),
+                    (nam.as_str(), "7"),
+                    (nu.as_str(), "0"),
+                ],
+                "lớn hơn tổng số",
+            ),
+        ] {
+            let mut all = fields.clone();
+            all.push(("version", "0"));
+            all.push((status.as_str(), "done"));
+            all.push((results.as_str(), "Đã tập huấn cho 120 cán bộ"));
+            let r = focal.post(&path, &all).await;
+            assert_eq!(r.status, 422, "{expect}: {}", r.body);
+            assert!(r.body.contains(expect), "expected \"{expect}\" in the page");
+            assert!(
+                r.body.contains("Đã tập huấn cho 120 cán bộ"),
+                "what was typed stays"
+            );
+        }
+        assert!(
+            app.db
+                .report_form(round, app.justice)
+                .await?
+                .ok_or("no form")?
+                .report
+                .is_none(),
+            "nothing was saved"
+        );
+        // A task that is not this body's is refused at the store; the form cannot even name one.
+        let r = focal
+            .post(&path, &[("version", "0"), ("t999999_status", "done")])
+            .await;
+        assert_eq!(r.status, 303, "unknown fields are ignored, not stored");
+        let stored = app
+            .db
+            .report_form(round, app.justice)
+            .await?
+            .ok_or("no form")?;
+        assert!(stored.tasks.iter().all(|t| t.task_id != 999_999));
+        Ok(())
+    })
+}
+
+fn two_editors_do_not_overwrite(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let mut coord = app.signed_in("coord").await;
+        let round = open_h1(&app, &mut coord).await?;
+        let path = format!("/rounds/{round}/reports/{}", app.justice);
+        let mut focal = app.signed_in("focal").await;
+        let mut head = app.signed_in("head").await;
+        focal.get(&path).await;
+        head.get(&path).await;
+        let mut a = complete_fields(&app, round, 10).await?;
+        a.push(("version".into(), "0".into()));
+        let mut b = complete_fields(&app, round, 20).await?;
+        b.push(("version".into(), "0".into()));
+        assert_eq!(focal.post(&path, &refs(&a)).await.status, 303);
+        let r = head.post(&path, &refs(&b)).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("someone else saved"), "{}", r.body);
+        assert!(
+            r.body.contains("value=\"20\""),
+            "the second editor's figures are shown again"
+        );
+        let page = focal.get(&path).await;
+        assert!(page.body.contains("value=\"10\""), "the first save stands");
+        Ok(())
+    })
+}
+
+fn regimes_and_indicators_as_data(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let mut coord = app.signed_in("coord").await;
+        coord.get("/regimes").await;
+        let base = [
+            ("code", "QUY"),
+            ("name", "Báo cáo quý"),
+            ("kind", "periodic"),
+            ("frequency", "quarterly"),
+            ("windows", "calendar"),
+            ("reminder_offsets", "-3, 2"),
+        ];
+        // A deadline at the cut-off, or levels out of order, are refused.
+        let mut bad = base.to_vec();
+        bad.push(("agency_days", "0"));
+        let r = coord.post("/regimes", &bad).await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("at least one working day"), "{}", r.body);
+        let mut bad = base.to_vec();
+        bad.extend([("agency_days", "3"), ("coordinator_days", "2")]);
+        assert_eq!(coord.post("/regimes", &bad).await.status, 422);
+        let mut good = base.to_vec();
+        good.extend([("agency_days", "2"), ("coordinator_days", "4")]);
+        assert_eq!(coord.post("/regimes", &good).await.status, 303);
+        let page = coord.get("/regimes").await;
+        assert!(page.body.contains("Báo cáo quý") && page.body.contains("-3,2"));
+        // Indicators: a bad code is refused; a new one with breakdowns joins the next round.
+        coord.get("/indicators").await;
+        let r = coord
+            .post(
+                "/indicators",
+                &[
+                    ("code", "x y"),
+                    ("name", "Sai"),
+                    ("unit", "vụ"),
+                    ("aggregation", "sum"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        let r = coord
+            .post(
+                "/indicators",
+                &[
+                    ("code", "HOA_GIAI"),
+                    ("name", "Vụ việc hòa giải thành"),
+                    ("unit", "vụ việc"),
+                    ("aggregation", "sum"),
+                    ("dimension", "ethnicity"),
+                    ("dimension", "religion"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let round = open_h1(&app, &mut coord).await?;
+        let form = app
+            .db
+            .report_form(round, app.justice)
+            .await?
+            .ok_or("no form")?;
+        let ind = form
+            .indicators
+            .iter()
+            .find(|i| i.code == "HOA_GIAI")
+            .ok_or("new indicator not in the round")?;
+        assert_eq!(ind.dims().len(), 2);
+        let mut focal = app.signed_in("focal").await;
+        let page = focal
+            .get(&format!("/rounds/{round}/reports/{}", app.justice))
+            .await;
+        assert!(page.body.contains("Ơ Đu") && page.body.contains("Cao Đài"));
+        // Ad hoc rounds: a deadline that leaves no working day after the cut-off is refused.
+        let plan = app.plan_id.to_string();
+        let r = coord
+            .post(
+                "/rounds",
+                &[
+                    ("plan_id", &plan),
+                    ("choice", "adhoc"),
+                    ("title", "Báo cáo đột xuất về trợ giúp pháp lý"),
+                    ("window_start", "2026-01-01"),
+                    ("window_end", "2026-05-01"),
+                    ("deadline", "2026-05-03"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "1–3 May 2026 are a holiday and a weekend");
+        assert!(
+            r.body.contains("2026-05-04"),
+            "names the earliest deadline: {}",
+            r.body
+        );
+        let r = coord
+            .post(
+                "/rounds",
+                &[
+                    ("plan_id", &plan),
+                    ("choice", "adhoc"),
+                    ("title", "Báo cáo đột xuất về trợ giúp pháp lý"),
+                    ("window_start", "2026-01-01"),
+                    ("window_end", "2026-05-01"),
+                    ("deadline", "2026-05-04"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        // The store refuses a deadline before the cut-off whatever the caller.
+        let refused = app
+            .db
+            .open_round(
+                &NewRound {
+                    plan_id: app.plan_id,
+                    regime_id: None,
+                    kind: "ad_hoc",
+                    title: "x",
+                    label: "x",
+                    period: None,
+                    window: theodoi_domain::DateRange {
+                        start: date!(2026 - 01 - 01),
+                        end: date!(2026 - 03 - 01),
+                    },
+                    agency_deadline: date!(2026 - 02 - 01),
+                    coordinator_deadline: None,
+                    committee_deadline: None,
+                    reminder_offsets: "-1",
+                    opened_by: None,
+                },
+                time::OffsetDateTime::now_utc(),
+            )
+            .await;
+        assert!(refused.is_err());
+        Ok(())
+    })
+}
+
+/// A real SMTP server (Python's aiosmtpd) writing what it receives to a maildir.
+pub struct SmtpServer {
+    child: std::process::Child,
+    pub port: u16,
+    pub dir: tempfile::TempDir,
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Whether aiosmtpd can be started here.
+pub fn have_aiosmtpd() -> bool {
+    std::process::Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+async fn start_smtp() -> Result<SmtpServer, Failed> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let dir = tempfile::tempdir()?;
+    let child = std::process::Command::new("python3")
+        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+        .args(["-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(dir.path().join("mail"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let server = SmtpServer { child, port, dir };
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Ok(server);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    Err("aiosmtpd did not start".into())
+}
+
+/// Every message the SMTP server received, as text.
+fn mailbox(s: &SmtpServer) -> Vec<String> {
+    let mut out = Vec::new();
+    for sub in ["new", "cur"] {
+        if let Ok(entries) = std::fs::read_dir(s.dir.path().join("mail").join(sub)) {
+            for e in entries.flatten() {
+                out.push(std::fs::read_to_string(e.path()).unwrap_or_default());
+            }
+        }
+    }
+    out
+}
+
+fn to_of(messages: &[String], address: &str) -> usize {
+    messages
+        .iter()
+        .filter(|m| {
+            m.lines()
+                .any(|l| l.starts_with("To:") && l.contains(address))
+        })
+        .count()
+}
+
+pub async fn reminders_flow(app: &TestApp) -> Result<(), Failed> {
+    let smtp = start_smtp().await?;
+    let users = app.db.list_users().await?;
+    let id = |name: &str| {
+        users
+            .iter()
+            .find(|u| u.username == name)
+            .map(|u| u.id)
+            .unwrap_or_default()
+    };
+    app.db
+        .set_email(id("focal"), Some("dau.moi@stp.example.vn"))
+        .await?;
+    app.db
+        .set_email(id("head"), Some("giam.doc@stp.example.vn"))
+        .await?;
+    app.db
+        .set_email(id("coord"), Some("dieu.phoi@stp.example.vn"))
+        .await?;
+    let round = app
+        .db
+        .open_round(
+            &NewRound {
+                plan_id: app.plan_id,
+                regime_id: None,
+                kind: "ad_hoc",
+                title: "Báo cáo đột xuất",
+                label: "Báo cáo đột xuất",
+                period: None,
+                window: theodoi_domain::DateRange {
+                    start: date!(2026 - 01 - 01),
+                    end: date!(2026 - 06 - 14),
+                },
+                agency_deadline: date!(2026 - 06 - 15),
+                coordinator_deadline: None,
+                committee_deadline: None,
+                reminder_offsets: "-7,-1,1,3",
+                opened_by: None,
+            },
+            time::OffsetDateTime::now_utc(),
+        )
+        .await?
+        .id;
+    let state = || {
+        theodoi_web::AppState::new(
+            app.db.clone(),
+            theodoi_web::Config {
+                smtp_url: Some(format!("smtp://127.0.0.1:{}", smtp.port)),
+                mail_from: "Sở Tư pháp <theodoi@stp.example.vn>".into(),
+                ..theodoi_web::Config::default()
+            },
+        )
+    };
+    let at = |d: time::Date| d.with_hms(2, 0, 0).map(|t| t.assume_utc());
+    let run = |s: theodoi_web::AppState, d: time::Date| async move {
+        theodoi_web::reminders::run_once(&s, at(d)?)
+            .await
+            .map_err(|e| Failed::from(e.to_string()))
+    };
+    // Nothing before the first offset.
+    let r = run(state(), date!(2026 - 06 - 07)).await?;
+    assert_eq!(r.created, 0);
+    // Seven days before: the focal points of the bodies that owe a report, in the app and by mail.
+    let r = run(state(), date!(2026 - 06 - 08)).await?;
+    assert!(r.created >= 2, "{r:?}");
+    assert_eq!(r.failed, 0, "{r:?}");
+    let mail = mailbox(&smtp);
+    assert_eq!(to_of(&mail, "dau.moi@stp.example.vn"), 1, "{mail:?}");
+    assert_eq!(to_of(&mail, "giam.doc@stp.example.vn"), 0);
+    assert!(
+        mail.iter()
+            .any(|m| m.contains("Subject:") && m.contains("theodoi")),
+        "{mail:?}"
+    );
+    // The same day again, and after a restart (a new state): nothing new, nothing sent twice.
+    assert_eq!(run(state(), date!(2026 - 06 - 08)).await?.created, 0);
+    assert_eq!(run(state(), date!(2026 - 06 - 09)).await?.created, 0);
+    assert_eq!(to_of(&mailbox(&smtp), "dau.moi@stp.example.vn"), 1);
+    // The Sở Tư pháp submits; the police do not. After the deadline the police's reminders widen
+    // and the Sở Tư pháp hears nothing more.
+    let form = app
+        .db
+        .report_form(round, app.justice)
+        .await?
+        .ok_or("no form")?;
+    let save = theodoi_store::rounds::SaveReport {
+        expected_version: 0,
+        tasks: form
+            .tasks
+            .iter()
+            .map(|t| theodoi_store::rounds::TaskEntry {
+                task_id: t.task_id,
+                status: Some(theodoi_domain::TaskStatus::InProgress),
+                reason: String::new(),
+                results: "Đang thực hiện".into(),
+            })
+            .collect(),
+        values: form
+            .indicators
+            .iter()
+            .filter(|i| i.required)
+            .map(|i| theodoi_store::rounds::ValueRow {
+                indicator_id: i.id,
+                dimension: String::new(),
+                category: String::new(),
+                value: 1,
+            })
+            .collect(),
+        ..Default::default()
+    };
+    use theodoi_domain::report::{Action, Actor};
+    let now = time::OffsetDateTime::now_utc();
+    let v = app
+        .db
+        .save_report(round, app.justice, &save, None, Actor::FocalPoint, now)
+        .await?;
+    for (i, (action, actor)) in [
+        (Action::Approve, Actor::AgencyHead),
+        (Action::Submit, Actor::FocalPoint),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        app.db
+            .act_on_report(
+                round,
+                app.justice,
+                &theodoi_store::rounds::ReportAction {
+                    action,
+                    actor,
+                    expected_version: v + i32::try_from(i)?,
+                    comment: "",
+                    user_id: None,
+                },
+                now,
+            )
+            .await?;
+    }
+    app.db
+        .set_email(id("police"), Some("cong.an@ca.example.vn"))
+        .await?;
+    let r = run(state(), date!(2026 - 06 - 16)).await?;
+    assert!(r.created >= 1 && r.failed == 0, "{r:?}");
+    let mail = mailbox(&smtp);
+    assert_eq!(
+        to_of(&mail, "cong.an@ca.example.vn"),
+        1,
+        "one day late: the police's focal point"
+    );
+    assert_eq!(
+        to_of(&mail, "dau.moi@stp.example.vn"),
+        1,
+        "the Sở Tư pháp submitted"
+    );
+    // Three days late: the coordinator hears of every body still owing.
+    run(state(), date!(2026 - 06 - 18)).await?;
+    let mail = mailbox(&smtp);
+    assert!(
+        to_of(&mail, "dieu.phoi@stp.example.vn") >= 1,
+        "escalated to the coordinator"
+    );
+    assert_eq!(to_of(&mail, "cong.an@ca.example.vn"), 2);
+    // In the app too, and in the round's log.
+    let mut police = app.signed_in("police").await;
+    let page = police.get("/notifications").await;
+    assert!(
+        page.body.contains("Nhắc báo cáo Báo cáo đột xuất"),
+        "{}",
+        page.body
+    );
+    let mut coord = app.signed_in("coord").await;
+    let log = coord.get(&format!("/rounds/{round}/reminders")).await;
+    assert!(log.body.contains("cong.an") || log.body.contains("police"));
+    assert!(
+        !log.body.contains("cong.an@ca.example.vn"),
+        "addresses stay out of the log page"
+    );
+    Ok(())
+}
