@@ -3,6 +3,11 @@
 //!
 //! `cargo run --release -p theodoi-bench -- parse`   plan-text parsing throughput (target ≥ 20 MB/s)
 //! `cargo run --release -p theodoi-bench -- import`  1,000 plans into SQLite (target < 5 s)
+//! `cargo run --release -p theodoi-bench -- rounds`  3,400 bodies submit a 20-indicator report over
+//!                                                  HTTP at 64 connections (p99 ≤ 100 ms), and the
+//!                                                  completeness page of that round (≤ 50 ms)
+
+mod rounds;
 
 use anyhow::{Context as _, bail};
 use std::time::{Duration, Instant};
@@ -15,7 +20,8 @@ fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("parse") => parse_bench(),
         Some("import") => import_bench(),
-        _ => bail!("usage: theodoi-bench parse | import"),
+        Some("rounds") => rounds::bench(),
+        _ => bail!("usage: theodoi-bench parse | import | rounds"),
     }
 }
 

@@ -267,6 +267,21 @@ impl Timeliness {
             None => Self::Overdue,
         }
     }
+    /// The end of the deadline day in Vietnam: a report first submitted before it is on time.
+    pub fn deadline_end(deadline: Date) -> OffsetDateTime {
+        deadline
+            .next_day()
+            .map_or(deadline.midnight().assume_offset(VIETNAM), |d| {
+                d.midnight().assume_offset(VIETNAM)
+            })
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::OnTime, Self::Late, Self::Pending, Self::Overdue]
+            .into_iter()
+            .find(|t| t.code() == s)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Self::OnTime => "on_time",

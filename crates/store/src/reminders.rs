@@ -90,7 +90,7 @@ macro_rules! backend {
                     "SELECT r.id AS round_id, r.label, d.number AS plan_number, r.agency_deadline, r.reminder_offsets, \
                      o.agency_id, g.name AS agency_name \
                      FROM rounds r JOIN plans p ON p.id = r.plan_id JOIN documents d ON d.id = p.document_id \
-                     JOIN (SELECT DISTINCT round_id, agency_id FROM round_obligations) o ON o.round_id = r.id \
+                     JOIN round_bodies o ON o.round_id = r.id \
                      JOIN agencies g ON g.id = o.agency_id \
                      LEFT JOIN reports x ON x.round_id = r.id AND x.agency_id = o.agency_id \
                      WHERE r.agency_deadline BETWEEN $1 AND $2 \

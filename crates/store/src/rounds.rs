@@ -393,6 +393,34 @@ fn check_complete(
     }
 }
 
+/// Timeliness of a report in SQL, the same rule as `Timeliness::of`: $2 is the end of the deadline
+/// day, $3 now.
+macro_rules! timely_sql {
+    ($ts:literal) => {
+        concat!(
+            "CASE WHEN r.first_submitted_at IS NOT NULL AND ",
+            $ts,
+            "(r.first_submitted_at) < ",
+            $ts,
+            "($2) THEN 'on_time' \
+             WHEN r.first_submitted_at IS NOT NULL THEN 'late' WHEN ",
+            $ts,
+            "($3) < ",
+            $ts,
+            "($2) THEN 'pending' ELSE 'overdue' END"
+        )
+    };
+}
+
+/// Bodies of one kind with one report status and timeliness.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TallyRow {
+    pub kind: String,
+    pub status: Option<String>,
+    pub timeliness: String,
+    pub n: i64,
+}
+
 const ROUND_COLUMNS: &str = "r.id, r.plan_id, d.number AS plan_number, r.regime_id, r.kind, r.title, r.label, \
      r.period_start, r.period_months, r.window_start, r.window_end, r.agency_deadline, r.coordinator_deadline, \
      r.committee_deadline, r.reminder_offsets, r.opened_at \
@@ -404,8 +432,10 @@ const REPORT_COLUMNS: &str = "id, round_id, agency_id, status, version, difficul
 /// `$begin` opens a write transaction: on SQLite `BEGIN IMMEDIATE` takes the write lock at once,
 /// so a transaction that reads before it writes waits its turn instead of failing when another
 /// writer commits in between.
+/// `$ts` wraps a timestamp for comparison: SQLite keeps RFC 3339 text, compared through
+/// `julianday`; PostgreSQL compares TIMESTAMPTZ as it is.
 macro_rules! backend {
-    ($module:ident, $db:ty, $begin:literal) => {
+    ($module:ident, $db:ty, $begin:literal, $ts:literal) => {
         pub(crate) mod $module {
             use super::*;
             use sqlx::{Pool, QueryBuilder, Row, Transaction};
@@ -622,6 +652,13 @@ macro_rules! backend {
                     qb.build().execute(&mut *tx).await?;
                 }
                 sqlx::query(
+                    "INSERT INTO round_bodies (round_id, agency_id, tasks) \
+                     SELECT round_id, agency_id, COUNT(*) FROM round_obligations WHERE round_id = $1 GROUP BY round_id, agency_id",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
                     "INSERT INTO round_indicators (round_id, indicator_id, position) \
                      SELECT $1, id, position FROM indicators WHERE active",
                 )
@@ -703,7 +740,7 @@ macro_rules! backend {
                     "SELECT b.round_id, COUNT(*), \
                      COALESCE(SUM(CASE WHEN r.status IN ('submitted', 'accepted') THEN 1 ELSE 0 END), 0), \
                      COALESCE(SUM(CASE WHEN r.status = 'accepted' THEN 1 ELSE 0 END), 0) \
-                     FROM (SELECT DISTINCT round_id, agency_id FROM round_obligations) b \
+                     FROM round_bodies b \
                      LEFT JOIN reports r ON r.round_id = b.round_id AND r.agency_id = b.agency_id GROUP BY b.round_id",
                 )
                 .fetch_all(pool)
@@ -756,14 +793,76 @@ macro_rules! backend {
                 Ok(sqlx::query_as(
                     "SELECT o.agency_id, g.name AS agency_name, g.kind AS agency_kind, o.tasks, r.id AS report_id, r.status, \
                      r.first_submitted_at, r.submitted_at \
-                     FROM (SELECT agency_id, COUNT(*) AS tasks FROM round_obligations WHERE round_id = $1 GROUP BY agency_id) o \
+                     FROM round_bodies o \
                      JOIN agencies g ON g.id = o.agency_id \
                      LEFT JOIN reports r ON r.round_id = $1 AND r.agency_id = o.agency_id \
-                     ORDER BY g.kind, g.name",
+                     WHERE o.round_id = $1 ORDER BY g.kind, g.name",
                 )
                 .bind(round_id)
                 .fetch_all(pool)
                 .await?)
+            }
+
+            /// Bodies of a round counted by kind, report status and timeliness, in the database:
+            /// a national round is 3,400 bodies and the page must not fetch them all.
+            pub async fn round_tally(
+                pool: &Pool<$db>,
+                round_id: i64,
+                deadline_end: OffsetDateTime,
+                now: OffsetDateTime,
+            ) -> Result<Vec<TallyRow>> {
+                Ok(sqlx::query_as(concat!(
+                    "SELECT g.kind, r.status, ", timely_sql!($ts), " AS timeliness, COUNT(*) AS n \
+                     FROM round_bodies o JOIN agencies g ON g.id = o.agency_id \
+                     LEFT JOIN reports r ON r.round_id = o.round_id AND r.agency_id = o.agency_id \
+                     WHERE o.round_id = $1 GROUP BY g.kind, r.status, 3 ORDER BY 1, 2, 3"
+                ))
+                .bind(round_id)
+                .bind(deadline_end)
+                .bind(now)
+                .fetch_all(pool)
+                .await?)
+            }
+
+            /// One page of a round's bodies, filtered (`all`, `missing`, `late`, `submitted`),
+            /// with the number that match.
+            pub async fn round_bodies(
+                pool: &Pool<$db>,
+                round_id: i64,
+                filter: &str,
+                deadline_end: OffsetDateTime,
+                now: OffsetDateTime,
+                limit: i64,
+                offset: i64,
+            ) -> Result<(Vec<BodyProgress>, i64)> {
+                let from = concat!(
+                    " FROM round_bodies o JOIN agencies g ON g.id = o.agency_id \
+                     LEFT JOIN reports r ON r.round_id = o.round_id AND r.agency_id = o.agency_id \
+                     WHERE o.round_id = $1 AND ($4 = 'all' \
+                     OR ($4 = 'missing' AND (r.status IS NULL OR r.status NOT IN ('submitted', 'accepted'))) \
+                     OR ($4 = 'submitted' AND r.first_submitted_at IS NOT NULL) \
+                     OR ($4 = 'late' AND ", timely_sql!($ts), " IN ('late', 'overdue')))"
+                );
+                let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*){from}")))
+                    .bind(round_id)
+                    .bind(deadline_end)
+                    .bind(now)
+                    .bind(filter)
+                    .fetch_one(pool)
+                    .await?;
+                let rows: Vec<BodyProgress> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT o.agency_id, g.name AS agency_name, g.kind AS agency_kind, o.tasks, r.id AS report_id, \
+                     r.status, r.first_submitted_at, r.submitted_at{from} ORDER BY g.kind, g.name LIMIT $5 OFFSET $6"
+                )))
+                .bind(round_id)
+                .bind(deadline_end)
+                .bind(now)
+                .bind(filter)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(pool)
+                .await?;
+                Ok((rows, count))
             }
 
             pub async fn report_form(pool: &Pool<$db>, round_id: i64, agency_id: i64) -> Result<Option<ReportForm>> {
@@ -1246,8 +1345,8 @@ macro_rules! backend {
     };
 }
 
-backend!(sqlite, sqlx::Sqlite, "BEGIN IMMEDIATE");
-backend!(postgres, sqlx::Postgres, "BEGIN");
+backend!(sqlite, sqlx::Sqlite, "BEGIN IMMEDIATE", "julianday");
+backend!(postgres, sqlx::Postgres, "BEGIN", "");
 
 impl Db {
     pub async fn regimes(&self) -> Result<Vec<RegimeRow>> {
@@ -1286,6 +1385,29 @@ impl Db {
     }
     pub async fn round_progress(&self, round_id: i64) -> Result<Vec<BodyProgress>> {
         crate::dispatch!(self, round_progress(round_id))
+    }
+    pub async fn round_tally(
+        &self,
+        round_id: i64,
+        deadline_end: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<Vec<TallyRow>> {
+        crate::dispatch!(self, round_tally(round_id, deadline_end, now))
+    }
+    #[allow(clippy::too_many_arguments)]
+    pub async fn round_bodies(
+        &self,
+        round_id: i64,
+        filter: &str,
+        deadline_end: OffsetDateTime,
+        now: OffsetDateTime,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<BodyProgress>, i64)> {
+        crate::dispatch!(
+            self,
+            round_bodies(round_id, filter, deadline_end, now, limit, offset)
+        )
     }
     pub async fn report_form(&self, round_id: i64, agency_id: i64) -> Result<Option<ReportForm>> {
         crate::dispatch!(self, report_form(round_id, agency_id))

@@ -1,6 +1,7 @@
 //! Command-line interface: argument definitions and dispatch.
 
 mod agency;
+mod demo;
 mod plan;
 mod serve;
 mod table;
@@ -56,6 +57,26 @@ pub enum Command {
     /// Run the web workspace. On first start against an empty database it loads the seed plan and
     /// creates the administrator `admin`, printing a one-time password.
     Serve(ServeArgs),
+    /// Demonstration data.
+    #[command(subcommand)]
+    Demo(DemoCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Fill the database with the seed plan, bodies, accounts (password theodoi-demo-2026), two
+    /// rounds and their reports; the same data for the same seed.
+    Generate {
+        /// city (~130 bodies) or national (~3,400 bodies).
+        #[arg(long, default_value = "city", value_parser = ["city", "national"])]
+        scale: String,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Only the plan, bodies and accounts: no rounds or reports.
+        #[arg(long)]
+        no_reports: bool,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -170,6 +191,11 @@ async fn run_with_db(args: Args) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve(serve_args) => serve::run(db.clone(), &args.database, serve_args).await,
+        Command::Demo(DemoCommand::Generate {
+            scale,
+            seed,
+            no_reports,
+        }) => demo::generate(&db, &scale, seed, !no_reports).await,
     };
     db.close().await;
     result

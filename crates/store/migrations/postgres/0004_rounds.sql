@@ -53,6 +53,15 @@ CREATE TABLE round_obligations (
 );
 CREATE INDEX ix_round_obligations_agency ON round_obligations (agency_id, round_id);
 
+-- The bodies a round expects, with their number of tasks: written with the obligations, read by
+-- every completeness view (one row per body instead of one per task).
+CREATE TABLE round_bodies (
+    round_id    BIGINT NOT NULL REFERENCES rounds (id) ON DELETE CASCADE,
+    agency_id   BIGINT NOT NULL REFERENCES agencies (id),
+    tasks       BIGINT NOT NULL,
+    PRIMARY KEY (round_id, agency_id)
+);
+
 -- Members a group expands to when a round is derived, where the coordinator names them; a group
 -- without named members expands to the agencies of its kind.
 CREATE TABLE group_members (

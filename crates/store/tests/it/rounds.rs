@@ -20,6 +20,10 @@ pub const CASES: &[(&str, Case)] = &[
         "finished_task_leaves_next_round",
         finished_task_leaves_next_round,
     ),
+    (
+        "tally_in_sql_matches_the_rule",
+        tally_in_sql_matches_the_rule,
+    ),
 ];
 
 const NOW: OffsetDateTime = datetime!(2026-06-10 03:00 UTC);
@@ -552,6 +556,103 @@ fn finished_task_leaves_next_round(db: Db) -> Fut {
             "PL.3 (2025-2030) was done: {refs:?}"
         );
         assert!(refs.contains(&"PL.5"), "PL.5 (yearly) comes back: {refs:?}");
+        Ok(())
+    })
+}
+
+fn tally_in_sql_matches_the_rule(db: Db) -> Fut {
+    Box::pin(async move {
+        use std::collections::BTreeMap;
+        use theodoi_domain::Timeliness;
+        let plan = setup(&db).await;
+        let round = db.open_round(&h1(plan), NOW).await?.id;
+        let bodies = db.round_progress(round).await?;
+        assert!(bodies.len() >= 4);
+        // One body on time (23:59 Hà Nội on the deadline day), one a second late, one draft.
+        let deadline_end = Timeliness::deadline_end(date!(2026 - 06 - 15));
+        for (i, at) in [
+            deadline_end - time::Duration::minutes(1),
+            deadline_end + time::Duration::seconds(1),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let agency = bodies[i].agency_id;
+            let form = db.report_form(round, agency).await?.ok_or("no form")?;
+            let save = SaveReport {
+                expected_version: 0,
+                tasks: tasks_done(&form),
+                values: required_values(&form, 3),
+                ..SaveReport::default()
+            };
+            let v = db
+                .save_report(round, agency, &save, None, Actor::FocalPoint, at)
+                .await?;
+            db.act_on_report(
+                round,
+                agency,
+                &act(Action::Approve, Actor::AgencyHead, v, ""),
+                at,
+            )
+            .await?;
+            db.act_on_report(
+                round,
+                agency,
+                &act(Action::Submit, Actor::FocalPoint, v + 1, ""),
+                at,
+            )
+            .await?;
+        }
+        let draft = bodies[2].agency_id;
+        let form = db.report_form(round, draft).await?.ok_or("no form")?;
+        db.save_report(
+            round,
+            draft,
+            &SaveReport {
+                tasks: tasks_done(&form),
+                ..SaveReport::default()
+            },
+            None,
+            Actor::FocalPoint,
+            NOW,
+        )
+        .await?;
+        for now in [NOW, datetime!(2026-07-01 00:00 UTC)] {
+            let mut rule: BTreeMap<&str, i64> = BTreeMap::new();
+            for b in db.round_progress(round).await? {
+                *rule
+                    .entry(Timeliness::of(date!(2026 - 06 - 15), b.first_submitted_at, now).code())
+                    .or_default() += 1;
+            }
+            let mut sql: BTreeMap<String, i64> = BTreeMap::new();
+            for t in db.round_tally(round, deadline_end, now).await? {
+                *sql.entry(t.timeliness).or_default() += t.n;
+            }
+            let rule: BTreeMap<String, i64> =
+                rule.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            assert_eq!(sql, rule, "at {now}");
+            assert_eq!(rule.get("on_time"), Some(&1));
+            assert_eq!(rule.get("late"), Some(&1));
+        }
+        let after = datetime!(2026-07-01 00:00 UTC);
+        let (late, n) = db
+            .round_bodies(round, "late", deadline_end, after, 200, 0)
+            .await?;
+        assert_eq!(
+            usize::try_from(n)?,
+            bodies.len() - 1,
+            "everyone but the one on time"
+        );
+        assert_eq!(late.len(), bodies.len() - 1);
+        let (missing, n) = db
+            .round_bodies(round, "missing", deadline_end, after, 2, 0)
+            .await?;
+        assert_eq!(usize::try_from(n)?, bodies.len() - 2);
+        assert_eq!(missing.len(), 2, "a page of two");
+        let (submitted, _) = db
+            .round_bodies(round, "submitted", deadline_end, after, 200, 0)
+            .await?;
+        assert_eq!(submitted.len(), 2);
         Ok(())
     })
 }

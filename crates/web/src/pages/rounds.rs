@@ -308,36 +308,36 @@ struct BodyLine {
 #[derive(Default, Clone)]
 struct Tally {
     name: String,
-    expected: usize,
-    submitted: usize,
-    on_time: usize,
-    late: usize,
-    overdue: usize,
-    accepted: usize,
-    returned: usize,
+    expected: i64,
+    submitted: i64,
+    on_time: i64,
+    late: i64,
+    overdue: i64,
+    accepted: i64,
+    returned: i64,
 }
 
 impl Tally {
-    fn add(&mut self, b: &BodyLine) {
-        self.expected += 1;
-        match b.timeliness {
-            Timeliness::OnTime => self.on_time += 1,
-            Timeliness::Late => self.late += 1,
-            Timeliness::Overdue => self.overdue += 1,
-            Timeliness::Pending => {}
+    fn add(&mut self, status: Option<&str>, timeliness: Option<Timeliness>, n: i64) {
+        self.expected += n;
+        match timeliness {
+            Some(Timeliness::OnTime) => self.on_time += n,
+            Some(Timeliness::Late) => self.late += n,
+            Some(Timeliness::Overdue) => self.overdue += n,
+            _ => {}
         }
-        match b.p.status.as_deref() {
-            Some("submitted") => self.submitted += 1,
+        match status {
+            Some("submitted") => self.submitted += n,
             Some("accepted") => {
-                self.submitted += 1;
-                self.accepted += 1;
+                self.submitted += n;
+                self.accepted += n;
             }
-            Some("returned") => self.returned += 1,
+            Some("returned") => self.returned += n,
             _ => {}
         }
     }
     /// Per cent, rounded down, of `n` over expected.
-    fn pct(&self, n: &usize) -> usize {
+    fn pct(&self, n: &i64) -> i64 {
         (n * 100).checked_div(self.expected).unwrap_or(0)
     }
 }
@@ -351,9 +351,9 @@ struct RoundPage {
     groups: Vec<Tally>,
     lines: Vec<BodyLine>,
     show: String,
-    shown: usize,
-    page: usize,
-    pages: usize,
+    shown: i64,
+    page: i64,
+    pages: i64,
 }
 
 #[derive(Deserialize)]
@@ -361,10 +361,10 @@ pub struct RoundQuery {
     #[serde(default)]
     show: String,
     #[serde(default)]
-    page: usize,
+    page: i64,
 }
 
-const PAGE_ROWS: usize = 200;
+const PAGE_ROWS: i64 = 200;
 
 pub async fn detail(
     State(state): State<AppState>,
@@ -376,52 +376,41 @@ pub async fn detail(
     user.require(user.role.sees_all_agencies())?;
     let round = state.db.round(id).await?.ok_or(AppError::NotFound)?;
     let now = OffsetDateTime::now_utc();
-    let lines: Vec<BodyLine> = state
-        .db
-        .round_progress(id)
-        .await?
-        .into_iter()
-        .map(|p| BodyLine {
-            timeliness: Timeliness::of(round.agency_deadline, p.first_submitted_at, now),
-            p,
-        })
-        .collect();
+    let end = Timeliness::deadline_end(round.agency_deadline);
     let ctx = Ctx::new(lang, Some(&user));
+    // Counted in the database: the page never fetches every body of a national round.
     let mut total = Tally {
         name: ctx.t("Tất cả", "All").into(),
         ..Tally::default()
     };
     let mut groups: BTreeMap<String, Tally> = BTreeMap::new();
-    for b in &lines {
-        total.add(b);
+    for t in state.db.round_tally(id, end, now).await? {
+        let timeliness = Timeliness::parse(&t.timeliness);
+        total.add(t.status.as_deref(), timeliness, t.n);
         groups
-            .entry(b.p.agency_kind.clone())
+            .entry(t.kind.clone())
             .or_insert_with(|| Tally {
-                name: ctx.kind_name(&b.p.agency_kind),
+                name: ctx.kind_name(&t.kind),
                 ..Tally::default()
             })
-            .add(b);
+            .add(t.status.as_deref(), timeliness, t.n);
     }
     let show = match q.show.as_str() {
         "all" | "late" | "missing" | "submitted" => q.show.clone(),
         _ => "missing".to_string(),
     };
-    let filtered: Vec<BodyLine> = lines
+    let page = q.page.max(0);
+    let (rows, shown) = state
+        .db
+        .round_bodies(id, &show, end, now, PAGE_ROWS, page * PAGE_ROWS)
+        .await?;
+    let pages = ((shown + PAGE_ROWS - 1) / PAGE_ROWS).max(1);
+    let lines = rows
         .into_iter()
-        .filter(|b| match show.as_str() {
-            "all" => true,
-            "late" => matches!(b.timeliness, Timeliness::Late | Timeliness::Overdue),
-            "submitted" => b.p.first_submitted_at.is_some(),
-            _ => !matches!(b.p.status.as_deref(), Some("submitted" | "accepted")),
+        .map(|p| BodyLine {
+            timeliness: Timeliness::of(round.agency_deadline, p.first_submitted_at, now),
+            p,
         })
-        .collect();
-    let shown = filtered.len();
-    let pages = shown.div_ceil(PAGE_ROWS).max(1);
-    let page = q.page.min(pages - 1);
-    let lines = filtered
-        .into_iter()
-        .skip(page * PAGE_ROWS)
-        .take(PAGE_ROWS)
         .collect();
     pages::render(&RoundPage {
         ctx,
@@ -431,7 +420,7 @@ pub async fn detail(
         lines,
         show,
         shown,
-        page,
+        page: page.min(pages - 1),
         pages,
     })
 }

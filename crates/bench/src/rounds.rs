@@ -1,0 +1,343 @@
+//! The national-scale reporting round over HTTP: 3,400 bodies each save a report with 20
+//! indicators (totals and breakdowns), the head approves, the focal point submits, through 64
+//! connections to the real router on SQLite. Two loads: paced (3,400 submissions spread over one
+//! minute, at most 64 in flight) for latency, and flat out (64 connections as fast as they go)
+//! for the time the whole round takes. Then the round's completeness page. The baseline is
+//! GET /healthz under the same load.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use theodoi_domain::DateRange;
+use theodoi_store::Db;
+use theodoi_store::rounds::NewRound;
+use time::macros::date;
+use tokio::sync::Semaphore;
+
+// The tests' small HTTP/1.1 client, so the benchmark speaks to the server as a browser would.
+#[allow(dead_code)]
+#[path = "../../web/tests/it/client.rs"]
+mod client;
+
+const CONNECTIONS: usize = 64;
+
+/// One body's requests, ready to send.
+struct Body {
+    agency: i64,
+    focal: (String, String),
+    head: (String, String),
+    form: String,
+}
+
+fn p(sorted: &[Duration], q: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * q).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+async fn post(
+    addr: SocketAddr,
+    session: &(String, String),
+    path: &str,
+    body: &str,
+) -> anyhow::Result<(u16, Duration)> {
+    let mut c = client::Client::new(addr);
+    c.cookies
+        .insert(theodoi_web::auth::SESSION_COOKIE.into(), session.0.clone());
+    let t = Instant::now();
+    let r = c
+        .request(
+            "POST",
+            path,
+            Some("application/x-www-form-urlencoded"),
+            body.as_bytes(),
+        )
+        .await;
+    Ok((r.status, t.elapsed()))
+}
+
+async fn session(db: &Db, user_id: i64) -> anyhow::Result<(String, String)> {
+    let token = theodoi_web::auth::random_token(32)?;
+    let csrf = theodoi_web::auth::random_token(32)?;
+    let now = time::OffsetDateTime::now_utc();
+    db.create_session(
+        &theodoi_web::auth::token_hash(&token),
+        user_id,
+        &csrf,
+        false,
+        now,
+        now + time::Duration::days(1),
+    )
+    .await?;
+    Ok((token, csrf))
+}
+
+/// Open a round and prepare every body's sessions and form.
+async fn prepare(
+    db: &Db,
+    label: &str,
+    start: time::Date,
+    window: DateRange,
+    deadline: time::Date,
+) -> anyhow::Result<(i64, Vec<Body>)> {
+    let plan_id = db
+        .list_plans()
+        .await?
+        .first()
+        .map(|p| p.id)
+        .unwrap_or_default();
+    let round = db
+        .open_round(
+            &NewRound {
+                plan_id,
+                regime_id: None,
+                kind: "periodic",
+                title: label,
+                label,
+                period: Some((start, 6)),
+                window,
+                agency_deadline: deadline,
+                coordinator_deadline: None,
+                committee_deadline: None,
+                reminder_offsets: "-7,-1,1,3",
+                opened_by: None,
+            },
+            time::OffsetDateTime::now_utc(),
+        )
+        .await?
+        .id;
+    let users: std::collections::HashMap<String, i64> = db
+        .list_users()
+        .await?
+        .into_iter()
+        .map(|u| (u.username, u.id))
+        .collect();
+    let mut rng = theodoi_demo::Rng::new(11);
+    let mut bodies = Vec::new();
+    for b in db.round_progress(round).await? {
+        let (Some(f), Some(h)) = (
+            users.get(&format!("focal-{}", b.agency_id)),
+            users.get(&format!("head-{}", b.agency_id)),
+        ) else {
+            continue;
+        };
+        let form = db
+            .report_form(round, b.agency_id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no form"))?;
+        let focal = session(db, *f).await?;
+        let head = session(db, *h).await?;
+        let mut fields: Vec<(String, String)> = vec![
+            ("csrf".into(), focal.1.clone()),
+            ("version".into(), "0".into()),
+        ];
+        for t in &form.tasks {
+            fields.push((format!("t{}_status", t.task_id), "in_progress".into()));
+            fields.push((
+                format!("t{}_results", t.task_id),
+                "Đã tổ chức quán triệt, tuyên truyền tới cán bộ và Nhân dân.".into(),
+            ));
+        }
+        for v in theodoi_demo::values(&form, &mut rng) {
+            let name = if v.dimension.is_empty() {
+                format!("v{}", v.indicator_id)
+            } else {
+                format!("v{}_{}_{}", v.indicator_id, v.dimension, v.category)
+            };
+            fields.push((name, v.value.to_string()));
+        }
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        bodies.push(Body {
+            agency: b.agency_id,
+            focal,
+            head,
+            form: client::form(&refs),
+        });
+    }
+    Ok((round, bodies))
+}
+
+/// Save, approve, submit: the three requests' latencies.
+async fn submit(addr: SocketAddr, round: i64, b: &Body) -> anyhow::Result<[Duration; 3]> {
+    let path = format!("/rounds/{round}/reports/{}", b.agency);
+    let (s1, save) = post(addr, &b.focal, &path, &b.form).await?;
+    let approve_body =
+        client::form(&[("csrf", &b.head.1), ("action", "approve"), ("version", "1")]);
+    let (s2, approve) = post(addr, &b.head, &format!("{path}/action"), &approve_body).await?;
+    let submit_body = client::form(&[("csrf", &b.focal.1), ("action", "submit"), ("version", "2")]);
+    let (s3, sub) = post(addr, &b.focal, &format!("{path}/action"), &submit_body).await?;
+    if (s1, s2, s3) != (303, 303, 303) {
+        anyhow::bail!("body {}: statuses {s1} {s2} {s3}", b.agency);
+    }
+    Ok([save, approve, sub])
+}
+
+/// Run `n` jobs through at most 64 connections; `pace` spreads their starts evenly.
+async fn drive<F, Fut>(
+    n: usize,
+    pace: Option<Duration>,
+    job: F,
+) -> anyhow::Result<(Vec<[Duration; 3]>, Duration)>
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = anyhow::Result<[Duration; 3]>> + Send + 'static,
+{
+    let gate = Arc::new(Semaphore::new(CONNECTIONS));
+    let job = Arc::new(job);
+    let started = Instant::now();
+    let mut handles = Vec::with_capacity(n);
+    for i in 0..n {
+        if let Some(step) = pace {
+            tokio::time::sleep_until((started + step * u32::try_from(i).unwrap_or(0)).into()).await;
+        }
+        let permit = Arc::clone(&gate).acquire_owned().await?;
+        let job = Arc::clone(&job);
+        handles.push(tokio::spawn(async move {
+            let r = job(i).await;
+            drop(permit);
+            r
+        }));
+    }
+    let mut out = Vec::with_capacity(n);
+    for h in handles {
+        out.push(h.await??);
+    }
+    Ok((out, started.elapsed()))
+}
+
+fn report(name: &str, lat: &[[Duration; 3]], col: usize) -> Duration {
+    let mut v: Vec<Duration> = lat.iter().map(|x| x[col]).collect();
+    v.sort();
+    println!(
+        "  {name:<8} p50 {:>7.1} ms   p95 {:>7.1} ms   p99 {:>7.1} ms   max {:>7.1} ms",
+        ms(p(&v, 0.5)),
+        ms(p(&v, 0.95)),
+        ms(p(&v, 0.99)),
+        ms(p(&v, 1.0))
+    );
+    p(&v, 0.99)
+}
+
+pub fn bench() -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let dir = tempfile::tempdir()?;
+        let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+        let db = Db::connect(&url).await?;
+        let t = Instant::now();
+        let hash = theodoi_web::auth::hash_password(theodoi_demo::DEMO_PASSWORD)?;
+        let s = theodoi_demo::generate(
+            &db,
+            theodoi_demo::Options { scale: theodoi_demo::Scale::National, seed: 1, reports: false },
+            &hash,
+            |_, _, _| {},
+        )
+        .await?;
+        println!("setup: {} bodies, {} accounts in {:.1} s (theodoi_demo, national)", s.bodies, s.accounts, t.elapsed().as_secs_f64());
+        let (paced_round, paced) = prepare(
+            &db,
+            "6 tháng đầu năm 2027",
+            date!(2027 - 01 - 01),
+            DateRange { start: date!(2026 - 12 - 15), end: date!(2027 - 06 - 14) },
+            date!(2027 - 06 - 15),
+        )
+        .await?;
+        let (flat_round, flat) = prepare(
+            &db,
+            "6 tháng cuối năm 2027",
+            date!(2027 - 07 - 01),
+            DateRange { start: date!(2027 - 06 - 15), end: date!(2027 - 12 - 14) },
+            date!(2027 - 12 - 15),
+        )
+        .await?;
+        let indicators = db.report_form(paced_round, paced[0].agency).await?.map(|f| f.indicators.len()).unwrap_or(0);
+        println!("round: {} bodies to report, {indicators} indicators each", paced.len());
+        let state = theodoi_web::AppState::new(db.clone(), theodoi_web::Config { reminder_interval_secs: 0, ..theodoi_web::Config::default() });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let app = theodoi_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+        let server = tokio::spawn(async move { axum::serve(listener, app).await });
+        let n = paced.len();
+        let step = Duration::from_secs(60) / u32::try_from(n.max(1)).unwrap_or(1);
+
+        // Baseline: GET /healthz, paced the same way.
+        let (base, _) = drive(n, Some(step), move |_| async move {
+            let mut c = client::Client::new(addr);
+            let t = Instant::now();
+            let r = c.get("/healthz").await;
+            anyhow::ensure!(r.status == 200, "healthz {}", r.status);
+            let d = t.elapsed();
+            Ok([d, d, d])
+        })
+        .await?;
+        println!("baseline GET /healthz, paced over 60 s:");
+        let base99 = report("healthz", &base, 0);
+
+        let paced = Arc::new(paced);
+        let bodies = Arc::clone(&paced);
+        let (lat, took) = drive(n, Some(step), move |i| {
+            let bodies = Arc::clone(&bodies);
+            async move { submit(addr, paced_round, &bodies[i]).await }
+        })
+        .await?;
+        println!("paced: {n} reports (save + approve + submit) spread over 60 s, ≤ {CONNECTIONS} in flight, done in {:.1} s:", took.as_secs_f64());
+        let save99 = report("save", &lat, 0);
+        report("approve", &lat, 1);
+        let submit99 = report("submit", &lat, 2);
+
+        let flat = Arc::new(flat);
+        let bodies = Arc::clone(&flat);
+        let (lat2, took2) = drive(n, None, move |i| {
+            let bodies = Arc::clone(&bodies);
+            async move { submit(addr, flat_round, &bodies[i]).await }
+        })
+        .await?;
+        println!("flat out: {n} reports through {CONNECTIONS} connections in {:.1} s ({:.0} reports/s):", took2.as_secs_f64(), n as f64 / took2.as_secs_f64());
+        report("save", &lat2, 0);
+        report("approve", &lat2, 1);
+        report("submit", &lat2, 2);
+
+        // The completeness page of the round, every body listed (the heaviest view).
+        let coord = db.list_users().await?.into_iter().find(|u| u.username == "coord").map(|u| u.id).unwrap_or_default();
+        let coord = session(&db, coord).await?;
+        let mut times = Vec::new();
+        for (i, show) in std::iter::repeat_n(["all", "missing", "late"], 10).flatten().enumerate() {
+            let mut c = client::Client::new(addr);
+            c.cookies.insert(theodoi_web::auth::SESSION_COOKIE.into(), coord.0.clone());
+            let t = Instant::now();
+            let r = c.get(&format!("/rounds/{paced_round}?show={show}")).await;
+            let d = t.elapsed();
+            anyhow::ensure!(r.status == 200 && r.body.contains("Đúng hạn"), "completeness page {}", r.status);
+            if i >= 3 {
+                times.push(d);
+            }
+        }
+        times.sort();
+        println!(
+            "completeness page ({n} bodies): median {:.1} ms, max {:.1} ms (target ≤ 50 ms)",
+            ms(p(&times, 0.5)),
+            ms(p(&times, 1.0))
+        );
+        println!(
+            "p99 save {:.1} ms, submit {:.1} ms (target ≤ 100 ms); {:.1}× and {:.1}× the baseline p99 {:.2} ms",
+            ms(save99),
+            ms(submit99),
+            ms(save99) / ms(base99).max(0.001),
+            ms(submit99) / ms(base99).max(0.001),
+            ms(base99)
+        );
+        server.abort();
+        Ok(())
+    })
+}

@@ -1,0 +1,47 @@
+//! `theodoi demo generate`: deterministic demonstration data, with a progress bar.
+
+use indicatif::{ProgressBar, ProgressStyle};
+use std::process::ExitCode;
+use theodoi_demo::{DEMO_PASSWORD, Options, Scale};
+use theodoi_store::Db;
+
+pub async fn generate(db: &Db, scale: &str, seed: u64, reports: bool) -> anyhow::Result<ExitCode> {
+    let scale =
+        Scale::parse(scale).ok_or_else(|| anyhow::anyhow!("scale must be city or national"))?;
+    let hash = theodoi_web::auth::hash_password(DEMO_PASSWORD)?;
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{prefix:>9} [{bar:40}] {pos}/{len} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let started = std::time::Instant::now();
+    let summary = theodoi_demo::generate(
+        db,
+        Options {
+            scale,
+            seed,
+            reports,
+        },
+        &hash,
+        |stage, done, total| {
+            if bar.prefix() != stage {
+                bar.set_prefix(stage.to_string());
+                bar.set_length(total);
+            }
+            bar.set_position(done);
+        },
+    )
+    .await?;
+    bar.finish_and_clear();
+    println!(
+        "plan {}: {} bodies, {} new accounts (password {DEMO_PASSWORD}; coordinator \"coord\", bodies \"focal-ID\" and \"head-ID\"), rounds {:?}, {} reports, in {:.1} s",
+        summary.plan_id,
+        summary.bodies,
+        summary.accounts,
+        summary.rounds,
+        summary.reports,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
