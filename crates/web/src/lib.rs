@@ -200,6 +200,7 @@ pub fn router(state: AppState) -> Router {
             get(pages::agencies::edit).post(pages::agencies::update),
         )
         .route("/agencies/{id}/home", get(pages::agencies::home))
+        .route("/agencies/{id}/members", post(pages::agencies::set_members))
         .route(
             "/rounds",
             get(pages::rounds::list).post(pages::rounds::open),
@@ -245,6 +246,7 @@ pub fn router(state: AppState) -> Router {
         .route("/account/password", post(pages::account::password))
         .route("/account/totp", post(pages::account::totp))
         .route("/account/logout-all", post(pages::account::logout_all))
+        .route("/account/email", post(pages::account::set_email))
         .route(
             "/admin/users",
             get(pages::admin::users).post(pages::admin::create_user),

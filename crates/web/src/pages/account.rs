@@ -20,6 +20,8 @@ struct AccountPage {
     /// A new secret offered for setup (not yet enabled).
     new_secret: String,
     error: String,
+    /// The address reminders go to.
+    email: String,
 }
 
 pub async fn page(
@@ -40,6 +42,7 @@ pub async fn page(
         }
     };
     pages::render(&AccountPage {
+        email: user.row.email.clone().unwrap_or_default(),
         ctx: Ctx::new(lang, Some(&user)),
         must_change: user.row.must_change_password,
         totp_enabled: user.row.totp_enabled,
@@ -164,4 +167,25 @@ pub async fn logout_all(
         pages::cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies),
     );
     Ok(r)
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    csrf: String,
+    #[serde(default)]
+    email: String,
+}
+
+/// Set or clear the address reminders go to.
+pub async fn set_email(
+    State(state): State<AppState>,
+    user: User,
+    Form(f): Form<EmailForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    let email = super::admin::email(&f.email)?;
+    state.db.set_email(user.id(), email.as_deref()).await?;
+    // The address itself is personal data: the log says only that it changed.
+    audit_by(&state, &user, "email_set", None, None).await?;
+    Ok(Redirect::to("/account").into_response())
 }

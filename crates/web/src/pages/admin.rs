@@ -83,6 +83,35 @@ pub struct NewUserForm {
     role: String,
     #[serde(default)]
     agency_id: String,
+    /// Where reminders go by e-mail; optional.
+    #[serde(default)]
+    email: String,
+}
+
+/// A plausible e-mail address or none: one @, something on each side, no spaces, a dot after
+/// the @. The mail server has the last word.
+pub(crate) fn email(raw: &str) -> AppResult<Option<String>> {
+    let e = raw.trim();
+    if e.is_empty() {
+        return Ok(None);
+    }
+    let ok = e.len() <= 254
+        && !e
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'))
+        && e.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.contains('@')
+                && !domain.starts_with('.')
+        });
+    if ok {
+        Ok(Some(e.to_string()))
+    } else {
+        Err(AppError::BadRequest(format!(
+            "\"{e}\" không phải địa chỉ thư điện tử / is not an e-mail address"
+        )))
+    }
 }
 
 pub async fn create_user(
@@ -136,6 +165,7 @@ pub async fn create_user(
             "Họ tên: 1–120 ký tự / full name: 1 to 120 characters".into(),
         ));
     }
+    let email = email(&f.email)?;
     let password = auth::one_time_password()?;
     let hash = auth::hash_password(&password)?;
     let id = state
@@ -147,7 +177,7 @@ pub async fn create_user(
             role: role.code(),
             agency_id,
             must_change_password: true,
-            email: None,
+            email: email.as_deref(),
         })
         .await?;
     audit_by(

@@ -136,6 +136,8 @@ struct EditPage {
     agency: AgencyDetail,
     others: Vec<AgencyRow>,
     kinds: Vec<(&'static str, String)>,
+    /// Named members, for a group.
+    members: Vec<i64>,
 }
 
 pub async fn edit(
@@ -152,6 +154,11 @@ pub async fn edit(
         .into_iter()
         .filter(|a| a.id != id)
         .collect();
+    let members = if agency.is_group {
+        state.db.group_members(id).await?
+    } else {
+        Vec::new()
+    };
     let ctx = Ctx::new(lang, Some(&user));
     let kinds = kinds(&ctx);
     pages::render(&EditPage {
@@ -159,7 +166,45 @@ pub async fn edit(
         agency,
         others,
         kinds,
+        members,
     })
+}
+
+/// Name the members a group expands to when a round is opened.
+pub async fn set_members(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Form(raw): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let csrf = raw
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map_or("", |(_, v)| v.as_str());
+    user.check_csrf(csrf)?;
+    user.require(user.role.coordinates())?;
+    let members = raw
+        .iter()
+        .filter(|(k, _)| k == "member")
+        .map(|(_, v)| {
+            v.parse::<i64>().map_err(|_| {
+                AppError::BadRequest(format!(
+                    "\"{v}\" không phải mã cơ quan / is not an agency id"
+                ))
+            })
+        })
+        .collect::<AppResult<Vec<i64>>>()?;
+    state.db.set_group_members(id, &members).await?;
+    state.cache.invalidate();
+    audit_by(
+        &state,
+        &user,
+        "group_members_set",
+        Some(&format!("agency:{id}")),
+        Some(&format!("{} members", members.len())),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/agencies/{id}")).into_response())
 }
 
 #[derive(Deserialize)]

@@ -134,6 +134,14 @@ impl Driver {
             .to_string())
     }
 
+    /// Empty a field, then type into it.
+    async fn replace_text(&mut self, css: &str, text: &str) -> Result<(), Failed> {
+        let e = self.find(css).await?;
+        self.s("POST", &format!("/element/{e}/clear"), json!({}))
+            .await?;
+        self.type_into(css, text).await
+    }
+
     async fn type_into(&mut self, css: &str, text: &str) -> Result<(), Failed> {
         let e = self.find(css).await?;
         self.s(
@@ -264,6 +272,31 @@ pub async fn browser_flow(app: &TestApp) -> Result<(), Failed> {
     d.wait_for("class=\"grid matrix\"").await?;
     d.screenshot("04-matrix").await?;
 
+    // The coordinator opens the first half of 2026.
+    let regime = app
+        .db
+        .regimes()
+        .await?
+        .into_iter()
+        .find(|r| r.code == "6T")
+        .ok_or("no six-monthly regime")?;
+    d.go(&format!("{base}/rounds")).await?;
+    d.wait_for("Mở đợt báo cáo").await?;
+    d.click(&format!("option[value='{}:2026-1']", regime.id))
+        .await?;
+    d.click("form[action='/rounds'] button.primary").await?;
+    let round_page = d.wait_for("Tiến độ và tính kịp thời").await?;
+    assert!(round_page.contains("15/06/2026"), "the agencies' deadline");
+    let round: i64 = d
+        .url()
+        .await?
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.split('?').next())
+        .and_then(|s| s.parse().ok())
+        .ok_or("no round id in the URL")?;
+    d.screenshot("07-round").await?;
+
     d.click("form[action='/logout'] button").await?;
     d.wait_for("name=\"password\"").await?;
     d.sign_in(&base, "focal").await?;
@@ -277,6 +310,57 @@ pub async fn browser_flow(app: &TestApp) -> Result<(), Failed> {
     d.screenshot("05-agency-home").await?;
     d.window(390, 844).await?;
     d.screenshot("06-agency-home-phone").await?;
+    d.window(1280, 900).await?;
+
+    // The focal point fills in the report: a status, results and a figure with its breakdown.
+    let form = app
+        .db
+        .report_form(round, app.justice)
+        .await?
+        .ok_or("no report form")?;
+    let task = form.tasks[0].task_id;
+    let tt = form
+        .indicators
+        .iter()
+        .find(|i| i.code == "TT_NGUOI")
+        .ok_or("no TT_NGUOI")?
+        .id;
+    d.go(&format!("{base}/rounds/{round}/reports/{}", app.justice))
+        .await?;
+    d.wait_for("Tình hình thực hiện nhiệm vụ").await?;
+    d.click(&format!(
+        "select[name='t{task}_status'] option[value='done']"
+    ))
+    .await?;
+    d.type_into(
+        &format!("textarea[name='t{task}_results']"),
+        "Đã tổ chức 12 hội nghị phổ biến Công ước ICCPR cho 1.250 lượt người, trong đó 430 người dân tộc thiểu số.",
+    )
+    .await?;
+    d.type_into(&format!("input[name='v{tt}']"), "1250").await?;
+    d.click(&format!(
+        "fieldset.ind:has(input[name='v{tt}']) details summary"
+    ))
+    .await?;
+    d.type_into(&format!("input[name='v{tt}_sex_nam']"), "600")
+        .await?;
+    d.type_into(&format!("input[name='v{tt}_sex_nu']"), "600")
+        .await?;
+    d.click(".actions button").await?;
+    let refused = d.wait_for("Chưa lưu được").await?;
+    assert!(
+        refused.contains("khác tổng số 1250") && refused.contains("430 người dân tộc thiểu số"),
+        "the breakdown that does not add up is named and the text stays"
+    );
+    d.screenshot("08-report-refused").await?;
+    d.replace_text(&format!("input[name='v{tt}_sex_nu']"), "650")
+        .await?;
+    d.click(".actions button").await?;
+    let saved = d.wait_for("phiên bản 1").await?;
+    assert!(saved.contains("value=\"650\""), "saved");
+    d.screenshot("09-report-form").await?;
+    d.window(390, 844).await?;
+    d.screenshot("10-report-form-phone").await?;
     let _ = d.s("DELETE", "", json!({})).await;
     eprintln!("screenshots: {}", screenshot_dir().display());
     Ok(())
