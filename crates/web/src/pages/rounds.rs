@@ -756,11 +756,18 @@ async fn render_form(
     })
 }
 
+#[derive(Deserialize)]
+pub struct ReportQuery {
+    #[serde(default)]
+    saved: Option<u8>,
+}
+
 pub async fn report(
     State(state): State<AppState>,
     UiLang(lang): UiLang,
     user: User,
     Path((round_id, agency_id)): Path<(i64, i64)>,
+    Query(q): Query<ReportQuery>,
 ) -> AppResult<Html<String>> {
     user.require(may_see(&user, agency_id))?;
     let form = state
@@ -771,7 +778,11 @@ pub async fn report(
     if form.tasks.is_empty() {
         return Err(AppError::NotFound);
     }
-    let ctx = Ctx::new(lang, Some(&user));
+    let mut ctx = Ctx::new(lang, Some(&user));
+    if q.saved.is_some() {
+        let saved = ctx.t("Đã lưu bản nháp.", "Draft saved.");
+        ctx = ctx.with_flash(saved);
+    }
     let page = render_form(&state, ctx, &user, agency_id, form, None, Vec::new()).await?;
     pages::render(&page)
 }

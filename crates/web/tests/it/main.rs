@@ -68,9 +68,18 @@ fn main() -> std::process::ExitCode {
     }
     trials.push(
         Trial::test("e2e::chromium_sign_in_import_matrix_home", || {
-            run(None, |app| {
-                Box::pin(async move { e2e::browser_flow(&app).await })
-            })
+            // The browser flow is one long async function; unoptimised, its frames outgrow a
+            // test thread's default stack.
+            std::thread::Builder::new()
+                .stack_size(16 * 1024 * 1024)
+                .spawn(|| {
+                    run(None, |app| {
+                        Box::pin(async move { e2e::browser_flow(&app).await })
+                    })
+                })
+                .map_err(|e| Failed::from(format!("thread: {e}")))?
+                .join()
+                .map_err(|_| Failed::from("the browser test panicked"))?
         })
         .with_ignored_flag(!have_browser && !required),
     );
