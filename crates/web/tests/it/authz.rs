@@ -34,9 +34,17 @@ const SIGNED_IN: &[&str] = &[
     "leader",
 ];
 
-fn rules(app: &TestApp, task: i64) -> Vec<Rule> {
+fn rules(app: &TestApp, task: i64, r: i64) -> Vec<Rule> {
     let p = app.plan_id;
     let j = app.justice;
+    let post = |path: String,
+                fields: Vec<(&'static str, String)>,
+                allowed: &'static [&'static str]| Rule {
+        method: "POST",
+        path,
+        fields,
+        allowed,
+    };
     let get = |path: String, allowed: &'static [&'static str]| Rule {
         method: "GET",
         path,
@@ -67,6 +75,66 @@ fn rules(app: &TestApp, task: i64) -> Vec<Rule> {
         get("/admin/users".into(), &["admin"]),
         get("/admin/policies".into(), &["admin"]),
         get("/admin/audit".into(), &["admin"]),
+        // Agency accounts are sent to their home's list of rounds.
+        get(
+            "/rounds".into(),
+            &["admin", "coord", "leader", "focal", "head", "police"],
+        ),
+        get(format!("/rounds/{r}"), &["admin", "coord", "leader"]),
+        get(
+            format!("/rounds/{r}/reminders"),
+            &["admin", "coord", "leader"],
+        ),
+        get(
+            format!("/rounds/{r}/reports/{j}"),
+            &["admin", "coord", "leader", "focal", "head"],
+        ),
+        get("/regimes".into(), &["admin", "coord", "leader"]),
+        get("/indicators".into(), &["admin", "coord", "leader"]),
+        get("/notifications".into(), SIGNED_IN),
+        post(
+            "/rounds".into(),
+            vec![
+                ("plan_id", p.to_string()),
+                ("choice", "adhoc".into()),
+                ("title", "Đột xuất".into()),
+                ("window_start", "2026-13-01".into()),
+            ],
+            &["coord"],
+        ),
+        post(
+            format!("/rounds/{r}/reports/{j}"),
+            vec![("version", "0".into())],
+            &["focal", "head"],
+        ),
+        post(
+            format!("/rounds/{r}/reports/{j}/action"),
+            vec![("action", "accept".into()), ("version", "0".into())],
+            &["coord", "focal", "head"],
+        ),
+        post(
+            "/regimes".into(),
+            vec![
+                ("code", "X".into()),
+                ("name", "X".into()),
+                ("kind", "periodic".into()),
+                ("windows", "decree09".into()),
+                ("agency_days", "0".into()),
+                ("reminder_offsets", "1".into()),
+            ],
+            &["coord"],
+        ),
+        post(
+            "/indicators".into(),
+            vec![("code", "bad code".into()), ("aggregation", "sum".into())],
+            &["coord"],
+        ),
+        post(format!("/agencies/{j}/members"), Vec::new(), &["coord"]),
+        post(
+            "/account/email".into(),
+            vec![("email", String::new())],
+            SIGNED_IN,
+        ),
         Rule {
             method: "POST",
             path: "/agencies".into(),
@@ -119,7 +187,31 @@ fn rules(app: &TestApp, task: i64) -> Vec<Rule> {
 fn authorisation_matrix(app: TestApp) -> Fut {
     Box::pin(async move {
         let task = app.task_id("II.1").await;
-        let rules = rules(&app, task);
+        let round = app
+            .db
+            .open_round(
+                &theodoi_store::rounds::NewRound {
+                    plan_id: app.plan_id,
+                    regime_id: None,
+                    kind: "ad_hoc",
+                    title: "Đợt thử",
+                    label: "Đợt thử",
+                    period: None,
+                    window: theodoi_domain::DateRange {
+                        start: time::macros::date!(2026 - 01 - 01),
+                        end: time::macros::date!(2026 - 06 - 14),
+                    },
+                    agency_deadline: time::macros::date!(2026 - 06 - 15),
+                    coordinator_deadline: None,
+                    committee_deadline: None,
+                    reminder_offsets: "-1",
+                    opened_by: None,
+                },
+                time::OffsetDateTime::now_utc(),
+            )
+            .await?
+            .id;
+        let rules = rules(&app, task, round);
         let mut failures = Vec::new();
         for role in ROLES {
             let mut c: Client = if role == "anonymous" {

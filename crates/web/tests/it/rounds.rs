@@ -114,6 +114,36 @@ fn round_report_workflow(app: TestApp) -> Fut {
             form.body.contains("Kinh phí hạn chế &") && !form.body.contains("hạn chế <b>"),
             "prose is escaped"
         );
+        // Evidence: attached to the draft, read by the body, not by another body.
+        let r = focal
+            .post_multipart(
+                &format!("{path}/files"),
+                &[("task_id", "")],
+                &[(
+                    "file",
+                    "bien-ban-hoi-nghi.txt",
+                    "Biên bản hội nghị".as_bytes(),
+                )],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let page = focal.get(&path).await;
+        let link = page
+            .body
+            .split("href=\"")
+            .find_map(|s| s.strip_prefix("/report-files/"))
+            .and_then(|s| s.split('"').next())
+            .map(|id| format!("/report-files/{id}"))
+            .ok_or("no link to the attached file")?;
+        let file = focal.get(&link).await;
+        assert_eq!(file.status, 200);
+        assert_eq!(file.body, "Biên bản hội nghị");
+        assert_eq!(
+            file.header("content-type"),
+            Some("application/octet-stream")
+        );
+        let mut other = app.signed_in("police").await;
+        assert_eq!(other.get(&link).await.status, 403);
         // The focal point cannot approve; the head can; the focal point then submits.
         let act = |action: &'static str, version: &'static str| {
             vec![("action", action), ("version", version)]
@@ -204,6 +234,42 @@ fn round_report_workflow(app: TestApp) -> Fut {
             snap.body.contains("\"value\":40"),
             "the first submission as it was"
         );
+        // A figure far from this body's earlier ones is flagged in the next round, not refused.
+        let next = app
+            .db
+            .open_round(
+                &NewRound {
+                    plan_id: app.plan_id,
+                    regime_id: None,
+                    kind: "ad_hoc",
+                    title: "Báo cáo đột xuất",
+                    label: "Báo cáo đột xuất",
+                    period: None,
+                    window: theodoi_domain::DateRange {
+                        start: date!(2026 - 06 - 15),
+                        end: date!(2026 - 09 - 14),
+                    },
+                    agency_deadline: date!(2026 - 09 - 15),
+                    coordinator_deadline: None,
+                    committee_deadline: None,
+                    reminder_offsets: "-1",
+                    opened_by: None,
+                },
+                time::OffsetDateTime::now_utc(),
+            )
+            .await?
+            .id;
+        let next_path = format!("/rounds/{next}/reports/{}", app.justice);
+        focal.get(&next_path).await;
+        let mut fields = complete_fields(&app, next, 5000).await?;
+        fields.push(("version".into(), "0".into()));
+        assert_eq!(focal.post(&next_path, &refs(&fields)).await.status, 303);
+        let page = focal.get(&next_path).await;
+        assert!(
+            page.body.contains("Khác xa trung bình các kỳ trước: 44"),
+            "outlier flagged"
+        );
+        focal.get(&path).await;
         // Evidence cannot be attached to an accepted report.
         let r = focal
             .post_multipart(
