@@ -115,6 +115,26 @@ pub struct NewRound<'a> {
     pub opened_by: Option<i64>,
 }
 
+impl<'a> NewRound<'a> {
+    /// An ad hoc round (đột xuất): its own window and deadline, the default reminder offsets.
+    pub fn ad_hoc(plan_id: i64, title: &'a str, window: DateRange, deadline: Date) -> Self {
+        Self {
+            plan_id,
+            regime_id: None,
+            kind: "ad_hoc",
+            title,
+            label: title,
+            period: None,
+            window,
+            agency_deadline: deadline,
+            coordinator_deadline: None,
+            committee_deadline: None,
+            reminder_offsets: "-7,-1,1,3",
+            opened_by: None,
+        }
+    }
+}
+
 /// What opening a round produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenedRound {
@@ -425,6 +445,15 @@ const ROUND_COLUMNS: &str = "r.id, r.plan_id, d.number AS plan_number, r.regime_
      r.period_start, r.period_months, r.window_start, r.window_end, r.agency_deadline, r.coordinator_deadline, \
      r.committee_deadline, r.reminder_offsets, r.opened_at \
      FROM rounds r JOIN plans p ON p.id = r.plan_id JOIN documents d ON d.id = p.document_id";
+
+/// A round's indicators, in the round's order.
+macro_rules! round_indicators_sql {
+    () => {
+        "SELECT i.id, i.code, i.name, i.unit, i.aggregation, i.dimensions, i.required, i.active, ri.position \
+         FROM round_indicators ri JOIN indicators i ON i.id = ri.indicator_id WHERE ri.round_id = $1 \
+         ORDER BY ri.position, i.id"
+    };
+}
 
 const REPORT_COLUMNS: &str = "id, round_id, agency_id, status, version, difficulties, proposals, approved_version, \
      first_submitted_at, submitted_at, accepted_at, updated_at";
@@ -875,11 +904,7 @@ macro_rules! backend {
                     .await?;
                 let report_id = report.as_ref().map_or(0, |r| r.id);
                 let tasks = task_lines(pool, round_id, agency_id, report_id).await?;
-                let indicators: Vec<IndicatorRow> = sqlx::query_as(
-                    "SELECT i.id, i.code, i.name, i.unit, i.aggregation, i.dimensions, i.required, i.active, ri.position \
-                     FROM round_indicators ri JOIN indicators i ON i.id = ri.indicator_id WHERE ri.round_id = $1 \
-                     ORDER BY ri.position, i.id",
-                )
+                let indicators: Vec<IndicatorRow> = sqlx::query_as(round_indicators_sql!())
                 .bind(round_id)
                 .fetch_all(pool)
                 .await?;
@@ -949,10 +974,7 @@ macro_rules! backend {
                 actor: Actor,
                 now: OffsetDateTime,
             ) -> Result<i32> {
-                let indicators: Vec<IndicatorRow> = sqlx::query_as(
-                    "SELECT i.id, i.code, i.name, i.unit, i.aggregation, i.dimensions, i.required, i.active, ri.position \
-                     FROM round_indicators ri JOIN indicators i ON i.id = ri.indicator_id WHERE ri.round_id = $1",
-                )
+                let indicators: Vec<IndicatorRow> = sqlx::query_as(round_indicators_sql!())
                 .bind(round_id)
                 .fetch_all(pool)
                 .await?;
@@ -1211,10 +1233,7 @@ macro_rules! backend {
                 .await?;
                 if matches!(a.action, Action::Approve | Action::Submit) {
                     let lines = task_lines(&mut *tx, round_id, agency_id, report.id).await?;
-                    let indicators: Vec<IndicatorRow> = sqlx::query_as(
-                        "SELECT i.id, i.code, i.name, i.unit, i.aggregation, i.dimensions, i.required, i.active, ri.position \
-                         FROM round_indicators ri JOIN indicators i ON i.id = ri.indicator_id WHERE ri.round_id = $1",
-                    )
+                    let indicators: Vec<IndicatorRow> = sqlx::query_as(round_indicators_sql!())
                     .bind(round_id)
                     .fetch_all(&mut *tx)
                     .await?;

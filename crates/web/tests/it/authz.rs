@@ -190,23 +190,15 @@ fn authorisation_matrix(app: TestApp) -> Fut {
         let round = app
             .db
             .open_round(
-                &theodoi_store::rounds::NewRound {
-                    plan_id: app.plan_id,
-                    regime_id: None,
-                    kind: "ad_hoc",
-                    title: "Đợt thử",
-                    label: "Đợt thử",
-                    period: None,
-                    window: theodoi_domain::DateRange {
+                &theodoi_store::rounds::NewRound::ad_hoc(
+                    app.plan_id,
+                    "Đợt thử",
+                    theodoi_domain::DateRange {
                         start: time::macros::date!(2026 - 01 - 01),
                         end: time::macros::date!(2026 - 06 - 14),
                     },
-                    agency_deadline: time::macros::date!(2026 - 06 - 15),
-                    coordinator_deadline: None,
-                    committee_deadline: None,
-                    reminder_offsets: "-1",
-                    opened_by: None,
-                },
+                    time::macros::date!(2026 - 06 - 15),
+                ),
                 time::OffsetDateTime::now_utc(),
             )
             .await?

@@ -4,7 +4,6 @@
 use crate::client::Client;
 use crate::{Case, Fut, TestApp};
 use libtest_mimic::Failed;
-use theodoi_store::rounds::NewRound;
 use time::macros::date;
 
 pub const CASES: &[(&str, Case)] = &[
@@ -238,23 +237,15 @@ fn round_report_workflow(app: TestApp) -> Fut {
         let next = app
             .db
             .open_round(
-                &NewRound {
-                    plan_id: app.plan_id,
-                    regime_id: None,
-                    kind: "ad_hoc",
-                    title: "Báo cáo đột xuất",
-                    label: "Báo cáo đột xuất",
-                    period: None,
-                    window: theodoi_domain::DateRange {
+                &theodoi_store::rounds::NewRound::ad_hoc(
+                    app.plan_id,
+                    "Báo cáo đột xuất",
+                    theodoi_domain::DateRange {
                         start: date!(2026 - 06 - 15),
                         end: date!(2026 - 09 - 14),
                     },
-                    agency_deadline: date!(2026 - 09 - 15),
-                    coordinator_deadline: None,
-                    committee_deadline: None,
-                    reminder_offsets: "-1",
-                    opened_by: None,
-                },
+                    date!(2026 - 09 - 15),
+                ),
                 time::OffsetDateTime::now_utc(),
             )
             .await?
@@ -500,23 +491,15 @@ fn regimes_and_indicators_as_data(app: TestApp) -> Fut {
         let refused = app
             .db
             .open_round(
-                &NewRound {
-                    plan_id: app.plan_id,
-                    regime_id: None,
-                    kind: "ad_hoc",
-                    title: "x",
-                    label: "x",
-                    period: None,
-                    window: theodoi_domain::DateRange {
+                &theodoi_store::rounds::NewRound::ad_hoc(
+                    app.plan_id,
+                    "x",
+                    theodoi_domain::DateRange {
                         start: date!(2026 - 01 - 01),
                         end: date!(2026 - 03 - 01),
                     },
-                    agency_deadline: date!(2026 - 02 - 01),
-                    coordinator_deadline: None,
-                    committee_deadline: None,
-                    reminder_offsets: "-1",
-                    opened_by: None,
-                },
+                    date!(2026 - 02 - 01),
+                ),
                 time::OffsetDateTime::now_utc(),
             )
             .await;
@@ -617,23 +600,15 @@ pub async fn reminders_flow(app: &TestApp) -> Result<(), Failed> {
     let round = app
         .db
         .open_round(
-            &NewRound {
-                plan_id: app.plan_id,
-                regime_id: None,
-                kind: "ad_hoc",
-                title: "Báo cáo đột xuất",
-                label: "Báo cáo đột xuất",
-                period: None,
-                window: theodoi_domain::DateRange {
+            &theodoi_store::rounds::NewRound::ad_hoc(
+                app.plan_id,
+                "Báo cáo đột xuất",
+                theodoi_domain::DateRange {
                     start: date!(2026 - 01 - 01),
                     end: date!(2026 - 06 - 14),
                 },
-                agency_deadline: date!(2026 - 06 - 15),
-                coordinator_deadline: None,
-                committee_deadline: None,
-                reminder_offsets: "-7,-1,1,3",
-                opened_by: None,
-            },
+                date!(2026 - 06 - 15),
+            ),
             time::OffsetDateTime::now_utc(),
         )
         .await?
