@@ -432,6 +432,17 @@ macro_rules! timely_sql {
     };
 }
 
+/// One figure summed over a round's accepted reports.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct FigureRow {
+    pub indicator_id: i64,
+    pub dimension: String,
+    pub category: String,
+    pub sum: i64,
+    pub average: f64,
+    pub bodies: i64,
+}
+
 /// Bodies of one kind with one report status and timeliness.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TallyRow {
@@ -1297,6 +1308,35 @@ macro_rules! backend {
                 Ok(to)
             }
 
+            /// Every figure of the round summed over the accepted reports: the aggregation is a
+            /// GROUP BY over the long-form values.
+            pub async fn round_figures(pool: &Pool<$db>, round_id: i64) -> Result<Vec<FigureRow>> {
+                Ok(sqlx::query_as(
+                    "SELECT dv.indicator_id, dv.dimension, dv.category, CAST(SUM(dv.value) AS BIGINT) AS sum, \
+                     CAST(AVG(dv.value) AS DOUBLE PRECISION) AS average, COUNT(*) AS bodies \
+                     FROM data_values dv JOIN reports r ON r.id = dv.report_id \
+                     WHERE dv.round_id = $1 AND r.status = 'accepted' \
+                     GROUP BY dv.indicator_id, dv.dimension, dv.category",
+                )
+                .bind(round_id)
+                .fetch_all(pool)
+                .await?)
+            }
+
+            /// The round of the same plan that ended last before this one began.
+            pub async fn previous_round(pool: &Pool<$db>, round_id: i64) -> Result<Option<RoundRow>> {
+                let sql = format!(
+                    "SELECT {ROUND_COLUMNS} WHERE r.id <> $1 AND r.plan_id = (SELECT plan_id FROM rounds WHERE id = $1) \
+                     AND r.window_end < (SELECT window_start FROM rounds WHERE id = $1) \
+                     ORDER BY r.window_end DESC, r.id DESC LIMIT 1"
+                );
+                Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(round_id).fetch_optional(pool).await?)
+            }
+
+            pub async fn round_indicators(pool: &Pool<$db>, round_id: i64) -> Result<Vec<IndicatorRow>> {
+                Ok(sqlx::query_as(round_indicators_sql!()).bind(round_id).fetch_all(pool).await?)
+            }
+
             pub async fn value_history(pool: &Pool<$db>, report_id: i64) -> Result<Vec<HistoryRow>> {
                 Ok(sqlx::query_as(
                     "SELECT h.indicator_id, h.dimension, h.category, h.old_value, h.new_value, u.username, h.at \
@@ -1453,6 +1493,16 @@ impl Db {
         now: OffsetDateTime,
     ) -> Result<ReportStatus> {
         crate::dispatch!(self, act_on_report(round_id, agency_id, a, now))
+    }
+    /// The indicators a round asks for, in order.
+    pub async fn round_indicators(&self, round_id: i64) -> Result<Vec<IndicatorRow>> {
+        crate::dispatch!(self, round_indicators(round_id))
+    }
+    pub async fn round_figures(&self, round_id: i64) -> Result<Vec<FigureRow>> {
+        crate::dispatch!(self, round_figures(round_id))
+    }
+    pub async fn previous_round(&self, round_id: i64) -> Result<Option<RoundRow>> {
+        crate::dispatch!(self, previous_round(round_id))
     }
     pub async fn value_history(&self, report_id: i64) -> Result<Vec<HistoryRow>> {
         crate::dispatch!(self, value_history(report_id))

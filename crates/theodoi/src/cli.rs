@@ -3,6 +3,7 @@
 mod agency;
 mod demo;
 mod plan;
+mod report;
 mod serve;
 mod table;
 
@@ -60,6 +61,27 @@ pub enum Command {
     /// Demonstration data.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// The consolidated figures of a round, for a scheduled job or by hand.
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The rounds, with how many bodies have reported and been accepted.
+    Rounds,
+    /// Write a round's statistical annex, consolidated from its accepted reports.
+    Build {
+        /// The round's id (see `theodoi report rounds`).
+        #[arg(long)]
+        round: i64,
+        /// xlsx (a sheet per indicator) or csv (UTF-8 with BOM, long form).
+        #[arg(long, value_parser = ["xlsx", "csv"])]
+        format: String,
+        /// Where to write; an existing file is replaced.
+        #[arg(long)]
+        output: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -196,6 +218,12 @@ async fn run_with_db(args: Args) -> anyhow::Result<ExitCode> {
             seed,
             no_reports,
         }) => demo::generate(&db, &scale, seed, !no_reports).await,
+        Command::Report(ReportCommand::Rounds) => report::rounds(&db).await,
+        Command::Report(ReportCommand::Build {
+            round,
+            format,
+            output,
+        }) => report::build(&db, round, &format, &output).await,
     };
     db.close().await;
     result

@@ -344,3 +344,89 @@ fn periods_print_decree_09_windows() {
         "periods touch no database"
     );
 }
+
+#[test]
+fn demo_then_report_build() {
+    let dir = tmp();
+    let db = "sqlite://demo.db";
+    let o = theodoi(
+        dir.path(),
+        &[
+            "--database",
+            db,
+            "demo",
+            "generate",
+            "--scale",
+            "city",
+            "--seed",
+            "5",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("130 bodies"), "{}", stdout(&o));
+    let o = theodoi(dir.path(), &["--database", db, "report", "rounds"]);
+    assert!(
+        stdout(&o).contains("6 tháng đầu năm 2026"),
+        "{}",
+        stdout(&o)
+    );
+    let o = theodoi(
+        dir.path(),
+        &[
+            "--database",
+            db,
+            "report",
+            "build",
+            "--round",
+            "1",
+            "--format",
+            "xlsx",
+            "--output",
+            "annex.xlsx",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(dir.path().join("annex.xlsx")).unwrap_or_default();
+    assert!(bytes.starts_with(b"PK"), "an XLSX is a zip");
+    let o = theodoi(
+        dir.path(),
+        &[
+            "--database",
+            db,
+            "report",
+            "build",
+            "--round",
+            "1",
+            "--format",
+            "csv",
+            "--output",
+            "annex.csv",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(dir.path().join("annex.csv")).unwrap_or_default();
+    assert!(csv.starts_with('\u{feff}'), "BOM for Excel");
+    assert!(
+        csv.contains("Chưa có báo cáo được tiếp nhận"),
+        "missing bodies are listed"
+    );
+    // A round that does not exist: one line, exit code 2, no file.
+    let o = theodoi(
+        dir.path(),
+        &[
+            "--database",
+            db,
+            "report",
+            "build",
+            "--round",
+            "99",
+            "--format",
+            "csv",
+            "--output",
+            "x.csv",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("round 99"));
+    assert!(!dir.path().join("x.csv").exists());
+}

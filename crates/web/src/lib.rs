@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod cache;
+pub mod consolidation;
 pub mod error;
 pub mod i18n;
 mod pages;
@@ -224,6 +225,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/report-files/{id}", get(pages::rounds::file))
         .route("/rounds/{id}/reminders", get(pages::rounds::reminder_log))
+        .route("/rounds/{id}/annex.xlsx", get(pages::rounds::annex_xlsx))
+        .route("/rounds/{id}/annex.csv", get(pages::rounds::annex_csv))
         .route("/notifications", get(pages::rounds::notifications))
         .route("/notifications/read", post(pages::rounds::mark_read))
         .route(

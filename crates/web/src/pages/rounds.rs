@@ -1171,3 +1171,64 @@ pub async fn reminder_log(
         rows,
     })
 }
+
+// ---------------------------------------------------------------------------------------------
+// The statistical annex of a round, consolidated from its accepted reports.
+
+fn download(name: &str, content_type: &'static str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+async fn annex(state: &AppState, user: &User, id: i64, format: &str) -> AppResult<Response> {
+    user.require(user.role.sees_all_agencies())?;
+    let c = crate::consolidation::build(&state.db, id).await?;
+    audit_by(
+        state,
+        user,
+        "annex_exported",
+        Some(&format!("round:{id}")),
+        Some(format),
+    )
+    .await?;
+    let name = format!("phu-luc-so-lieu-dot-{id}.{format}");
+    Ok(match format {
+        "xlsx" => download(
+            &name,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            theodoi_report::xlsx::annex(&c)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))?,
+        ),
+        _ => download(
+            &name,
+            "text/csv; charset=utf-8",
+            theodoi_report::csv::annex(&c).into_bytes(),
+        ),
+    })
+}
+
+pub async fn annex_xlsx(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    annex(&state, &user, id, "xlsx").await
+}
+
+pub async fn annex_csv(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    annex(&state, &user, id, "csv").await
+}

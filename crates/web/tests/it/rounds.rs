@@ -261,6 +261,24 @@ fn round_report_workflow(app: TestApp) -> Fut {
             "outlier flagged"
         );
         focal.get(&path).await;
+        // The annex counts the accepted report and names every body still missing.
+        let csv = coord.get(&format!("/rounds/{round}/annex.csv")).await;
+        assert_eq!(csv.status, 200);
+        assert!(csv.body.contains("Tổng số,,44,"), "{}", csv.body);
+        assert!(
+            csv.body.contains("Công an thành phố"),
+            "a missing body is named"
+        );
+        let xlsx = coord.get(&format!("/rounds/{round}/annex.xlsx")).await;
+        assert_eq!(xlsx.status, 200);
+        assert!(xlsx.bytes.starts_with(b"PK"));
+        assert_eq!(
+            focal
+                .get(&format!("/rounds/{round}/annex.csv"))
+                .await
+                .status,
+            403
+        );
         // Evidence cannot be attached to an accepted report.
         let r = focal
             .post_multipart(
