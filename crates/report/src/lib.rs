@@ -7,6 +7,7 @@
 //! the XLSX annex and the CSV. No IO: writers return bytes.
 
 pub mod csv;
+pub mod docx;
 pub mod xlsx;
 
 use serde::Serialize;
@@ -81,22 +82,46 @@ impl IndicatorBlock {
     }
 }
 
+/// What one body reported on one task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaskEntry {
+    pub agency: String,
+    /// "lead" or "coordinating".
+    pub role: String,
+    pub status: String,
+    pub results: String,
+}
+
+/// One task with the lead bodies' results and the coordinating bodies' contributions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaskNarrative {
+    pub reference: String,
+    pub title: String,
+    pub entries: Vec<TaskEntry>,
+}
+
 /// The consolidation of a round.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Consolidation {
     pub plan_number: String,
+    pub plan_title: String,
     pub round_label: String,
     pub previous_label: Option<String>,
     pub expected: usize,
     pub accepted: usize,
     pub missing: Vec<Missing>,
     pub indicators: Vec<IndicatorBlock>,
+    pub tasks: Vec<TaskNarrative>,
+    /// (body, text)
+    pub difficulties: Vec<(String, String)>,
+    pub proposals: Vec<(String, String)>,
 }
 
 /// What goes into a consolidation.
 #[derive(Debug, Clone)]
 pub struct Input<'a> {
     pub plan_number: &'a str,
+    pub plan_title: &'a str,
     pub round_label: &'a str,
     pub previous_label: Option<&'a str>,
     pub indicators: &'a [IndicatorInfo],
@@ -104,6 +129,9 @@ pub struct Input<'a> {
     pub previous: &'a [Figure],
     pub expected: usize,
     pub missing: Vec<Missing>,
+    pub tasks: Vec<TaskNarrative>,
+    pub difficulties: Vec<(String, String)>,
+    pub proposals: Vec<(String, String)>,
 }
 
 fn value(info: &IndicatorInfo, f: &Figure) -> f64 {
@@ -163,6 +191,10 @@ pub fn consolidate(input: Input<'_>) -> Consolidation {
         .collect();
     Consolidation {
         plan_number: input.plan_number.to_string(),
+        plan_title: input.plan_title.to_string(),
+        tasks: input.tasks,
+        difficulties: input.difficulties,
+        proposals: input.proposals,
         round_label: input.round_label.to_string(),
         previous_label: input.previous_label.map(str::to_string),
         accepted: input.expected.saturating_sub(input.missing.len()),
@@ -263,6 +295,10 @@ mod tests {
         let previous = [fig(1, "", "", 80, 40.0, 2)];
         let c = consolidate(Input {
             plan_number: "14/KH-UBND",
+            plan_title: "Kế hoạch",
+            tasks: Vec::new(),
+            difficulties: Vec::new(),
+            proposals: Vec::new(),
             round_label: "6 tháng đầu năm 2026",
             previous_label: Some("Năm 2025"),
             indicators: &infos,

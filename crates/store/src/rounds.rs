@@ -443,6 +443,17 @@ pub struct FigureRow {
     pub bodies: i64,
 }
 
+/// What one body reported on one task, from an accepted report.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct NarrativeRow {
+    pub reference: String,
+    pub title: String,
+    pub agency_name: String,
+    pub role: String,
+    pub status: Option<String>,
+    pub results: String,
+}
+
 /// Bodies of one kind with one report status and timeliness.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TallyRow {
@@ -1323,6 +1334,32 @@ macro_rules! backend {
                 .await?)
             }
 
+            /// Every accepted report's entry per task, tasks in plan order, leads first.
+            pub async fn round_narrative(pool: &Pool<$db>, round_id: i64) -> Result<Vec<NarrativeRow>> {
+                Ok(sqlx::query_as(
+                    "SELECT t.ref AS reference, t.title, g.name AS agency_name, o.role, rt.status, rt.results \
+                     FROM report_tasks rt JOIN reports r ON r.id = rt.report_id AND r.status = 'accepted' \
+                     JOIN round_obligations o ON o.round_id = r.round_id AND o.agency_id = r.agency_id AND o.task_id = rt.task_id \
+                     JOIN tasks t ON t.id = rt.task_id JOIN agencies g ON g.id = r.agency_id \
+                     WHERE r.round_id = $1 ORDER BY t.position, o.role DESC, g.name",
+                )
+                .bind(round_id)
+                .fetch_all(pool)
+                .await?)
+            }
+
+            /// Difficulties and proposals of the accepted reports: (body, difficulties, proposals).
+            pub async fn round_difficulties(pool: &Pool<$db>, round_id: i64) -> Result<Vec<(String, String, String)>> {
+                Ok(sqlx::query_as(
+                    "SELECT g.name, r.difficulties, r.proposals FROM reports r JOIN agencies g ON g.id = r.agency_id \
+                     WHERE r.round_id = $1 AND r.status = 'accepted' AND (r.difficulties <> '' OR r.proposals <> '') \
+                     ORDER BY g.name",
+                )
+                .bind(round_id)
+                .fetch_all(pool)
+                .await?)
+            }
+
             /// The round of the same plan that ended last before this one began.
             pub async fn previous_round(pool: &Pool<$db>, round_id: i64) -> Result<Option<RoundRow>> {
                 let sql = format!(
@@ -1497,6 +1534,12 @@ impl Db {
     /// The indicators a round asks for, in order.
     pub async fn round_indicators(&self, round_id: i64) -> Result<Vec<IndicatorRow>> {
         crate::dispatch!(self, round_indicators(round_id))
+    }
+    pub async fn round_narrative(&self, round_id: i64) -> Result<Vec<NarrativeRow>> {
+        crate::dispatch!(self, round_narrative(round_id))
+    }
+    pub async fn round_difficulties(&self, round_id: i64) -> Result<Vec<(String, String, String)>> {
+        crate::dispatch!(self, round_difficulties(round_id))
     }
     pub async fn round_figures(&self, round_id: i64) -> Result<Vec<FigureRow>> {
         crate::dispatch!(self, round_figures(round_id))

@@ -75,9 +75,21 @@ pub enum ReportCommand {
         /// The round's id (see `theodoi report rounds`).
         #[arg(long)]
         round: i64,
-        /// xlsx (a sheet per indicator) or csv (UTF-8 with BOM, long form).
-        #[arg(long, value_parser = ["xlsx", "csv"])]
+        /// docx (the report per Nghị định 30), xlsx (the annex, a sheet per indicator) or csv
+        /// (the annex, UTF-8 with BOM, long form).
+        #[arg(long, value_parser = ["docx", "xlsx", "csv"])]
         format: String,
+        /// Place in the date line of the report.
+        #[arg(long, env = "THEODOI_REPORT_PLACE", default_value = "Hà Nội")]
+        place: String,
+        /// Name of the signer under "GIÁM ĐỐC" (needed for docx).
+        #[arg(
+            long,
+            env = "THEODOI_REPORT_SIGNER",
+            required_if_eq("format", "docx"),
+            default_value = ""
+        )]
+        signer: String,
         /// Where to write; an existing file is replaced.
         #[arg(long)]
         output: PathBuf,
@@ -137,6 +149,12 @@ pub struct ServeArgs {
     /// Seconds between reminder runs; 0 turns the scheduler off.
     #[arg(long, env = "THEODOI_REMINDER_INTERVAL", default_value_t = 300)]
     pub reminder_interval: u64,
+    /// Place in the date line of the Sở Tư pháp's reports.
+    #[arg(long, env = "THEODOI_REPORT_PLACE", default_value = "Hà Nội")]
+    pub report_place: String,
+    /// Name of the signer of the Sở Tư pháp's reports (the report page proposes it).
+    #[arg(long, env = "THEODOI_REPORT_SIGNER", default_value = "")]
+    pub report_signer: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -223,7 +241,9 @@ async fn run_with_db(args: Args) -> anyhow::Result<ExitCode> {
             round,
             format,
             output,
-        }) => report::build(&db, round, &format, &output).await,
+            place,
+            signer,
+        }) => report::build(&db, round, &format, &output, &place, &signer).await,
     };
     db.close().await;
     result

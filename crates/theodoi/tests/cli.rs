@@ -430,3 +430,50 @@ fn demo_then_report_build() {
     assert!(stderr(&o).contains("round 99"));
     assert!(!dir.path().join("x.csv").exists());
 }
+
+#[test]
+fn report_docx_needs_a_signer() {
+    let dir = tmp();
+    let db = "sqlite://demo.db";
+    let o = theodoi(
+        dir.path(),
+        &[
+            "--database",
+            db,
+            "demo",
+            "generate",
+            "--scale",
+            "city",
+            "--seed",
+            "2",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let base = [
+        "--database",
+        db,
+        "report",
+        "build",
+        "--round",
+        "1",
+        "--format",
+        "docx",
+        "--output",
+        "r.docx",
+    ];
+    let o = Command::new(env!("CARGO_BIN_EXE_theodoi"))
+        .current_dir(dir.path())
+        .env_remove("THEODOI_DATABASE_URL")
+        .env_remove("THEODOI_REPORT_SIGNER")
+        .args(base)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--signer"), "{}", stderr(&o));
+    let mut args = base.to_vec();
+    args.extend(["--signer", "Nguyễn Văn An"]);
+    let o = theodoi(dir.path(), &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(dir.path().join("r.docx")).unwrap_or_default();
+    assert!(bytes.starts_with(b"PK"));
+}

@@ -52,8 +52,45 @@ pub async fn build(db: &Db, round_id: i64) -> Result<Consolidation> {
             status: b.status.clone().unwrap_or_default(),
         })
         .collect();
+    let mut tasks: Vec<theodoi_report::TaskNarrative> = Vec::new();
+    for n in db.round_narrative(round_id).await? {
+        let entry = theodoi_report::TaskEntry {
+            agency: n.agency_name,
+            role: n.role,
+            status: n.status.unwrap_or_default(),
+            results: n.results,
+        };
+        match tasks.last_mut() {
+            Some(t) if t.reference == n.reference => t.entries.push(entry),
+            _ => tasks.push(theodoi_report::TaskNarrative {
+                reference: n.reference,
+                title: n.title,
+                entries: vec![entry],
+            }),
+        }
+    }
+    let (mut difficulties, mut proposals) = (Vec::new(), Vec::new());
+    for (agency, d, p) in db.round_difficulties(round_id).await? {
+        if !d.trim().is_empty() {
+            difficulties.push((agency.clone(), d));
+        }
+        if !p.trim().is_empty() {
+            proposals.push((agency, p));
+        }
+    }
+    let plan_title = db
+        .list_plans()
+        .await?
+        .into_iter()
+        .find(|p| p.id == round.plan_id)
+        .map(|p| p.title)
+        .unwrap_or_default();
     Ok(theodoi_report::consolidate(Input {
         plan_number: round.plan_number.as_deref().unwrap_or(""),
+        plan_title: &plan_title,
+        tasks,
+        difficulties,
+        proposals,
         round_label: &round.label,
         previous_label: previous_round.as_ref().map(|p| p.label.as_str()),
         indicators: &form_indicators,
@@ -63,3 +100,28 @@ pub async fn build(db: &Db, round_id: i64) -> Result<Consolidation> {
         missing,
     }))
 }
+
+/// The letterhead of the Sở Tư pháp's report, from the server's settings.
+pub fn letterhead<'a>(
+    place: &'a str,
+    signer: &'a str,
+    date: time::Date,
+) -> theodoi_report::docx::Letterhead<'a> {
+    theodoi_report::docx::Letterhead {
+        parent: "UBND THÀNH PHỐ",
+        issuer: "SỞ TƯ PHÁP",
+        symbol: "BC-STP",
+        place,
+        date,
+        position: "GIÁM ĐỐC",
+        position2: None,
+        signer,
+        recipients: &RECIPIENTS,
+    }
+}
+
+const RECIPIENTS: [&str; 3] = [
+    "UBND thành phố (để báo cáo)",
+    "Bộ Tư pháp (để báo cáo)",
+    "Các sở, ban, ngành; UBND các xã, phường",
+];

@@ -39,6 +39,10 @@ pub struct Config {
     pub public_url: String,
     /// How often the reminder scheduler looks for work, in seconds; 0 turns it off.
     pub reminder_interval_secs: u64,
+    /// Where the Sở Tư pháp's reports are issued ("Hà Nội, ngày …").
+    pub report_place: String,
+    /// Who signs them, printed under the position.
+    pub report_signer: String,
 }
 
 impl Default for Config {
@@ -51,6 +55,8 @@ impl Default for Config {
             mail_from: "theodoi <no-reply@localhost>".into(),
             public_url: "http://127.0.0.1:8080".into(),
             reminder_interval_secs: 300,
+            report_place: "Hà Nội".into(),
+            report_signer: String::new(),
         }
     }
 }
@@ -227,6 +233,7 @@ pub fn router(state: AppState) -> Router {
         .route("/rounds/{id}/reminders", get(pages::rounds::reminder_log))
         .route("/rounds/{id}/annex.xlsx", get(pages::rounds::annex_xlsx))
         .route("/rounds/{id}/annex.csv", get(pages::rounds::annex_csv))
+        .route("/rounds/{id}/report.docx", get(pages::rounds::report_docx))
         .route("/notifications", get(pages::rounds::notifications))
         .route("/notifications/read", post(pages::rounds::mark_read))
         .route(

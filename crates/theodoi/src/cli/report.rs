@@ -30,11 +30,26 @@ pub async fn rounds(db: &Db) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn build(db: &Db, round: i64, format: &str, output: &Path) -> anyhow::Result<ExitCode> {
+pub async fn build(
+    db: &Db,
+    round: i64,
+    format: &str,
+    output: &Path,
+    place: &str,
+    signer: &str,
+) -> anyhow::Result<ExitCode> {
     let c = theodoi_web::consolidation::build(db, round)
         .await
         .with_context(|| format!("round {round}"))?;
+    let today = time::OffsetDateTime::now_utc()
+        .to_offset(theodoi_domain::report::VIETNAM)
+        .date();
     let bytes = match format {
+        "docx" => theodoi_report::docx::report(
+            &c,
+            &theodoi_web::consolidation::letterhead(place, signer, today),
+        )
+        .context("writing the DOCX")?,
         "xlsx" => {
             theodoi_report::xlsx::annex(&c).map_err(|e| anyhow::anyhow!("writing the XLSX: {e}"))?
         }

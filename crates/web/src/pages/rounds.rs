@@ -346,6 +346,8 @@ impl Tally {
 #[template(path = "round.html")]
 struct RoundPage {
     ctx: Ctx,
+    signer: String,
+    place: String,
     round: RoundRow,
     total: Tally,
     groups: Vec<Tally>,
@@ -413,6 +415,8 @@ pub async fn detail(
         })
         .collect();
     pages::render(&RoundPage {
+        signer: state.config.report_signer.clone(),
+        place: state.config.report_place.clone(),
         ctx,
         round,
         total,
@@ -1231,4 +1235,60 @@ pub async fn annex_csv(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     annex(&state, &user, id, "csv").await
+}
+
+#[derive(Deserialize)]
+pub struct DocxQuery {
+    #[serde(default)]
+    signer: String,
+    #[serde(default)]
+    place: String,
+}
+
+pub async fn report_docx(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Query(q): Query<DocxQuery>,
+) -> AppResult<Response> {
+    user.require(user.role.sees_all_agencies())?;
+    let pick = |given: &str, setting: &str| {
+        let g = theodoi_text::clean(given);
+        if g.is_empty() {
+            theodoi_text::clean(setting)
+        } else {
+            g
+        }
+    };
+    let signer = pick(&q.signer, &state.config.report_signer);
+    let place = pick(&q.place, &state.config.report_place);
+    if signer.is_empty()
+        || place.is_empty()
+        || signer.chars().count() > 80
+        || place.chars().count() > 80
+    {
+        return Err(AppError::BadRequest(
+            "Cần họ tên người ký và địa danh (tối đa 80 ký tự) / the signer's name and the place are needed (up to 80 characters)".into(),
+        ));
+    }
+    let c = crate::consolidation::build(&state.db, id).await?;
+    let today = OffsetDateTime::now_utc()
+        .to_offset(theodoi_domain::report::VIETNAM)
+        .date();
+    let head = crate::consolidation::letterhead(&place, &signer, today);
+    let bytes = theodoi_report::docx::report(&c, &head)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("docx: {e}")))?;
+    audit_by(
+        &state,
+        &user,
+        "report_exported",
+        Some(&format!("round:{id}")),
+        Some("docx"),
+    )
+    .await?;
+    Ok(download(
+        &format!("bao-cao-dot-{id}.docx"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        bytes,
+    ))
 }

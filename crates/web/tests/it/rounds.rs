@@ -279,6 +279,21 @@ fn round_report_workflow(app: TestApp) -> Fut {
                 .status,
             403
         );
+        let docx = coord
+            .get(&format!(
+                "/rounds/{round}/report.docx?signer=Nguy%E1%BB%85n+V%C4%83n+An"
+            ))
+            .await;
+        assert_eq!(docx.status, 200);
+        assert!(docx.bytes.starts_with(b"PK"));
+        assert_eq!(
+            coord
+                .get(&format!("/rounds/{round}/report.docx"))
+                .await
+                .status,
+            422,
+            "no signer configured or given"
+        );
         // Evidence cannot be attached to an accepted report.
         let r = focal
             .post_multipart(
