@@ -6,6 +6,8 @@
 //! `cargo run --release -p theodoi-bench -- rounds`  3,400 bodies submit a 20-indicator report over
 //!                                                  HTTP at 64 connections (p99 ≤ 100 ms), and the
 //!                                                  completeness page of that round (≤ 50 ms)
+//! `cargo run --release -p theodoi-bench -- report`  consolidate a national round (≤ 1 s) and write
+//!                                                  its DOCX and XLSX (≤ 2 s), peak memory
 
 mod rounds;
 
@@ -21,7 +23,8 @@ fn main() -> anyhow::Result<()> {
         Some("parse") => parse_bench(),
         Some("import") => import_bench(),
         Some("rounds") => rounds::bench(),
-        _ => bail!("usage: theodoi-bench parse | import | rounds"),
+        Some("report") => rounds::report_bench(),
+        _ => bail!("usage: theodoi-bench parse | import | rounds | report"),
     }
 }
 

@@ -362,3 +362,115 @@ async fn sqlx_checkpoint(pool: &sqlx::SqlitePool) -> anyhow::Result<()> {
         .await?;
     Ok(())
 }
+
+/// Peak resident memory of this process so far (VmHWM), in MB.
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|kb| kb.parse::<f64>().ok())
+            })
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// A national round with reports from every body (20 indicators, up to 3 breakdowns each), most
+/// accepted: consolidate it and write its files.
+pub fn report_bench() -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let dir = tempfile::tempdir()?;
+        let db = Db::connect(&format!("sqlite://{}", dir.path().join("bench.db").display())).await?;
+        let t = Instant::now();
+        let hash = theodoi_web::auth::hash_password(theodoi_demo::DEMO_PASSWORD)?;
+        let s = theodoi_demo::generate(
+            &db,
+            theodoi_demo::Options { scale: theodoi_demo::Scale::National, seed: 1, reports: true },
+            &hash,
+            |_, _, _| {},
+        )
+        .await?;
+        let round = s.rounds[0];
+        let values: i64 = match &db {
+            Db::Sqlite(pool) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM data_values WHERE round_id = $1").bind(round).fetch_one(pool).await?
+            }
+            Db::Postgres(_) => 0,
+        };
+        println!(
+            "setup: {} bodies, {} reports, {values} values in the round, in {:.1} s (theodoi_demo, national); RSS {:.0} MB",
+            s.bodies,
+            s.reports,
+            t.elapsed().as_secs_f64(),
+            peak_rss_mb()
+        );
+        // Baseline: read every value of the round's accepted reports into the program and sum
+        // them there — what a consolidation without the database's GROUP BY would cost.
+        let t = Instant::now();
+        let mut naive: std::collections::HashMap<(i64, String, String), i64> = std::collections::HashMap::new();
+        if let Db::Sqlite(pool) = &db {
+            let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+                "SELECT dv.indicator_id, dv.dimension, dv.category, dv.value FROM data_values dv \
+                 JOIN reports r ON r.id = dv.report_id WHERE dv.round_id = $1 AND r.status = 'accepted'",
+            )
+            .bind(round)
+            .fetch_all(pool)
+            .await?;
+            for (i, d, c, v) in rows {
+                *naive.entry((i, d, c)).or_default() += v;
+            }
+        }
+        let baseline = t.elapsed();
+        let mut best = Duration::MAX;
+        let mut c = None;
+        for _ in 0..3 {
+            let t = Instant::now();
+            let built = theodoi_web::consolidation::build(&db, round).await?;
+            best = best.min(t.elapsed());
+            c = Some(built);
+        }
+        let c = c.ok_or_else(|| anyhow::anyhow!("no consolidation"))?;
+        // The same sums both ways.
+        let total = |code: &str| c.indicators.iter().find(|b| b.info.code == code).and_then(|b| b.total);
+        let first = c.indicators.first().map(|b| b.info.id).unwrap_or_default();
+        let naive_total = naive.get(&(first, String::new(), String::new())).copied().unwrap_or(0) as f64;
+        anyhow::ensure!(total("VB_TRIEN_KHAI") == Some(naive_total), "sums differ");
+        println!(
+            "consolidate: {:.0} ms best of 3 ({} indicators, {} of {} reports accepted, {} missing) (target ≤ 1 s); baseline reading and summing every value: {:.0} ms ({:.2}×)",
+            ms(best),
+            c.indicators.len(),
+            c.accepted,
+            c.expected,
+            c.missing.len(),
+            ms(baseline),
+            ms(best) / ms(baseline).max(0.001)
+        );
+        let today = time::OffsetDateTime::now_utc().date();
+        let head = theodoi_web::consolidation::letterhead("Hà Nội", "Nguyễn Văn An", today);
+        let t = Instant::now();
+        let docx = theodoi_report::docx::report(&c, &head)?;
+        let docx_time = t.elapsed();
+        let t = Instant::now();
+        let xlsx = theodoi_report::xlsx::annex(&c).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let xlsx_time = t.elapsed();
+        let t = Instant::now();
+        let csv = theodoi_report::csv::annex(&c);
+        let csv_time = t.elapsed();
+        println!(
+            "write: DOCX {:.0} ms ({} KB), XLSX {:.0} ms ({} KB), CSV {:.0} ms ({} KB) (target ≤ 2 s each)",
+            ms(docx_time),
+            docx.len() / 1024,
+            ms(xlsx_time),
+            xlsx.len() / 1024,
+            ms(csv_time),
+            csv.len() / 1024
+        );
+        println!("peak RSS of the whole run: {:.0} MB (target < 200 MB)", peak_rss_mb());
+        Ok(())
+    })
+}

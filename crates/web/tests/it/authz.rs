@@ -89,9 +89,18 @@ fn rules(app: &TestApp, task: i64, r: i64) -> Vec<Rule> {
             format!("/rounds/{r}/reports/{j}"),
             &["admin", "coord", "leader", "focal", "head"],
         ),
-        get(format!("/rounds/{r}/annex.csv"), &["admin", "coord", "leader"]),
-        get(format!("/rounds/{r}/annex.xlsx"), &["admin", "coord", "leader"]),
-        get(format!("/rounds/{r}/report.docx"), &["admin", "coord", "leader"]),
+        get(
+            format!("/rounds/{r}/annex.csv"),
+            &["admin", "coord", "leader"],
+        ),
+        get(
+            format!("/rounds/{r}/annex.xlsx"),
+            &["admin", "coord", "leader"],
+        ),
+        get(
+            format!("/rounds/{r}/report.docx"),
+            &["admin", "coord", "leader"],
+        ),
         get("/regimes".into(), &["admin", "coord", "leader"]),
         get("/indicators".into(), &["admin", "coord", "leader"]),
         get("/notifications".into(), SIGNED_IN),
