@@ -113,6 +113,16 @@ fn para_runs(runs: &[(&str, bool, bool)], o: P) -> String {
     )
 }
 
+/// A short solid rule under the line above, centred by equal insets: an empty paragraph one
+/// point high with a bottom border, so the text above keeps its full width.
+fn rule(inset: u32) -> String {
+    format!(
+        "<w:p><w:pPr><w:pBdr><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"0\" w:color=\"000000\"/></w:pBdr>\
+         <w:spacing w:before=\"0\" w:after=\"60\" w:line=\"20\" w:lineRule=\"exact\"/><w:ind w:left=\"{inset}\" w:right=\"{inset}\"/>\
+         <w:rPr><w:sz w:val=\"2\"/></w:rPr></w:pPr></w:p>"
+    )
+}
+
 /// A body paragraph: 14 pt, justified, first line indented.
 fn body(text: &str) -> String {
     para(
@@ -356,7 +366,7 @@ fn document(c: &Consolidation, l: &Letterhead<'_>) -> String {
     // A4 text width: 210 mm − 30 − 15 = 165 mm = 9354 twips; columns 40 % / 60 %.
     let (left, right) = (3742, 5612);
     let issuer = format!(
-        "{}{}{}",
+        "{}{}{}{}",
         para(
             &l.parent.to_uppercase(),
             P {
@@ -371,10 +381,10 @@ fn document(c: &Consolidation, l: &Letterhead<'_>) -> String {
                 size: 13,
                 bold: true,
                 center: true,
-                rule_inset: Some(1100),
                 ..P::default()
             }
         ),
+        rule(1100),
         para(
             &format!("Số:        /{}", l.symbol),
             P {
@@ -386,7 +396,7 @@ fn document(c: &Consolidation, l: &Letterhead<'_>) -> String {
         ),
     );
     let motto = format!(
-        "{}{}{}",
+        "{}{}{}{}",
         para(
             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
             P {
@@ -402,10 +412,10 @@ fn document(c: &Consolidation, l: &Letterhead<'_>) -> String {
                 size: 13,
                 bold: true,
                 center: true,
-                rule_inset: Some(1200),
                 ..P::default()
             }
         ),
+        rule(1150),
         para(
             &date_line(l.place, l.date),
             P {
@@ -418,7 +428,7 @@ fn document(c: &Consolidation, l: &Letterhead<'_>) -> String {
         ),
     );
     let title = format!(
-        "{}{}",
+        "{}{}{}",
         para(
             "BÁO CÁO",
             P {
@@ -439,11 +449,10 @@ fn document(c: &Consolidation, l: &Letterhead<'_>) -> String {
                 size: 14,
                 bold: true,
                 center: true,
-                after: 240,
-                rule_inset: Some(3200),
                 ..P::default()
             },
         ),
+        rule(3600),
     );
     let mut recipients = String::new();
     recipients.push_str(&para_runs(

@@ -1,0 +1,174 @@
+//! The report and its annex opened in a real office suite: LibreOffice converts the DOCX and the
+//! XLSX to PDF, poppler gives back the text of the PDF and a picture of page 1. The pictures are
+//! kept for a reviewer (THEODOI_SCREENSHOTS, or the target's temporary folder).
+//!
+//! Needs `soffice`, `pdftotext` and `pdftoppm` (Debian's libreoffice-writer-nogui,
+//! libreoffice-calc-nogui, poppler-utils). Without them the test is reported as ignored, unless
+//! THEODOI_OFFICE_TEST=1 (as `.ci/run` sets), which makes their absence a failure.
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn have(tool: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn run(cmd: &mut Command) -> Result<String, Failed> {
+    let o = cmd.output().map_err(|e| format!("{cmd:?}: {e}"))?;
+    if !o.status.success() {
+        return Err(format!("{cmd:?}: {}", String::from_utf8_lossy(&o.stderr)).into());
+    }
+    Ok(String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+fn theodoi(dir: &Path, args: &[&str]) -> Result<String, Failed> {
+    run(Command::new(env!("CARGO_BIN_EXE_theodoi"))
+        .current_dir(dir)
+        .env_remove("THEODOI_DATABASE_URL")
+        .args(args))
+}
+
+fn keep_dir() -> PathBuf {
+    std::env::var_os("THEODOI_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots"))
+}
+
+/// Convert to PDF with LibreOffice, then return the PDF's text and keep page 1 as a PNG.
+fn to_pdf(file: &Path, out: &Path, keep_as: &str) -> Result<String, Failed> {
+    let profile = tempfile::tempdir()?;
+    run(Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(out)
+        .arg(file))?;
+    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("x");
+    let pdf = out.join(format!("{stem}.pdf"));
+    let text = run(Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-"))?;
+    let keep = keep_dir();
+    std::fs::create_dir_all(&keep)?;
+    run(Command::new("pdftoppm")
+        .args(["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&pdf)
+        .arg(keep.join(keep_as)))?;
+    Ok(text)
+}
+
+fn office() -> Result<(), Failed> {
+    let dir = tempfile::tempdir()?;
+    let db = "sqlite://demo.db";
+    theodoi(
+        dir.path(),
+        &[
+            "--database",
+            db,
+            "demo",
+            "generate",
+            "--scale",
+            "city",
+            "--seed",
+            "4",
+        ],
+    )?;
+    theodoi(
+        dir.path(),
+        &[
+            "--database",
+            db,
+            "report",
+            "build",
+            "--round",
+            "1",
+            "--format",
+            "docx",
+            "--output",
+            "bao-cao.docx",
+            "--signer",
+            "Nguyễn Thị Thu Hà",
+        ],
+    )?;
+    theodoi(
+        dir.path(),
+        &[
+            "--database",
+            db,
+            "report",
+            "build",
+            "--round",
+            "1",
+            "--format",
+            "xlsx",
+            "--output",
+            "phu-luc.xlsx",
+        ],
+    )?;
+    let text = to_pdf(
+        &dir.path().join("bao-cao.docx"),
+        dir.path(),
+        "11-report-docx-page1",
+    )?;
+    for needle in [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "SỞ TƯ PHÁP",
+        "BC-STP",
+        "BÁO CÁO",
+        "I. CÔNG TÁC CHỈ ĐẠO, TRIỂN KHAI",
+        "Nơi nhận:",
+        "Nguyễn Thị Thu Hà",
+    ] {
+        assert!(
+            text.contains(needle),
+            "the PDF of the DOCX lacks \"{needle}\":\n{text}"
+        );
+    }
+    assert!(
+        text.contains("ngày") && text.contains("tháng") && text.contains("năm"),
+        "date line"
+    );
+    assert!(
+        text.matches('\u{c}').count() >= 1,
+        "more than one page: the body is long"
+    );
+    let sheet = to_pdf(
+        &dir.path().join("phu-luc.xlsx"),
+        dir.path(),
+        "12-annex-xlsx-page1",
+    )?;
+    for needle in [
+        "PHỤ LỤC SỐ LIỆU",
+        "Văn bản chỉ đạo, triển khai đã ban hành",
+        "Kỳ này",
+    ] {
+        assert!(
+            sheet.contains(needle),
+            "the PDF of the XLSX lacks \"{needle}\":\n{sheet}"
+        );
+    }
+    eprintln!("office pictures: {}", keep_dir().display());
+    Ok(())
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Arguments::from_args();
+    let required = std::env::var("THEODOI_OFFICE_TEST").is_ok_and(|v| v == "1");
+    let present = have("soffice") && have("pdftotext") && have("pdftoppm");
+    if !present && !required {
+        eprintln!(
+            "note: the office-suite test was skipped (soffice or poppler missing). Install them with\n      \
+             apt-get install libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-liberation"
+        );
+    }
+    let trials = vec![
+        Trial::test("office::docx_and_xlsx_open_in_libreoffice", office)
+            .with_ignored_flag(!present && !required),
+    ];
+    libtest_mimic::run(&args, trials).exit_code()
+}
