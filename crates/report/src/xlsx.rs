@@ -40,6 +40,15 @@ impl Styles {
     }
 }
 
+/// Printed on A4, one page wide: the annex is printed and signed with the report.
+fn print_setup(ws: &mut Worksheet, landscape: bool) {
+    ws.set_paper_size(9);
+    if landscape {
+        ws.set_landscape();
+    }
+    ws.set_print_fit_to_pages(1, 0);
+}
+
 /// A sheet name Excel accepts: at most 31 characters, none of []:*?/\.
 fn sheet_name(s: &str) -> String {
     s.chars()
@@ -109,6 +118,7 @@ fn summary(ws: &mut Worksheet, c: &Consolidation, s: &Styles) -> Result<(), Xlsx
     for (i, h) in heads.iter().enumerate() {
         text(ws, 3, i as u16, h, &s.header)?;
     }
+    ws.set_row_height(3, 33)?;
     for (i, b) in c.indicators.iter().enumerate() {
         let r = 4 + i as u32;
         ws.write_number_with_format(r, 0, (i + 1) as f64, &s.number)?;
@@ -139,6 +149,7 @@ fn summary(ws: &mut Worksheet, c: &Consolidation, s: &Styles) -> Result<(), Xlsx
         ws.set_column_width(col, width)?;
     }
     ws.set_freeze_panes(4, 0)?;
+    print_setup(ws, true);
     Ok(())
 }
 
@@ -183,6 +194,7 @@ fn indicator_sheet(ws: &mut Worksheet, b: &IndicatorBlock, s: &Styles) -> Result
         ws.set_column_width(col, width)?;
     }
     ws.set_freeze_panes(3, 0)?;
+    print_setup(ws, false);
     Ok(())
 }
 
