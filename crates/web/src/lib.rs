@@ -234,6 +234,15 @@ pub fn router(state: AppState) -> Router {
         .route("/rounds/{id}/annex.xlsx", get(pages::rounds::annex_xlsx))
         .route("/rounds/{id}/annex.csv", get(pages::rounds::annex_csv))
         .route("/rounds/{id}/report.docx", get(pages::rounds::report_docx))
+        .route(
+            "/rounds/{id}/export/{list}/{format}",
+            get(pages::exports::round_bodies),
+        )
+        .route(
+            "/plans/{id}/export/tasks/{format}",
+            get(pages::exports::plan_tasks),
+        )
+        .route("/agencies/export/{format}", get(pages::exports::agencies))
         .route("/notifications", get(pages::rounds::notifications))
         .route("/notifications/read", post(pages::rounds::mark_read))
         .route(

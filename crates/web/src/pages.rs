@@ -5,6 +5,7 @@ pub mod admin;
 pub mod agencies;
 pub mod cascade;
 pub mod escalations;
+pub mod exports;
 pub mod import;
 pub mod login;
 pub mod misc;

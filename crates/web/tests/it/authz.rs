@@ -101,6 +101,12 @@ fn rules(app: &TestApp, task: i64, r: i64) -> Vec<Rule> {
             format!("/rounds/{r}/report.docx"),
             &["admin", "coord", "leader"],
         ),
+        get(
+            format!("/rounds/{r}/export/late/csv"),
+            &["admin", "coord", "leader"],
+        ),
+        get(format!("/plans/{p}/export/tasks/xlsx"), SIGNED_IN),
+        get("/agencies/export/csv".into(), SIGNED_IN),
         get("/regimes".into(), &["admin", "coord", "leader"]),
         get("/indicators".into(), &["admin", "coord", "leader"]),
         get("/notifications".into(), SIGNED_IN),

@@ -17,6 +17,7 @@ pub const CASES: &[(&str, Case)] = &[
         "regimes_and_indicators_as_data",
         regimes_and_indicators_as_data,
     ),
+    ("lists_export_safely", lists_export_safely),
 ];
 
 /// Open the first half of 2026 through the page, as the coordinator; returns the round's id.
@@ -781,4 +782,56 @@ pub async fn reminders_flow(app: &TestApp) -> Result<(), Failed> {
         "addresses stay out of the log page"
     );
     Ok(())
+}
+
+fn lists_export_safely(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let mut coord = app.signed_in("coord").await;
+        let round = open_h1(&app, &mut coord).await?;
+        // A name a spreadsheet would run as a formula.
+        app.db
+            .create_agency("=HYPERLINK(\"http://x\",\"Bấm\")", "other", false, None)
+            .await?;
+        let csv = coord.get("/agencies/export/csv").await;
+        assert_eq!(csv.status, 200);
+        assert!(csv.body.starts_with('\u{feff}'), "BOM");
+        assert!(
+            csv.body.contains("\"'=HYPERLINK("),
+            "neutralised: {}",
+            csv.body
+        );
+        let xlsx = coord.get("/agencies/export/xlsx").await;
+        assert!(xlsx.bytes.starts_with(b"PK"));
+        let tasks = coord
+            .get(&format!("/plans/{}/export/tasks/csv", app.plan_id))
+            .await;
+        assert!(tasks.body.contains("II.1") && tasks.body.contains("Sở Tư pháp"));
+        let late = coord
+            .get(&format!("/rounds/{round}/export/bodies/csv"))
+            .await;
+        assert!(late.body.contains("Công an thành phố"), "{}", late.body);
+        assert_eq!(
+            coord
+                .get(&format!("/rounds/{round}/export/bodies/pdf"))
+                .await
+                .status,
+            422
+        );
+        assert_eq!(
+            coord
+                .get(&format!("/rounds/{round}/export/secrets/csv"))
+                .await
+                .status,
+            404
+        );
+        let mut focal = app.signed_in("focal").await;
+        assert_eq!(
+            focal
+                .get(&format!("/rounds/{round}/export/bodies/csv"))
+                .await
+                .status,
+            403
+        );
+        Ok(())
+    })
 }

@@ -1,0 +1,236 @@
+//! Every list as XLSX or CSV: a plan's tasks, the agency directory, a round's bodies and its
+//! reports' entries. Cells that a spreadsheet would run as a formula are neutralised by
+//! `theodoi_report` (= + - @).
+
+use crate::auth::User;
+use crate::error::{AppError, AppResult};
+use crate::{AppState, audit_by};
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use theodoi_domain::Timeliness;
+use theodoi_report::csv::Cell;
+use time::OffsetDateTime;
+
+fn t(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+fn n(v: i64) -> Cell {
+    Cell::Number(v as f64)
+}
+
+/// Write `rows` in the asked format as a download.
+fn export(name: &str, format: &str, headers: &[&str], rows: &[Vec<Cell>]) -> AppResult<Response> {
+    let (bytes, kind) = match format {
+        "csv" => (
+            theodoi_report::csv::table(headers, rows).into_bytes(),
+            "text/csv; charset=utf-8",
+        ),
+        "xlsx" => (
+            theodoi_report::xlsx::table(name, headers, rows)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        other => {
+            return Err(AppError::BadRequest(format!(
+                "Định dạng \"{other}\" không có; chọn csv hoặc xlsx / no format \"{other}\": csv or xlsx"
+            )));
+        }
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.{format}\""),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// A plan's tasks with their leads and coordinating bodies.
+pub async fn plan_tasks(
+    State(state): State<AppState>,
+    user: User,
+    Path((id, format)): Path<(i64, String)>,
+) -> AppResult<Response> {
+    let data = state.plan_data(id).await?;
+    let view = &data.0;
+    let names = |task: i64, role: &str| -> String {
+        view.assignments
+            .iter()
+            .filter(|a| a.task_id == task && a.role == role)
+            .map(|a| a.agency_name.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let rows: Vec<Vec<Cell>> = view
+        .tasks
+        .iter()
+        .map(|task| {
+            vec![
+                t(task.reference.clone()),
+                t(task.title.clone()),
+                t(task.time_text.clone()),
+                t(names(task.id, "lead")),
+                t(names(task.id, "coordinating")),
+            ]
+        })
+        .collect();
+    audit_by(
+        &state,
+        &user,
+        "list_exported",
+        Some(&format!("plan:{id}/tasks")),
+        Some(&format),
+    )
+    .await?;
+    export(
+        &format!("nhiem-vu-ke-hoach-{id}"),
+        &format,
+        &["Mục", "Nhiệm vụ", "Thời gian", "Chủ trì", "Phối hợp"],
+        &rows,
+    )
+}
+
+/// The agency directory.
+pub async fn agencies(
+    State(state): State<AppState>,
+    user: User,
+    Path(format): Path<String>,
+) -> AppResult<Response> {
+    let rows: Vec<Vec<Cell>> = state
+        .db
+        .list_agencies()
+        .await?
+        .into_iter()
+        .map(|a| {
+            vec![
+                t(a.code),
+                t(a.name),
+                t(a.kind),
+                t(if a.is_group { "nhóm" } else { "" }),
+                n(a.lead_count),
+                n(a.coordinating_count),
+                n(a.responsibility_count),
+            ]
+        })
+        .collect();
+    audit_by(
+        &state,
+        &user,
+        "list_exported",
+        Some("agencies"),
+        Some(&format),
+    )
+    .await?;
+    export(
+        "co-quan",
+        &format,
+        &[
+            "Mã",
+            "Tên",
+            "Loại",
+            "Nhóm",
+            "Chủ trì",
+            "Phối hợp",
+            "Trách nhiệm (mục III)",
+        ],
+        &rows,
+    )
+}
+
+/// A round's bodies: status, first submission, timeliness. `late` keeps the late and overdue.
+pub async fn round_bodies(
+    State(state): State<AppState>,
+    user: User,
+    Path((id, list, format)): Path<(i64, String, String)>,
+) -> AppResult<Response> {
+    user.require(user.role.sees_all_agencies())?;
+    let round = state.db.round(id).await?.ok_or(AppError::NotFound)?;
+    let now = OffsetDateTime::now_utc();
+    let mut rows = Vec::new();
+    match list.as_str() {
+        "bodies" | "late" => {
+            for b in state.db.round_progress(id).await? {
+                let timeliness = Timeliness::of(round.agency_deadline, b.first_submitted_at, now);
+                if list == "late" && !matches!(timeliness, Timeliness::Late | Timeliness::Overdue) {
+                    continue;
+                }
+                rows.push(vec![
+                    t(b.agency_name),
+                    t(b.agency_kind),
+                    n(b.tasks),
+                    t(theodoi_report::status_vi(b.status.as_deref().unwrap_or("")).to_string()),
+                    t(b.first_submitted_at
+                        .map(|x| crate::pages::when(&x))
+                        .unwrap_or_default()),
+                    t(timeliness.code()),
+                ]);
+            }
+            audit_by(
+                &state,
+                &user,
+                "list_exported",
+                Some(&format!("round:{id}/{list}")),
+                Some(&format),
+            )
+            .await?;
+            export(
+                &format!("{list}-dot-{id}"),
+                &format,
+                &[
+                    "Cơ quan, địa phương",
+                    "Loại",
+                    "Số nhiệm vụ",
+                    "Trạng thái",
+                    "Gửi lần đầu",
+                    "Kịp thời",
+                ],
+                &rows,
+            )
+        }
+        "reports" => {
+            for r in state.db.round_narrative(id).await? {
+                rows.push(vec![
+                    t(r.reference),
+                    t(r.title),
+                    t(r.agency_name),
+                    t(if r.role == "lead" {
+                        "chủ trì"
+                    } else {
+                        "phối hợp"
+                    }),
+                    t(r.status.unwrap_or_default()),
+                    t(r.results),
+                ]);
+            }
+            audit_by(
+                &state,
+                &user,
+                "list_exported",
+                Some(&format!("round:{id}/reports")),
+                Some(&format),
+            )
+            .await?;
+            export(
+                &format!("bao-cao-dot-{id}"),
+                &format,
+                &[
+                    "Mục",
+                    "Nhiệm vụ",
+                    "Cơ quan",
+                    "Vai trò",
+                    "Tình hình",
+                    "Kết quả",
+                ],
+                &rows,
+            )
+        }
+        _ => Err(AppError::NotFound),
+    }
+}
