@@ -345,3 +345,43 @@ mod tests {
         assert_eq!(number_vi(999.0), "999");
     }
 }
+
+/// Cells under this are not published for sensitive breakdowns (ethnicity, religion, disability).
+pub const SUPPRESS_UNDER: f64 = 5.0;
+
+/// A breakdown's cells as published: `None` where the value is suppressed. Cells from 1 to 4 are
+/// suppressed; if that leaves exactly one suppressed cell, the next smallest non-zero cell is
+/// suppressed too, so the hidden one cannot be worked out from the total.
+pub fn suppress(values: &[f64]) -> Vec<Option<f64>> {
+    let mut out: Vec<Option<f64>> = values
+        .iter()
+        .map(|v| (*v == 0.0 || *v >= SUPPRESS_UNDER).then_some(*v))
+        .collect();
+    if out.iter().filter(|v| v.is_none()).count() == 1 {
+        let next = out
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.filter(|x| *x > 0.0).map(|x| (i, x)))
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((i, _)) = next {
+            out[i] = None;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod suppression {
+    use super::suppress;
+
+    #[test]
+    fn small_cells_and_their_complement() {
+        assert_eq!(
+            suppress(&[10.0, 20.0, 0.0]),
+            vec![Some(10.0), Some(20.0), Some(0.0)]
+        );
+        // One small cell: it, and the next smallest, are hidden.
+        assert_eq!(suppress(&[3.0, 20.0, 12.0]), vec![None, Some(20.0), None]);
+        assert_eq!(suppress(&[3.0, 2.0, 12.0]), vec![None, None, Some(12.0)]);
+    }
+}

@@ -53,6 +53,7 @@ pub struct IndicatorRow {
     pub dimensions: String,
     pub required: bool,
     pub active: bool,
+    pub public: bool,
     pub position: i32,
 }
 
@@ -471,7 +472,7 @@ const ROUND_COLUMNS: &str = "r.id, r.plan_id, d.number AS plan_number, r.regime_
 /// A round's indicators, in the round's order.
 macro_rules! round_indicators_sql {
     () => {
-        "SELECT i.id, i.code, i.name, i.unit, i.aggregation, i.dimensions, i.required, i.active, ri.position \
+        "SELECT i.id, i.code, i.name, i.unit, i.aggregation, i.dimensions, i.required, i.active, i.public, ri.position \
          FROM round_indicators ri JOIN indicators i ON i.id = ri.indicator_id WHERE ri.round_id = $1 \
          ORDER BY ri.position, i.id"
     };
@@ -528,7 +529,7 @@ macro_rules! backend {
 
             pub async fn indicators(pool: &Pool<$db>, active_only: bool) -> Result<Vec<IndicatorRow>> {
                 Ok(sqlx::query_as(
-                    "SELECT id, code, name, unit, aggregation, dimensions, required, active, position FROM indicators \
+                    "SELECT id, code, name, unit, aggregation, dimensions, required, active, public, position FROM indicators \
                      WHERE active OR NOT $1 ORDER BY position, id",
                 )
                 .bind(active_only)
@@ -537,15 +538,15 @@ macro_rules! backend {
             }
 
             /// Add an indicator, or update the one with the same code (the code is its identity).
-            pub async fn save_indicator(pool: &Pool<$db>, d: &IndicatorDef, active: bool) -> Result<i64> {
+            pub async fn save_indicator(pool: &Pool<$db>, d: &IndicatorDef, active: bool, public: bool) -> Result<i64> {
                 d.validate().map_err(|e| StoreError::Invalid(e.to_string()))?;
                 let dims: Vec<&str> = d.dimensions.iter().map(|x| x.code()).collect();
                 Ok(sqlx::query_scalar(
-                    "INSERT INTO indicators (code, name, unit, aggregation, dimensions, required, active, position) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT COALESCE(MAX(position), 0) + 1 FROM indicators)) \
+                    "INSERT INTO indicators (code, name, unit, aggregation, dimensions, required, active, public, position) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT COALESCE(MAX(position), 0) + 1 FROM indicators)) \
                      ON CONFLICT (code) DO UPDATE SET name = excluded.name, unit = excluded.unit, \
                      aggregation = excluded.aggregation, dimensions = excluded.dimensions, required = excluded.required, \
-                     active = excluded.active RETURNING id",
+                     active = excluded.active, public = excluded.public RETURNING id",
                 )
                 .bind(&d.code)
                 .bind(d.name.trim())
@@ -554,6 +555,7 @@ macro_rules! backend {
                 .bind(dims.join(","))
                 .bind(d.required)
                 .bind(active)
+                .bind(public)
                 .fetch_one(pool)
                 .await?)
             }
@@ -1360,6 +1362,32 @@ macro_rules! backend {
                 .await?)
             }
 
+            /// Each task's latest status reported by a lead body in an accepted report, newest round
+            /// first: (task id, status).
+            pub async fn public_task_status(pool: &Pool<$db>, plan_id: i64) -> Result<Vec<(i64, String)>> {
+                Ok(sqlx::query_as(
+                    "SELECT rt.task_id, rt.status FROM report_tasks rt \
+                     JOIN reports r ON r.id = rt.report_id AND r.status = 'accepted' \
+                     JOIN round_obligations o ON o.round_id = r.round_id AND o.agency_id = r.agency_id \
+                     AND o.task_id = rt.task_id AND o.role = 'lead' \
+                     JOIN rounds x ON x.id = r.round_id \
+                     WHERE x.plan_id = $1 AND rt.status IS NOT NULL ORDER BY x.window_end DESC, r.accepted_at DESC",
+                )
+                .bind(plan_id)
+                .fetch_all(pool)
+                .await?)
+            }
+
+            /// The newest round of a plan with at least one accepted report.
+            pub async fn latest_reported_round(pool: &Pool<$db>, plan_id: i64) -> Result<Option<RoundRow>> {
+                let sql = format!(
+                    "SELECT {ROUND_COLUMNS} WHERE r.plan_id = $1 \
+                     AND EXISTS (SELECT 1 FROM reports x WHERE x.round_id = r.id AND x.status = 'accepted') \
+                     ORDER BY r.window_end DESC, r.id DESC LIMIT 1"
+                );
+                Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(plan_id).fetch_optional(pool).await?)
+            }
+
             /// The round of the same plan that ended last before this one began.
             pub async fn previous_round(pool: &Pool<$db>, round_id: i64) -> Result<Option<RoundRow>> {
                 let sql = format!(
@@ -1455,8 +1483,13 @@ impl Db {
         crate::dispatch!(self, indicators(active_only))
     }
     /// Add or update (by code) an indicator.
-    pub async fn save_indicator(&self, d: &IndicatorDef, active: bool) -> Result<i64> {
-        crate::dispatch!(self, save_indicator(d, active))
+    pub async fn save_indicator(
+        &self,
+        d: &IndicatorDef,
+        active: bool,
+        public: bool,
+    ) -> Result<i64> {
+        crate::dispatch!(self, save_indicator(d, active, public))
     }
     pub async fn group_members(&self, group_id: i64) -> Result<Vec<i64>> {
         crate::dispatch!(self, group_members(group_id))
@@ -1541,6 +1574,12 @@ impl Db {
     pub async fn round_difficulties(&self, round_id: i64) -> Result<Vec<(String, String, String)>> {
         crate::dispatch!(self, round_difficulties(round_id))
     }
+    pub async fn public_task_status(&self, plan_id: i64) -> Result<Vec<(i64, String)>> {
+        crate::dispatch!(self, public_task_status(plan_id))
+    }
+    pub async fn latest_reported_round(&self, plan_id: i64) -> Result<Option<RoundRow>> {
+        crate::dispatch!(self, latest_reported_round(plan_id))
+    }
     pub async fn round_figures(&self, round_id: i64) -> Result<Vec<FigureRow>> {
         crate::dispatch!(self, round_figures(round_id))
     }
@@ -1607,8 +1646,18 @@ impl Db {
             }
         }
         if self.indicators(false).await?.is_empty() {
+            // Published by default: figures of general interest, none about individuals.
+            const PUBLIC: [&str; 6] = [
+                "TT_BUOI",
+                "TT_NGUOI",
+                "TH_LOP",
+                "TGPL_VU_VIEC",
+                "KN_NHAN",
+                "KN_GIAI_QUYET",
+            ];
             for d in indicator::starter_set() {
-                self.save_indicator(&d, true).await?;
+                let public = PUBLIC.contains(&d.code.as_str());
+                self.save_indicator(&d, true, public).await?;
             }
         }
         Ok(())

@@ -187,6 +187,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/logout", post(pages::login::logout))
         .route("/", get(pages::plans::start))
+        .route("/public", get(pages::public::index))
+        .route("/public/plans/{id}", get(pages::public::plan))
         .route("/plans", get(pages::plans::list))
         .route("/plans/{id}", get(pages::plans::detail))
         .route("/plans/{id}/matrix", get(pages::plans::matrix))

@@ -10,6 +10,7 @@ pub mod import;
 pub mod login;
 pub mod misc;
 pub mod plans;
+pub mod public;
 pub mod regimes;
 pub mod rounds;
 

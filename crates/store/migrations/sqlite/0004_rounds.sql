@@ -80,6 +80,8 @@ CREATE TABLE indicators (
     dimensions   TEXT NOT NULL,
     required     BOOLEAN NOT NULL,
     active       BOOLEAN NOT NULL DEFAULT TRUE,
+    -- Shown, as aggregates, on the public progress page.
+    public       BOOLEAN NOT NULL DEFAULT FALSE,
     position     INTEGER NOT NULL
 );
 

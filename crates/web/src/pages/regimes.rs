@@ -235,7 +235,7 @@ pub async fn save_indicator(
     };
     let id = state
         .db
-        .save_indicator(&def, get("inactive") != "on")
+        .save_indicator(&def, get("inactive") != "on", get("public") == "on")
         .await?;
     audit_by(
         &state,

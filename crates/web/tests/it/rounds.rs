@@ -18,6 +18,10 @@ pub const CASES: &[(&str, Case)] = &[
         regimes_and_indicators_as_data,
     ),
     ("lists_export_safely", lists_export_safely),
+    (
+        "public_page_hides_small_cells",
+        public_page_hides_small_cells,
+    ),
 ];
 
 /// Open the first half of 2026 through the page, as the coordinator; returns the round's id.
@@ -831,6 +835,122 @@ fn lists_export_safely(app: TestApp) -> Fut {
                 .await
                 .status,
             403
+        );
+        Ok(())
+    })
+}
+
+fn public_page_hides_small_cells(app: TestApp) -> Fut {
+    Box::pin(async move {
+        use theodoi_domain::report::{Action, Actor};
+        let mut coord = app.signed_in("coord").await;
+        let round = open_h1(&app, &mut coord).await?;
+        let form = app
+            .db
+            .report_form(round, app.justice)
+            .await?
+            .ok_or("no form")?;
+        let tt = form
+            .indicators
+            .iter()
+            .find(|i| i.code == "TT_NGUOI")
+            .ok_or("no TT_NGUOI")?
+            .id;
+        let mut values: Vec<theodoi_store::rounds::ValueRow> = form
+            .indicators
+            .iter()
+            .filter(|i| i.required && i.id != tt)
+            .map(|i| theodoi_store::rounds::ValueRow {
+                indicator_id: i.id,
+                dimension: String::new(),
+                category: String::new(),
+                value: 7,
+            })
+            .collect();
+        for (dim, cat, v) in [
+            ("", "", 40),
+            ("sex", "nam", 22),
+            ("sex", "nu", 18),
+            ("ethnic_group", "kinh", 37),
+            ("ethnic_group", "dtts", 3),
+        ] {
+            values.push(theodoi_store::rounds::ValueRow {
+                indicator_id: tt,
+                dimension: dim.into(),
+                category: cat.into(),
+                value: v,
+            });
+        }
+        let save = theodoi_store::rounds::SaveReport {
+            expected_version: 0,
+            tasks: form
+                .tasks
+                .iter()
+                .map(|t| theodoi_store::rounds::TaskEntry {
+                    task_id: t.task_id,
+                    status: Some(theodoi_domain::TaskStatus::DoneLate),
+                    reason: String::new(),
+                    results: "Đã thực hiện".into(),
+                })
+                .collect(),
+            values,
+            ..Default::default()
+        };
+        let now = time::OffsetDateTime::now_utc();
+        let v = app
+            .db
+            .save_report(round, app.justice, &save, None, Actor::FocalPoint, now)
+            .await?;
+        for (i, (action, actor)) in [
+            (Action::Approve, Actor::AgencyHead),
+            (Action::Submit, Actor::FocalPoint),
+            (Action::Accept, Actor::Coordinator),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            app.db
+                .act_on_report(
+                    round,
+                    app.justice,
+                    &theodoi_store::rounds::ReportAction {
+                        action,
+                        actor,
+                        expected_version: v + i32::try_from(i)?,
+                        comment: "",
+                        user_id: None,
+                    },
+                    now,
+                )
+                .await?;
+        }
+        // No sign-in.
+        let page = app.client().get("/public").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(
+            page.body.contains("Hoàn thành chậm"),
+            "the lead's status per task"
+        );
+        assert!(
+            page.body
+                .contains("Lượt người tham dự tuyên truyền, phổ biến: 40")
+        );
+        assert!(
+            page.body.contains("Nam 22"),
+            "sex is not a sensitive breakdown"
+        );
+        assert!(
+            page.body.contains("Dân tộc thiểu số dưới 5"),
+            "a small cell is hidden"
+        );
+        assert!(
+            page.body.contains("Kinh dưới 5"),
+            "and its complement, or 40 − 37 gives it away"
+        );
+        assert!(!page.body.contains("Kinh 37"));
+        assert!(
+            !page.body.contains("Văn bản chỉ đạo"),
+            "indicators not chosen for publication stay private"
         );
         Ok(())
     })
