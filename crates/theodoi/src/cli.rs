@@ -75,9 +75,9 @@ pub enum ReportCommand {
         /// The round's id (see `theodoi report rounds`).
         #[arg(long)]
         round: i64,
-        /// docx (the report per Nghị định 30), xlsx (the annex, a sheet per indicator) or csv
-        /// (the annex, UTF-8 with BOM, long form).
-        #[arg(long, value_parser = ["docx", "xlsx", "csv"])]
+        /// docx (the report per Nghị định 30), pdf (the same, converted by LibreOffice), xlsx (the
+        /// annex, a sheet per indicator) or csv (the annex, UTF-8 with BOM, long form).
+        #[arg(long, value_parser = ["docx", "pdf", "xlsx", "csv"])]
         format: String,
         /// Place in the date line of the report.
         #[arg(long, env = "THEODOI_REPORT_PLACE", default_value = "Hà Nội")]
@@ -86,7 +86,7 @@ pub enum ReportCommand {
         #[arg(
             long,
             env = "THEODOI_REPORT_SIGNER",
-            required_if_eq("format", "docx"),
+            required_if_eq_any([("format", "docx"), ("format", "pdf")]),
             default_value = ""
         )]
         signer: String,

@@ -137,6 +137,31 @@ fn office() -> Result<(), Failed> {
         text.matches('\u{c}').count() >= 1,
         "more than one page: the body is long"
     );
+    // The PDF the product writes is LibreOffice's rendering of the same DOCX.
+    theodoi(
+        dir.path(),
+        &[
+            "--database",
+            db,
+            "report",
+            "build",
+            "--round",
+            "1",
+            "--format",
+            "pdf",
+            "--output",
+            "bao-cao.pdf",
+            "--signer",
+            "Nguyễn Thị Thu Hà",
+        ],
+    )?;
+    let pdf_text = run(Command::new("pdftotext")
+        .arg(dir.path().join("bao-cao.pdf"))
+        .arg("-"))?;
+    assert!(
+        pdf_text.contains("BÁO CÁO") && pdf_text.contains("Nguyễn Thị Thu Hà"),
+        "{pdf_text}"
+    );
     let sheet = to_pdf(
         &dir.path().join("phu-luc.xlsx"),
         dir.path(),

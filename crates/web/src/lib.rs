@@ -236,6 +236,7 @@ pub fn router(state: AppState) -> Router {
         .route("/rounds/{id}/annex.xlsx", get(pages::rounds::annex_xlsx))
         .route("/rounds/{id}/annex.csv", get(pages::rounds::annex_csv))
         .route("/rounds/{id}/report.docx", get(pages::rounds::report_docx))
+        .route("/rounds/{id}/report.pdf", get(pages::rounds::report_pdf))
         .route(
             "/rounds/{id}/export/{list}/{format}",
             get(pages::exports::round_bodies),

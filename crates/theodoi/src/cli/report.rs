@@ -45,11 +45,18 @@ pub async fn build(
         .to_offset(theodoi_domain::report::VIETNAM)
         .date();
     let bytes = match format {
-        "docx" => theodoi_report::docx::report(
-            &c,
-            &theodoi_web::consolidation::letterhead(place, signer, today),
-        )
-        .context("writing the DOCX")?,
+        "docx" | "pdf" => {
+            let docx = theodoi_report::docx::report(
+                &c,
+                &theodoi_web::consolidation::letterhead(place, signer, today),
+            )
+            .context("writing the DOCX")?;
+            if format == "pdf" {
+                theodoi_web::consolidation::docx_to_pdf(docx).await?
+            } else {
+                docx
+            }
+        }
         "xlsx" => {
             theodoi_report::xlsx::annex(&c).map_err(|e| anyhow::anyhow!("writing the XLSX: {e}"))?
         }

@@ -1246,10 +1246,30 @@ pub struct DocxQuery {
 }
 
 pub async fn report_docx(
+    state: State<AppState>,
+    user: User,
+    id: Path<i64>,
+    q: Query<DocxQuery>,
+) -> AppResult<Response> {
+    report_file(state, user, id, q, false).await
+}
+
+/// The same report as PDF, converted by LibreOffice.
+pub async fn report_pdf(
+    state: State<AppState>,
+    user: User,
+    id: Path<i64>,
+    q: Query<DocxQuery>,
+) -> AppResult<Response> {
+    report_file(state, user, id, q, true).await
+}
+
+async fn report_file(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
     Query(q): Query<DocxQuery>,
+    pdf: bool,
 ) -> AppResult<Response> {
     user.require(user.role.sees_all_agencies())?;
     let pick = |given: &str, setting: &str| {
@@ -1283,9 +1303,20 @@ pub async fn report_docx(
         &user,
         "report_exported",
         Some(&format!("round:{id}")),
-        Some("docx"),
+        Some(if pdf { "pdf" } else { "docx" }),
     )
     .await?;
+    if pdf {
+        // LibreOffice missing or failing is the server's state, not the user's input.
+        let bytes = crate::consolidation::docx_to_pdf(bytes)
+            .await
+            .map_err(|e| AppError::Unavailable(e.to_string()))?;
+        return Ok(download(
+            &format!("bao-cao-dot-{id}.pdf"),
+            "application/pdf",
+            bytes,
+        ));
+    }
     Ok(download(
         &format!("bao-cao-dot-{id}.docx"),
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

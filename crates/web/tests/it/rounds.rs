@@ -291,6 +291,21 @@ fn round_report_workflow(app: TestApp) -> Fut {
             .await;
         assert_eq!(docx.status, 200);
         assert!(docx.bytes.starts_with(b"PK"));
+        let pdf = coord
+            .get(&format!(
+                "/rounds/{round}/report.pdf?signer=Nguy%E1%BB%85n+V%C4%83n+An"
+            ))
+            .await;
+        let have_office = std::process::Command::new("sh")
+            .args(["-c", "command -v soffice"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if have_office {
+            assert_eq!(pdf.status, 200);
+            assert!(pdf.bytes.starts_with(b"%PDF"));
+        } else {
+            assert_eq!(pdf.status, 503, "without LibreOffice the server says so");
+        }
         assert_eq!(
             coord
                 .get(&format!("/rounds/{round}/report.docx"))
