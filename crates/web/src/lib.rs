@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod cache;
+pub mod charts;
 pub mod consolidation;
 pub mod error;
 pub mod i18n;
@@ -233,6 +234,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/report-files/{id}", get(pages::rounds::file))
         .route("/rounds/{id}/reminders", get(pages::rounds::reminder_log))
+        .route("/rounds/{id}/dashboard", get(pages::rounds::dashboard))
         .route("/rounds/{id}/annex.xlsx", get(pages::rounds::annex_xlsx))
         .route("/rounds/{id}/annex.csv", get(pages::rounds::annex_csv))
         .route("/rounds/{id}/report.docx", get(pages::rounds::report_docx))

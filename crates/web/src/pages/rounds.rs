@@ -1323,3 +1323,185 @@ async fn report_file(
         bytes,
     ))
 }
+
+// ---------------------------------------------------------------------------------------------
+// The one-page view for leaders: charts with the tables behind them.
+
+struct DashTable {
+    title: String,
+    svg: String,
+    headers: Vec<String>,
+    rows: Vec<(String, Vec<String>)>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    ctx: Ctx,
+    round: RoundRow,
+    charts: Vec<DashTable>,
+    late: Vec<BodyLine>,
+    late_total: i64,
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
+    user.require(user.role.sees_all_agencies())?;
+    let round = state.db.round(id).await?.ok_or(AppError::NotFound)?;
+    let ctx = Ctx::new(lang, Some(&user));
+    let now = OffsetDateTime::now_utc();
+    let end = Timeliness::deadline_end(round.agency_deadline);
+    let mut charts = Vec::new();
+
+    // Completeness and timeliness by kind of body.
+    let order = [
+        Timeliness::OnTime,
+        Timeliness::Late,
+        Timeliness::Overdue,
+        Timeliness::Pending,
+    ];
+    let mut by_kind: BTreeMap<String, [i64; 4]> = BTreeMap::new();
+    for t in state.db.round_tally(id, end, now).await? {
+        let slot = by_kind.entry(ctx.kind_name(&t.kind)).or_default();
+        if let Some(i) =
+            Timeliness::parse(&t.timeliness).and_then(|x| order.iter().position(|o| *o == x))
+        {
+            slot[i] += t.n;
+        }
+    }
+    let series: Vec<&str> = order
+        .iter()
+        .map(|t| pages::timeliness_name(&ctx, t))
+        .collect();
+    let rows: Vec<(String, Vec<i64>)> = by_kind.into_iter().map(|(k, v)| (k, v.to_vec())).collect();
+    charts.push(DashTable {
+        title: ctx
+            .t(
+                "Tiến độ gửi báo cáo theo nhóm cơ quan",
+                "Reports by group of bodies",
+            )
+            .into(),
+        svg: crate::charts::stacked_bars("timeliness", &series, &rows),
+        headers: series.iter().map(|s| s.to_string()).collect(),
+        rows: rows
+            .into_iter()
+            .map(|(k, v)| (k, v.iter().map(i64::to_string).collect()))
+            .collect(),
+    });
+
+    // Task progress by part of the plan and status, from the lead bodies' accepted reports.
+    let statuses = theodoi_domain::report::ALL_TASK_STATUSES;
+    let mut by_part: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for n in state
+        .db
+        .round_narrative(id)
+        .await?
+        .into_iter()
+        .filter(|n| n.role == "lead")
+    {
+        let part = n.reference.split('.').next().unwrap_or("").to_string();
+        let slot = by_part
+            .entry(part)
+            .or_insert_with(|| vec![0; statuses.len()]);
+        if let Some(i) = n
+            .status
+            .as_deref()
+            .and_then(TaskStatus::parse)
+            .and_then(|s| statuses.iter().position(|x| *x == s))
+        {
+            slot[i] += 1;
+        }
+    }
+    let series: Vec<&str> = statuses
+        .iter()
+        .map(|s| ctx.t(s.label_vi(), s.label_en()))
+        .collect();
+    let rows: Vec<(String, Vec<i64>)> = by_part.into_iter().collect();
+    charts.push(DashTable {
+        title: ctx
+            .t(
+                "Tình hình thực hiện nhiệm vụ (báo cáo của cơ quan chủ trì)",
+                "Task progress (lead bodies' reports)",
+            )
+            .into(),
+        svg: crate::charts::stacked_bars("tasks", &series, &rows),
+        headers: series.iter().map(|s| s.to_string()).collect(),
+        rows: rows
+            .into_iter()
+            .map(|(k, v)| {
+                (
+                    format!("{} {k}", ctx.t("Phần", "Part")),
+                    v.iter().map(i64::to_string).collect(),
+                )
+            })
+            .collect(),
+    });
+
+    // Indicator trends over the plan's rounds, oldest first.
+    let mut rounds: Vec<RoundSummary> = state.db.rounds(Some(round.plan_id)).await?;
+    rounds.retain(|r| r.round.window_end <= round.window_end);
+    rounds.reverse();
+    let indicators: Vec<IndicatorRow> = state
+        .db
+        .round_indicators(id)
+        .await?
+        .into_iter()
+        .take(5)
+        .collect();
+    let mut series: Vec<(String, Vec<Option<f64>>)> = indicators
+        .iter()
+        .map(|i| (i.code.clone(), Vec::new()))
+        .collect();
+    for r in &rounds {
+        let figures = state.db.round_figures(r.round.id).await?;
+        for (k, ind) in indicators.iter().enumerate() {
+            let v = figures
+                .iter()
+                .find(|f| f.indicator_id == ind.id && f.dimension.is_empty())
+                .map(|f| f.sum as f64);
+            series[k].1.push(v);
+        }
+    }
+    let points: Vec<String> = rounds.iter().map(|r| r.round.label.clone()).collect();
+    charts.push(DashTable {
+        title: ctx
+            .t(
+                "Xu hướng một số chỉ tiêu qua các kỳ",
+                "Indicator trends over the rounds",
+            )
+            .into(),
+        svg: crate::charts::lines("trends", &points, &series),
+        headers: points.clone(),
+        rows: series
+            .iter()
+            .map(|(name, v)| {
+                (
+                    name.clone(),
+                    v.iter()
+                        .map(|x| x.map_or_else(|| "—".into(), theodoi_report::number_vi))
+                        .collect(),
+                )
+            })
+            .collect(),
+    });
+
+    let (late_rows, late_total) = state.db.round_bodies(id, "late", end, now, 20, 0).await?;
+    let late = late_rows
+        .into_iter()
+        .map(|p| BodyLine {
+            timeliness: Timeliness::of(round.agency_deadline, p.first_submitted_at, now),
+            p,
+        })
+        .collect();
+    pages::render(&DashboardPage {
+        ctx,
+        round,
+        charts,
+        late,
+        late_total,
+    })
+}

@@ -107,6 +107,10 @@ fn rules(app: &TestApp, task: i64, r: i64) -> Vec<Rule> {
         ),
         get(format!("/plans/{p}/export/tasks/xlsx"), SIGNED_IN),
         get("/agencies/export/csv".into(), SIGNED_IN),
+        get(
+            format!("/rounds/{r}/dashboard"),
+            &["admin", "coord", "leader"],
+        ),
         get("/regimes".into(), &["admin", "coord", "leader"]),
         get("/indicators".into(), &["admin", "coord", "leader"]),
         get("/notifications".into(), SIGNED_IN),

@@ -967,6 +967,20 @@ fn public_page_hides_small_cells(app: TestApp) -> Fut {
             !page.body.contains("Văn bản chỉ đạo"),
             "indicators not chosen for publication stay private"
         );
+        // The leaders' one-page view: charts drawn on the server, the tables behind them.
+        let mut leader = app.signed_in("leader").await;
+        let dash = leader.get(&format!("/rounds/{round}/dashboard")).await;
+        assert_eq!(dash.status, 200);
+        assert_eq!(dash.body.matches("<svg").count(), 3, "three charts");
+        assert!(dash.body.contains("<polyline"), "the trend line");
+        assert!(
+            dash.body.contains("Hoàn thành chậm"),
+            "the task status table"
+        );
+        assert!(
+            dash.body.contains("Công an thành phố"),
+            "an overdue body is listed"
+        );
         Ok(())
     })
 }
