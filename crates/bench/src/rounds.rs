@@ -451,7 +451,7 @@ pub fn report_bench() -> anyhow::Result<()> {
             ms(best) / ms(baseline).max(0.001)
         );
         let today = time::OffsetDateTime::now_utc().date();
-        let head = theodoi_web::consolidation::letterhead("Hà Nội", "Nguyễn Văn An", today);
+        let head = theodoi_web::consolidation::letterhead("Hà Nội", "Nguyễn Văn An", today, false);
         let t = Instant::now();
         let docx = theodoi_report::docx::report(&c, &head)?;
         let docx_time = t.elapsed();

@@ -27,6 +27,9 @@ pub struct Letterhead<'a> {
     pub signer: &'a str,
     /// Recipients after "Nơi nhận:", without the final "Lưu".
     pub recipients: &'a [&'a str],
+    /// Section II grouped by the tasks' tags (ICCPR articles, recommendations) instead of the
+    /// plan's order.
+    pub by_tag: bool,
 }
 
 fn esc(s: &str) -> String {
@@ -215,9 +218,9 @@ fn content(c: &Consolidation, l: &Letterhead<'_>) -> String {
             "Chưa có báo cáo được tiếp nhận về các nhiệm vụ trong kỳ.",
         ));
     }
-    for (i, t) in c.tasks.iter().enumerate() {
+    let task_block = |out: &mut String, number: String, t: &crate::TaskNarrative| {
         out.push_str(&para(
-            &format!("{}. {} ({})", i + 1, t.title, t.reference),
+            &format!("{number}. {} ({})", t.title, t.reference),
             P {
                 size: 14,
                 bold: true,
@@ -243,6 +246,64 @@ fn content(c: &Consolidation, l: &Letterhead<'_>) -> String {
                 e.agency,
                 task_status(&e.status)
             )));
+        }
+    };
+    if l.by_tag {
+        // One heading per tag; a task under each of its tags; untagged tasks last.
+        let mut tags: Vec<&str> = c
+            .tasks
+            .iter()
+            .flat_map(|t| t.tags.iter().map(String::as_str))
+            .collect();
+        tags.sort_unstable();
+        tags.dedup();
+        let mut n = 0;
+        for tag in tags {
+            n += 1;
+            out.push_str(&para(
+                &format!("{n}. {tag}"),
+                P {
+                    size: 14,
+                    bold: true,
+                    italic: true,
+                    justify: true,
+                    indent: true,
+                    after: 60,
+                    ..P::default()
+                },
+            ));
+            for (k, t) in c
+                .tasks
+                .iter()
+                .filter(|t| t.tags.iter().any(|x| x == tag))
+                .enumerate()
+            {
+                task_block(&mut out, format!("{n}.{}", k + 1), t);
+            }
+        }
+        let untagged: Vec<&crate::TaskNarrative> =
+            c.tasks.iter().filter(|t| t.tags.is_empty()).collect();
+        if !untagged.is_empty() {
+            n += 1;
+            out.push_str(&para(
+                &format!("{n}. Các nhiệm vụ khác"),
+                P {
+                    size: 14,
+                    bold: true,
+                    italic: true,
+                    justify: true,
+                    indent: true,
+                    after: 60,
+                    ..P::default()
+                },
+            ));
+            for (k, t) in untagged.into_iter().enumerate() {
+                task_block(&mut out, format!("{n}.{}", k + 1), t);
+            }
+        }
+    } else {
+        for (i, t) in c.tasks.iter().enumerate() {
+            task_block(&mut out, (i + 1).to_string(), t);
         }
     }
     out.push_str(&heading("III. SỐ LIỆU THỐNG KÊ"));
@@ -634,6 +695,7 @@ mod tests {
             }],
             tasks: vec![TaskNarrative {
                 reference: "II.1".into(),
+                tags: vec!["ICCPR Điều 14".into()],
                 title: "Nghiên cứu hoàn thiện văn bản <pháp luật> & quy định".into(),
                 entries: vec![TaskEntry {
                     agency: "Sở Tư pháp".into(),
@@ -670,6 +732,7 @@ mod tests {
             position2: None,
             signer: "Nguyễn Văn An",
             recipients: &["UBND thành phố"],
+            by_tag: false,
         };
         let bytes = report(&sample(), &head).unwrap_or_default();
         assert!(bytes.starts_with(b"PK"));
@@ -697,5 +760,18 @@ mod tests {
             "escaped"
         );
         assert!(xml.contains("<w:br/>"), "line breaks in prose are kept");
+        let by_tag = report(
+            &sample(),
+            &Letterhead {
+                by_tag: true,
+                ..head
+            },
+        )
+        .unwrap_or_default();
+        let xml = document_xml(&by_tag);
+        assert!(
+            xml.contains("1. ICCPR Điều 14") && xml.contains("1.1. Nghiên cứu"),
+            "grouped by tag"
+        );
     }
 }

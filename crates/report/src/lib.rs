@@ -97,6 +97,8 @@ pub struct TaskEntry {
 pub struct TaskNarrative {
     pub reference: String,
     pub title: String,
+    /// ICCPR articles and recommendation paragraphs the task serves.
+    pub tags: Vec<String>,
     pub entries: Vec<TaskEntry>,
 }
 

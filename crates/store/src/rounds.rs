@@ -560,6 +560,38 @@ macro_rules! backend {
                 .await?)
             }
 
+            /// Replace a task's tags.
+            pub async fn set_task_tags(pool: &Pool<$db>, task_id: i64, tags: &[String]) -> Result<()> {
+                let mut tx = pool.begin_with($begin).await?;
+                sqlx::query("DELETE FROM task_tags WHERE task_id = $1").bind(task_id).execute(&mut *tx).await?;
+                for t in tags {
+                    sqlx::query("INSERT INTO task_tags (task_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                        .bind(task_id)
+                        .bind(t)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| match e {
+                            sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+                                StoreError::NotFound(format!("task {task_id}"))
+                            }
+                            e => StoreError::Sql(e),
+                        })?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// Tags of a plan's tasks: (task reference, tag), in tag order.
+            pub async fn plan_tags(pool: &Pool<$db>, plan_id: i64) -> Result<Vec<(i64, String, String)>> {
+                Ok(sqlx::query_as(
+                    "SELECT t.id, t.ref, g.tag FROM task_tags g JOIN tasks t ON t.id = g.task_id \
+                     WHERE t.plan_id = $1 ORDER BY g.tag, t.position",
+                )
+                .bind(plan_id)
+                .fetch_all(pool)
+                .await?)
+            }
+
             pub async fn group_members(pool: &Pool<$db>, group_id: i64) -> Result<Vec<i64>> {
                 Ok(sqlx::query_scalar("SELECT agency_id FROM group_members WHERE group_id = $1 ORDER BY agency_id")
                     .bind(group_id)
@@ -1490,6 +1522,13 @@ impl Db {
         public: bool,
     ) -> Result<i64> {
         crate::dispatch!(self, save_indicator(d, active, public))
+    }
+    pub async fn set_task_tags(&self, task_id: i64, tags: &[String]) -> Result<()> {
+        crate::dispatch!(self, set_task_tags(task_id, tags))
+    }
+    /// (task id, task reference, tag) of a plan's tagged tasks.
+    pub async fn plan_tags(&self, plan_id: i64) -> Result<Vec<(i64, String, String)>> {
+        crate::dispatch!(self, plan_tags(plan_id))
     }
     pub async fn group_members(&self, group_id: i64) -> Result<Vec<i64>> {
         crate::dispatch!(self, group_members(group_id))

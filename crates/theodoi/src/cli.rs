@@ -90,6 +90,9 @@ pub enum ReportCommand {
             default_value = ""
         )]
         signer: String,
+        /// Group the tasks of section II by their tags (ICCPR articles, recommendations).
+        #[arg(long)]
+        by_tag: bool,
         /// Where to write; an existing file is replaced.
         #[arg(long)]
         output: PathBuf,
@@ -243,7 +246,8 @@ async fn run_with_db(args: Args) -> anyhow::Result<ExitCode> {
             output,
             place,
             signer,
-        }) => report::build(&db, round, &format, &output, &place, &signer).await,
+            by_tag,
+        }) => report::build(&db, round, &format, &output, &place, &signer, by_tag).await,
     };
     db.close().await;
     result

@@ -52,6 +52,11 @@ pub async fn build(db: &Db, round_id: i64) -> Result<Consolidation> {
             status: b.status.clone().unwrap_or_default(),
         })
         .collect();
+    let mut tags_of: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    for (_, reference, tag) in db.plan_tags(round.plan_id).await? {
+        tags_of.entry(reference).or_default().push(tag);
+    }
     let mut tasks: Vec<theodoi_report::TaskNarrative> = Vec::new();
     for n in db.round_narrative(round_id).await? {
         let entry = theodoi_report::TaskEntry {
@@ -63,6 +68,7 @@ pub async fn build(db: &Db, round_id: i64) -> Result<Consolidation> {
         match tasks.last_mut() {
             Some(t) if t.reference == n.reference => t.entries.push(entry),
             _ => tasks.push(theodoi_report::TaskNarrative {
+                tags: tags_of.get(&n.reference).cloned().unwrap_or_default(),
                 reference: n.reference,
                 title: n.title,
                 entries: vec![entry],
@@ -106,6 +112,7 @@ pub fn letterhead<'a>(
     place: &'a str,
     signer: &'a str,
     date: time::Date,
+    by_tag: bool,
 ) -> theodoi_report::docx::Letterhead<'a> {
     theodoi_report::docx::Letterhead {
         parent: "UBND THÀNH PHỐ",
@@ -117,6 +124,7 @@ pub fn letterhead<'a>(
         position2: None,
         signer,
         recipients: &RECIPIENTS,
+        by_tag,
     }
 }
 

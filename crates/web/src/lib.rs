@@ -200,6 +200,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cascade/{id}/file", get(pages::cascade::file))
         .route("/tasks/{id}", get(pages::plans::task))
         .route("/tasks/{id}/escalations", post(pages::escalations::raise))
+        .route("/tasks/{id}/tags", post(pages::plans::set_tags))
         .route(
             "/agencies",
             get(pages::agencies::list).post(pages::agencies::create),

@@ -70,6 +70,14 @@ CREATE TABLE group_members (
     PRIMARY KEY (group_id, agency_id)
 );
 
+-- What a task serves: ICCPR articles and the Human Rights Committee's recommendation paragraphs
+-- ("ICCPR Điều 14", "CCPR/C/VNM/CO/4 đoạn 21"), so the report can be grouped by them.
+CREATE TABLE task_tags (
+    task_id  INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+    tag      TEXT NOT NULL CHECK (tag <> ''),
+    PRIMARY KEY (task_id, tag)
+);
+
 -- Chỉ tiêu, defined by the coordinator. `dimensions` lists breakdown codes, comma-separated.
 CREATE TABLE indicators (
     id           INTEGER PRIMARY KEY,

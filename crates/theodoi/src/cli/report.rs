@@ -37,6 +37,7 @@ pub async fn build(
     output: &Path,
     place: &str,
     signer: &str,
+    by_tag: bool,
 ) -> anyhow::Result<ExitCode> {
     let c = theodoi_web::consolidation::build(db, round)
         .await
@@ -48,7 +49,7 @@ pub async fn build(
         "docx" | "pdf" => {
             let docx = theodoi_report::docx::report(
                 &c,
-                &theodoi_web::consolidation::letterhead(place, signer, today),
+                &theodoi_web::consolidation::letterhead(place, signer, today, by_tag),
             )
             .context("writing the DOCX")?;
             if format == "pdf" {

@@ -181,6 +181,8 @@ struct TaskPage {
     escalations: Vec<EscalationRow>,
     /// The account's agency is assigned to this task (directly): it may raise a difficulty.
     may_raise: bool,
+    /// ICCPR articles and recommendation paragraphs the task serves.
+    tags: Vec<String>,
 }
 
 pub async fn task(
@@ -200,12 +202,71 @@ pub async fn task(
         (true, Some(a)) => agency_on_task(&state, a, id).await?,
         _ => false,
     };
+    let tags = state
+        .db
+        .plan_tags(task.plan_id)
+        .await?
+        .into_iter()
+        .filter(|(t, _, _)| *t == id)
+        .map(|(_, _, tag)| tag)
+        .collect();
     pages::render(&TaskPage {
         ctx: Ctx::new(lang, Some(&user)),
         task,
         escalations,
         may_raise,
+        tags,
     })
+}
+
+#[derive(serde::Deserialize)]
+pub struct TagsForm {
+    csrf: String,
+    #[serde(default)]
+    tags: String,
+}
+
+/// Tag a task with the ICCPR articles and recommendation paragraphs it serves ("; " between).
+pub async fn set_tags(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    axum::Form(f): axum::Form<TagsForm>,
+) -> AppResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    user.check_csrf(&f.csrf)?;
+    user.require(user.role.coordinates())?;
+    let mut tags: Vec<String> = Vec::new();
+    for t in f
+        .tags
+        .split([';', '\n'])
+        .map(theodoi_text::clean)
+        .filter(|t| !t.is_empty())
+    {
+        if t.chars().count() > 80 {
+            return Err(AppError::BadRequest(format!(
+                "Nhãn \"{t}\" dài quá 80 ký tự / the tag is longer than 80 characters"
+            )));
+        }
+        if !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    if tags.len() > 20 {
+        return Err(AppError::BadRequest(
+            "Tối đa 20 nhãn / at most 20 tags".into(),
+        ));
+    }
+    state.db.set_task_tags(id, &tags).await?;
+    crate::audit_by(
+        &state,
+        &user,
+        "task_tagged",
+        Some(&format!("task:{id}")),
+        None,
+    )
+    .await?;
+    Ok(axum::response::Redirect::to(&format!("/tasks/{id}")).into_response())
 }
 
 /// True when an agency account may act on a task: assigned directly or through a group of its kind.

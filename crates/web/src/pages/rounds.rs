@@ -1241,6 +1241,9 @@ pub async fn annex_csv(
 pub struct DocxQuery {
     #[serde(default)]
     signer: String,
+    /// "tags" groups section II by the tasks' ICCPR articles and recommendations.
+    #[serde(default)]
+    group: String,
     #[serde(default)]
     place: String,
 }
@@ -1295,7 +1298,7 @@ async fn report_file(
     let today = OffsetDateTime::now_utc()
         .to_offset(theodoi_domain::report::VIETNAM)
         .date();
-    let head = crate::consolidation::letterhead(&place, &signer, today);
+    let head = crate::consolidation::letterhead(&place, &signer, today, q.group == "tags");
     let bytes = theodoi_report::docx::report(&c, &head)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("docx: {e}")))?;
     audit_by(

@@ -157,6 +157,11 @@ fn rules(app: &TestApp, task: i64, r: i64) -> Vec<Rule> {
             vec![("email", String::new())],
             SIGNED_IN,
         ),
+        post(
+            format!("/tasks/{task}/tags"),
+            vec![("tags", "ICCPR Điều 9".into())],
+            &["coord"],
+        ),
         Rule {
             method: "POST",
             path: "/agencies".into(),

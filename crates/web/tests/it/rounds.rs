@@ -967,6 +967,34 @@ fn public_page_hides_small_cells(app: TestApp) -> Fut {
             !page.body.contains("Văn bản chỉ đạo"),
             "indicators not chosen for publication stay private"
         );
+        // Tags: the ICCPR articles and recommendations a task serves; the report can group by them.
+        let task = app.task_id("II.1").await;
+        coord.get(&format!("/tasks/{task}")).await;
+        let r = coord
+            .post(
+                &format!("/tasks/{task}/tags"),
+                &[(
+                    "tags",
+                    "ICCPR Điều 14; CCPR/C/VNM/CO/4 đoạn 21; ICCPR Điều 14",
+                )],
+            )
+            .await;
+        assert_eq!(r.status, 303);
+        let page = coord.get(&format!("/tasks/{task}")).await;
+        assert_eq!(
+            page.body
+                .matches("<span class=\"tag\">ICCPR Điều 14</span>")
+                .count(),
+            1,
+            "once"
+        );
+        assert!(page.body.contains("CCPR/C/VNM/CO/4 đoạn 21"));
+        let docx = coord
+            .get(&format!(
+                "/rounds/{round}/report.docx?signer=Nguy%E1%BB%85n+V%C4%83n+An&group=tags"
+            ))
+            .await;
+        assert_eq!(docx.status, 200);
         // The leaders' one-page view: charts drawn on the server, the tables behind them.
         let mut leader = app.signed_in("leader").await;
         let dash = leader.get(&format!("/rounds/{round}/dashboard")).await;
