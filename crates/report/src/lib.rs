@@ -117,6 +117,9 @@ pub struct Consolidation {
     /// (body, text)
     pub difficulties: Vec<(String, String)>,
     pub proposals: Vec<(String, String)>,
+    /// Totals per group of bodies (by kind) and per parent unit: (group, indicator id, sum).
+    pub by_kind: Vec<(String, i64, i64)>,
+    pub by_parent: Vec<(String, i64, i64)>,
 }
 
 /// What goes into a consolidation.
@@ -197,6 +200,8 @@ pub fn consolidate(input: Input<'_>) -> Consolidation {
         tasks: input.tasks,
         difficulties: input.difficulties,
         proposals: input.proposals,
+        by_kind: Vec::new(),
+        by_parent: Vec::new(),
         round_label: input.round_label.to_string(),
         previous_label: input.previous_label.map(str::to_string),
         accepted: input.expected.saturating_sub(input.missing.len()),

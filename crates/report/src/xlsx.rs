@@ -225,6 +225,41 @@ fn missing_sheet(ws: &mut Worksheet, c: &Consolidation, s: &Styles) -> Result<()
     Ok(())
 }
 
+/// One row per group, one column per indicator: the totals up a level.
+fn groups_sheet(
+    ws: &mut Worksheet,
+    name: &str,
+    title: &str,
+    c: &Consolidation,
+    rows: &[(String, i64, i64)],
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(name)?;
+    text(ws, 0, 0, title, &s.title)?;
+    text(ws, 2, 0, "Nhóm", &s.header)?;
+    for (k, b) in c.indicators.iter().enumerate() {
+        text(ws, 2, k as u16 + 1, &b.info.code, &s.header)?;
+        ws.set_column_width(k as u16 + 1, 14.0)?;
+    }
+    let mut groups: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    groups.dedup();
+    for (i, g) in groups.iter().enumerate() {
+        let r = 3 + i as u32;
+        text(ws, r, 0, g, &s.text)?;
+        for (k, b) in c.indicators.iter().enumerate() {
+            let v = rows
+                .iter()
+                .find(|x| x.0 == *g && x.1 == b.info.id)
+                .map(|x| x.2 as f64);
+            number(ws, r, k as u16 + 1, v, &s.number)?;
+        }
+    }
+    ws.set_column_width(0, 40.0)?;
+    ws.set_freeze_panes(3, 1)?;
+    print_setup(ws, true);
+    Ok(())
+}
+
 /// The annex as an XLSX file in memory.
 pub fn annex(c: &Consolidation) -> Result<Vec<u8>, XlsxError> {
     let s = Styles::new();
@@ -232,6 +267,26 @@ pub fn annex(c: &Consolidation) -> Result<Vec<u8>, XlsxError> {
     summary(wb.add_worksheet(), c, &s)?;
     for b in &c.indicators {
         indicator_sheet(wb.add_worksheet(), b, &s)?;
+    }
+    if !c.by_kind.is_empty() {
+        groups_sheet(
+            wb.add_worksheet(),
+            "Theo nhóm cơ quan",
+            "TỔNG SỐ THEO NHÓM CƠ QUAN",
+            c,
+            &c.by_kind,
+            &s,
+        )?;
+    }
+    if !c.by_parent.is_empty() {
+        groups_sheet(
+            wb.add_worksheet(),
+            "Theo đơn vị cấp trên",
+            "TỔNG SỐ THEO ĐƠN VỊ CẤP TRÊN",
+            c,
+            &c.by_parent,
+            &s,
+        )?;
     }
     missing_sheet(wb.add_worksheet(), c, &s)?;
     wb.save_to_buffer()

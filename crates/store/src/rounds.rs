@@ -1420,6 +1420,23 @@ macro_rules! backend {
                 Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(plan_id).fetch_optional(pool).await?)
             }
 
+            /// Totals of the accepted reports per group of bodies: by kind, and up the hierarchy (a
+            /// body's parent unit, or the body itself when it has none). (group, indicator, sum).
+            pub async fn round_totals_by(pool: &Pool<$db>, round_id: i64, by_parent: bool) -> Result<Vec<(String, i64, i64)>> {
+                let sql = if by_parent {
+                    "SELECT COALESCE(p.name, g.name), dv.indicator_id, CAST(SUM(dv.value) AS BIGINT) \
+                     FROM data_values dv JOIN reports r ON r.id = dv.report_id AND r.status = 'accepted' \
+                     JOIN agencies g ON g.id = dv.agency_id LEFT JOIN agencies p ON p.id = g.parent_id \
+                     WHERE dv.round_id = $1 AND dv.dimension = '' GROUP BY 1, 2 ORDER BY 1, 2"
+                } else {
+                    "SELECT g.kind, dv.indicator_id, CAST(SUM(dv.value) AS BIGINT) \
+                     FROM data_values dv JOIN reports r ON r.id = dv.report_id AND r.status = 'accepted' \
+                     JOIN agencies g ON g.id = dv.agency_id \
+                     WHERE dv.round_id = $1 AND dv.dimension = '' GROUP BY 1, 2 ORDER BY 1, 2"
+                };
+                Ok(sqlx::query_as(sql).bind(round_id).fetch_all(pool).await?)
+            }
+
             /// The round of the same plan that ended last before this one began.
             pub async fn previous_round(pool: &Pool<$db>, round_id: i64) -> Result<Option<RoundRow>> {
                 let sql = format!(
@@ -1618,6 +1635,13 @@ impl Db {
     }
     pub async fn latest_reported_round(&self, plan_id: i64) -> Result<Option<RoundRow>> {
         crate::dispatch!(self, latest_reported_round(plan_id))
+    }
+    pub async fn round_totals_by(
+        &self,
+        round_id: i64,
+        by_parent: bool,
+    ) -> Result<Vec<(String, i64, i64)>> {
+        crate::dispatch!(self, round_totals_by(round_id, by_parent))
     }
     pub async fn round_figures(&self, round_id: i64) -> Result<Vec<FigureRow>> {
         crate::dispatch!(self, round_figures(round_id))

@@ -91,7 +91,9 @@ pub async fn build(db: &Db, round_id: i64) -> Result<Consolidation> {
         .find(|p| p.id == round.plan_id)
         .map(|p| p.title)
         .unwrap_or_default();
-    Ok(theodoi_report::consolidate(Input {
+    let by_kind = db.round_totals_by(round_id, false).await?;
+    let by_parent = db.round_totals_by(round_id, true).await?;
+    let mut c = theodoi_report::consolidate(Input {
         plan_number: round.plan_number.as_deref().unwrap_or(""),
         plan_title: &plan_title,
         tasks,
@@ -104,7 +106,10 @@ pub async fn build(db: &Db, round_id: i64) -> Result<Consolidation> {
         previous: &before,
         expected: bodies.len(),
         missing,
-    }))
+    });
+    c.by_kind = by_kind;
+    c.by_parent = by_parent;
+    Ok(c)
 }
 
 /// The letterhead of the Sở Tư pháp's report, from the server's settings.

@@ -538,6 +538,23 @@ fn finished_task_leaves_next_round(db: Db) -> Fut {
             db.act_on_report(round, stp, &act(action, actor, version, ""), NOW)
                 .await?;
         }
+        // Totals up a level: by kind of body and by parent unit (the body itself without one).
+        let ind = form
+            .indicators
+            .iter()
+            .find(|i| i.required)
+            .map(|i| i.id)
+            .ok_or("no required indicator")?;
+        let by_kind = db.round_totals_by(round, false).await?;
+        assert!(
+            by_kind.contains(&("department".to_string(), ind, 5)),
+            "{by_kind:?}"
+        );
+        let by_parent = db.round_totals_by(round, true).await?;
+        assert!(
+            by_parent.contains(&("Sở Tư pháp".to_string(), ind, 5)),
+            "{by_parent:?}"
+        );
         let mut h2 = h1(plan);
         h2.period = Some((date!(2026 - 07 - 01), 6));
         h2.label = "6 tháng cuối năm 2026";
