@@ -1444,17 +1444,50 @@ pub async fn dashboard(
             .collect(),
     });
 
-    // Indicator trends over the plan's rounds, oldest first.
-    let mut rounds: Vec<RoundSummary> = state.db.rounds(Some(round.plan_id)).await?;
-    rounds.retain(|r| r.round.window_end <= round.window_end);
-    rounds.reverse();
-    let indicators: Vec<IndicatorRow> = state
-        .db
-        .round_indicators(id)
-        .await?
+    charts.push(trends(&state, &ctx, round.plan_id, Some(&round)).await?);
+
+    let (late_rows, late_total) = state.db.round_bodies(id, "late", end, now, 20, 0).await?;
+    let late = late_rows
         .into_iter()
-        .take(5)
+        .map(|p| BodyLine {
+            timeliness: Timeliness::of(round.agency_deadline, p.first_submitted_at, now),
+            p,
+        })
         .collect();
+    pages::render(&DashboardPage {
+        ctx,
+        round,
+        charts,
+        late,
+        late_total,
+    })
+}
+
+/// Totals of the first indicators over a plan's rounds, oldest first, up to `upto`.
+async fn trends(
+    state: &AppState,
+    ctx: &Ctx,
+    plan_id: i64,
+    upto: Option<&RoundRow>,
+) -> AppResult<DashTable> {
+    let mut rounds: Vec<RoundSummary> = state.db.rounds(Some(plan_id)).await?;
+    if let Some(u) = upto {
+        rounds.retain(|r| r.round.window_end <= u.window_end);
+    }
+    rounds.reverse();
+    let indicators: Vec<IndicatorRow> = match upto
+        .map(|u| u.id)
+        .or_else(|| rounds.last().map(|r| r.round.id))
+    {
+        Some(id) => state
+            .db
+            .round_indicators(id)
+            .await?
+            .into_iter()
+            .take(5)
+            .collect(),
+        None => Vec::new(),
+    };
     let mut series: Vec<(String, Vec<Option<f64>>)> = indicators
         .iter()
         .map(|i| (i.code.clone(), Vec::new()))
@@ -1470,7 +1503,7 @@ pub async fn dashboard(
         }
     }
     let points: Vec<String> = rounds.iter().map(|r| r.round.label.clone()).collect();
-    charts.push(DashTable {
+    Ok(DashTable {
         title: ctx
             .t(
                 "Xu hướng một số chỉ tiêu qua các kỳ",
@@ -1490,21 +1523,109 @@ pub async fn dashboard(
                 )
             })
             .collect(),
-    });
+    })
+}
 
-    let (late_rows, late_total) = state.db.round_bodies(id, "late", end, now, 20, 0).await?;
-    let late = late_rows
-        .into_iter()
-        .map(|p| BodyLine {
-            timeliness: Timeliness::of(round.agency_deadline, p.first_submitted_at, now),
-            p,
+#[derive(Template)]
+#[template(path = "plan_dashboard.html")]
+struct PlanDashboardPage {
+    ctx: Ctx,
+    plan_id: i64,
+    title: String,
+    charts: Vec<DashTable>,
+}
+
+/// A plan over all its rounds: each task's latest status by part of the plan, each round's
+/// completeness, the indicator trends.
+pub async fn plan_dashboard(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
+    user.require(user.role.sees_all_agencies())?;
+    let data = state.plan_data(id).await?;
+    let ctx = Ctx::new(lang, Some(&user));
+    let mut latest: HashMap<i64, String> = HashMap::new();
+    for (task, status) in state.db.public_task_status(id).await? {
+        latest.entry(task).or_insert(status);
+    }
+    let statuses = theodoi_domain::report::ALL_TASK_STATUSES;
+    let mut by_part: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for t in &data.0.tasks {
+        let part = t.reference.split('.').next().unwrap_or("").to_string();
+        // One more column for tasks no lead has reported on yet.
+        let slot = by_part
+            .entry(part)
+            .or_insert_with(|| vec![0; statuses.len() + 1]);
+        let i = latest
+            .get(&t.id)
+            .and_then(|s| TaskStatus::parse(s))
+            .and_then(|s| statuses.iter().position(|x| *x == s))
+            .unwrap_or(statuses.len());
+        slot[i] += 1;
+    }
+    let mut series: Vec<&str> = statuses
+        .iter()
+        .map(|s| ctx.t(s.label_vi(), s.label_en()))
+        .collect();
+    series.push(ctx.t("Chưa có báo cáo", "Not yet reported"));
+    let rows: Vec<(String, Vec<i64>)> = by_part.into_iter().collect();
+    let mut charts = vec![DashTable {
+        title: ctx
+            .t(
+                "Tình hình thực hiện nhiệm vụ (báo cáo gần nhất của cơ quan chủ trì)",
+                "Task progress (latest lead reports)",
+            )
+            .into(),
+        svg: crate::charts::stacked_bars("tasks", &series, &rows),
+        headers: series.iter().map(|s| s.to_string()).collect(),
+        rows: rows
+            .into_iter()
+            .map(|(k, v)| {
+                (
+                    format!("{} {k}", ctx.t("Phần", "Part")),
+                    v.iter().map(i64::to_string).collect(),
+                )
+            })
+            .collect(),
+    }];
+    let mut rounds = state.db.rounds(Some(id)).await?;
+    rounds.reverse();
+    let series = [
+        ctx.t("Đã tiếp nhận", "Accepted"),
+        ctx.t("Đã gửi, chờ xử lý", "Submitted"),
+        ctx.t("Chưa gửi", "Not submitted"),
+    ];
+    let rows: Vec<(String, Vec<i64>)> = rounds
+        .iter()
+        .map(|r| {
+            (
+                r.round.label.clone(),
+                vec![
+                    r.accepted,
+                    r.submitted - r.accepted,
+                    r.expected - r.submitted,
+                ],
+            )
         })
         .collect();
-    pages::render(&DashboardPage {
+    charts.push(DashTable {
+        title: ctx
+            .t("Tiến độ gửi báo cáo qua các kỳ", "Reports over the rounds")
+            .into(),
+        svg: crate::charts::stacked_bars("rounds", &series, &rows),
+        headers: series.iter().map(|s| s.to_string()).collect(),
+        rows: rows
+            .into_iter()
+            .map(|(k, v)| (k, v.iter().map(i64::to_string).collect()))
+            .collect(),
+    });
+    charts.push(trends(&state, &ctx, id, None).await?);
+    pages::render(&PlanDashboardPage {
         ctx,
-        round,
+        plan_id: id,
+        title: data.0.summary.title.clone(),
         charts,
-        late,
-        late_total,
     })
 }

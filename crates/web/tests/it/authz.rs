@@ -108,6 +108,10 @@ fn rules(app: &TestApp, task: i64, r: i64) -> Vec<Rule> {
         get(format!("/plans/{p}/export/tasks/xlsx"), SIGNED_IN),
         get("/agencies/export/csv".into(), SIGNED_IN),
         get(
+            format!("/plans/{p}/dashboard"),
+            &["admin", "coord", "leader"],
+        ),
+        get(
             format!("/rounds/{r}/dashboard"),
             &["admin", "coord", "leader"],
         ),

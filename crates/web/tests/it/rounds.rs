@@ -1009,6 +1009,16 @@ fn public_page_hides_small_cells(app: TestApp) -> Fut {
             dash.body.contains("Công an thành phố"),
             "an overdue body is listed"
         );
+        let plan = leader
+            .get(&format!("/plans/{}/dashboard", app.plan_id))
+            .await;
+        assert_eq!(plan.status, 200);
+        assert_eq!(plan.body.matches("<svg").count(), 3);
+        assert!(
+            plan.body.contains("Chưa có báo cáo"),
+            "tasks no lead has reported on"
+        );
+        assert!(plan.body.contains("Hoàn thành chậm"));
         Ok(())
     })
 }
