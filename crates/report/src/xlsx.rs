@@ -243,14 +243,15 @@ fn groups_sheet(
     }
     let mut groups: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
     groups.dedup();
+    let values: std::collections::HashMap<(&str, i64), i64> = rows
+        .iter()
+        .map(|(g, i, v)| ((g.as_str(), *i), *v))
+        .collect();
     for (i, g) in groups.iter().enumerate() {
         let r = 3 + i as u32;
         text(ws, r, 0, g, &s.text)?;
         for (k, b) in c.indicators.iter().enumerate() {
-            let v = rows
-                .iter()
-                .find(|x| x.0 == *g && x.1 == b.info.id)
-                .map(|x| x.2 as f64);
+            let v = values.get(&(*g, b.info.id)).map(|v| *v as f64);
             number(ws, r, k as u16 + 1, v, &s.number)?;
         }
     }

@@ -1420,13 +1420,13 @@ macro_rules! backend {
                 Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(plan_id).fetch_optional(pool).await?)
             }
 
-            /// Totals of the accepted reports per group of bodies: by kind, and up the hierarchy (a
-            /// body's parent unit, or the body itself when it has none). (group, indicator, sum).
+            /// Totals of the accepted reports per group of bodies: by kind, or up the hierarchy (the
+            /// parent unit of bodies that have one). (group, indicator, sum).
             pub async fn round_totals_by(pool: &Pool<$db>, round_id: i64, by_parent: bool) -> Result<Vec<(String, i64, i64)>> {
                 let sql = if by_parent {
-                    "SELECT COALESCE(p.name, g.name), dv.indicator_id, CAST(SUM(dv.value) AS BIGINT) \
+                    "SELECT p.name, dv.indicator_id, CAST(SUM(dv.value) AS BIGINT) \
                      FROM data_values dv JOIN reports r ON r.id = dv.report_id AND r.status = 'accepted' \
-                     JOIN agencies g ON g.id = dv.agency_id LEFT JOIN agencies p ON p.id = g.parent_id \
+                     JOIN agencies g ON g.id = dv.agency_id JOIN agencies p ON p.id = g.parent_id \
                      WHERE dv.round_id = $1 AND dv.dimension = '' GROUP BY 1, 2 ORDER BY 1, 2"
                 } else {
                     "SELECT g.kind, dv.indicator_id, CAST(SUM(dv.value) AS BIGINT) \
