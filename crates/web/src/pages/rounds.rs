@@ -1337,6 +1337,21 @@ struct DashTable {
     rows: Vec<(String, Vec<String>)>,
 }
 
+impl DashTable {
+    /// Stacked bars and their table from counts per row and series.
+    fn bars(title: &str, series: &[&str], rows: Vec<(String, Vec<i64>)>) -> Self {
+        Self {
+            title: title.to_string(),
+            svg: crate::charts::stacked_bars(title, series, &rows),
+            headers: series.iter().map(|s| s.to_string()).collect(),
+            rows: rows
+                .into_iter()
+                .map(|(k, v)| (k, v.iter().map(i64::to_string).collect()))
+                .collect(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
@@ -1381,20 +1396,14 @@ pub async fn dashboard(
         .map(|t| pages::timeliness_name(&ctx, t))
         .collect();
     let rows: Vec<(String, Vec<i64>)> = by_kind.into_iter().map(|(k, v)| (k, v.to_vec())).collect();
-    charts.push(DashTable {
-        title: ctx
-            .t(
-                "Tiến độ gửi báo cáo theo nhóm cơ quan",
-                "Reports by group of bodies",
-            )
-            .into(),
-        svg: crate::charts::stacked_bars("timeliness", &series, &rows),
-        headers: series.iter().map(|s| s.to_string()).collect(),
-        rows: rows
-            .into_iter()
-            .map(|(k, v)| (k, v.iter().map(i64::to_string).collect()))
-            .collect(),
-    });
+    charts.push(DashTable::bars(
+        ctx.t(
+            "Tiến độ gửi báo cáo theo nhóm cơ quan",
+            "Reports by group of bodies",
+        ),
+        &series,
+        rows,
+    ));
 
     // Task progress by part of the plan and status, from the lead bodies' accepted reports.
     let statuses = theodoi_domain::report::ALL_TASK_STATUSES;
@@ -1424,25 +1433,16 @@ pub async fn dashboard(
         .map(|s| ctx.t(s.label_vi(), s.label_en()))
         .collect();
     let rows: Vec<(String, Vec<i64>)> = by_part.into_iter().collect();
-    charts.push(DashTable {
-        title: ctx
-            .t(
-                "Tình hình thực hiện nhiệm vụ (báo cáo của cơ quan chủ trì)",
-                "Task progress (lead bodies' reports)",
-            )
-            .into(),
-        svg: crate::charts::stacked_bars("tasks", &series, &rows),
-        headers: series.iter().map(|s| s.to_string()).collect(),
-        rows: rows
-            .into_iter()
-            .map(|(k, v)| {
-                (
-                    format!("{} {k}", ctx.t("Phần", "Part")),
-                    v.iter().map(i64::to_string).collect(),
-                )
-            })
+    charts.push(DashTable::bars(
+        ctx.t(
+            "Tình hình thực hiện nhiệm vụ (báo cáo của cơ quan chủ trì)",
+            "Task progress (lead bodies' reports)",
+        ),
+        &series,
+        rows.into_iter()
+            .map(|(k, v)| (format!("{} {k}", ctx.t("Phần", "Part")), v))
             .collect(),
-    });
+    ));
 
     charts.push(trends(&state, &ctx, round.plan_id, Some(&round)).await?);
 
@@ -1571,25 +1571,16 @@ pub async fn plan_dashboard(
         .collect();
     series.push(ctx.t("Chưa có báo cáo", "Not yet reported"));
     let rows: Vec<(String, Vec<i64>)> = by_part.into_iter().collect();
-    let mut charts = vec![DashTable {
-        title: ctx
-            .t(
-                "Tình hình thực hiện nhiệm vụ (báo cáo gần nhất của cơ quan chủ trì)",
-                "Task progress (latest lead reports)",
-            )
-            .into(),
-        svg: crate::charts::stacked_bars("tasks", &series, &rows),
-        headers: series.iter().map(|s| s.to_string()).collect(),
-        rows: rows
-            .into_iter()
-            .map(|(k, v)| {
-                (
-                    format!("{} {k}", ctx.t("Phần", "Part")),
-                    v.iter().map(i64::to_string).collect(),
-                )
-            })
+    let mut charts = vec![DashTable::bars(
+        ctx.t(
+            "Tình hình thực hiện nhiệm vụ (báo cáo gần nhất của cơ quan chủ trì)",
+            "Task progress (latest lead reports)",
+        ),
+        &series,
+        rows.into_iter()
+            .map(|(k, v)| (format!("{} {k}", ctx.t("Phần", "Part")), v))
             .collect(),
-    }];
+    )];
     let mut rounds = state.db.rounds(Some(id)).await?;
     rounds.reverse();
     let series = [
@@ -1610,17 +1601,11 @@ pub async fn plan_dashboard(
             )
         })
         .collect();
-    charts.push(DashTable {
-        title: ctx
-            .t("Tiến độ gửi báo cáo qua các kỳ", "Reports over the rounds")
-            .into(),
-        svg: crate::charts::stacked_bars("rounds", &series, &rows),
-        headers: series.iter().map(|s| s.to_string()).collect(),
-        rows: rows
-            .into_iter()
-            .map(|(k, v)| (k, v.iter().map(i64::to_string).collect()))
-            .collect(),
-    });
+    charts.push(DashTable::bars(
+        ctx.t("Tiến độ gửi báo cáo qua các kỳ", "Reports over the rounds"),
+        &series,
+        rows,
+    ));
     charts.push(trends(&state, &ctx, id, None).await?);
     pages::render(&PlanDashboardPage {
         ctx,
