@@ -313,6 +313,11 @@ struct SnapshotTask {
     results: String,
 }
 
+/// A date the Vietnamese way, 05/02/2026, for messages.
+fn vn(d: Date) -> String {
+    format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
+}
+
 fn workflow(e: WorkflowError) -> StoreError {
     StoreError::Invalid(e.to_string())
 }
@@ -638,13 +643,13 @@ macro_rules! backend {
                 if n.window.end >= n.agency_deadline {
                     return Err(StoreError::Invalid(format!(
                         "Hạn báo cáo {} phải sau ngày chốt số liệu {} / the deadline {} must come after the cut-off {}",
-                        n.agency_deadline, n.window.end, n.agency_deadline, n.window.end
+                        vn(n.agency_deadline), vn(n.window.end), n.agency_deadline, n.window.end
                     )));
                 }
                 if n.window.start > n.window.end {
                     return Err(StoreError::Invalid(format!(
                         "Kỳ báo cáo bắt đầu {} sau khi kết thúc {} / the window starts {} after it ends {}",
-                        n.window.start, n.window.end, n.window.start, n.window.end
+                        vn(n.window.start), vn(n.window.end), n.window.start, n.window.end
                     )));
                 }
                 for (later, earlier, what) in [
