@@ -854,28 +854,28 @@ macro_rules! backend {
             /// The rounds in which an agency has something to report, with its report's status.
             pub async fn agency_rounds(pool: &Pool<$db>, agency_id: i64) -> Result<Vec<(RoundRow, i64, Option<String>)>> {
                 let sql = format!(
-                    "SELECT {ROUND_COLUMNS} WHERE r.id IN (SELECT round_id FROM round_obligations WHERE agency_id = $1) \
+                    "SELECT {ROUND_COLUMNS} WHERE r.id IN (SELECT round_id FROM round_bodies WHERE agency_id = $1) \
                      ORDER BY r.agency_deadline DESC"
                 );
                 let rounds: Vec<RoundRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(agency_id).fetch_all(pool).await?;
-                let mut out = Vec::with_capacity(rounds.len());
-                for r in rounds {
-                    let n: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM round_obligations WHERE round_id = $1 AND agency_id = $2",
-                    )
-                    .bind(r.id)
-                    .bind(agency_id)
-                    .fetch_one(pool)
-                    .await?;
-                    let status: Option<String> =
-                        sqlx::query_scalar("SELECT status FROM reports WHERE round_id = $1 AND agency_id = $2")
-                            .bind(r.id)
-                            .bind(agency_id)
-                            .fetch_optional(pool)
-                            .await?;
-                    out.push((r, n, status));
-                }
-                Ok(out)
+                // The body's task count and report status in every round, in one query.
+                let mine: HashMap<i64, (i64, Option<String>)> = sqlx::query_as::<_, (i64, i64, Option<String>)>(
+                    "SELECT b.round_id, b.tasks, x.status FROM round_bodies b \
+                     LEFT JOIN reports x ON x.round_id = b.round_id AND x.agency_id = b.agency_id WHERE b.agency_id = $1",
+                )
+                .bind(agency_id)
+                .fetch_all(pool)
+                .await?
+                .into_iter()
+                .map(|(r, n, s)| (r, (n, s)))
+                .collect();
+                Ok(rounds
+                    .into_iter()
+                    .map(|r| {
+                        let (n, status) = mine.get(&r.id).cloned().unwrap_or_default();
+                        (r, n, status)
+                    })
+                    .collect())
             }
 
             /// Every body expected in a round with its report's state: one query.
@@ -1003,6 +1003,18 @@ macro_rules! backend {
                 .fetch_all(pool)
                 .await?;
                 Ok(Some(ReportForm { round, report, tasks, indicators, values, history, files, events }))
+            }
+
+            /// What a save is read against: the body's tasks in the round and the round's
+            /// indicators, without the values, history and files the form page shows.
+            pub async fn report_shape(
+                pool: &Pool<$db>,
+                round_id: i64,
+                agency_id: i64,
+            ) -> Result<(Vec<ReportTaskLine>, Vec<IndicatorRow>)> {
+                let tasks = task_lines(pool, round_id, agency_id, 0).await?;
+                let indicators = sqlx::query_as(round_indicators_sql!()).bind(round_id).fetch_all(pool).await?;
+                Ok((tasks, indicators))
             }
 
             async fn task_lines<'e, E>(ex: E, round_id: i64, agency_id: i64, report_id: i64) -> Result<Vec<ReportTaskLine>>
@@ -1601,6 +1613,13 @@ impl Db {
     }
     pub async fn report_form(&self, round_id: i64, agency_id: i64) -> Result<Option<ReportForm>> {
         crate::dispatch!(self, report_form(round_id, agency_id))
+    }
+    pub async fn report_shape(
+        &self,
+        round_id: i64,
+        agency_id: i64,
+    ) -> Result<(Vec<ReportTaskLine>, Vec<IndicatorRow>)> {
+        crate::dispatch!(self, report_shape(round_id, agency_id))
     }
     pub async fn save_report(
         &self,

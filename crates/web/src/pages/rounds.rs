@@ -21,8 +21,8 @@ use theodoi_domain::report::{
 use theodoi_domain::{DateRange, Level, Period, Regime, ReportFrequency, Windows};
 use theodoi_store::StoreError;
 use theodoi_store::rounds::{
-    BodyProgress, IndicatorRow, NewRound, ReportAction, ReportForm, RoundRow, RoundSummary,
-    SaveReport, TaskEntry, ValueRow,
+    BodyProgress, IndicatorRow, NewRound, ReportAction, ReportForm, ReportTaskLine, RoundRow,
+    RoundSummary, SaveReport, TaskEntry, ValueRow,
 };
 use time::OffsetDateTime;
 
@@ -792,7 +792,11 @@ pub async fn report(
 }
 
 /// Read the posted form into a save, collecting every problem with the field it came from.
-fn read_save(form: &ReportForm, fields: &Typed) -> (SaveReport, Vec<String>) {
+fn read_save(
+    tasks: &[ReportTaskLine],
+    indicators: &[IndicatorRow],
+    fields: &Typed,
+) -> (SaveReport, Vec<String>) {
     let mut errors = Vec::new();
     let mut save = SaveReport {
         expected_version: fields
@@ -803,7 +807,7 @@ fn read_save(form: &ReportForm, fields: &Typed) -> (SaveReport, Vec<String>) {
         proposals: fields.get("proposals").cloned().unwrap_or_default(),
         ..SaveReport::default()
     };
-    for t in &form.tasks {
+    for t in tasks {
         let get = |s: &str| {
             fields
                 .get(&format!("t{}_{s}", t.task_id))
@@ -832,7 +836,7 @@ fn read_save(form: &ReportForm, fields: &Typed) -> (SaveReport, Vec<String>) {
             results: get("results"),
         });
     }
-    for ind in &form.indicators {
+    for ind in indicators {
         let mut push = |name: String, dim: &str, cat: &str, label: String| match parse_count(
             fields.get(&name).map_or("", String::as_str),
         ) {
@@ -871,12 +875,13 @@ pub async fn save(
     user.check_csrf(fields.get("csrf").map_or("", String::as_str))?;
     user.require(user.role.is_agency() && user.row.agency_id == Some(agency_id))?;
     let actor = actor(&user).ok_or(AppError::Forbidden)?;
-    let form = state
-        .db
-        .report_form(round_id, agency_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (save, mut errors) = read_save(&form, &fields);
+    // The hot path reads only what a save is checked against; the full form is loaded only to
+    // show a refused save again.
+    let (tasks, indicators) = state.db.report_shape(round_id, agency_id).await?;
+    if tasks.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let (save, mut errors) = read_save(&tasks, &indicators, &fields);
     if errors.is_empty() {
         match state
             .db
@@ -911,6 +916,11 @@ pub async fn save(
         }
     }
     // Refused: the same form again with what was typed, and why.
+    let form = state
+        .db
+        .report_form(round_id, agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let ctx = Ctx::new(lang, Some(&user));
     let page = render_form(&state, ctx, &user, agency_id, form, Some(&fields), errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, pages::render(&page)?).into_response())
