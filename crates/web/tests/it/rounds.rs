@@ -734,33 +734,16 @@ pub async fn reminders_flow(app: &TestApp) -> Result<(), Failed> {
         ..Default::default()
     };
     use theodoi_domain::report::{Action, Actor};
-    let now = time::OffsetDateTime::now_utc();
-    let v = app
-        .db
-        .save_report(round, app.justice, &save, None, Actor::FocalPoint, now)
-        .await?;
-    for (i, (action, actor)) in [
-        (Action::Approve, Actor::AgencyHead),
-        (Action::Submit, Actor::FocalPoint),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        app.db
-            .act_on_report(
-                round,
-                app.justice,
-                &theodoi_store::rounds::ReportAction {
-                    action,
-                    actor,
-                    expected_version: v + i32::try_from(i)?,
-                    comment: "",
-                    user_id: None,
-                },
-                now,
-            )
-            .await?;
-    }
+    save_and_step(
+        app,
+        round,
+        &save,
+        &[
+            (Action::Approve, Actor::AgencyHead),
+            (Action::Submit, Actor::FocalPoint),
+        ],
+    )
+    .await?;
     app.db
         .set_email(id("police"), Some("cong.an@ca.example.vn"))
         .await?;
@@ -911,34 +894,17 @@ fn public_page_hides_small_cells(app: TestApp) -> Fut {
             values,
             ..Default::default()
         };
-        let now = time::OffsetDateTime::now_utc();
-        let v = app
-            .db
-            .save_report(round, app.justice, &save, None, Actor::FocalPoint, now)
-            .await?;
-        for (i, (action, actor)) in [
-            (Action::Approve, Actor::AgencyHead),
-            (Action::Submit, Actor::FocalPoint),
-            (Action::Accept, Actor::Coordinator),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            app.db
-                .act_on_report(
-                    round,
-                    app.justice,
-                    &theodoi_store::rounds::ReportAction {
-                        action,
-                        actor,
-                        expected_version: v + i32::try_from(i)?,
-                        comment: "",
-                        user_id: None,
-                    },
-                    now,
-                )
-                .await?;
-        }
+        save_and_step(
+            &app,
+            round,
+            &save,
+            &[
+                (Action::Approve, Actor::AgencyHead),
+                (Action::Submit, Actor::FocalPoint),
+                (Action::Accept, Actor::Coordinator),
+            ],
+        )
+        .await?;
         // No sign-in.
         let page = app.client().get("/public").await;
         assert_eq!(page.status, 200, "{}", page.body);
@@ -1021,4 +987,45 @@ fn public_page_hides_small_cells(app: TestApp) -> Fut {
         assert!(plan.body.contains("Hoàn thành chậm"));
         Ok(())
     })
+}
+
+/// Save the Sở Tư pháp's report through the store, then take it through `steps` in order.
+async fn save_and_step(
+    app: &TestApp,
+    round: i64,
+    save: &theodoi_store::rounds::SaveReport,
+    steps: &[(
+        theodoi_domain::report::Action,
+        theodoi_domain::report::Actor,
+    )],
+) -> Result<(), Failed> {
+    let now = time::OffsetDateTime::now_utc();
+    let v = app
+        .db
+        .save_report(
+            round,
+            app.justice,
+            save,
+            None,
+            theodoi_domain::report::Actor::FocalPoint,
+            now,
+        )
+        .await?;
+    for (i, (action, actor)) in steps.iter().enumerate() {
+        app.db
+            .act_on_report(
+                round,
+                app.justice,
+                &theodoi_store::rounds::ReportAction {
+                    action: *action,
+                    actor: *actor,
+                    expected_version: v + i32::try_from(i)?,
+                    comment: "",
+                    user_id: None,
+                },
+                now,
+            )
+            .await?;
+    }
+    Ok(())
 }
