@@ -164,6 +164,18 @@ impl Action {
         .into_iter()
         .find(|a| a.code() == s)
     }
+    /// The verb in Vietnamese, for messages.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Self::Save => "lưu",
+            Self::Approve => "duyệt",
+            Self::Submit => "gửi",
+            Self::Return => "trả lại",
+            Self::Accept => "tiếp nhận",
+            Self::Reopen => "mở lại",
+        }
+    }
+
     /// Returning and reopening need a written reason.
     pub fn needs_reason(self) -> bool {
         matches!(self, Self::Return | Self::Reopen)
@@ -178,14 +190,18 @@ pub enum WorkflowError {
     )]
     Locked,
     #[error(
-        "không thể {action} báo cáo ở trạng thái \"{status}\" / cannot {action} a report that is {status}"
+        "không thể {} báo cáo ở trạng thái \"{}\" / cannot {} a report that is {}",
+        action.label_vi(), status.label_vi(), action.code(), status.label_en().to_lowercase()
     )]
     NotNow {
-        action: &'static str,
-        status: &'static str,
+        action: Action,
+        status: ReportStatus,
     },
-    #[error("tài khoản này không được {0} báo cáo / this account may not {0} the report")]
-    NotYours(&'static str),
+    #[error(
+        "tài khoản này không được {} báo cáo / this account may not {} the report",
+        .0.label_vi(), .0.code()
+    )]
+    NotYours(Action),
     #[error("cần ghi lý do / a reason is required")]
     NoReason,
 }
@@ -205,16 +221,13 @@ pub fn transition(
         Action::Return | Action::Accept | Action::Reopen => actor == Actor::Coordinator,
     };
     if !allowed_actor {
-        return Err(WorkflowError::NotYours(action.code()));
+        return Err(WorkflowError::NotYours(action));
     }
     let not_now = || {
         if status == S::Accepted {
             WorkflowError::Locked
         } else {
-            WorkflowError::NotNow {
-                action: action.code(),
-                status: status.label_en(),
-            }
+            WorkflowError::NotNow { action, status }
         }
     };
     match (action, status) {
@@ -306,7 +319,7 @@ mod tests {
         assert_eq!(transition(S::Draft, Approve, AgencyHead), Ok(S::Approved));
         assert_eq!(
             transition(S::Draft, Approve, FocalPoint),
-            Err(WorkflowError::NotYours("approve"))
+            Err(WorkflowError::NotYours(Action::Approve))
         );
         assert!(matches!(
             transition(S::Draft, Submit, FocalPoint),

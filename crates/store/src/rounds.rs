@@ -1502,7 +1502,9 @@ macro_rules! backend {
                     .await?;
                 let status = status.ok_or_else(|| StoreError::NotFound(format!("report {report_id}")))?;
                 if !ReportStatus::parse(&status).is_some_and(ReportStatus::editable) {
-                    return Err(workflow(WorkflowError::NotNow { action: "attach to", status: "submitted or accepted" }));
+                    return Err(StoreError::Invalid(
+                        "Báo cáo đã gửi hoặc đã tiếp nhận không đính kèm thêm được / a submitted or accepted report takes no more files".into(),
+                    ));
                 }
                 Ok(sqlx::query_scalar(
                     "INSERT INTO report_files (report_id, task_id, file_name, file_type, file_bytes, user_id, at) \

@@ -243,8 +243,13 @@ pub async fn open(
         };
         let deadline = date_input(&f.deadline, "Hạn báo cáo / deadline")?;
         cal.check_deadline(window.end, deadline).map_err(|e| {
+            let earliest = cal
+                .add_working_days(window.end, 1)
+                .map_or_else(String::new, |d| format!("; sớm nhất là ngày {}", pages::date_vn(&d)));
             AppError::BadRequest(format!(
-                "Hạn báo cáo phải sau ngày chốt số liệu ít nhất một ngày làm việc / {e}"
+                "Hạn báo cáo {} phải sau ngày chốt số liệu {} ít nhất một ngày làm việc{earliest} / {e}",
+                pages::date_vn(&deadline),
+                pages::date_vn(&window.end)
             ))
         })?;
         new_round(
