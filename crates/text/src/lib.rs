@@ -10,6 +10,11 @@
 //! * [`key`] — for identity and matching: lower case, one canonical tone-mark placement, abbreviations
 //!   expanded. "Sở Văn hoá và Thể thao" and "Sở Văn hóa và Thể thao" have one key.
 //! * [`fold`] — for search recall: the key without diacritics (đ → d). Used beside the key, never instead.
+//!
+//! And one order: [`collate`], the Vietnamese alphabetical sort key every list sorts names by.
+
+mod collation;
+pub use collation::{collate, collate_cmp};
 
 use unicode_normalization::UnicodeNormalization;
 
