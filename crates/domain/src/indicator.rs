@@ -306,7 +306,8 @@ impl IndicatorDef {
 }
 
 /// The starter set for a plan on the ICCPR recommendations: communication, training, complaints
-/// and denunciations, legal aid, state compensation, inspections.
+/// and denunciations (with what the previous period carried over and what was resolved on time, so
+/// the plausibility rules can compare them), legal aid, state compensation, inspections.
 pub fn starter_set() -> Vec<IndicatorDef> {
     use Aggregation::{Last, Sum};
     use Dimension::{AgeGroup, Disability, EthnicGroup, Religion, Sex, VulnerableGroup};
@@ -386,6 +387,14 @@ pub fn starter_set() -> Vec<IndicatorDef> {
             false,
         ),
         def(
+            "KN_KY_TRUOC",
+            "Đơn khiếu nại kỳ trước chuyển sang",
+            "đơn",
+            Sum,
+            &[],
+            false,
+        ),
+        def(
             "KN_GIAI_QUYET",
             "Vụ việc khiếu nại đã giải quyết",
             "vụ việc",
@@ -393,10 +402,34 @@ pub fn starter_set() -> Vec<IndicatorDef> {
             &[],
             false,
         ),
+        def(
+            "KN_DUNG_HAN",
+            "Vụ việc khiếu nại giải quyết đúng thời hạn",
+            "vụ việc",
+            Sum,
+            &[],
+            false,
+        ),
         def("TC_NHAN", "Đơn tố cáo đã tiếp nhận", "đơn", Sum, &[], false),
+        def(
+            "TC_KY_TRUOC",
+            "Đơn tố cáo kỳ trước chuyển sang",
+            "đơn",
+            Sum,
+            &[],
+            false,
+        ),
         def(
             "TC_GIAI_QUYET",
             "Vụ việc tố cáo đã giải quyết",
+            "vụ việc",
+            Sum,
+            &[],
+            false,
+        ),
+        def(
+            "TC_DUNG_HAN",
+            "Vụ việc tố cáo giải quyết đúng thời hạn",
             "vụ việc",
             Sum,
             &[],
@@ -657,7 +690,7 @@ mod tests {
     #[test]
     fn starter_set_is_valid() {
         let set = starter_set();
-        assert_eq!(set.len(), 20);
+        assert_eq!(set.len(), 24);
         for i in &set {
             assert_eq!(i.validate(), Ok(()), "{}", i.code);
         }

@@ -11,6 +11,7 @@ pub mod document;
 pub mod indicator;
 pub mod period;
 pub mod plan;
+pub mod plausibility;
 pub mod reminder;
 pub mod report;
 pub mod round;
@@ -24,6 +25,7 @@ pub use period::{Period, PeriodError, ReportFrequency, Windows};
 pub use plan::{
     Assignment, Plan, Responsibility, Role, Section, Signer, SourceSpan, Task, TaskItem, TaskRef,
 };
+pub use plausibility::{PlausibilityRule, Relation};
 pub use report::{Action, Actor, ReportStatus, TaskStatus, Timeliness};
 pub use round::{Level, Obligation, Regime, RegimeError, RoundTask, derive_obligations};
 pub use timeframe::{DateRange, Frequency, Timeframe, TimeframeKind};
