@@ -63,8 +63,8 @@ async fn post(
 }
 
 async fn session(db: &Db, user_id: i64) -> anyhow::Result<(String, String)> {
-    let token = theodoi_web::auth::random_token(32)?;
-    let csrf = theodoi_web::auth::random_token(32)?;
+    let token = theodoi_app::password::random_token(32)?;
+    let csrf = theodoi_app::password::random_token(32)?;
     let now = time::OffsetDateTime::now_utc();
     db.create_session(
         &theodoi_web::auth::token_hash(&token),
@@ -236,7 +236,7 @@ pub fn bench() -> anyhow::Result<()> {
         let url = format!("sqlite://{}", dir.path().join("bench.db").display());
         let db = Db::connect(&url).await?;
         let t = Instant::now();
-        let hash = theodoi_web::auth::hash_password(theodoi_demo::DEMO_PASSWORD)?;
+        let hash = theodoi_app::password::hash_password(theodoi_demo::DEMO_PASSWORD)?;
         let s = theodoi_demo::generate(
             &db,
             theodoi_demo::Options { scale: theodoi_demo::Scale::National, seed: 1, reports: false },
@@ -387,7 +387,7 @@ pub fn report_bench() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
         let db = Db::connect(&format!("sqlite://{}", dir.path().join("bench.db").display())).await?;
         let t = Instant::now();
-        let hash = theodoi_web::auth::hash_password(theodoi_demo::DEMO_PASSWORD)?;
+        let hash = theodoi_app::password::hash_password(theodoi_demo::DEMO_PASSWORD)?;
         let s = theodoi_demo::generate(
             &db,
             theodoi_demo::Options { scale: theodoi_demo::Scale::National, seed: 1, reports: true },
@@ -430,7 +430,7 @@ pub fn report_bench() -> anyhow::Result<()> {
         let mut c = None;
         for _ in 0..3 {
             let t = Instant::now();
-            let built = theodoi_web::consolidation::build(&db, round).await?;
+            let built = theodoi_app::consolidation::build(&db, round).await?;
             best = best.min(t.elapsed());
             c = Some(built);
         }
@@ -450,11 +450,64 @@ pub fn report_bench() -> anyhow::Result<()> {
             ms(baseline),
             ms(best) / ms(baseline).max(0.001)
         );
-        let today = time::OffsetDateTime::now_utc().date();
-        let head = theodoi_web::consolidation::letterhead("Hà Nội", "Nguyễn Văn An", today, false);
+        // Drafting: every section from the consolidation, best of 3, beside a same-run baseline
+        // that only walks every task entry and difficulty once (folding each text).
         let t = Instant::now();
-        let docx = theodoi_report::docx::report(&c, &head)?;
-        let docx_time = t.elapsed();
+        let mut folded = 0usize;
+        for task in &c.tasks {
+            for e in &task.entries {
+                folded += theodoi_text::fold(&e.results).len();
+            }
+        }
+        for (_, d) in c.difficulties.iter().chain(&c.proposals) {
+            folded += theodoi_text::fold(d).len();
+        }
+        let walk = t.elapsed();
+        let mut draft_best = Duration::MAX;
+        let mut drafted = Vec::new();
+        for _ in 0..3 {
+            let t = Instant::now();
+            drafted = theodoi_report::draft::draft(&c);
+            draft_best = draft_best.min(t.elapsed());
+        }
+        let entries: usize = c.tasks.iter().map(|t| t.entries.len()).sum();
+        let chars: usize = drafted.iter().map(|s| s.text.chars().count()).sum();
+        println!(
+            "draft: {:.0} ms best of 3 ({} sections, {} characters, from {} task entries) (target ≤ 1 s); baseline folding every text once: {:.0} ms ({} bytes, {:.2}×)",
+            ms(draft_best),
+            drafted.len(),
+            chars,
+            entries,
+            ms(walk),
+            folded,
+            ms(draft_best) / ms(walk).max(0.001)
+        );
+        let today = time::OffsetDateTime::now_utc().date();
+        let superior = theodoi_app::consolidation::proposed_superior(&c);
+        let head = theodoi_app::consolidation::letterhead(
+            &superior,
+            "Hà Nội",
+            "Nguyễn Văn An",
+            Some(today),
+            theodoi_app::consolidation::DRAFTING_UNIT,
+            false,
+        );
+        let written: Vec<theodoi_report::docx::Written<'_>> = drafted
+            .iter()
+            .map(|s| theodoi_report::docx::Written {
+                key: &s.key,
+                heading: &s.heading,
+                level: s.level,
+                text: &s.text,
+            })
+            .collect();
+        let mut docx_time = Duration::MAX;
+        let mut docx = Vec::new();
+        for _ in 0..3 {
+            let t = Instant::now();
+            docx = theodoi_report::docx::report_from_draft(&c, &written, &head, false)?;
+            docx_time = docx_time.min(t.elapsed());
+        }
         let t = Instant::now();
         let xlsx = theodoi_report::xlsx::annex(&c).map_err(|e| anyhow::anyhow!("{e}"))?;
         let xlsx_time = t.elapsed();

@@ -7,29 +7,41 @@
 //! Written as WordprocessingML by hand: the document is a few dozen paragraphs of known shape,
 //! and owning the XML keeps every Decree 30 property explicit. Word and LibreOffice open it.
 
-use crate::{Consolidation, number_vi, status_vi};
+use crate::{Consolidation, number_vi};
 use std::io::Write;
 
 /// What the document says about itself.
 #[derive(Debug, Clone)]
 pub struct Letterhead<'a> {
-    /// The body above the issuer: "UBND THÀNH PHỐ".
-    pub parent: &'a str,
+    /// The superior body's full name, in capitals: "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG".
+    pub superior: &'a str,
     /// "SỞ TƯ PHÁP".
     pub issuer: &'a str,
     /// The symbol after the number, e.g. "BC-STP"; the number is left blank for the clerk.
     pub symbol: &'a str,
     pub place: &'a str,
-    pub date: time::Date,
+    /// None leaves day and month blank for the clerk to fill in.
+    pub date: Option<time::Date>,
     /// "GIÁM ĐỐC", or "KT. GIÁM ĐỐC" with `position2` "PHÓ GIÁM ĐỐC".
     pub position: &'a str,
     pub position2: Option<&'a str>,
     pub signer: &'a str,
     /// Recipients after "Nơi nhận:", without the final "Lưu".
     pub recipients: &'a [&'a str],
+    /// The unit that drafted the report, after "Lưu: VT," (e.g. "PBGDPL"); "" for none.
+    pub drafting_unit: &'a str,
     /// Section II grouped by the tasks' tags (ICCPR articles, recommendations) instead of the
     /// plan's order.
     pub by_tag: bool,
+}
+
+/// A section as finally written (the edited text where the specialist edited it, else the drafted one).
+#[derive(Debug, Clone, Copy)]
+pub struct Written<'a> {
+    pub key: &'a str,
+    pub heading: &'a str,
+    pub level: u8,
+    pub text: &'a str,
 }
 
 fn esc(s: &str) -> String {
@@ -61,6 +73,8 @@ struct P {
     after: u32,
     /// A rule under the paragraph, inset from both sides by this many twips.
     rule_inset: Option<u32>,
+    /// Kept on the page of the next paragraph (headings, the last paragraph before the signature).
+    keep_next: bool,
 }
 
 fn run(text: &str, size: u32, bold: bool, italic: bool) -> String {
@@ -91,10 +105,14 @@ fn para(text: &str, o: P) -> String {
 }
 
 fn para_runs(runs: &[(&str, bool, bool)], o: P) -> String {
-    let mut ppr = format!(
+    let mut ppr = String::new();
+    if o.keep_next {
+        ppr.push_str("<w:keepNext/><w:keepLines/>");
+    }
+    ppr.push_str(&format!(
         "<w:spacing w:before=\"{}\" w:after=\"{}\"/>",
         o.before, o.after
-    );
+    ));
     if let Some(inset) = o.rule_inset {
         ppr = format!(
             "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"1\" w:color=\"000000\"/></w:pBdr>{ppr}<w:ind w:left=\"{inset}\" w:right=\"{inset}\"/>"
@@ -126,31 +144,49 @@ fn rule(inset: u32) -> String {
     )
 }
 
-/// A body paragraph: 14 pt, justified, first line indented.
+const BODY: P = P {
+    size: 14,
+    bold: false,
+    italic: false,
+    center: false,
+    justify: true,
+    indent: true,
+    before: 0,
+    after: 120,
+    rule_inset: None,
+    keep_next: false,
+};
+
+/// A body paragraph: 14 pt, justified, first line indented, 6 pt after. A lead-in such as
+/// "1. Ưu điểm:" is set bold, as Vietnamese reports set their numbered sub-headings.
 fn body(text: &str) -> String {
-    para(
-        text,
-        P {
-            size: 14,
-            justify: true,
-            indent: true,
-            after: 120,
-            ..P::default()
-        },
-    )
+    body_with(text, BODY)
+}
+
+fn body_with(text: &str, o: P) -> String {
+    if let Some((lead, rest)) = numbered_lead(text) {
+        return para_runs(&[(lead, true, false), (rest, false, false)], o);
+    }
+    para(text, o)
+}
+
+/// "1. Ưu điểm: …" → ("1. Ưu điểm:", " …").
+fn numbered_lead(text: &str) -> Option<(&str, &str)> {
+    let colon = text.find(':')?;
+    let (lead, rest) = text.split_at(colon + 1);
+    let mut cs = lead.chars();
+    let digit = cs.next()?.is_ascii_digit();
+    (digit && lead.contains(". ") && lead.chars().count() <= 40).then_some((lead, rest))
 }
 
 fn heading(text: &str) -> String {
     para(
         text,
         P {
-            size: 14,
             bold: true,
-            justify: true,
-            indent: true,
             before: 120,
-            after: 120,
-            ..P::default()
+            keep_next: true,
+            ..BODY
         },
     )
 }
@@ -159,27 +195,436 @@ fn cell(width: u32, content: &str) -> String {
     format!("<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/></w:tcPr>{content}</w:tc>")
 }
 
-/// A two-column table without borders.
+/// A two-column table without borders whose row does not split over pages.
 fn layout_table(left: u32, right: u32, a: &str, b: &str) -> String {
     format!(
         "<w:tbl><w:tblPr><w:tblW w:w=\"{}\" w:type=\"dxa\"/><w:tblLayout w:type=\"fixed\"/>\
          <w:tblBorders><w:top w:val=\"nil\"/><w:left w:val=\"nil\"/><w:bottom w:val=\"nil\"/><w:right w:val=\"nil\"/>\
          <w:insideH w:val=\"nil\"/><w:insideV w:val=\"nil\"/></w:tblBorders>\
          <w:tblCellMar><w:left w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"0\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr>\
-         <w:tblGrid><w:gridCol w:w=\"{left}\"/><w:gridCol w:w=\"{right}\"/></w:tblGrid><w:tr>{}{}</w:tr></w:tbl>",
+         <w:tblGrid><w:gridCol w:w=\"{left}\"/><w:gridCol w:w=\"{right}\"/></w:tblGrid><w:tr><w:trPr><w:cantSplit/></w:trPr>{}{}</w:tr></w:tbl>",
         left + right,
         cell(left, a),
         cell(right, b)
     )
 }
 
-fn date_line(place: &str, d: time::Date) -> String {
-    format!(
-        "{place}, ngày {:02} tháng {:02} năm {}",
-        d.day(),
-        u8::from(d.month()),
-        d.year()
+/// A bordered table at 12 pt: header row repeated on every page, rows never split.
+fn grid(widths: &[u32], header: &[&str], rows: &[Vec<String>], numeric_from: usize) -> String {
+    let cell_p = |text: &str, bold: bool, center: bool, right: bool| {
+        let jc = if center {
+            "<w:jc w:val=\"center\"/>"
+        } else if right {
+            "<w:jc w:val=\"right\"/>"
+        } else {
+            ""
+        };
+        format!(
+            "<w:p><w:pPr><w:spacing w:before=\"20\" w:after=\"20\"/>{jc}<w:rPr><w:sz w:val=\"24\"/></w:rPr></w:pPr>{}</w:p>",
+            run(text, 12, bold, false)
+        )
+    };
+    let grid_cols: String = widths
+        .iter()
+        .map(|w| format!("<w:gridCol w:w=\"{w}\"/>"))
+        .collect();
+    let mut out = format!(
+        "<w:tbl><w:tblPr><w:tblW w:w=\"{}\" w:type=\"dxa\"/><w:tblLayout w:type=\"fixed\"/>\
+         <w:tblBorders><w:top w:val=\"single\" w:sz=\"4\"/><w:left w:val=\"single\" w:sz=\"4\"/><w:bottom w:val=\"single\" w:sz=\"4\"/>\
+         <w:right w:val=\"single\" w:sz=\"4\"/><w:insideH w:val=\"single\" w:sz=\"4\"/><w:insideV w:val=\"single\" w:sz=\"4\"/></w:tblBorders>\
+         <w:tblCellMar><w:left w:w=\"60\" w:type=\"dxa\"/><w:right w:w=\"60\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid>{grid_cols}</w:tblGrid>",
+        widths.iter().sum::<u32>()
+    );
+    out.push_str("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>");
+    for (w, h) in widths.iter().zip(header) {
+        out.push_str(&cell(*w, &cell_p(h, true, true, false)));
+    }
+    out.push_str("</w:tr>");
+    for r in rows {
+        out.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+        for (i, (w, v)) in widths.iter().zip(r).enumerate() {
+            out.push_str(&cell(*w, &cell_p(v, false, false, i >= numeric_from)));
+        }
+        out.push_str("</w:tr>");
+    }
+    out.push_str("</w:tbl>");
+    // A table must be followed by a paragraph; a small one keeps the spacing even.
+    out.push_str("<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"120\"/><w:rPr><w:sz w:val=\"12\"/></w:rPr></w:pPr></w:p>");
+    out
+}
+
+/// "Hải Phòng, ngày 05 tháng 02 năm 2026"; without a date, day and month are left for the clerk.
+fn date_line(place: &str, d: Option<time::Date>, year: Option<i32>) -> String {
+    match d {
+        Some(d) => format!(
+            "{place}, ngày {:02} tháng {:02} năm {}",
+            d.day(),
+            u8::from(d.month()),
+            d.year()
+        ),
+        None => format!(
+            "{place}, ngày      tháng      năm {}",
+            year.map(|y| y.to_string())
+                .unwrap_or_else(|| "      ".into())
+        ),
+    }
+}
+
+/// The statistics table of section II (chỉ tiêu | kỳ này | kỳ trước | tăng, giảm | nam | nữ | DTTS).
+fn figures_table(c: &Consolidation) -> String {
+    let opt = |v: Option<f64>| v.map(number_vi).unwrap_or_default();
+    let rows: Vec<Vec<String>> = c
+        .indicators
+        .iter()
+        .filter(|b| b.total.is_some())
+        .map(|b| {
+            let (male, female, minority) = crate::draft::sex_and_minority(b);
+            let change = b
+                .change_pct()
+                .map(|p| {
+                    let r = (p * 10.0).round() / 10.0;
+                    let s = format!("{:.1}%", r.abs()).replace('.', ",");
+                    if r > 0.0 {
+                        format!("+{s}")
+                    } else if r < 0.0 {
+                        format!("-{s}")
+                    } else {
+                        s
+                    }
+                })
+                .unwrap_or_default();
+            vec![
+                format!("{} ({})", b.info.name, b.info.unit),
+                opt(b.total),
+                opt(b.previous),
+                change,
+                opt(male),
+                opt(female),
+                opt(minority),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    let header = [
+        "Chỉ tiêu",
+        "Kỳ này",
+        "Kỳ trước",
+        "Tăng, giảm",
+        "Nam",
+        "Nữ",
+        "Dân tộc thiểu số",
+    ];
+    grid(
+        &[3054, 1100, 1100, 1000, 1000, 1000, 1100],
+        &header,
+        &rows,
+        1,
     )
+}
+
+/// The body: the written sections in order, "II." printed before the first task, the table
+/// where "II.figures" stands. The last paragraph is kept with the signature that follows.
+fn content(c: &Consolidation, sections: &[Written<'_>], l: &Letterhead<'_>) -> String {
+    let mut out = String::new();
+    let mut in_tasks = false;
+    let ordered = ordered_sections(c, sections, l.by_tag);
+    let last = ordered.len().saturating_sub(1);
+    for (i, s) in ordered.iter().enumerate() {
+        if let Some(tag) = s.1 {
+            out.push_str(&para(
+                tag,
+                P {
+                    bold: true,
+                    italic: true,
+                    keep_next: true,
+                    ..BODY
+                },
+            ));
+        }
+        let s = s.0;
+        let is_task = s.key.starts_with("II.");
+        if is_task && !in_tasks {
+            out.push_str(&heading("II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ"));
+        }
+        in_tasks = is_task;
+        if !s.heading.trim().is_empty() {
+            out.push_str(&heading(s.heading.trim()));
+        }
+        let paras: Vec<&str> = s
+            .text
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        let n = paras.len();
+        for (k, p) in paras.into_iter().enumerate() {
+            let keep = (i == last && k + 1 == n) || (s.key == "II.figures" && k + 1 == n);
+            out.push_str(&body_with(
+                p,
+                P {
+                    keep_next: keep,
+                    ..BODY
+                },
+            ));
+        }
+        if s.key == "II.figures" {
+            out.push_str(&figures_table(c));
+        }
+    }
+    out
+}
+
+/// Sections in print order; with `by_tag`, the task sections grouped under their first tag
+/// (ICCPR article, recommendation), untagged tasks last, each group introduced by its tag.
+fn ordered_sections<'a>(
+    c: &'a Consolidation,
+    sections: &'a [Written<'a>],
+    by_tag: bool,
+) -> Vec<(&'a Written<'a>, Option<&'a str>)> {
+    if !by_tag {
+        return sections.iter().map(|s| (s, None)).collect();
+    }
+    let tag_of = |s: &Written<'_>| -> Option<&'a str> {
+        let reference = s.key.strip_prefix("II.")?;
+        c.tasks
+            .iter()
+            .find(|t| t.reference == reference)
+            .and_then(|t| t.tags.first())
+            .map(String::as_str)
+    };
+    let is_task = |s: &Written<'_>| s.key.starts_with("II.") && s.key != "II.figures";
+    let mut out: Vec<(&Written<'a>, Option<&'a str>)> = Vec::new();
+    let first_task = sections.iter().position(is_task).unwrap_or(sections.len());
+    out.extend(sections[..first_task].iter().map(|s| (s, None)));
+    let mut tasks: Vec<&Written<'a>> = sections.iter().filter(|s| is_task(s)).collect();
+    tasks.sort_by_key(|s| (tag_of(s).is_none(), tag_of(s)));
+    let mut current: Option<Option<&str>> = None;
+    for s in tasks {
+        let tag = tag_of(s);
+        let label = if current != Some(tag) {
+            current = Some(tag);
+            Some(tag.unwrap_or("Các nhiệm vụ khác"))
+        } else {
+            None
+        };
+        out.push((s, label));
+    }
+    out.extend(
+        sections[first_task..]
+            .iter()
+            .filter(|s| !is_task(s))
+            .map(|s| (s, None)),
+    );
+    out
+}
+
+/// "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG" over two lines at a natural place ("ỦY BAN NHÂN DÂN" /
+/// "THÀNH PHỐ HẢI PHÒNG"), so the header column does not wrap it mid-name.
+fn wrap_superior(name: &str) -> String {
+    let name = name.trim().to_uppercase();
+    if name.chars().count() <= 24 {
+        return name;
+    }
+    for head in ["ỦY BAN NHÂN DÂN ", "UỶ BAN NHÂN DÂN ", "HỘI ĐỒNG NHÂN DÂN "] {
+        if let Some(rest) = name.strip_prefix(head) {
+            return format!("{}\n{rest}", head.trim_end());
+        }
+    }
+    // Otherwise at the space nearest the middle.
+    let mid = name.len() / 2;
+    match name
+        .match_indices(' ')
+        .map(|(i, _)| i)
+        .min_by_key(|i| i.abs_diff(mid))
+    {
+        Some(i) => format!("{}\n{}", &name[..i], &name[i + 1..]),
+        None => name,
+    }
+}
+
+/// Annexes after the signature: each task's reporting, and the bodies whose report is not
+/// accepted, by where they stand.
+fn annexes(c: &Consolidation, l: &Letterhead<'_>) -> String {
+    let mut out = String::from("<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
+    let centered = |t: &str, bold: bool, italic: bool| {
+        para(
+            t,
+            P {
+                bold,
+                italic,
+                center: true,
+                after: 60,
+                ..BODY
+            },
+        )
+    };
+    let attached = format!(
+        "(Kèm theo Báo cáo số      /{} ngày      tháng      năm      của {})",
+        l.symbol,
+        title_case(l.issuer)
+    );
+    out.push_str(&centered("Phụ lục I", true, false));
+    out.push_str(&centered(
+        "TÌNH HÌNH BÁO CÁO THEO TỪNG NHIỆM VỤ",
+        true,
+        false,
+    ));
+    out.push_str(&centered(&attached, false, true));
+    let mut rows = Vec::new();
+    for (i, t) in c.tasks.iter().enumerate() {
+        let assigned: Vec<&crate::draft::AssignmentFact> = c
+            .facts
+            .assignments
+            .iter()
+            .filter(|a| a.reference == t.reference)
+            .collect();
+        let reported = |agency: &str| t.entries.iter().any(|e| e.agency == agency);
+        let lead: Vec<String> = t
+            .entries
+            .iter()
+            .filter(|e| e.role == "lead")
+            .map(|e| format!("{}: {}", e.agency, task_status(&e.status)))
+            .chain(
+                assigned
+                    .iter()
+                    .filter(|a| a.role == "lead" && !reported(&a.agency))
+                    .map(|a| format!("{}: {}", a.agency, crate::draft::missing_vi(&a.status))),
+            )
+            .collect();
+        let coords_total = assigned.iter().filter(|a| a.role != "lead").count();
+        let coords_done = t.entries.iter().filter(|e| e.role != "lead").count();
+        let mut silent: Vec<(&str, &str)> = assigned
+            .iter()
+            .filter(|a| a.role != "lead" && !reported(&a.agency))
+            .map(|a| (a.agency.as_str(), a.status.as_str()))
+            .collect();
+        silent.sort_by_cached_key(|(a, _)| crate::draft::collate_key(a));
+        let silent_text = if silent.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<String> = silent
+                .iter()
+                .take(40)
+                .map(|(a, st)| format!("{a} ({})", crate::draft::missing_vi(st)))
+                .collect();
+            let more = silent.len().saturating_sub(40);
+            if more > 0 {
+                format!("Chưa báo cáo: {} và {more} cơ quan khác", names.join("; "))
+            } else {
+                format!("Chưa báo cáo: {}", names.join("; "))
+            }
+        };
+        rows.push(vec![
+            (i + 1).to_string(),
+            format!("{} (mục {})", short(&t.title, 120), t.reference),
+            if lead.is_empty() {
+                "Chưa xác định".into()
+            } else {
+                lead.join("; ")
+            },
+            format!(
+                "{}/{} đã báo cáo. {silent_text}",
+                number_vi(coords_done as f64),
+                number_vi(coords_total.max(coords_done) as f64)
+            )
+            .trim()
+            .to_string(),
+        ]);
+    }
+    out.push_str(&grid(
+        &[600, 3000, 2600, 3154],
+        &["STT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp"],
+        &rows,
+        9,
+    ));
+    // Phụ lục II: who is missing, said plainly.
+    out.push_str("<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
+    out.push_str(&centered("Phụ lục II", true, false));
+    out.push_str(&centered(
+        "CÁC CƠ QUAN, ĐƠN VỊ, ĐỊA PHƯƠNG CHƯA CÓ BÁO CÁO ĐƯỢC TIẾP NHẬN",
+        true,
+        false,
+    ));
+    out.push_str(&centered(&attached, false, true));
+    let groups: [(&str, &dyn Fn(&str) -> bool); 3] = [
+        ("Chưa gửi báo cáo", &|s| {
+            !matches!(s, "submitted" | "returned" | "accepted")
+        }),
+        ("Đã gửi, chờ Sở Tư pháp tiếp nhận", &|s| {
+            s == "submitted"
+        }),
+        ("Bị trả lại, chưa gửi lại", &|s| s == "returned"),
+    ];
+    let mut any = false;
+    for (n, (label, pick)) in groups.iter().enumerate() {
+        let mut names: Vec<&str> = c
+            .missing
+            .iter()
+            .filter(|m| pick(&m.status))
+            .map(|m| m.agency.as_str())
+            .collect();
+        if names.is_empty() {
+            continue;
+        }
+        any = true;
+        names.sort_by_cached_key(|a| crate::draft::collate_key(a));
+        out.push_str(&para(
+            &format!(
+                "{}. {label} ({} cơ quan)",
+                n + 1,
+                number_vi(names.len() as f64)
+            ),
+            P {
+                bold: true,
+                keep_next: true,
+                ..BODY
+            },
+        ));
+        out.push_str(&body(&format!("{}.", names.join(", "))));
+    }
+    let mut no_plan: Vec<&str> = c
+        .facts
+        .cascade
+        .iter()
+        .filter(|p| !p.issued)
+        .map(|p| p.agency.as_str())
+        .collect();
+    if !no_plan.is_empty() {
+        any = true;
+        no_plan.sort_by_cached_key(|a| crate::draft::collate_key(a));
+        out.push_str(&para(
+            &format!(
+                "4. Chưa ban hành kế hoạch triển khai ({} cơ quan)",
+                number_vi(no_plan.len() as f64)
+            ),
+            P {
+                bold: true,
+                keep_next: true,
+                ..BODY
+            },
+        ));
+        out.push_str(&body(&format!("{}.", no_plan.join(", "))));
+    }
+    if !any {
+        out.push_str(&body(
+            "Tất cả các cơ quan, đơn vị, địa phương đã có báo cáo được tiếp nhận.",
+        ));
+    }
+    out
+}
+
+fn short(s: &str, max: usize) -> String {
+    let s: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() <= max {
+        return s;
+    }
+    let cut: String = s.chars().take(max).collect();
+    match cut.rfind(' ') {
+        Some(i) => format!("{}…", &cut[..i]),
+        None => format!("{cut}…"),
+    }
 }
 
 fn task_status(code: &str) -> &'static str {
@@ -191,213 +636,6 @@ fn task_status(code: &str) -> &'static str {
         "not_done" => "không thực hiện",
         _ => "chưa đánh giá",
     }
-}
-
-/// The body of the report: I. to V., numbered the Decree 30 way.
-fn content(c: &Consolidation, l: &Letterhead<'_>) -> String {
-    let mut out = String::new();
-    out.push_str(&body(&format!(
-        "Thực hiện Kế hoạch số {} của Ủy ban nhân dân thành phố{}, {} báo cáo kết quả thực hiện {} như sau:",
-        c.plan_number,
-        if c.plan_title.is_empty() { String::new() } else { format!(" về {}", first_lower(&c.plan_title)) },
-        title_case(l.issuer),
-        c.round_label.to_lowercase()
-    )));
-    out.push_str(&heading("I. CÔNG TÁC CHỈ ĐẠO, TRIỂN KHAI"));
-    out.push_str(&body(&format!(
-        "{} đề nghị {} cơ quan, đơn vị, địa phương báo cáo kết quả thực hiện kỳ {}; đến nay đã tiếp nhận {} báo cáo, {} cơ quan, đơn vị, địa phương chưa có báo cáo được tiếp nhận (danh sách tại mục V).",
-        title_case(l.issuer),
-        number_vi(c.expected as f64),
-        c.round_label.to_lowercase(),
-        number_vi(c.accepted as f64),
-        number_vi(c.missing.len() as f64)
-    )));
-    out.push_str(&heading("II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ"));
-    if c.tasks.is_empty() {
-        out.push_str(&body(
-            "Chưa có báo cáo được tiếp nhận về các nhiệm vụ trong kỳ.",
-        ));
-    }
-    let task_block = |out: &mut String, number: String, t: &crate::TaskNarrative| {
-        out.push_str(&para(
-            &format!("{number}. {} ({})", t.title, t.reference),
-            P {
-                size: 14,
-                bold: true,
-                justify: true,
-                indent: true,
-                after: 60,
-                ..P::default()
-            },
-        ));
-        for e in &t.entries {
-            let role = if e.role == "lead" {
-                "chủ trì"
-            } else {
-                "phối hợp"
-            };
-            let results = if e.results.trim().is_empty() {
-                "chưa nêu kết quả."
-            } else {
-                e.results.trim()
-            };
-            out.push_str(&body(&format!(
-                "- {} ({role}, {}): {results}",
-                e.agency,
-                task_status(&e.status)
-            )));
-        }
-    };
-    if l.by_tag {
-        // One heading per tag; a task under each of its tags; untagged tasks last.
-        let mut tags: Vec<&str> = c
-            .tasks
-            .iter()
-            .flat_map(|t| t.tags.iter().map(String::as_str))
-            .collect();
-        tags.sort_unstable();
-        tags.dedup();
-        let mut n = 0;
-        for tag in tags {
-            n += 1;
-            out.push_str(&para(
-                &format!("{n}. {tag}"),
-                P {
-                    size: 14,
-                    bold: true,
-                    italic: true,
-                    justify: true,
-                    indent: true,
-                    after: 60,
-                    ..P::default()
-                },
-            ));
-            for (k, t) in c
-                .tasks
-                .iter()
-                .filter(|t| t.tags.iter().any(|x| x == tag))
-                .enumerate()
-            {
-                task_block(&mut out, format!("{n}.{}", k + 1), t);
-            }
-        }
-        let untagged: Vec<&crate::TaskNarrative> =
-            c.tasks.iter().filter(|t| t.tags.is_empty()).collect();
-        if !untagged.is_empty() {
-            n += 1;
-            out.push_str(&para(
-                &format!("{n}. Các nhiệm vụ khác"),
-                P {
-                    size: 14,
-                    bold: true,
-                    italic: true,
-                    justify: true,
-                    indent: true,
-                    after: 60,
-                    ..P::default()
-                },
-            ));
-            for (k, t) in untagged.into_iter().enumerate() {
-                task_block(&mut out, format!("{n}.{}", k + 1), t);
-            }
-        }
-    } else {
-        for (i, t) in c.tasks.iter().enumerate() {
-            task_block(&mut out, (i + 1).to_string(), t);
-        }
-    }
-    out.push_str(&heading("III. SỐ LIỆU THỐNG KÊ"));
-    out.push_str(&body(&format!(
-        "Số liệu tổng hợp từ {} báo cáo đã được tiếp nhận; chi tiết theo giới tính, dân tộc, tôn giáo, nhóm tuổi và các nhóm yếu thế tại Phụ lục kèm theo.",
-        number_vi(c.accepted as f64)
-    )));
-    for b in &c.indicators {
-        let Some(total) = b.total else { continue };
-        let mut line = format!("- {}: {} {}", b.info.name, number_vi(total), b.info.unit);
-        if let Some(p) = b.previous {
-            line.push_str(&format!(" (kỳ trước: {}", number_vi(p)));
-            if let Some(pct) = b.change_pct() {
-                line.push_str(&format!(
-                    ", {} {}%",
-                    if pct >= 0.0 { "tăng" } else { "giảm" },
-                    number_vi(pct.abs())
-                ));
-            }
-            line.push(')');
-        }
-        if let Some(sex) = b
-            .breakdowns
-            .iter()
-            .find(|d| d.dimension == theodoi_domain::Dimension::Sex)
-        {
-            let parts: Vec<String> = sex
-                .categories
-                .iter()
-                .map(|cv| format!("{} {}", cv.label_vi.to_lowercase(), number_vi(cv.value)))
-                .collect();
-            line.push_str(&format!("; trong đó {}", parts.join(", ")));
-        }
-        line.push('.');
-        out.push_str(&body(&line));
-    }
-    out.push_str(&heading("IV. KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT, KIẾN NGHỊ"));
-    out.push_str(&para(
-        "1. Khó khăn, vướng mắc",
-        P {
-            size: 14,
-            bold: true,
-            justify: true,
-            indent: true,
-            after: 60,
-            ..P::default()
-        },
-    ));
-    if c.difficulties.is_empty() {
-        out.push_str(&body(
-            "Các cơ quan, đơn vị, địa phương không nêu khó khăn, vướng mắc.",
-        ));
-    }
-    for (a, d) in &c.difficulties {
-        out.push_str(&body(&format!("- {a}: {}", d.trim())));
-    }
-    out.push_str(&para(
-        "2. Đề xuất, kiến nghị",
-        P {
-            size: 14,
-            bold: true,
-            justify: true,
-            indent: true,
-            after: 60,
-            ..P::default()
-        },
-    ));
-    if c.proposals.is_empty() {
-        out.push_str(&body("Không có đề xuất, kiến nghị."));
-    }
-    for (a, p) in &c.proposals {
-        out.push_str(&body(&format!("- {a}: {}", p.trim())));
-    }
-    out.push_str(&heading(
-        "V. CÁC CƠ QUAN, ĐƠN VỊ, ĐỊA PHƯƠNG CHƯA CÓ BÁO CÁO ĐƯỢC TIẾP NHẬN",
-    ));
-    if c.missing.is_empty() {
-        out.push_str(&body(
-            "Tất cả các cơ quan, đơn vị, địa phương đã có báo cáo được tiếp nhận.",
-        ));
-    }
-    for m in &c.missing {
-        out.push_str(&body(&format!(
-            "- {} ({}).",
-            m.agency,
-            status_vi(&m.status).to_lowercase()
-        )));
-    }
-    out.push_str(&body(&format!(
-        "Trên đây là báo cáo kết quả thực hiện {} của {}./.",
-        c.round_label.to_lowercase(),
-        title_case(l.issuer)
-    )));
-    out
 }
 
 /// "SỞ TƯ PHÁP" → "Sở Tư pháp": the first word capitalised, the rest as Vietnamese names are.
@@ -415,21 +653,31 @@ fn title_case(caps: &str) -> String {
     words.join(" ")
 }
 
-fn first_lower(s: &str) -> String {
-    let mut cs = s.chars();
-    match cs.next() {
-        Some(f) => f.to_lowercase().collect::<String>() + cs.as_str(),
-        None => String::new(),
-    }
-}
-
-fn document(c: &Consolidation, l: &Letterhead<'_>) -> String {
+fn document(
+    c: &Consolidation,
+    sections: &[Written<'_>],
+    l: &Letterhead<'_>,
+    is_draft: bool,
+) -> String {
     // A4 text width: 210 mm − 30 − 15 = 165 mm = 9354 twips; columns 40 % / 60 %.
     let (left, right) = (3742, 5612);
-    let issuer = format!(
+    let mut issuer = String::new();
+    if is_draft {
+        issuer.push_str(&para(
+            "DỰ THẢO",
+            P {
+                size: 13,
+                bold: true,
+                center: true,
+                after: 60,
+                ..P::default()
+            },
+        ));
+    }
+    issuer.push_str(&format!(
         "{}{}{}{}",
         para(
-            &l.parent.to_uppercase(),
+            &wrap_superior(l.superior),
             P {
                 size: 13,
                 center: true,
@@ -455,8 +703,19 @@ fn document(c: &Consolidation, l: &Letterhead<'_>) -> String {
                 ..P::default()
             }
         ),
-    );
-    let motto = format!(
+    ));
+    let mut motto = String::new();
+    if is_draft {
+        motto.push_str(&para(
+            " ",
+            P {
+                size: 13,
+                after: 60,
+                ..P::default()
+            },
+        ));
+    }
+    motto.push_str(&format!(
         "{}{}{}{}",
         para(
             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -478,16 +737,32 @@ fn document(c: &Consolidation, l: &Letterhead<'_>) -> String {
         ),
         rule(1150),
         para(
-            &date_line(l.place, l.date),
+            &date_line(l.place, l.date, c.facts.window_end.map(|d| d.year())),
             P {
                 size: 14,
                 italic: true,
                 center: true,
-                before: 120,
+                before: if wrap_superior(l.superior).contains('\n') {
+                    440
+                } else {
+                    120
+                },
                 ..P::default()
             }
         ),
-    );
+    ));
+    let plan_date = c
+        .facts
+        .plan_date
+        .map(|d| {
+            format!(
+                " ngày {:02}/{:02}/{}",
+                d.day(),
+                u8::from(d.month()),
+                d.year()
+            )
+        })
+        .unwrap_or_default();
     let title = format!(
         "{}{}{}",
         para(
@@ -502,7 +777,7 @@ fn document(c: &Consolidation, l: &Letterhead<'_>) -> String {
         ),
         para(
             &format!(
-                "Kết quả thực hiện Kế hoạch số {} {}",
+                "Kết quả thực hiện Kế hoạch số {}{plan_date} {}",
                 c.plan_number,
                 c.round_label.to_lowercase()
             ),
@@ -533,8 +808,13 @@ fn document(c: &Consolidation, l: &Letterhead<'_>) -> String {
             },
         ));
     }
+    let keep = if l.drafting_unit.trim().is_empty() {
+        "- Lưu: VT.".to_string()
+    } else {
+        format!("- Lưu: VT, {}.", l.drafting_unit.trim())
+    };
     recipients.push_str(&para(
-        "- Lưu: VT.",
+        &keep,
         P {
             size: 11,
             ..P::default()
@@ -582,15 +862,16 @@ fn document(c: &Consolidation, l: &Letterhead<'_>) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
 <w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" \
 xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:body>\
-{}{}{}{}\
+{}{}{}{}{}\
 <w:sectPr><w:headerReference w:type=\"default\" r:id=\"rIdHeader\"/><w:headerReference w:type=\"first\" r:id=\"rIdFirst\"/>\
 <w:pgSz w:w=\"11906\" w:h=\"16838\"/>\
 <w:pgMar w:top=\"1134\" w:right=\"850\" w:bottom=\"1134\" w:left=\"1701\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/>\
 <w:titlePg/></w:sectPr></w:body></w:document>",
         layout_table(left, right, &issuer, &motto),
         title,
-        content(c, l),
+        content(c, sections, l),
         layout_table(left, right, &recipients, &sign),
+        annexes(c, l),
     )
 }
 
@@ -602,19 +883,28 @@ const STYLES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\
 <w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/></w:style>\
 </w:styles>";
 
-fn header(with_page: bool) -> String {
-    let inner = if with_page {
-        "<w:r><w:rPr><w:rFonts w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\"/><w:sz w:val=\"28\"/></w:rPr><w:fldChar w:fldCharType=\"begin\"/></w:r>\
-<w:r><w:rPr><w:rFonts w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\"/><w:sz w:val=\"28\"/></w:rPr><w:instrText xml:space=\"preserve\"> PAGE </w:instrText></w:r>\
-<w:r><w:rPr><w:rFonts w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\"/><w:sz w:val=\"28\"/></w:rPr><w:fldChar w:fldCharType=\"separate\"/></w:r>\
-<w:r><w:rPr><w:rFonts w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\"/><w:sz w:val=\"28\"/></w:rPr><w:t>2</w:t></w:r>\
-<w:r><w:rPr><w:rFonts w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\"/><w:sz w:val=\"28\"/></w:rPr><w:fldChar w:fldCharType=\"end\"/></w:r>"
+fn header(with_page: bool, is_draft: bool) -> String {
+    let rpr = "<w:rPr><w:rFonts w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\"/><w:sz w:val=\"28\"/></w:rPr>";
+    let page = if with_page {
+        format!(
+            "<w:r>{rpr}<w:fldChar w:fldCharType=\"begin\"/></w:r>\
+<w:r>{rpr}<w:instrText xml:space=\"preserve\"> PAGE </w:instrText></w:r>\
+<w:r>{rpr}<w:fldChar w:fldCharType=\"separate\"/></w:r>\
+<w:r>{rpr}<w:t>2</w:t></w:r>\
+<w:r>{rpr}<w:fldChar w:fldCharType=\"end\"/></w:r>"
+        )
+    } else {
+        String::new()
+    };
+    // "DỰ THẢO" on every page after the first (the first carries it above the issuer).
+    let mark = if is_draft && with_page {
+        "<w:p><w:pPr><w:jc w:val=\"right\"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\"/><w:b/><w:sz w:val=\"24\"/></w:rPr><w:t>DỰ THẢO</w:t></w:r></w:p>"
     } else {
         ""
     };
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
-<w:hdr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr>{inner}</w:p></w:hdr>"
+<w:hdr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr>{page}</w:p>{mark}</w:hdr>"
     )
 }
 
@@ -651,8 +941,29 @@ xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>{}</dc:title><dc:creator
     )
 }
 
-/// The report as a DOCX file in memory.
+/// The report as a DOCX file in memory, from the drafted sections as they stand.
 pub fn report(c: &Consolidation, l: &Letterhead<'_>) -> std::io::Result<Vec<u8>> {
+    let drafted = crate::draft::draft(c);
+    let written: Vec<Written<'_>> = drafted
+        .iter()
+        .map(|s| Written {
+            key: &s.key,
+            heading: &s.heading,
+            level: s.level,
+            text: &s.text,
+        })
+        .collect();
+    report_from_draft(c, &written, l, false)
+}
+
+/// The báo cáo built from written sections; the statistics table is drawn from `c` where the
+/// "II.figures" section stands; `is_draft` marks every page "DỰ THẢO".
+pub fn report_from_draft(
+    c: &Consolidation,
+    sections: &[Written<'_>],
+    l: &Letterhead<'_>,
+    is_draft: bool,
+) -> std::io::Result<Vec<u8>> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
@@ -660,10 +971,10 @@ pub fn report(c: &Consolidation, l: &Letterhead<'_>) -> std::io::Result<Vec<u8>>
         ("[Content_Types].xml", CONTENT_TYPES.to_string()),
         ("_rels/.rels", ROOT_RELS.to_string()),
         ("word/_rels/document.xml.rels", DOC_RELS.to_string()),
-        ("word/document.xml", document(c, l)),
+        ("word/document.xml", document(c, sections, l, is_draft)),
         ("word/styles.xml", STYLES.to_string()),
-        ("word/header1.xml", header(true)),
-        ("word/header2.xml", header(false)),
+        ("word/header1.xml", header(true, is_draft)),
+        ("word/header2.xml", header(false, is_draft)),
         ("docProps/core.xml", core(c)),
     ];
     for (name, content) in parts {
@@ -720,46 +1031,60 @@ mod tests {
         s
     }
 
-    #[test]
-    fn a_decree_30_report() {
-        let head = Letterhead {
-            parent: "UBND THÀNH PHỐ",
+    fn letterhead() -> Letterhead<'static> {
+        Letterhead {
+            superior: "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG",
             issuer: "SỞ TƯ PHÁP",
             symbol: "BC-STP",
-            place: "Hà Nội",
-            date: time::macros::date!(2026 - 02 - 05),
+            place: "Hải Phòng",
+            date: Some(time::macros::date!(2026 - 02 - 05)),
             position: "GIÁM ĐỐC",
             position2: None,
             signer: "Nguyễn Văn An",
             recipients: &["UBND thành phố"],
+            drafting_unit: "PBGDPL",
             by_tag: false,
-        };
+        }
+    }
+
+    #[test]
+    fn a_decree_30_report() {
+        let head = letterhead();
         let bytes = report(&sample(), &head).unwrap_or_default();
         assert!(bytes.starts_with(b"PK"));
         let xml = document_xml(&bytes);
         for needle in [
             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
             "Độc lập - Tự do - Hạnh phúc",
+            // The superior's full name, broken after "ỦY BAN NHÂN DÂN".
+            "ỦY BAN NHÂN DÂN</w:t><w:br/><w:t xml:space=\"preserve\">THÀNH PHỐ HẢI PHÒNG",
             "Số:        /BC-STP",
             // Leading zeros for a day under 10 and for January and February.
-            "Hà Nội, ngày 05 tháng 02 năm 2026",
+            "Hải Phòng, ngày 05 tháng 02 năm 2026",
             "BÁO CÁO",
             "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ",
-            "Sở Tư pháp (chủ trì, hoàn thành)",
-            "Phường Ba Đình (bị trả lại)",
-            "Xã Tân Hòa: Thiếu kinh phí",
+            "Sở Tư pháp (cơ quan chủ trì, đã hoàn thành)",
+            "Bị trả lại, chưa gửi lại (1 cơ quan)",
+            "Phường Ba Đình.",
+            "Thiếu kinh phí (Xã Tân Hòa).",
             "Nơi nhận:",
+            "- Lưu: VT, PBGDPL.",
             "Nguyễn Văn An",
+            "Phụ lục I",
             "w:pgSz w:w=\"11906\" w:h=\"16838\"",
             "<w:titlePg/>",
+            "<w:tblHeader/>",
         ] {
             assert!(xml.contains(needle), "missing {needle}");
         }
         assert!(
+            !xml.contains("DỰ THẢO"),
+            "a final report is not marked as a draft"
+        );
+        assert!(
             xml.contains("văn bản &lt;pháp luật&gt; &amp; quy định"),
             "escaped"
         );
-        assert!(xml.contains("<w:br/>"), "line breaks in prose are kept");
         let by_tag = report(
             &sample(),
             &Letterhead {
@@ -769,9 +1094,56 @@ mod tests {
         )
         .unwrap_or_default();
         let xml = document_xml(&by_tag);
+        assert!(xml.contains(">ICCPR Điều 14<"), "grouped by tag");
+    }
+
+    #[test]
+    fn written_sections_blank_date_and_draft_mark() {
+        let c = sample();
+        let sections = [
+            Written {
+                key: "intro",
+                heading: "",
+                level: 0,
+                text: "Đoạn mở đầu do chuyên viên sửa.",
+            },
+            Written {
+                key: "II.II.1",
+                heading: "1. Nhiệm vụ một (mục II.1 Kế hoạch)",
+                level: 2,
+                text: "Dòng một\nDòng hai\n\n- Ý thứ nhất",
+            },
+            Written {
+                key: "II.figures",
+                heading: "",
+                level: 0,
+                text: "Số liệu:",
+            },
+            Written {
+                key: "closing",
+                heading: "",
+                level: 0,
+                text: "Trên đây là báo cáo./.",
+            },
+        ];
+        let head = Letterhead {
+            date: None,
+            ..letterhead()
+        };
+        let xml = document_xml(&report_from_draft(&c, &sections, &head, true).unwrap_or_default());
+        assert!(xml.contains("Đoạn mở đầu do chuyên viên sửa."));
         assert!(
-            xml.contains("1. ICCPR Điều 14") && xml.contains("1.1. Nghiên cứu"),
-            "grouped by tag"
+            xml.contains("<w:br/>"),
+            "line breaks inside a paragraph are kept"
         );
+        assert!(
+            xml.contains("Hải Phòng, ngày      tháng      năm"),
+            "date left blank"
+        );
+        assert!(xml.contains("DỰ THẢO"));
+        // The closing paragraph is kept with the signature that follows it.
+        let closing = xml.find("Trên đây là báo cáo./.").unwrap_or(0);
+        let p_start = xml[..closing].rfind("<w:p>").unwrap_or(0);
+        assert!(xml[p_start..closing].contains("<w:keepNext/>"));
     }
 }

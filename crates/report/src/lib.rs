@@ -8,6 +8,7 @@
 
 pub mod csv;
 pub mod docx;
+pub mod draft;
 pub mod xlsx;
 
 use serde::Serialize;
@@ -120,6 +121,9 @@ pub struct Consolidation {
     /// Totals per group of bodies (by kind) and per parent unit: (group, indicator id, sum).
     pub by_kind: Vec<(String, i64, i64)>,
     pub by_parent: Vec<(String, i64, i64)>,
+    /// What the drafted report needs beyond figures and narratives (cascade, each body's status
+    /// and timeliness, each task's assignments, escalations, next period).
+    pub facts: draft::RoundFacts,
 }
 
 /// What goes into a consolidation.
@@ -202,6 +206,7 @@ pub fn consolidate(input: Input<'_>) -> Consolidation {
         proposals: input.proposals,
         by_kind: Vec::new(),
         by_parent: Vec::new(),
+        facts: draft::RoundFacts::default(),
         round_label: input.round_label.to_string(),
         previous_label: input.previous_label.map(str::to_string),
         accepted: input.expected.saturating_sub(input.missing.len()),

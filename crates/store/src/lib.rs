@@ -23,6 +23,7 @@ pub(crate) use dispatch;
 pub mod accounts;
 mod plans;
 pub mod reminders;
+pub mod report_facts;
 pub mod rounds;
 pub mod views;
 pub mod workspace;

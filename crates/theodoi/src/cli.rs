@@ -79,9 +79,20 @@ pub enum ReportCommand {
         /// annex, a sheet per indicator) or csv (the annex, UTF-8 with BOM, long form).
         #[arg(long, value_parser = ["docx", "pdf", "xlsx", "csv"])]
         format: String,
-        /// Place in the date line of the report.
-        #[arg(long, env = "THEODOI_REPORT_PLACE", default_value = "Hà Nội")]
-        place: String,
+        /// Place in the date line of the report; proposed from the superior body's name
+        /// ("… THÀNH PHỐ HẢI PHÒNG" gives "Hải Phòng") when not given.
+        #[arg(long, env = "THEODOI_REPORT_PLACE")]
+        place: Option<String>,
+        /// The superior body's full name for the letterhead ("ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI
+        /// PHÒNG"); proposed from the plan's header when not given.
+        #[arg(long, env = "THEODOI_REPORT_SUPERIOR")]
+        superior: Option<String>,
+        /// The drafting unit after "Lưu: VT,".
+        #[arg(long, default_value = "PBGDPL")]
+        drafting_unit: String,
+        /// Leave day and month of the date line blank for the clerk to fill in.
+        #[arg(long)]
+        no_date: bool,
         /// Name of the signer under "GIÁM ĐỐC" (needed for docx).
         #[arg(
             long,
@@ -245,9 +256,22 @@ async fn run_with_db(args: Args) -> anyhow::Result<ExitCode> {
             format,
             output,
             place,
+            superior,
+            drafting_unit,
+            no_date,
             signer,
             by_tag,
-        }) => report::build(&db, round, &format, &output, &place, &signer, by_tag).await,
+        }) => {
+            let formal = report::Formal {
+                superior,
+                place,
+                signer,
+                drafting_unit,
+                no_date,
+                by_tag,
+            };
+            report::build(&db, round, &format, &output, &formal).await
+        }
     };
     db.close().await;
     result

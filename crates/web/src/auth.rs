@@ -4,8 +4,6 @@
 use crate::AppState;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use sha2::{Digest, Sha256};
@@ -20,44 +18,12 @@ pub const LANG_COOKIE: &str = "lang";
 /// Failed sign-ins before an account locks, and for how long.
 pub const LOCK_AFTER: i32 = 5;
 pub const LOCK_FOR: time::Duration = time::Duration::minutes(15);
-pub const MIN_PASSWORD_CHARS: usize = 12;
+pub use theodoi_app::password::MIN_PASSWORD_CHARS;
 
-/// Hash a password as an Argon2id PHC string.
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
-}
-
-/// Check a password against a stored hash; a malformed hash never matches.
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
-
-/// `bytes` random bytes as hex, from the operating system's generator.
-pub fn random_token(bytes: usize) -> anyhow::Result<String> {
-    let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    Ok(hex::encode(buf))
-}
-
-/// A readable one-time password: 16 characters without look-alikes (no 0/O, 1/l/I).
-pub fn one_time_password() -> anyhow::Result<String> {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut buf = [0u8; 16];
-    getrandom::fill(&mut buf).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    Ok(buf
-        .iter()
-        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
-        .collect())
-}
+// Passwords and tokens live in the application layer, which the CLI shares.
+pub use theodoi_app::password::{
+    hash_password, one_time_password, random_token, verify_password,
+};
 
 /// Sessions are stored by the SHA-256 of their token, so the database holds no usable cookie.
 pub fn token_hash(token: &str) -> String {

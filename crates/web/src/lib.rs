@@ -9,7 +9,6 @@
 pub mod auth;
 pub mod cache;
 pub mod charts;
-pub mod consolidation;
 pub mod error;
 pub mod i18n;
 mod pages;

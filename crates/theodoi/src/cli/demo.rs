@@ -8,7 +8,7 @@ use theodoi_store::Db;
 pub async fn generate(db: &Db, scale: &str, seed: u64, reports: bool) -> anyhow::Result<ExitCode> {
     let scale =
         Scale::parse(scale).ok_or_else(|| anyhow::anyhow!("scale must be city or national"))?;
-    let hash = theodoi_web::auth::hash_password(DEMO_PASSWORD)?;
+    let hash = theodoi_app::password::hash_password(DEMO_PASSWORD)?;
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{prefix:>9} [{bar:40}] {pos}/{len} {elapsed}")

@@ -30,16 +30,43 @@ pub async fn rounds(db: &Db) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The formal parts of the report as given on the command line.
+pub struct Formal {
+    pub superior: Option<String>,
+    pub place: Option<String>,
+    pub signer: String,
+    pub drafting_unit: String,
+    pub no_date: bool,
+    pub by_tag: bool,
+}
+
+/// "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG" → "Hải Phòng": the place a letterhead's superior names.
+fn place_of(superior: &str) -> Option<String> {
+    let upper = superior.trim().to_uppercase();
+    let rest = ["THÀNH PHỐ ", "TỈNH "]
+        .iter()
+        .find_map(|k| upper.find(k).map(|i| &upper[i + k.len()..]))?;
+    let words: Vec<String> = rest
+        .split_whitespace()
+        .map(|w| {
+            let lower = w.to_lowercase();
+            let mut cs = lower.chars();
+            cs.next()
+                .map(|f| f.to_uppercase().collect::<String>() + cs.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
 pub async fn build(
     db: &Db,
     round: i64,
     format: &str,
     output: &Path,
-    place: &str,
-    signer: &str,
-    by_tag: bool,
+    formal: &Formal,
 ) -> anyhow::Result<ExitCode> {
-    let c = theodoi_web::consolidation::build(db, round)
+    let c = theodoi_app::consolidation::build(db, round)
         .await
         .with_context(|| format!("round {round}"))?;
     let today = time::OffsetDateTime::now_utc()
@@ -47,13 +74,33 @@ pub async fn build(
         .date();
     let bytes = match format {
         "docx" | "pdf" => {
-            let docx = theodoi_report::docx::report(
-                &c,
-                &theodoi_web::consolidation::letterhead(place, signer, today, by_tag),
-            )
-            .context("writing the DOCX")?;
+            let superior = formal
+                .superior
+                .clone()
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| theodoi_app::consolidation::proposed_superior(&c));
+            let place = formal
+                .place
+                .clone()
+                .filter(|s| !s.trim().is_empty())
+                .or_else(|| place_of(&superior))
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "the place for the date line is not in the superior body's name \"{superior}\": give --place"
+                    )
+                })?;
+            let head = theodoi_app::consolidation::letterhead(
+                &superior,
+                &place,
+                &formal.signer,
+                (!formal.no_date).then_some(today),
+                &formal.drafting_unit,
+                formal.by_tag,
+            );
+            // The drafted text; the specialist's approved draft, once stored, replaces it.
+            let docx = theodoi_report::docx::report(&c, &head).context("writing the DOCX")?;
             if format == "pdf" {
-                theodoi_web::consolidation::docx_to_pdf(docx).await?
+                theodoi_app::pdf::docx_to_pdf(docx).await?
             } else {
                 docx
             }

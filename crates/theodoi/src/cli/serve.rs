@@ -69,14 +69,14 @@ async fn bootstrap(db: &Db) -> anyhow::Result<()> {
         }
     }
     let (password, generated) = match std::env::var("THEODOI_ADMIN_PASSWORD") {
-        Ok(p) if p.chars().count() >= theodoi_web::auth::MIN_PASSWORD_CHARS => (p, false),
+        Ok(p) if p.chars().count() >= theodoi_app::password::MIN_PASSWORD_CHARS => (p, false),
         Ok(_) => anyhow::bail!(
             "THEODOI_ADMIN_PASSWORD must have at least {} characters",
-            theodoi_web::auth::MIN_PASSWORD_CHARS
+            theodoi_app::password::MIN_PASSWORD_CHARS
         ),
-        Err(_) => (theodoi_web::auth::one_time_password()?, true),
+        Err(_) => (theodoi_app::password::one_time_password()?, true),
     };
-    let hash = theodoi_web::auth::hash_password(&password)?;
+    let hash = theodoi_app::password::hash_password(&password)?;
     db.create_user(&NewUser {
         username: "admin",
         display_name: "Quản trị hệ thống",

@@ -103,7 +103,7 @@ pub async fn plan(
             .filter(|i| i.public)
             .map(|i| i.id)
             .collect();
-        let c = crate::consolidation::build(&state.db, r.id).await?;
+        let c = theodoi_app::consolidation::build(&state.db, r.id).await?;
         for b in c.indicators.iter().filter(|b| public.contains(&b.info.id)) {
             let Some(total) = b.total else { continue };
             let breakdowns = b

@@ -1211,7 +1211,7 @@ fn download(name: &str, content_type: &'static str, bytes: Vec<u8>) -> Response 
 
 async fn annex(state: &AppState, user: &User, id: i64, format: &str) -> AppResult<Response> {
     user.require(user.role.sees_all_agencies())?;
-    let c = crate::consolidation::build(&state.db, id).await?;
+    let c = theodoi_app::consolidation::build(&state.db, id).await?;
     audit_by(
         state,
         user,
@@ -1309,11 +1309,19 @@ async fn report_file(
             "Cần họ tên người ký và địa danh (tối đa 80 ký tự) / the signer's name and the place are needed (up to 80 characters)".into(),
         ));
     }
-    let c = crate::consolidation::build(&state.db, id).await?;
+    let c = theodoi_app::consolidation::build(&state.db, id).await?;
     let today = OffsetDateTime::now_utc()
         .to_offset(theodoi_domain::report::VIETNAM)
         .date();
-    let head = crate::consolidation::letterhead(&place, &signer, today, q.group == "tags");
+    let superior = theodoi_app::consolidation::proposed_superior(&c);
+    let head = theodoi_app::consolidation::letterhead(
+        &superior,
+        &place,
+        &signer,
+        Some(today),
+        theodoi_app::consolidation::DRAFTING_UNIT,
+        q.group == "tags",
+    );
     let bytes = theodoi_report::docx::report(&c, &head)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("docx: {e}")))?;
     audit_by(
@@ -1326,7 +1334,7 @@ async fn report_file(
     .await?;
     if pdf {
         // LibreOffice missing or failing is the server's state, not the user's input.
-        let bytes = crate::consolidation::docx_to_pdf(bytes)
+        let bytes = theodoi_app::pdf::docx_to_pdf(bytes)
             .await
             .map_err(|e| AppError::Unavailable(e.to_string()))?;
         return Ok(download(
