@@ -21,7 +21,9 @@ macro_rules! dispatch {
 pub(crate) use dispatch;
 
 pub mod accounts;
+mod copy;
 mod plans;
+pub mod plausibility;
 pub mod reminders;
 pub mod report_facts;
 pub mod rounds;

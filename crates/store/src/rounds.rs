@@ -1734,7 +1734,16 @@ impl Db {
                 .await?;
             }
         }
-        if self.indicators(false).await?.is_empty() {
+        // Each starter indicator not there yet: a new database gets the whole set, an older one
+        // the indicators added since (the carried-over and on-time counts the plausibility rules
+        // compare). An indicator switched off stays off: it is there, only inactive.
+        let have: HashSet<String> = self
+            .indicators(false)
+            .await?
+            .into_iter()
+            .map(|i| i.code)
+            .collect();
+        {
             // Published by default: figures of general interest, none about individuals.
             const PUBLIC: [&str; 6] = [
                 "TT_BUOI",
@@ -1745,10 +1754,14 @@ impl Db {
                 "KN_GIAI_QUYET",
             ];
             for d in indicator::starter_set() {
+                if have.contains(&d.code) {
+                    continue;
+                }
                 let public = PUBLIC.contains(&d.code.as_str());
                 self.save_indicator(&d, true, public).await?;
             }
         }
+        self.ensure_plausibility_rules().await?;
         Ok(())
     }
 }

@@ -6,6 +6,7 @@
 //! server cannot be reached.
 
 mod plans;
+mod plausibility;
 mod rounds;
 
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -29,7 +30,7 @@ fn main() -> std::process::ExitCode {
         );
     }
     let mut trials = Vec::new();
-    for (name, case) in plans::CASES.iter().chain(rounds::CASES) {
+    for (name, case) in plans::CASES.iter().chain(rounds::CASES).chain(plausibility::CASES) {
         let case = *case;
         trials.push(Trial::test(format!("sqlite::{name}"), move || {
             run(Backend::Sqlite, case)

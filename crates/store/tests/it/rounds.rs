@@ -70,7 +70,7 @@ async fn agency_id(db: &Db, name: &str) -> i64 {
 fn open_round_derives_obligations(db: Db) -> Fut {
     Box::pin(async move {
         let plan = setup(&db).await;
-        assert_eq!(db.indicators(true).await?.len(), 20);
+        assert_eq!(db.indicators(true).await?.len(), 24);
         assert_eq!(db.regimes().await?.len(), 2);
         let opened = db.open_round(&h1(plan), NOW).await?;
         assert!(opened.bodies >= 8, "{opened:?}");
@@ -95,7 +95,7 @@ fn open_round_derives_obligations(db: Db) -> Fut {
             form.tasks.iter().all(|t| t.due == date!(2026 - 06 - 15)),
             "these tasks take the round's deadline"
         );
-        assert_eq!(form.indicators.len(), 20);
+        assert_eq!(form.indicators.len(), 24);
         // The same period again is refused; so is a deadline at the cut-off, and nothing is stored.
         assert!(matches!(
             db.open_round(&h1(plan), NOW).await,
