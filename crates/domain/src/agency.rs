@@ -206,6 +206,13 @@ pub fn is_group(name: &str) -> bool {
         || k.starts_with("những ")
 }
 
+/// A group whose members depend on the task ("các cơ quan liên quan", "các cơ quan, đơn vị có liên
+/// quan", "các Sở, ngành liên quan"): the coordinator names its members per task, and until then it
+/// stands for nobody. Other groups ("UBND các xã, phường") mean the same bodies in every task.
+pub fn is_vague_group(name: &str) -> bool {
+    is_group(name) && theodoi_text::fold(name).contains("lien quan")
+}
+
 /// A stable code for a name: its diacritic-free key with '-' between words ("so-tu-phap"). Both
 /// tone-mark styles and the usual abbreviations give one code; display keeps the source text.
 pub fn agency_code(name: &str) -> String {
@@ -275,6 +282,26 @@ mod tests {
         for (name, kind, group) in cases {
             let m = AgencyMention::new(name, false);
             assert_eq!((m.kind, m.group), (*kind, *group), "{name}");
+        }
+    }
+
+    #[test]
+    fn vague_groups() {
+        for name in [
+            "Các cơ quan liên quan",
+            "các cơ quan, đơn vị có liên quan",
+            "Các Sở, ngành liên quan",
+            "các cơ quan, địa phương có liên quan",
+        ] {
+            assert!(is_vague_group(name), "{name}");
+        }
+        for name in [
+            "UBND các xã, phường",
+            "Các Sở, ngành",
+            "Sở Tư pháp",
+            "Các tổ chức chính trị - xã hội",
+        ] {
+            assert!(!is_vague_group(name), "{name}");
         }
     }
 

@@ -121,6 +121,32 @@ impl ReportStatus {
     }
 }
 
+/// Where a body's report stands, said plainly for a list of who is missing: the three states a
+/// coordinator acts on ("chưa gửi báo cáo", "đã gửi, chờ Sở Tư pháp tiếp nhận", "bị trả lại, chưa
+/// gửi lại"), with the reason a report is still unsent after the comma. `None` is no report yet.
+pub fn standing_vi(status: Option<ReportStatus>) -> &'static str {
+    match status {
+        None => "Chưa gửi báo cáo (chưa soạn)",
+        Some(ReportStatus::Draft) => "Chưa gửi báo cáo (đang soạn)",
+        Some(ReportStatus::Approved) => "Chưa gửi báo cáo (lãnh đạo đã duyệt)",
+        Some(ReportStatus::Submitted) => "Đã gửi, chờ Sở Tư pháp tiếp nhận",
+        Some(ReportStatus::Returned) => "Bị trả lại, chưa gửi lại",
+        Some(ReportStatus::Accepted) => "Đã tiếp nhận",
+    }
+}
+
+/// [`standing_vi`] in English.
+pub fn standing_en(status: Option<ReportStatus>) -> &'static str {
+    match status {
+        None => "Not submitted (not started)",
+        Some(ReportStatus::Draft) => "Not submitted (being drafted)",
+        Some(ReportStatus::Approved) => "Not submitted (approved by the head)",
+        Some(ReportStatus::Submitted) => "Submitted, awaiting acceptance by the Sở Tư pháp",
+        Some(ReportStatus::Returned) => "Returned, not yet resubmitted",
+        Some(ReportStatus::Accepted) => "Accepted",
+    }
+}
+
 /// Who acts on a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {

@@ -138,14 +138,17 @@ pub struct Obligation {
     pub via_group: Option<i64>,
 }
 
-/// Derive a round's obligations. `members` expands a group id to its member agencies (empty for
-/// an agency that is not a group). An agency assigned directly and through a group reports once,
-/// in its direct role; lead wins over coordinating.
+/// Derive a round's obligations. `members(task, group)` expands a group to its member agencies for
+/// that task — a vague group ("các cơ quan liên quan") means different bodies in different tasks,
+/// and nobody until the coordinator names them — and is `None` for an agency that is not a group.
+/// A group that expands to nobody reports nothing (it is not a body).
+/// An agency assigned directly and through a group reports once, in its direct role; lead wins
+/// over coordinating.
 pub fn derive_obligations(
     tasks: &[RoundTask],
     window: DateRange,
     agency_deadline: Date,
-    members: impl Fn(i64) -> Vec<i64>,
+    members: impl Fn(i64, i64) -> Option<Vec<i64>>,
 ) -> Vec<Obligation> {
     let mut out: Vec<Obligation> = Vec::new();
     for task in tasks {
@@ -165,16 +168,7 @@ pub fn derive_obligations(
         let mut direct: Vec<Obligation> = Vec::new();
         let mut grouped: Vec<Obligation> = Vec::new();
         for (agency_id, role) in &task.assignments {
-            let expanded = members(*agency_id);
-            if expanded.is_empty() {
-                direct.push(Obligation {
-                    agency_id: *agency_id,
-                    task_id: task.task_id,
-                    role: *role,
-                    due,
-                    via_group: None,
-                });
-            } else {
+            if let Some(expanded) = members(task.task_id, *agency_id) {
                 grouped.extend(expanded.into_iter().map(|m| Obligation {
                     agency_id: m,
                     task_id: task.task_id,
@@ -182,6 +176,14 @@ pub fn derive_obligations(
                     due,
                     via_group: Some(*agency_id),
                 }));
+            } else {
+                direct.push(Obligation {
+                    agency_id: *agency_id,
+                    task_id: task.task_id,
+                    role: *role,
+                    due,
+                    via_group: None,
+                });
             }
         }
         for o in direct.into_iter().chain(grouped) {
@@ -261,7 +263,7 @@ mod tests {
     #[test]
     fn obligations_from_timeframes_roles_and_groups() {
         // Agencies 1 (Sở Tư pháp), 2 (Công an), 10 and 11 (wards); 100 is the group of wards.
-        let members = |id: i64| if id == 100 { vec![10, 11] } else { Vec::new() };
+        let members = |_task: i64, id: i64| (id == 100).then(|| vec![10, 11]);
         let tasks = vec![
             RoundTask {
                 task_id: 1,
@@ -320,6 +322,49 @@ mod tests {
     }
 
     #[test]
+    fn a_group_means_different_bodies_in_different_tasks() {
+        // Group 200 ("các cơ quan liên quan") is the police (2) in task 1, wards 10 and 11 in
+        // task 2, and nobody yet in task 3.
+        let members = |task: i64, id: i64| match (task, id) {
+            (1, 200) => Some(vec![2]),
+            (2, 200) => Some(vec![10, 11]),
+            (_, 200) => Some(Vec::new()),
+            _ => None,
+        };
+        let task = |id| RoundTask {
+            task_id: id,
+            time: Timeframe::parse("Hàng năm"),
+            assignments: vec![(1, Role::Lead), (200, Role::Coordinating)],
+            finished: false,
+        };
+        let window = DateRange {
+            start: date!(2025 - 12 - 15),
+            end: date!(2026 - 06 - 14),
+        };
+        let got = derive_obligations(
+            &[task(1), task(2), task(3)],
+            window,
+            date!(2026 - 06 - 15),
+            members,
+        );
+        let brief: Vec<(i64, i64, Option<i64>)> = got
+            .iter()
+            .map(|o| (o.task_id, o.agency_id, o.via_group))
+            .collect();
+        assert_eq!(
+            brief,
+            vec![
+                (1, 1, None),
+                (2, 1, None),
+                (3, 1, None),
+                (1, 2, Some(200)),
+                (2, 10, Some(200)),
+                (2, 11, Some(200)),
+            ]
+        );
+    }
+
+    #[test]
     fn finished_multi_year_tasks_leave_yearly_ones_stay() {
         let task = |id, text: &str| RoundTask {
             task_id: id,
@@ -332,7 +377,7 @@ mod tests {
             start: date!(2026 - 06 - 15),
             end: date!(2026 - 12 - 14),
         };
-        let got = derive_obligations(&tasks, window, date!(2026 - 12 - 15), |_| Vec::new());
+        let got = derive_obligations(&tasks, window, date!(2026 - 12 - 15), |_, _| None);
         let ids: Vec<i64> = got.iter().map(|o| o.task_id).collect();
         assert_eq!(ids, vec![2]);
     }

@@ -224,6 +224,35 @@ impl Db {
             Self::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
             Self::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
+        self.fill_sort_keys().await
+    }
+
+    /// Agencies stored before sort keys existed get theirs (Rust computes them, SQL cannot).
+    async fn fill_sort_keys(&self) -> Result<()> {
+        const MISSING: &str = "SELECT id, name FROM agencies WHERE sort_key = ''";
+        const SET: &str = "UPDATE agencies SET sort_key = $1 WHERE id = $2";
+        match self {
+            Self::Sqlite(p) => {
+                let rows: Vec<(i64, String)> = sqlx::query_as(MISSING).fetch_all(p).await?;
+                if !rows.is_empty() {
+                    let mut tx = p.begin().await?;
+                    for (id, name) in rows {
+                        sqlx::query(SET).bind(theodoi_text::collate(&name)).bind(id).execute(&mut *tx).await?;
+                    }
+                    tx.commit().await?;
+                }
+            }
+            Self::Postgres(p) => {
+                let rows: Vec<(i64, String)> = sqlx::query_as(MISSING).fetch_all(p).await?;
+                if !rows.is_empty() {
+                    let mut tx = p.begin().await?;
+                    for (id, name) in rows {
+                        sqlx::query(SET).bind(theodoi_text::collate(&name)).bind(id).execute(&mut *tx).await?;
+                    }
+                    tx.commit().await?;
+                }
+            }
+        }
         Ok(())
     }
 

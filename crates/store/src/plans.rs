@@ -350,14 +350,15 @@ macro_rules! backend {
                 let fresh: Vec<&AgencyUpsert> = rows.iter().filter(|r| !ids.contains_key(&r.code)).collect();
                 for chunk in fresh.chunks(CHUNK) {
                     let mut qb = QueryBuilder::<$db>::new(
-                        "INSERT INTO agencies (code, name, kind, is_group, requested_only) ",
+                        "INSERT INTO agencies (code, name, kind, is_group, requested_only, sort_key) ",
                     );
                     qb.push_values(chunk, |mut b, r| {
                         b.push_bind(&r.code)
                             .push_bind(&r.name)
                             .push_bind(r.kind)
                             .push_bind(r.group)
-                            .push_bind(r.requested);
+                            .push_bind(r.requested)
+                            .push_bind(theodoi_text::collate(&r.name));
                     });
                     // A request in one list ("Đề nghị …") makes a body requested-only for good.
                     qb.push(
@@ -762,8 +763,8 @@ macro_rules! backend {
                         responsibility_count: r.try_get(8)?,
                     });
                 }
-                // Sorted here, not in SQL: the two backends collate Vietnamese differently.
-                out.sort_by(|a, b| (a.is_group, &a.code).cmp(&(b.is_group, &b.code)));
+                // Bodies before groups, each in Vietnamese alphabetical order.
+                out.sort_by_cached_key(|a| (a.is_group, theodoi_text::collate(&a.name), a.id));
                 Ok(out)
             }
         }

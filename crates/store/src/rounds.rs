@@ -146,6 +146,17 @@ pub struct OpenedRound {
     pub empty_groups: Vec<String>,
 }
 
+/// A vague group of a task that names nobody yet: the task reports nothing through it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UnnamedGroup {
+    pub plan_id: i64,
+    pub task_id: i64,
+    pub reference: String,
+    pub title: String,
+    pub group_id: i64,
+    pub group_name: String,
+}
+
 /// A round with its counts, for lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoundSummary {
@@ -166,6 +177,9 @@ pub struct BodyProgress {
     pub status: Option<String>,
     pub first_submitted_at: Option<OffsetDateTime>,
     pub submitted_at: Option<OffsetDateTime>,
+    /// False for the coordinating body (Sở Tư pháp): it reports on its own tasks but is not
+    /// counted against itself in completeness and timeliness.
+    pub counted: bool,
 }
 
 /// A report's own row.
@@ -637,9 +651,94 @@ macro_rules! backend {
                 Ok(())
             }
 
+            /// The bodies named for each vague group of a task: (group id, agency id), by name.
+            pub async fn task_group_members(pool: &Pool<$db>, task_id: i64) -> Result<Vec<(i64, i64)>> {
+                Ok(sqlx::query_as(
+                    "SELECT m.group_id, m.agency_id FROM task_group_members m JOIN agencies g ON g.id = m.agency_id \
+                     WHERE m.task_id = $1 ORDER BY m.group_id, g.sort_key, g.id",
+                )
+                .bind(task_id)
+                .fetch_all(pool)
+                .await?)
+            }
+
+            /// Name who a vague group means for one task, replacing what was named before. The
+            /// group must be assigned the task and be vague; members must be bodies, not groups.
+            pub async fn set_task_group_members(
+                pool: &Pool<$db>,
+                task_id: i64,
+                group_id: i64,
+                members: &[i64],
+            ) -> Result<usize> {
+                let mut tx = pool.begin_with($begin).await?;
+                let group: Option<String> = sqlx::query_scalar(
+                    "SELECT g.name FROM assignments a JOIN agencies g ON g.id = a.agency_id \
+                     WHERE a.task_id = $1 AND a.agency_id = $2 AND g.is_group",
+                )
+                .bind(task_id)
+                .bind(group_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(group) = group else {
+                    return Err(StoreError::NotFound(format!(
+                        "nhóm {group_id} của nhiệm vụ {task_id} / group {group_id} of task {task_id}"
+                    )));
+                };
+                if !theodoi_domain::agency::is_vague_group(&group) {
+                    return Err(StoreError::Invalid(format!(
+                        "\"{group}\" có thành viên cố định, không đặt theo từng nhiệm vụ / \"{group}\" has fixed members, not named per task"
+                    )));
+                }
+                sqlx::query("DELETE FROM task_group_members WHERE task_id = $1 AND group_id = $2")
+                    .bind(task_id)
+                    .bind(group_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let mut stored = 0;
+                for chunk in members.chunks(500) {
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "INSERT INTO task_group_members (task_id, group_id, agency_id) SELECT ",
+                    );
+                    qb.push_bind(task_id).push(", ").push_bind(group_id).push(", id FROM agencies WHERE NOT is_group AND id IN (");
+                    let mut list = qb.separated(", ");
+                    for m in chunk {
+                        list.push_bind(*m);
+                    }
+                    qb.push(") ON CONFLICT DO NOTHING");
+                    stored += qb.build().execute(&mut *tx).await?.rows_affected() as usize;
+                }
+                if stored != members.iter().collect::<HashSet<_>>().len() {
+                    return Err(StoreError::Invalid(
+                        "Chỉ chọn được cơ quan có trong danh mục, không chọn nhóm / only bodies in the directory, not groups, can be named".into(),
+                    ));
+                }
+                tx.commit().await?;
+                Ok(stored)
+            }
+
+            /// Tasks of a plan (or of every plan) whose vague groups name nobody yet, in plan order.
+            pub async fn unnamed_groups(pool: &Pool<$db>, plan_id: Option<i64>) -> Result<Vec<UnnamedGroup>> {
+                let rows: Vec<UnnamedGroup> = sqlx::query_as(
+                    "SELECT t.plan_id, t.id AS task_id, t.ref AS reference, t.title, g.id AS group_id, g.name AS group_name \
+                     FROM tasks t JOIN assignments a ON a.task_id = t.id JOIN agencies g ON g.id = a.agency_id \
+                     WHERE g.is_group AND (t.plan_id = $1 OR $1 IS NULL) \
+                     AND NOT EXISTS (SELECT 1 FROM task_group_members m WHERE m.task_id = t.id AND m.group_id = g.id) \
+                     ORDER BY t.plan_id, t.position, a.role DESC, a.position",
+                )
+                .bind(plan_id)
+                .fetch_all(pool)
+                .await?;
+                Ok(rows.into_iter().filter(|r| theodoi_domain::agency::is_vague_group(&r.group_name)).collect())
+            }
+
             /// Open a round: store it, derive its obligations from the plan's tasks (groups
             /// expanded now), fix its indicators. One transaction.
-            pub async fn open_round(pool: &Pool<$db>, n: &NewRound<'_>, now: OffsetDateTime) -> Result<OpenedRound> {
+            pub async fn open_round(
+                pool: &Pool<$db>,
+                n: &NewRound<'_>,
+                now: OffsetDateTime,
+                coordinator: Option<i64>,
+            ) -> Result<OpenedRound> {
                 if n.window.end >= n.agency_deadline {
                     return Err(StoreError::Invalid(format!(
                         "Hạn báo cáo {} phải sau ngày chốt số liệu {} / the deadline {} must come after the cut-off {}",
@@ -703,7 +802,30 @@ macro_rules! backend {
                 let (tasks, groups) = round_tasks(&mut tx, n.plan_id, id).await?;
                 let mut empty_groups = Vec::new();
                 let mut members: HashMap<i64, Vec<i64>> = HashMap::new();
+                // Vague groups ("các cơ quan liên quan") expand to the bodies named for each task.
+                let mut vague: HashSet<i64> = HashSet::new();
+                let mut per_task: HashMap<(i64, i64), Vec<i64>> = HashMap::new();
+                let named: Vec<(i64, i64, i64)> = sqlx::query_as(
+                    "SELECT m.task_id, m.group_id, m.agency_id FROM task_group_members m JOIN tasks t ON t.id = m.task_id \
+                     JOIN agencies g ON g.id = m.agency_id WHERE t.plan_id = $1 AND NOT g.is_group ORDER BY 1, 2, 3",
+                )
+                .bind(n.plan_id)
+                .fetch_all(&mut *tx)
+                .await?;
+                for (task, group, agency) in named {
+                    per_task.entry((task, group)).or_default().push(agency);
+                }
                 for (gid, name, kind) in &groups {
+                    if theodoi_domain::agency::is_vague_group(name) {
+                        vague.insert(*gid);
+                        let unnamed = tasks.iter().any(|t| {
+                            t.assignments.iter().any(|(a, _)| a == gid) && !per_task.contains_key(&(t.task_id, *gid))
+                        });
+                        if unnamed {
+                            empty_groups.push(name.clone());
+                        }
+                        continue;
+                    }
                     let named: Vec<i64> =
                         sqlx::query_scalar("SELECT agency_id FROM group_members WHERE group_id = $1")
                             .bind(*gid)
@@ -724,8 +846,12 @@ macro_rules! backend {
                     }
                     members.insert(*gid, list);
                 }
-                let obligations = derive_obligations(&tasks, n.window, n.agency_deadline, |a| {
-                    members.get(&a).cloned().unwrap_or_default()
+                let obligations = derive_obligations(&tasks, n.window, n.agency_deadline, |task, a| {
+                    if vague.contains(&a) {
+                        Some(per_task.get(&(task, a)).cloned().unwrap_or_default())
+                    } else {
+                        members.get(&a).cloned()
+                    }
                 });
                 for chunk in obligations.chunks(500) {
                     let mut qb = QueryBuilder::<$db>::new(
@@ -748,6 +874,12 @@ macro_rules! backend {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+                // The coordinating body reports on its own tasks but is not counted against itself.
+                sqlx::query("UPDATE round_bodies SET counted = FALSE WHERE round_id = $1 AND agency_id = $2")
+                    .bind(id)
+                    .bind(coordinator)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query(
                     "INSERT INTO round_indicators (round_id, indicator_id, position) \
                      SELECT $1, id, position FROM indicators WHERE active",
@@ -831,7 +963,7 @@ macro_rules! backend {
                      COALESCE(SUM(CASE WHEN r.status IN ('submitted', 'accepted') THEN 1 ELSE 0 END), 0), \
                      COALESCE(SUM(CASE WHEN r.status = 'accepted' THEN 1 ELSE 0 END), 0) \
                      FROM round_bodies b \
-                     LEFT JOIN reports r ON r.round_id = b.round_id AND r.agency_id = b.agency_id GROUP BY b.round_id",
+                     LEFT JOIN reports r ON r.round_id = b.round_id AND r.agency_id = b.agency_id WHERE b.counted GROUP BY b.round_id",
                 )
                 .fetch_all(pool)
                 .await?;
@@ -882,11 +1014,25 @@ macro_rules! backend {
             pub async fn round_progress(pool: &Pool<$db>, round_id: i64) -> Result<Vec<BodyProgress>> {
                 Ok(sqlx::query_as(
                     "SELECT o.agency_id, g.name AS agency_name, g.kind AS agency_kind, o.tasks, r.id AS report_id, r.status, \
-                     r.first_submitted_at, r.submitted_at \
+                     r.first_submitted_at, r.submitted_at, o.counted \
                      FROM round_bodies o \
                      JOIN agencies g ON g.id = o.agency_id \
                      LEFT JOIN reports r ON r.round_id = $1 AND r.agency_id = o.agency_id \
-                     WHERE o.round_id = $1 ORDER BY g.kind, g.name",
+                     WHERE o.round_id = $1 ORDER BY g.kind, g.sort_key, g.id",
+                )
+                .bind(round_id)
+                .fetch_all(pool)
+                .await?)
+            }
+
+            /// The bodies of a round that are not counted in its completeness (the coordinating body).
+            pub async fn uncounted_bodies(pool: &Pool<$db>, round_id: i64) -> Result<Vec<BodyProgress>> {
+                Ok(sqlx::query_as(
+                    "SELECT o.agency_id, g.name AS agency_name, g.kind AS agency_kind, o.tasks, r.id AS report_id, r.status, \
+                     r.first_submitted_at, r.submitted_at, o.counted \
+                     FROM round_bodies o JOIN agencies g ON g.id = o.agency_id \
+                     LEFT JOIN reports r ON r.round_id = $1 AND r.agency_id = o.agency_id \
+                     WHERE o.round_id = $1 AND NOT o.counted ORDER BY g.sort_key, g.id",
                 )
                 .bind(round_id)
                 .fetch_all(pool)
@@ -905,7 +1051,7 @@ macro_rules! backend {
                     "SELECT g.kind, r.status, ", timely_sql!($ts), " AS timeliness, COUNT(*) AS n \
                      FROM round_bodies o JOIN agencies g ON g.id = o.agency_id \
                      LEFT JOIN reports r ON r.round_id = o.round_id AND r.agency_id = o.agency_id \
-                     WHERE o.round_id = $1 GROUP BY g.kind, r.status, 3 ORDER BY 1, 2, 3"
+                     WHERE o.round_id = $1 AND o.counted GROUP BY g.kind, r.status, 3 ORDER BY 1, 2, 3"
                 ))
                 .bind(round_id)
                 .bind(deadline_end)
@@ -928,7 +1074,7 @@ macro_rules! backend {
                 let from = concat!(
                     " FROM round_bodies o JOIN agencies g ON g.id = o.agency_id \
                      LEFT JOIN reports r ON r.round_id = o.round_id AND r.agency_id = o.agency_id \
-                     WHERE o.round_id = $1 AND ($4 = 'all' \
+                     WHERE o.round_id = $1 AND o.counted AND ($4 = 'all' \
                      OR ($4 = 'missing' AND (r.status IS NULL OR r.status NOT IN ('submitted', 'accepted'))) \
                      OR ($4 = 'submitted' AND r.first_submitted_at IS NOT NULL) \
                      OR ($4 = 'late' AND ", timely_sql!($ts), " IN ('late', 'overdue')))"
@@ -942,7 +1088,7 @@ macro_rules! backend {
                     .await?;
                 let rows: Vec<BodyProgress> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                     "SELECT o.agency_id, g.name AS agency_name, g.kind AS agency_kind, o.tasks, r.id AS report_id, \
-                     r.status, r.first_submitted_at, r.submitted_at{from} ORDER BY g.kind, g.name LIMIT $5 OFFSET $6"
+                     r.status, r.first_submitted_at, r.submitted_at, o.counted{from} ORDER BY g.kind, g.sort_key, g.id LIMIT $5 OFFSET $6"
                 )))
                 .bind(round_id)
                 .bind(deadline_end)
@@ -1392,7 +1538,7 @@ macro_rules! backend {
                      FROM report_tasks rt JOIN reports r ON r.id = rt.report_id AND r.status = 'accepted' \
                      JOIN round_obligations o ON o.round_id = r.round_id AND o.agency_id = r.agency_id AND o.task_id = rt.task_id \
                      JOIN tasks t ON t.id = rt.task_id JOIN agencies g ON g.id = r.agency_id \
-                     WHERE r.round_id = $1 ORDER BY t.position, o.role DESC, g.name",
+                     WHERE r.round_id = $1 ORDER BY t.position, o.role DESC, g.sort_key, g.id",
                 )
                 .bind(round_id)
                 .fetch_all(pool)
@@ -1404,7 +1550,7 @@ macro_rules! backend {
                 Ok(sqlx::query_as(
                     "SELECT g.name, r.difficulties, r.proposals FROM reports r JOIN agencies g ON g.id = r.agency_id \
                      WHERE r.round_id = $1 AND r.status = 'accepted' AND (r.difficulties <> '' OR r.proposals <> '') \
-                     ORDER BY g.name",
+                     ORDER BY g.sort_key, g.id",
                 )
                 .bind(round_id)
                 .fetch_all(pool)
@@ -1444,7 +1590,8 @@ macro_rules! backend {
                     "SELECT p.name, dv.indicator_id, CAST(SUM(dv.value) AS BIGINT) \
                      FROM data_values dv JOIN reports r ON r.id = dv.report_id AND r.status = 'accepted' \
                      JOIN agencies g ON g.id = dv.agency_id JOIN agencies p ON p.id = g.parent_id \
-                     WHERE dv.round_id = $1 AND dv.dimension = '' GROUP BY 1, 2 ORDER BY 1, 2"
+                     WHERE dv.round_id = $1 AND dv.dimension = '' GROUP BY p.sort_key, p.id, p.name, dv.indicator_id \
+                     ORDER BY p.sort_key, p.id, dv.indicator_id"
                 } else {
                     "SELECT g.kind, dv.indicator_id, CAST(SUM(dv.value) AS BIGINT) \
                      FROM data_values dv JOIN reports r ON r.id = dv.report_id AND r.status = 'accepted' \
@@ -1572,8 +1719,25 @@ impl Db {
     pub async fn set_group_members(&self, group_id: i64, members: &[i64]) -> Result<()> {
         crate::dispatch!(self, set_group_members(group_id, members))
     }
+    /// Open a round; the coordinating body ([`Db::coordinating_agency`]) is marked not counted.
     pub async fn open_round(&self, n: &NewRound<'_>, now: OffsetDateTime) -> Result<OpenedRound> {
-        crate::dispatch!(self, open_round(n, now))
+        let coordinator = self.coordinating_agency().await?.map(|(id, _)| id);
+        crate::dispatch!(self, open_round(n, now, coordinator))
+    }
+    pub async fn task_group_members(&self, task_id: i64) -> Result<Vec<(i64, i64)>> {
+        crate::dispatch!(self, task_group_members(task_id))
+    }
+    /// Name the bodies a vague group means for one task; returns how many were stored.
+    pub async fn set_task_group_members(&self, task_id: i64, group_id: i64, members: &[i64]) -> Result<usize> {
+        crate::dispatch!(self, set_task_group_members(task_id, group_id, members))
+    }
+    /// Tasks whose vague groups ("các cơ quan liên quan") name nobody yet.
+    pub async fn unnamed_groups(&self, plan_id: Option<i64>) -> Result<Vec<UnnamedGroup>> {
+        crate::dispatch!(self, unnamed_groups(plan_id))
+    }
+    /// The bodies of a round not counted in its completeness: the coordinating body.
+    pub async fn uncounted_bodies(&self, round_id: i64) -> Result<Vec<BodyProgress>> {
+        crate::dispatch!(self, uncounted_bodies(round_id))
     }
     pub async fn rounds(&self, plan_id: Option<i64>) -> Result<Vec<RoundSummary>> {
         crate::dispatch!(self, rounds(plan_id))

@@ -185,14 +185,15 @@ macro_rules! backend {
                 }
                 let mut tx = pool.begin().await?;
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO agencies (code, name, kind, is_group, requested_only, parent_id) \
-                     VALUES ($1, $2, $3, $4, FALSE, $5) RETURNING id",
+                    "INSERT INTO agencies (code, name, kind, is_group, requested_only, parent_id, sort_key) \
+                     VALUES ($1, $2, $3, $4, FALSE, $5, $6) RETURNING id",
                 )
                 .bind(&code)
                 .bind(name)
                 .bind(kind)
                 .bind(is_group)
                 .bind(parent_id)
+                .bind(theodoi_text::collate(name))
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| match e {
@@ -224,13 +225,14 @@ macro_rules! backend {
                 }
                 let mut tx = pool.begin().await?;
                 let n = sqlx::query(
-                    "UPDATE agencies SET name = $2, kind = $3, parent_id = $4, requested_only = $5 WHERE id = $1",
+                    "UPDATE agencies SET name = $2, kind = $3, parent_id = $4, requested_only = $5, sort_key = $6 WHERE id = $1",
                 )
                 .bind(id)
                 .bind(name)
                 .bind(kind)
                 .bind(parent_id)
                 .bind(requested_only)
+                .bind(theodoi_text::collate(name))
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -281,6 +283,10 @@ macro_rules! backend {
                     "UPDATE cascade_plans SET agency_id = $1 WHERE agency_id = $2",
                     "UPDATE agencies SET parent_id = $1 WHERE parent_id = $2",
                     "UPDATE agency_aliases SET agency_id = $1 WHERE agency_id = $2",
+                    "INSERT INTO task_group_members (task_id, group_id, agency_id) \
+                     SELECT task_id, group_id, $1 FROM task_group_members WHERE agency_id = $2 ON CONFLICT DO NOTHING",
+                    "INSERT INTO task_group_members (task_id, group_id, agency_id) \
+                     SELECT task_id, $1, agency_id FROM task_group_members WHERE group_id = $2 ON CONFLICT DO NOTHING",
                     "UPDATE agencies SET requested_only = requested_only AND (SELECT requested_only FROM agencies WHERE id = $2) WHERE id = $1",
                 ];
                 for sql in statements {
@@ -437,7 +443,7 @@ macro_rules! backend {
                         kind,
                     })
                     .collect();
-                out.sort_by_key(|s| (s.plan.is_some(), theodoi_text::fold(&s.agency_name)));
+                out.sort_by_cached_key(|s| (s.plan.is_some(), theodoi_text::collate(&s.agency_name), s.agency_id));
                 Ok(out)
             }
 

@@ -8,6 +8,7 @@
 mod plans;
 mod plausibility;
 mod rounds;
+mod task_groups;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::future::Future;
@@ -30,7 +31,7 @@ fn main() -> std::process::ExitCode {
         );
     }
     let mut trials = Vec::new();
-    for (name, case) in plans::CASES.iter().chain(rounds::CASES).chain(plausibility::CASES) {
+    for (name, case) in plans::CASES.iter().chain(rounds::CASES).chain(task_groups::CASES).chain(plausibility::CASES) {
         let case = *case;
         trials.push(Trial::test(format!("sqlite::{name}"), move || {
             run(Backend::Sqlite, case)
