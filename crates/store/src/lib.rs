@@ -22,6 +22,7 @@ pub(crate) use dispatch;
 
 pub mod accounts;
 mod copy;
+pub mod drafts;
 mod plans;
 pub mod plausibility;
 pub mod reminders;

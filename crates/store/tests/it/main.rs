@@ -5,6 +5,7 @@
 //! are reported as ignored and a note says how to run them. `.ci/run` sets it and fails when the
 //! server cannot be reached.
 
+mod drafts;
 mod plans;
 mod plausibility;
 mod rounds;
@@ -31,7 +32,7 @@ fn main() -> std::process::ExitCode {
         );
     }
     let mut trials = Vec::new();
-    for (name, case) in plans::CASES.iter().chain(rounds::CASES).chain(task_groups::CASES).chain(plausibility::CASES) {
+    for (name, case) in plans::CASES.iter().chain(rounds::CASES).chain(task_groups::CASES).chain(plausibility::CASES).chain(drafts::CASES) {
         let case = *case;
         trials.push(Trial::test(format!("sqlite::{name}"), move || {
             run(Backend::Sqlite, case)
