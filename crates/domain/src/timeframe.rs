@@ -37,6 +37,9 @@ pub enum TimeframeKind {
     Continuous,
     /// "Theo hướng dẫn Bộ, Ban ngành Trung ương": the schedule comes from a higher body.
     PerGuidance { authority: Option<String> },
+    /// "Sau khi Nghị định được ban hành": relative to an event whose date is not known yet; the
+    /// event as written.
+    Event { event: String },
     /// No time given, or a phrase not understood (the text is kept for a person to read).
     Unspecified,
 }
@@ -85,7 +88,7 @@ impl Timeframe {
         Self { text, kind }
     }
 
-    /// The contract's kind name: range, recurring, quarter, date, continuous, per_guidance, unspecified.
+    /// The contract's kind name: range, recurring, quarter, date, continuous, per_guidance, event, unspecified.
     pub fn kind_name(&self) -> &'static str {
         match self.kind {
             TimeframeKind::Range { .. } => "range",
@@ -94,6 +97,7 @@ impl Timeframe {
             TimeframeKind::Date { .. } => "date",
             TimeframeKind::Continuous => "continuous",
             TimeframeKind::PerGuidance { .. } => "per_guidance",
+            TimeframeKind::Event { .. } => "event",
             TimeframeKind::Unspecified => "unspecified",
         }
     }
@@ -123,6 +127,7 @@ impl Timeframe {
             TimeframeKind::Recurring { .. }
             | TimeframeKind::Continuous
             | TimeframeKind::PerGuidance { .. }
+            | TimeframeKind::Event { .. }
             | TimeframeKind::Unspecified => Some(round_deadline),
             TimeframeKind::Quarter { quarter, year } => {
                 let first = Month::try_from(quarter.checked_mul(3)?.checked_sub(2)?).ok()?;
@@ -153,6 +158,9 @@ fn parse_kind(text: &str) -> TimeframeKind {
     {
         let authority = authority_after(text, &fc, at);
         return TimeframeKind::PerGuidance { authority };
+    }
+    if let Some(k) = event(text, &f) {
+        return k;
     }
     if let Some(k) = quarter(&f) {
         return k;
@@ -207,6 +215,20 @@ fn authority_after(text: &str, folded: &str, folded_at: usize) -> Option<String>
     };
     let a = words.join(" ");
     (!a.is_empty()).then_some(a)
+}
+
+/// "Sau khi Nghị định được ban hành", "Ngay sau khi Luật có hiệu lực": the event after "sau khi".
+fn event(text: &str, f: &str) -> Option<TimeframeKind> {
+    let at = f.find("sau khi ")?;
+    let tail = &f[at..];
+    if !(tail.contains("ban hanh") || tail.contains("hieu luc") || tail.contains("phe duyet")) {
+        return None;
+    }
+    let skip = f[..at].chars().count() + "sau khi ".chars().count();
+    let event: String = text.chars().skip(skip).collect();
+    Some(TimeframeKind::Event {
+        event: event.trim().to_string(),
+    })
 }
 
 fn quarter(f: &str) -> Option<TimeframeKind> {
@@ -438,6 +460,18 @@ mod tests {
             ("Theo hướng dẫn", K::PerGuidance { authority: None }),
             ("", K::Unspecified),
             ("Khi có yêu cầu", K::Unspecified),
+            (
+                "Sau khi Nghị định được ban hành",
+                K::Event {
+                    event: "Nghị định được ban hành".into(),
+                },
+            ),
+            (
+                "Ngay sau khi Luật có hiệu lực năm 2026",
+                K::Event {
+                    event: "Luật có hiệu lực năm 2026".into(),
+                },
+            ),
             ("31/02/2026", K::Unspecified),
             ("Quý V/2026", K::Unspecified),
         ];
@@ -465,6 +499,10 @@ mod tests {
         assert_eq!(due("Thường xuyên", h1_2026), Some(deadline));
         assert_eq!(due("Theo hướng dẫn Bộ Tư pháp", h1_2026), Some(deadline));
         assert_eq!(due("", h1_2026), Some(deadline));
+        assert_eq!(
+            due("Sau khi Nghị định được ban hành", h1_2026),
+            Some(deadline)
+        );
         assert_eq!(due("Quý I/2026", h1_2026), Some(date!(2026 - 03 - 31)));
         assert_eq!(due("Quý III/2026", h1_2026), None);
         assert_eq!(

@@ -7,9 +7,10 @@
 //! by a page break leaves a lone page number, after which the rest of the row's cells follow.
 
 use crate::Diagnostic;
+use crate::lexicon::Lexicon;
 use crate::lines::{Line, ends_sentence, starts_lower};
 use crate::refs::{self, Citation};
-use theodoi_domain::{AgencyMention, SourceSpan, Task, TaskRef, Timeframe, TimeframeKind};
+use theodoi_domain::{SourceSpan, Task, TaskRef, Timeframe, TimeframeKind};
 
 #[derive(Debug, Default)]
 pub struct Appendix {
@@ -19,7 +20,7 @@ pub struct Appendix {
     pub tasks: Vec<Task>,
 }
 
-pub fn parse(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Appendix {
+pub fn parse(lines: &[Line], lex: &Lexicon, diags: &mut Vec<Diagnostic>) -> Appendix {
     let mut out = Appendix::default();
     // Title up to the "(Kèm theo …)" line, which may wrap until its ')'.
     let attach = lines.iter().position(|l| {
@@ -45,7 +46,7 @@ pub fn parse(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Appendix {
         }
         out.of_plan = refs::citations(&cite).into_iter().next();
     }
-    let rows = rows(&lines[i..], diags);
+    let rows = rows(&lines[i..], lex, diags);
     out.tasks = rows;
     out
 }
@@ -59,7 +60,7 @@ fn row_number(text: &str) -> Option<u32> {
     t.parse().ok()
 }
 
-fn rows(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Vec<Task> {
+fn rows(lines: &[Line], lex: &Lexicon, diags: &mut Vec<Diagnostic>) -> Vec<Task> {
     let mut tasks = Vec::new();
     let mut expected = 1;
     // Row starts: a lone number equal to the next STT, followed by text that starts a sentence.
@@ -74,7 +75,7 @@ fn rows(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Vec<Task> {
     }
     for (k, &(at, number)) in starts.iter().enumerate() {
         let end = starts.get(k + 1).map_or(lines.len(), |(e, _)| *e);
-        tasks.push(row(number, &lines[at..end], diags));
+        tasks.push(row(number, &lines[at..end], lex, diags));
     }
     tasks
 }
@@ -88,7 +89,7 @@ enum Cell {
     Time,
 }
 
-fn row(number: u32, lines: &[Line], diags: &mut Vec<Diagnostic>) -> Task {
+fn row(number: u32, lines: &[Line], lex: &Lexicon, diags: &mut Vec<Diagnostic>) -> Task {
     let span = SourceSpan::new(
         lines.first().map_or(0, |l| l.no),
         lines.last().map_or(0, |l| l.no),
@@ -114,8 +115,9 @@ fn row(number: u32, lines: &[Line], diags: &mut Vec<Diagnostic>) -> Task {
             prev = "";
             continue;
         }
-        let agency_start =
-            refs::is_agency_start(text) && text.chars().count() <= 40 && !continues_phrase(prev);
+        let agency_start = refs::is_agency_start(text, lex)
+            && text.chars().count() <= 40
+            && !continues_phrase(prev);
         let is_time = is_deadline(text);
         cell = if after_break {
             // After a page break the row's remaining fragments: task text unless they look like
@@ -162,8 +164,8 @@ fn row(number: u32, lines: &[Line], diags: &mut Vec<Diagnostic>) -> Task {
         reference: TaskRef::appendix(number),
         title: join(&task_text),
         items: Vec::new(),
-        lead: agencies(&join(&lead)),
-        coordinating: agencies(&join(&coordinating)),
+        lead: refs::agencies(&join(&lead), false, lex),
+        coordinating: refs::agencies(&join(&coordinating), false, lex),
         time: if time_text.is_empty() {
             Timeframe::unspecified()
         } else {
@@ -171,10 +173,6 @@ fn row(number: u32, lines: &[Line], diags: &mut Vec<Diagnostic>) -> Task {
         },
         span,
     }
-}
-
-fn agencies(text: &str) -> Vec<AgencyMention> {
-    refs::agencies(text, false)
 }
 
 /// The previous fragment ends in the middle of a name list or a phrase, so a capitalised

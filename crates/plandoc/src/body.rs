@@ -4,24 +4,21 @@
 //! blank line after the first), then paragraphs are read as the plan's structure: task groups with
 //! their "Đơn vị chủ trì / phối hợp / Thời gian" lines, responsibility blocks, lists.
 
-use crate::lines::{
-    self, Kind, Label, Line, ends_sentence, is_all_caps, starts_lower, starts_upper,
-};
-use crate::{Diagnostic, refs};
-use theodoi_domain::{
-    Responsibility, Section, Signer, SourceSpan, Task, TaskItem, TaskRef, Timeframe,
-};
+use crate::lexicon::Lexicon;
+use crate::lines::{self, Kind, Line, ends_sentence, is_all_caps, starts_lower, starts_upper};
+use crate::{Diagnostic, KeptField, inline, outline, refs};
+use theodoi_domain::{Responsibility, Section, Signer, SourceSpan, Task, TaskRef};
 
 /// A paragraph: the kind of its first line and the lines it spans.
 #[derive(Debug, Clone)]
-struct Paragraph<'a> {
-    kind: Kind,
-    lines: Vec<&'a Line>,
+pub(crate) struct Paragraph<'a> {
+    pub(crate) kind: Kind,
+    pub(crate) lines: Vec<&'a Line>,
 }
 
 impl Paragraph<'_> {
     /// The paragraph's text after its marker ("1.", "-", "Đơn vị chủ trì:"), lines joined by a space.
-    fn body(&self) -> String {
+    pub(crate) fn body(&self) -> String {
         let first = match &self.kind {
             Kind::Roman { rest, .. }
             | Kind::Numbered { rest, .. }
@@ -40,7 +37,7 @@ impl Paragraph<'_> {
         out
     }
 
-    fn span(&self) -> SourceSpan {
+    pub(crate) fn span(&self) -> SourceSpan {
         let first = self.lines.first().map_or(0, |l| l.no);
         let last = self.lines.last().map_or(first, |l| l.no);
         SourceSpan::new(first, last)
@@ -60,6 +57,10 @@ pub struct Body {
     pub purposes: Vec<String>,
     pub requirements: Vec<String>,
     pub tasks: Vec<Task>,
+    /// The bodies each responsibility block "phối hợp với", in the order of `responsibilities`.
+    pub responsibility_coordinating: Vec<Vec<theodoi_domain::AgencyMention>>,
+    /// Labelled fields kept beside the tasks ("Sản phẩm", "Kinh phí"), by task reference.
+    pub fields: Vec<(TaskRef, Vec<KeptField>)>,
     pub responsibilities: Vec<Responsibility>,
     pub closing: Option<String>,
     pub recipients: Vec<String>,
@@ -76,9 +77,21 @@ const PREAMBLE_OPENERS: &[&str] = &[
     "theo de nghi",
 ];
 
-pub fn parse(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Body {
+/// Read a body. A fragment (no type line above it) has no title: its first lines are read as
+/// plan text.
+pub fn parse(
+    lines: &[Line],
+    fragment: bool,
+    has_table_tasks: bool,
+    lex: &Lexicon,
+    diags: &mut Vec<Diagnostic>,
+) -> Body {
     let mut body = Body::default();
-    let (title_end, title) = title(lines);
+    let (title_end, title) = if fragment {
+        (0, String::new())
+    } else {
+        title(lines)
+    };
     body.title = title;
     let rest = &lines[title_end..];
     // The tail (Nơi nhận and the signature) starts at "Nơi nhận:" or at the first "TM./KT." line.
@@ -92,7 +105,7 @@ pub fn parse(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Body {
         })
         .unwrap_or(rest.len());
     let paragraphs = paragraphs(&rest[..tail_at], diags);
-    structure(&paragraphs, &mut body, diags);
+    structure(&paragraphs, &mut body, has_table_tasks, lex, diags);
     tail(&rest[tail_at..], &mut body);
     body
 }
@@ -189,20 +202,40 @@ enum List {
     Requirements,
 }
 
-fn structure(paragraphs: &[Paragraph<'_>], body: &mut Body, diags: &mut Vec<Diagnostic>) {
-    let mut role = None;
-    let mut section_no = String::new();
+fn structure(
+    paragraphs: &[Paragraph<'_>],
+    body: &mut Body,
+    has_table_tasks: bool,
+    lex: &Lexicon,
+    diags: &mut Vec<Diagnostic>,
+) {
+    // A text without roman sections (a pasted task list, a body's short plan) is all tasks.
+    let sectioned = paragraphs
+        .iter()
+        .any(|p| matches!(p.kind, Kind::Roman { .. }));
+    let mut role = (!sectioned).then_some(SectionRole::Tasks);
+    let mut section_no = if sectioned {
+        String::new()
+    } else {
+        "NV".to_string()
+    };
+    let mut organisation_no = String::new();
     let mut list = List::None;
     // The last duty paragraph of section III, so the closing paragraph can be told apart after
     // the whole section has been read.
     let mut last_duty: Option<LastDuty> = None;
     let mut preamble: Vec<String> = Vec::new();
+    let mut task_paras: Vec<Paragraph<'_>> = Vec::new();
     for p in paragraphs {
         match &p.kind {
             Kind::Roman { number, rest } => {
+                flush_tasks(&section_no, &mut task_paras, body, lex, diags);
                 let heading = p.body();
                 role = Some(section_role(rest));
                 section_no.clone_from(number);
+                if role == Some(SectionRole::Organisation) {
+                    organisation_no.clone_from(number);
+                }
                 list = List::None;
                 body.sections.push(Section {
                     number: number.clone(),
@@ -222,14 +255,27 @@ fn structure(paragraphs: &[Paragraph<'_>], body: &mut Body, diags: &mut Vec<Diag
         }
         match role {
             Some(SectionRole::Purposes) => purposes(p, &mut list, body),
-            Some(SectionRole::Tasks) => tasks(p, &section_no, body, diags),
-            Some(SectionRole::Organisation) => organisation(p, body, &mut last_duty),
+            Some(SectionRole::Tasks) => {
+                if !sectioned && is_purpose_heading(p) {
+                    role = Some(SectionRole::Purposes);
+                    purposes(p, &mut list, body);
+                } else {
+                    task_paras.push(p.clone());
+                }
+            }
+            Some(SectionRole::Organisation) => organisation(p, body, lex, &mut last_duty),
             Some(SectionRole::Other) | None => {}
         }
     }
+    flush_tasks(&section_no, &mut task_paras, body, lex, diags);
     body.preamble = preamble.join("\n");
     if let Some(last) = last_duty {
         split_closing(body, &last);
+    }
+    if body.tasks.is_empty() && !has_table_tasks && !body.responsibilities.is_empty() {
+        let mut tasks = Vec::new();
+        tasks_from_bodies(body, &organisation_no, &mut tasks, diags);
+        body.tasks = tasks;
     }
     for t in &body.tasks {
         if t.time.text.is_empty() {
@@ -246,6 +292,101 @@ fn structure(paragraphs: &[Paragraph<'_>], body: &mut Body, diags: &mut Vec<Diag
                 format!("Nhiệm vụ {} không ghi đơn vị chủ trì", t.reference),
             ));
         }
+    }
+}
+
+/// "1. Mục đích" in a text without sections: the purposes, not a task.
+fn is_purpose_heading(p: &Paragraph<'_>) -> bool {
+    let Kind::Numbered { rest, .. } = &p.kind else {
+        return false;
+    };
+    let f = theodoi_text::fold_chars(rest);
+    let f = f.trim_end_matches(['.', ':']);
+    matches!(
+        f,
+        "muc dich" | "yeu cau" | "muc dich, yeu cau" | "muc dich va yeu cau"
+    )
+}
+
+/// Read the tasks of the section just ended.
+fn flush_tasks(
+    section_no: &str,
+    paras: &mut Vec<Paragraph<'_>>,
+    body: &mut Body,
+    lex: &Lexicon,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if paras.is_empty() {
+        return;
+    }
+    for e in outline::tasks(section_no, paras, lex, diags) {
+        for m in e.task.lead.iter().chain(&e.task.coordinating) {
+            if let Some(new) = lex.successor(&m.name) {
+                diags.push(Diagnostic::new(
+                    e.task.span.start_line,
+                    "old_body_name",
+                    format!("\"{}\" là tên cũ; nay là {new}", m.name),
+                ));
+            }
+        }
+        if !e.fields.is_empty() {
+            body.fields.push((e.task.reference.clone(), e.fields));
+        }
+        body.tasks.push(e.task);
+    }
+    paras.clear();
+}
+
+/// A document without a task list assigns by body ("3. Sở Giáo dục và Đào tạo chủ trì, phối hợp
+/// với …" and its bullets): each block becomes a task led by that body.
+fn tasks_from_bodies(
+    body: &Body,
+    section_no: &str,
+    tasks: &mut Vec<Task>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let section = if section_no.is_empty() {
+        "NV"
+    } else {
+        section_no
+    };
+    let mut first = true;
+    for (i, r) in body.responsibilities.iter().enumerate() {
+        if r.agencies.is_empty() {
+            continue;
+        }
+        if first {
+            diags.push(Diagnostic::new(
+                r.span.start_line,
+                "tasks_from_bodies",
+                "Kế hoạch không có danh sách nhiệm vụ: mỗi đơn vị ở mục Tổ chức thực hiện là một nhiệm vụ do đơn vị đó chủ trì".into(),
+            ));
+            first = false;
+        }
+        let coordinating = body
+            .responsibility_coordinating
+            .get(i)
+            .cloned()
+            .unwrap_or_default();
+        let title = r.heading.trim_end_matches(':').trim().to_string();
+        let items = r
+            .duties
+            .iter()
+            .map(|d| theodoi_domain::TaskItem {
+                text: d.clone(),
+                span: r.span,
+            })
+            .collect();
+        tasks.push(Task {
+            reference: TaskRef::section(section, r.number),
+            title,
+            items,
+            lead: r.agencies.clone(),
+            coordinating,
+            time: inline::time_in(&r.heading)
+                .unwrap_or_else(theodoi_domain::Timeframe::unspecified),
+            span: r.span,
+        });
     }
 }
 
@@ -270,60 +411,29 @@ fn purposes(p: &Paragraph<'_>, list: &mut List, body: &mut Body) {
     }
 }
 
-fn tasks(p: &Paragraph<'_>, section_no: &str, body: &mut Body, diags: &mut Vec<Diagnostic>) {
-    match &p.kind {
-        Kind::Numbered { number, .. } => body.tasks.push(Task {
-            reference: TaskRef::section(section_no, *number),
-            title: p.body(),
-            items: Vec::new(),
-            lead: Vec::new(),
-            coordinating: Vec::new(),
-            time: Timeframe::unspecified(),
-            span: p.span(),
-        }),
-        _ => {
-            let Some(task) = body.tasks.last_mut() else {
-                diags.push(Diagnostic::new(
-                    p.span().start_line,
-                    "orphan_text",
-                    "Đoạn văn trước nhiệm vụ đầu tiên của mục không thuộc nhiệm vụ nào".to_string(),
-                ));
-                return;
-            };
-            task.span = task.span.join(p.span());
-            match &p.kind {
-                Kind::Label { label, .. } => {
-                    let text = p.body();
-                    match label {
-                        Label::Lead => task.lead.extend(refs::agencies(&text, false)),
-                        Label::Coordinating => {
-                            task.coordinating.extend(refs::agencies(&text, false));
-                        }
-                        Label::Time => task.time = Timeframe::parse(&text),
-                    }
-                }
-                Kind::Item { .. } | Kind::Text => task.items.push(TaskItem {
-                    text: p.body(),
-                    span: p.span(),
-                }),
-                _ => {}
-            }
-        }
-    }
-}
-
 /// The last duty paragraph read in section III: whether it was a "-" item, and its lines.
 struct LastDuty {
     was_item: bool,
     lines: Vec<(u32, String)>,
 }
 
-fn organisation(p: &Paragraph<'_>, body: &mut Body, last_duty: &mut Option<LastDuty>) {
+fn organisation(
+    p: &Paragraph<'_>,
+    body: &mut Body,
+    lex: &Lexicon,
+    last_duty: &mut Option<LastDuty>,
+) {
     match &p.kind {
         Kind::Numbered { number, .. } => {
             let heading = p.body();
             let requested = refs::strip_request(&heading).is_some();
-            let agencies = refs::agencies(&heading, false);
+            // "Sở Giáo dục và Đào tạo chủ trì, phối hợp với Sở Y tế, UBND các xã:" names the body
+            // and those it works with; a plain heading is the body's name.
+            let (agencies, coordinating) = match inline::assignment(&heading, lex) {
+                Some(a) if !a.lead.is_empty() => (a.lead, a.coordinating),
+                _ => (refs::agencies(&heading, false, lex), Vec::new()),
+            };
+            body.responsibility_coordinating.push(coordinating);
             body.responsibilities.push(Responsibility {
                 number: *number,
                 heading,

@@ -53,6 +53,9 @@ pub struct TaskJson<'a> {
     pub time: &'a Timeframe,
     pub assignments: Vec<AssignmentJson<'a>>,
     pub lines: [u32; 2],
+    /// Labelled lines kept but not assigned ("Sản phẩm", "Kinh phí"); absent when none.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub fields: &'a [crate::KeptField],
 }
 
 #[derive(Serialize)]
@@ -146,6 +149,11 @@ pub fn view(p: &ParsedPlan) -> PlanJson<'_> {
                     })
                     .collect(),
                 lines: lines(t.span),
+                fields: p
+                    .fields
+                    .iter()
+                    .find(|(r, _)| *r == t.reference)
+                    .map_or(&[][..], |(_, f)| f.as_slice()),
             })
             .collect(),
         responsibilities: plan

@@ -16,10 +16,17 @@
 mod appendix;
 mod body;
 mod header;
+mod inline;
 pub mod input;
 pub mod json;
+pub mod lexicon;
 mod lines;
+mod outline;
 mod refs;
+mod table;
+
+pub use lexicon::Lexicon;
+pub use table::COLUMNS_LOOKED_FOR;
 
 use serde::Serialize;
 use theodoi_domain::{Document, DocumentLink, DocumentType, LinkKind, Plan};
@@ -45,7 +52,9 @@ pub enum ParseError {
     /// Larger than [`input::MAX_INPUT_BYTES`].
     #[error("the file is {size} bytes; a plan text is at most {limit} bytes")]
     TooLarge { size: usize, limit: usize },
-    /// Text, but not a plan: no type line, tasks or responsibilities were found.
+    /// Text, but not a plan: no type line, tasks or responsibilities were found. No longer
+    /// returned by [`parse`], which reads what it can and says what it could not; kept for callers
+    /// that match on it.
     #[error("no plan found: {0}")]
     NotAPlan(String),
 }
@@ -99,6 +108,16 @@ pub enum Part {
     BodyAndAppendix,
 }
 
+/// A labelled line recognised and kept with its task but not assigned ("Sản phẩm: Báo cáo").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeptField {
+    /// The label as written ("Sản phẩm", "Kinh phí").
+    pub label: String,
+    pub text: String,
+    /// 1-based source line.
+    pub line: u32,
+}
+
 /// The result of parsing one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedPlan {
@@ -108,6 +127,8 @@ pub struct ParsedPlan {
     pub appendix_title: Option<String>,
     /// The preamble (Căn cứ / Thực hiện …) of the body.
     pub preamble: String,
+    /// Labelled fields kept beside tasks, by task reference ("II.1" → Sản phẩm, Kinh phí).
+    pub fields: Vec<(theodoi_domain::TaskRef, Vec<KeptField>)>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -116,24 +137,76 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<ParsedPlan, ParseError> {
     parse(&input::decode(bytes)?)
 }
 
-/// Parse a plan text.
+/// Parse a file's bytes with a lexicon of the caller's.
+pub fn parse_bytes_with(bytes: &[u8], lex: &Lexicon) -> Result<ParsedPlan, ParseError> {
+    parse_with(&input::decode(bytes)?, lex)
+}
+
+/// Parse a plan text with the builtin lexicon.
 pub fn parse(text: &str) -> Result<ParsedPlan, ParseError> {
-    let lines = lines::split(text);
+    parse_with(text, Lexicon::builtin())
+}
+
+/// Parse a plan text. Only an empty text is refused: a text without a type line is read as a
+/// fragment of a plan, and a plan without tasks is returned with a diagnostic saying so.
+pub fn parse_with(text: &str, lex: &Lexicon) -> Result<ParsedPlan, ParseError> {
     let mut diags = Vec::new();
-    let type_at = lines.iter().position(|l| type_line(&l.text).is_some());
-    let Some(type_at) = type_at else {
-        return Err(ParseError::NotAPlan(
-            "no type line such as \"KẾ HOẠCH\" or \"PHỤ LỤC\"".into(),
+    let tables = table::find(text, &mut diags);
+    let skip: Vec<(u32, u32)> = tables.iter().map(|t| (t.first_line, t.last_line)).collect();
+    let lines = lines::split_skipping(text, &skip);
+    if lines.is_empty() && tables.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    if lines.is_empty() {
+        // Only a table: read it as an appendix without a title.
+        let mut plan = empty_plan();
+        let mut fields = Vec::new();
+        table_tasks(
+            &tables,
+            None,
+            &lines,
+            lex,
+            &mut plan.tasks,
+            &mut fields,
+            &mut diags,
+        );
+        diags.push(Diagnostic::new(
+            1,
+            "no_header",
+            "Chỉ có bảng nhiệm vụ, không có phần đầu văn bản: hãy điền số, ngày và trích yếu khi rà soát".into(),
         ));
+        diags.sort_by_key(|d| d.line);
+        return Ok(ParsedPlan {
+            plan,
+            part: Part::Appendix,
+            appendix_title: None,
+            preamble: String::new(),
+            fields,
+            diagnostics: diags,
+        });
+    }
+    let type_at = lines.iter().position(|l| type_line(&l.text).is_some());
+    let fragment = type_at.is_none();
+    let (header, kind, after) = match type_at {
+        Some(at) => (
+            header::parse(&lines[..at]),
+            type_line(&lines[at].text),
+            &lines[at + 1..],
+        ),
+        None => {
+            diags.push(Diagnostic::new(
+                lines[0].no,
+                "no_header",
+                "Không thấy phần đầu văn bản (dòng \"KẾ HOẠCH\" hay \"PHỤ LỤC\"): đọc như một đoạn trích của kế hoạch; hãy điền số, ngày và trích yếu khi rà soát".into(),
+            ));
+            (header::Header::default(), None, &lines[..])
+        }
     };
-    let header = header::parse(&lines[..type_at]);
-    let kind = type_line(&lines[type_at].text);
-    let after = &lines[type_at + 1..];
 
     let (body, appendix, part) = match kind {
         Some(TypeLine::Appendix) => (
             None,
-            Some(appendix::parse(after, &mut diags)),
+            Some(appendix::parse(after, lex, &mut diags)),
             Part::Appendix,
         ),
         Some(TypeLine::Document(_)) | None => {
@@ -145,8 +218,13 @@ pub fn parse(text: &str) -> Result<ParsedPlan, ParseError> {
                 Some(a) => (&after[..a], Some(&after[a + 1..])),
                 None => (after, None),
             };
-            let body = body::parse(body_lines, &mut diags);
-            let appx = appx_lines.map(|l| appendix::parse(l, &mut diags));
+            // A task table above the appendix is the body's task list.
+            let body_end = appx_lines.and_then(|_| appx_at.map(|a| after[a].no));
+            let table_tasks_in_body = tables
+                .iter()
+                .any(|t| !t.rows.is_empty() && body_end.is_none_or(|end| t.first_line < end));
+            let body = body::parse(body_lines, fragment, table_tasks_in_body, lex, &mut diags);
+            let appx = appx_lines.map(|l| appendix::parse(l, lex, &mut diags));
             let part = if appx.is_some() {
                 Part::BodyAndAppendix
             } else {
@@ -174,6 +252,7 @@ pub fn parse(text: &str) -> Result<ParsedPlan, ParseError> {
         links: Vec::new(),
     };
     let mut plan_tasks = Vec::new();
+    let mut fields = Vec::new();
     let mut preamble = String::new();
     let mut plan = Plan {
         document: document.clone(),
@@ -193,6 +272,7 @@ pub fn parse(text: &str) -> Result<ParsedPlan, ParseError> {
             document.issuer = issuer_from_preamble(&b.preamble);
         }
         plan_tasks.extend(b.tasks);
+        fields.extend(b.fields);
         preamble = b.preamble;
         plan.purposes = b.purposes;
         plan.requirements = b.requirements;
@@ -203,6 +283,11 @@ pub fn parse(text: &str) -> Result<ParsedPlan, ParseError> {
         plan.signer = b.signer;
     }
     let appendix_title = appendix.as_ref().map(|a| a.title.clone());
+    // The line of the "PHỤ LỤC" type line, for diagnostics about the appendix as a whole.
+    let appendix_line = lines
+        .iter()
+        .find(|l| matches!(type_line(&l.text), Some(TypeLine::Appendix)))
+        .map_or(1, |l| l.no);
     if let Some(a) = appendix {
         if let Some(c) = &a.of_plan {
             document.number = document.number.or_else(|| Some(c.number.clone()));
@@ -225,7 +310,7 @@ pub fn parse(text: &str) -> Result<ParsedPlan, ParseError> {
             }
         } else {
             diags.push(Diagnostic::new(
-                0,
+                appendix_line,
                 "no_parent_plan",
                 "Phụ lục không ghi \"Kèm theo Kế hoạch số …\": không biết phụ lục thuộc kế hoạch nào".into(),
             ));
@@ -234,9 +319,30 @@ pub fn parse(text: &str) -> Result<ParsedPlan, ParseError> {
     }
     plan.document = document;
     plan.tasks = plan_tasks;
-    if plan.tasks.is_empty() && plan.responsibilities.is_empty() {
-        return Err(ParseError::NotAPlan(
-            "found no tasks (numbered groups of section II or appendix rows) and no responsibilities (section III)".into(),
+    let appendix_at = (part != Part::Body).then(|| {
+        type_at
+            .and_then(|at| {
+                lines[at..]
+                    .iter()
+                    .find(|l| matches!(type_line(&l.text), Some(TypeLine::Appendix)))
+            })
+            .map_or(0, |l| l.no)
+    });
+    table_tasks(
+        &tables,
+        appendix_at,
+        &lines,
+        lex,
+        &mut plan.tasks,
+        &mut fields,
+        &mut diags,
+    );
+    if plan.tasks.is_empty() {
+        let line = type_at.map_or(lines[0].no, |at| lines[at].no);
+        diags.push(Diagnostic::new(
+            line,
+            "no_tasks",
+            "Không tìm thấy nhiệm vụ nào (mục nhiệm vụ có đánh số, dòng \"Cơ quan chủ trì:\", bảng phân công hay câu \"… chủ trì, phối hợp với …\"); hãy nhập nhiệm vụ khi rà soát".into(),
         ));
     }
     diags.sort_by_key(|d| d.line);
@@ -245,8 +351,69 @@ pub fn parse(text: &str) -> Result<ParsedPlan, ParseError> {
         part,
         appendix_title,
         preamble,
+        fields,
         diagnostics: diags,
     })
+}
+
+fn empty_plan() -> Plan {
+    Plan {
+        document: Document {
+            doc_type: DocumentType::Plan,
+            number: None,
+            issuer: None,
+            place: None,
+            date: None,
+            title: String::new(),
+            links: Vec::new(),
+        },
+        purposes: Vec::new(),
+        requirements: Vec::new(),
+        sections: Vec::new(),
+        tasks: Vec::new(),
+        responsibilities: Vec::new(),
+        closing: None,
+        recipients: Vec::new(),
+        signer: None,
+    }
+}
+
+/// Add the tasks of '|' tables: those below the appendix's type line (`appendix_at`) as PL.n, the
+/// others under the roman section they sit in ("II.n"), or "BT.n" outside any section.
+fn table_tasks(
+    tables: &[table::Found],
+    appendix_at: Option<u32>,
+    lines: &[lines::Line],
+    lex: &Lexicon,
+    tasks: &mut Vec<theodoi_domain::Task>,
+    fields: &mut Vec<(theodoi_domain::TaskRef, Vec<KeptField>)>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut used: Vec<String> = tasks
+        .iter()
+        .map(|t| t.reference.as_str().to_string())
+        .collect();
+    for t in tables {
+        let section = if appendix_at.is_some_and(|a| a < t.first_line) || appendix_at == Some(0) {
+            "PL".to_string()
+        } else {
+            lines
+                .iter()
+                .take_while(|l| l.no < t.first_line)
+                .filter_map(|l| match lines::classify(&l.text) {
+                    lines::Kind::Roman { number, .. } => Some(number),
+                    _ => None,
+                })
+                .last()
+                .unwrap_or_else(|| "BT".to_string())
+        };
+        for (task, kept) in table::tasks(t, &section, lex, diags, &mut used) {
+            if !kept.is_empty() {
+                fields.push((task.reference.clone(), kept));
+            }
+            tasks.push(task);
+        }
+    }
 }
 
 /// Put each appendix parsed in the same batch into its body: by the number it cites, or, for a body
@@ -283,6 +450,7 @@ pub fn combine(parsed: Vec<ParsedPlan>) -> Vec<ParsedPlan> {
                 b.appendix_title = a.appendix_title;
                 b.part = Part::BodyAndAppendix;
                 b.diagnostics.extend(a.diagnostics);
+                b.fields.extend(a.fields);
             }
             None => alone.push(a),
         }

@@ -10,10 +10,19 @@ pub struct Line {
 
 /// Split the text into non-blank cleaned lines. A line holding table cells flattened as
 /// "a | b | c" becomes one line per non-empty cell, each with the same line number.
+#[cfg(test)]
 pub fn split(text: &str) -> Vec<Line> {
+    split_skipping(text, &[])
+}
+
+/// [`split`], leaving out the lines of the given inclusive ranges (tables read on their own).
+pub fn split_skipping(text: &str, skip: &[(u32, u32)]) -> Vec<Line> {
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        if skip.iter().any(|&(a, b)| (a..=b).contains(&no)) {
+            continue;
+        }
         if raw.contains('|') {
             for cell in raw.split('|') {
                 push(&mut out, no, cell);
@@ -26,10 +35,44 @@ pub fn split(text: &str) -> Vec<Line> {
 }
 
 fn push(out: &mut Vec<Line>, no: u32, raw: &str) {
-    let text = theodoi_text::clean(raw);
-    if !text.is_empty() {
-        out.push(Line { no, text });
+    let mut text = theodoi_text::clean(raw);
+    if text.contains(['*', '#']) {
+        text = strip_markdown(&text);
     }
+    if text.is_empty() {
+        return;
+    }
+    // A label cut over two lines ("Cơ quan chủ" / "trì: Sở Y tế"): join it back.
+    if let Some(prev) = out.last_mut()
+        && prev.no + 1 == no
+        && !prev.text.contains(':')
+        && prev.text.chars().count() <= 30
+        && text.contains(':')
+        && starts_lower(&text)
+    {
+        let joined = format!("{} {text}", prev.text);
+        if matches!(classify(&joined), Kind::Label { .. }) {
+            prev.text = joined;
+            return;
+        }
+    }
+    out.push(Line { no, text });
+}
+
+/// Markdown left by a web page or a converter: "**Chủ trì:**", "*Thời gian: *", "## II. NHIỆM VỤ".
+/// A "* " bullet stays a bullet.
+fn strip_markdown(text: &str) -> String {
+    let t = text.trim_start_matches('#').trim_start();
+    let t = if text.starts_with('#') { t } else { text };
+    let mut out = t.replace("**", "").replace("__", "");
+    if out.starts_with('*') && !out.starts_with("* ") {
+        out.remove(0);
+    }
+    while out.ends_with('*') {
+        out.pop();
+    }
+    let out = out.replace(": *", ": ").replace("*:", ":");
+    theodoi_text::clean(&out)
 }
 
 /// What a line starts with, as far as the document's structure is concerned.
@@ -56,20 +99,65 @@ pub enum Label {
     Lead,
     Coordinating,
     Time,
+    /// "Nội dung:": the task's own text.
+    Content,
+    /// Recognised and kept with the task but not assigned: "Sản phẩm:", "Kinh phí:".
+    Kept,
 }
 
+/// Label words, folded, matched as the start of the words before ':'. Longest first, so
+/// "Cơ quan chủ trì thực hiện" is a lead label and not a coordinating one.
 const LABELS: &[(&str, Label)] = &[
-    ("don vi chu tri", Label::Lead),
+    ("co quan, don vi chu tri", Label::Lead),
     ("co quan chu tri", Label::Lead),
+    ("don vi chu tri", Label::Lead),
+    ("co quan thuc hien", Label::Lead),
+    ("don vi thuc hien", Label::Lead),
+    ("chu tri thuc hien", Label::Lead),
     ("chu tri", Label::Lead),
-    ("don vi phoi hop", Label::Coordinating),
+    ("co quan, don vi phoi hop", Label::Coordinating),
     ("co quan phoi hop", Label::Coordinating),
+    ("don vi phoi hop", Label::Coordinating),
+    ("phoi hop thuc hien", Label::Coordinating),
     ("phoi hop", Label::Coordinating),
-    ("thoi gian thuc hien", Label::Time),
-    ("thoi gian hoan thanh", Label::Time),
     ("thoi gian", Label::Time),
     ("thoi han", Label::Time),
+    ("tien do", Label::Time),
+    ("noi dung", Label::Content),
+    ("du kien san pham", Label::Kept),
+    ("san pham", Label::Kept),
+    ("ket qua", Label::Kept),
+    ("kinh phi", Label::Kept),
+    ("nguon kinh phi", Label::Kept),
+    ("hinh thuc", Label::Kept),
 ];
+
+/// What may follow a label word before the ':' ("Thời gian thực hiện", "Cơ quan chủ trì chính").
+const LABEL_TAILS: &[&str] = &[
+    "",
+    "thuc hien",
+    "chinh",
+    "hoan thanh",
+    "ban hanh",
+    "thuc hien chinh",
+    "thuc hien/hoan thanh",
+    "trinh",
+    "du kien",
+    "dau ra",
+    "thuc hien du kien",
+];
+
+/// The label a line's head (the words before ':') names.
+pub fn label_of(head: &str) -> Option<Label> {
+    if head.chars().count() > 40 {
+        return None;
+    }
+    let key = theodoi_text::fold_chars(head.trim());
+    LABELS.iter().find_map(|(k, label)| {
+        let tail = key.strip_prefix(k)?.trim();
+        LABEL_TAILS.contains(&tail).then_some(*label)
+    })
+}
 
 const ROMANS: &[&str] = &[
     "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
@@ -77,6 +165,16 @@ const ROMANS: &[&str] = &[
 
 /// Classify a cleaned line.
 pub fn classify(text: &str) -> Kind {
+    // "b) Đơn vị chủ trì: …": a label numbered as a point is the label.
+    if lettered_marker(text)
+        && let Some((head, rest)) = text[text.find(')').map_or(0, |i| i + 1)..].split_once(':')
+        && let Some(label) = label_of(head)
+    {
+        return Kind::Label {
+            label,
+            rest: rest.trim().to_string(),
+        };
+    }
     if let Some((head, rest)) = text.split_once('.') {
         let rest_t = rest.trim();
         if ROMANS.contains(&head) && starts_upper(rest_t) {
@@ -122,11 +220,9 @@ pub fn classify(text: &str) -> Kind {
                 rest: rest.trim().to_string(),
             };
         }
-        if head.chars().count() <= 30
-            && let Some((_, label)) = LABELS.iter().find(|(k, _)| *k == head_key)
-        {
+        if let Some(label) = label_of(head) {
             return Kind::Label {
-                label: *label,
+                label,
                 rest: rest.trim().to_string(),
             };
         }
@@ -165,6 +261,85 @@ fn lettered(text: &str) -> bool {
         (chars.next(), chars.next(), chars.next()),
         (Some(c), Some(')'), Some(' ')) if c.is_lowercase() && c.is_alphabetic()
     ) && starts_upper(chars.as_str().trim_start())
+}
+
+/// "a) " / "đ) ": a lettered marker with any text after it.
+fn lettered_marker(text: &str) -> bool {
+    let mut chars = text.chars();
+    matches!(
+        (chars.next(), chars.next(), chars.next()),
+        (Some(c), Some(')'), Some(' ')) if c.is_lowercase() && c.is_alphabetic()
+    )
+}
+
+/// The marker a list paragraph opens with, by which the outline decides its depth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Marker {
+    /// "1.", "1.1.", "1.1.1." — the depth is the number of parts.
+    Number(u8),
+    /// "a)".
+    Letter,
+    /// "-", "•", "*".
+    Dash,
+    /// "+".
+    Plus,
+}
+
+impl Marker {
+    /// Depth in the outline: smaller is higher.
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::Number(n) => n.min(4),
+            Self::Letter => 5,
+            Self::Dash => 6,
+            Self::Plus => 7,
+        }
+    }
+
+    /// Numbered and lettered points can be tasks; dashes and pluses are their items.
+    pub fn is_heading(self) -> bool {
+        matches!(self, Self::Number(_) | Self::Letter)
+    }
+}
+
+/// The marker of a paragraph that [`classify`] found to be numbered or an item.
+pub fn marker(text: &str) -> Option<Marker> {
+    if text.starts_with(['-', '•', '*']) {
+        return Some(Marker::Dash);
+    }
+    if text.starts_with('+') {
+        return Some(Marker::Plus);
+    }
+    if lettered_marker(text) {
+        return Some(Marker::Letter);
+    }
+    if text.starts_with(|c: char| c.is_ascii_digit()) {
+        let end = text
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(text.len());
+        let parts = text[..end]
+            .trim_end_matches('.')
+            .split('.')
+            .filter(|p| !p.is_empty())
+            .count();
+        return u8::try_from(parts).ok().map(Marker::Number);
+    }
+    None
+}
+
+/// The text after a paragraph's marker ("1.2. Tập huấn" → "Tập huấn", "b) Báo cáo" → "Báo cáo").
+pub fn strip_marker(text: &str) -> &str {
+    match marker(text) {
+        Some(Marker::Dash | Marker::Plus) => text[1..].trim_start(),
+        Some(Marker::Letter) => text.find(')').map_or(text, |i| text[i + 1..].trim_start()),
+        Some(Marker::Number(_)) => {
+            let end = text
+                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .unwrap_or(text.len());
+            text[end..].trim_start()
+        }
+        None => text,
+    }
 }
 
 /// "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "TL. …", "TUQ. …", "Q. …".

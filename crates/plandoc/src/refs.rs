@@ -1,5 +1,6 @@
 //! Things found inside running text: document numbers, dates, and lists of agencies.
 
+use crate::lexicon::Lexicon;
 use theodoi_domain::{AgencyMention, DocumentNumber, DocumentType};
 use time::{Date, Month};
 
@@ -168,74 +169,15 @@ fn issuer_after(after: &str) -> Option<String> {
     (!issuer.is_empty() && issuer.chars().count() <= 80).then(|| issuer.to_string())
 }
 
-/// Words that begin an agency's name. Capitalised in the source, except the group openers.
-const HEADS: &[&str] = &[
-    "so",
-    "thanh tra",
-    "cong an",
-    "toa an",
-    "tand",
-    "vien",
-    "vksnd",
-    "thi hanh an",
-    "thads",
-    "uy ban",
-    "ubnd",
-    "ubmttq",
-    "mttq",
-    "mat tran",
-    "hdnd",
-    "hoi dong",
-    "doan",
-    "hoi",
-    "ban",
-    "van phong",
-    "bo",
-    "trung tam",
-    "cuc",
-    "chi cuc",
-    "lien doan",
-    "bao",
-    "dai",
-    "truong",
-    "benh vien",
-    "kho bac",
-    "ngan hang",
-    "bao hiem",
-    "bhxh",
-    "cong doan",
-    "bo chi huy",
-    "quan khu",
-    "tong cong ty",
-    "cong ty",
-    "hoc vien",
-    "tinh doan",
-    "thanh doan",
-    "dang uy",
-];
-
-/// The piece names a new agency: a capitalised head word, or a group opener ("các", "những").
-fn starts_agency(piece: &str) -> bool {
-    let f = theodoi_text::fold_chars(piece);
-    if f.starts_with("cac ") || f.starts_with("nhung ") {
-        return true;
-    }
-    crate::lines::starts_upper(piece)
-        && HEADS.iter().any(|h| {
-            f.strip_prefix(h)
-                .is_some_and(|r| r.is_empty() || r.starts_with(' '))
-        })
-}
-
 /// True when a line looks like the start of an agency name (used to find table cells).
-pub fn is_agency_start(line: &str) -> bool {
-    starts_agency(line.trim())
+pub fn is_agency_start(line: &str, lex: &Lexicon) -> bool {
+    lex.starts_body(line)
 }
 
 /// Split a cell or a label's text into agencies. "Đề nghị …" marks the list as requested.
 /// Commas and "và" separate agencies unless the next piece does not start an agency name
 /// ("Sở Văn hoá và Thể thao", "Các Sở, cơ quan, đoàn thể liên quan", "UBND các xã, phường").
-pub fn agencies(text: &str, requested: bool) -> Vec<AgencyMention> {
+pub fn agencies(text: &str, requested: bool, lex: &Lexicon) -> Vec<AgencyMention> {
     let mut text = theodoi_text::clean(text);
     let mut requested = requested;
     if let Some(rest) = strip_request(&text) {
@@ -253,7 +195,10 @@ pub fn agencies(text: &str, requested: bool) -> Vec<AgencyMention> {
             continue;
         }
         match names.last_mut() {
-            Some(last) if !starts_agency(piece) => {
+            Some(last)
+                if !lex.starts_body(piece)
+                    || lex.continues_name(&format!("{last}{sep}{piece}")) =>
+            {
                 last.push_str(sep);
                 last.push_str(piece);
             }
@@ -313,7 +258,10 @@ mod tests {
     use time::macros::date;
 
     fn names(text: &str) -> Vec<String> {
-        agencies(text, false).into_iter().map(|a| a.name).collect()
+        agencies(text, false, Lexicon::builtin())
+            .into_iter()
+            .map(|a| a.name)
+            .collect()
     }
 
     #[test]
@@ -368,7 +316,7 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(names(text), *want, "{text}");
         }
-        let requested = agencies("Đề nghị TAND thành phố", false);
+        let requested = agencies("Đề nghị TAND thành phố", false, Lexicon::builtin());
         assert!(requested.iter().all(|a| a.requested_only));
     }
 

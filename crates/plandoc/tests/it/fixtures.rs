@@ -1,0 +1,223 @@
+//! One fixture of our own for every layout family of a plan (numbered tasks with label lines,
+//! tables, inline prose, assignment by body, fragments and damage, times), pinned whole by a
+//! snapshot, with the facts a reviewer checks first stated as assertions.
+
+use theodoi_plandoc::ParsedPlan;
+
+fn read(name: &str) -> ParsedPlan {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    theodoi_plandoc::parse_bytes(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn task<'a>(p: &'a ParsedPlan, r: &str) -> &'a theodoi_domain::Task {
+    p.plan
+        .tasks
+        .iter()
+        .find(|t| t.reference.as_str() == r)
+        .unwrap_or_else(|| {
+            let refs: Vec<&str> = p.plan.tasks.iter().map(|t| t.reference.as_str()).collect();
+            panic!("no task {r}; tasks are {refs:?}")
+        })
+}
+
+fn names(v: &[theodoi_domain::AgencyMention]) -> Vec<&str> {
+    v.iter().map(|a| a.name.as_str()).collect()
+}
+
+fn codes(p: &ParsedPlan) -> Vec<&'static str> {
+    p.diagnostics.iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn golden() {
+    for name in [
+        "labels.txt",
+        "table_pipes.txt",
+        "prose.txt",
+        "bodies.txt",
+        "fragment.txt",
+        "times.txt",
+    ] {
+        let p = read(name);
+        insta::assert_json_snapshot!(name, theodoi_plandoc::json::view(&p));
+    }
+}
+
+#[test]
+fn label_lines_in_their_variants() {
+    let p = read("labels.txt");
+    let t = task(&p, "II.1");
+    assert_eq!(names(&t.lead), ["Sở Y tế"]);
+    assert_eq!(
+        names(&t.coordinating),
+        ["Sở Tư pháp", "UBND các xã, phường"]
+    );
+    assert_eq!(t.time.kind_name(), "recurring");
+    assert_eq!(t.items.len(), 4, "two bullets and their two + sub-items");
+    let t = task(&p, "II.2");
+    assert_eq!(names(&t.lead), ["Sở Tư pháp"], "bold label");
+    assert_eq!(t.time.kind_name(), "date", "italic label");
+    // Sub-numbered points with labels of their own are tasks; the parent is their group.
+    assert_eq!(names(&task(&p, "II.3.1").lead), ["Sở Xây dựng"]);
+    let t = task(&p, "II.3.2");
+    assert_eq!(names(&t.lead), ["Sở Khoa học và Công nghệ"]);
+    assert_eq!(names(&t.coordinating), ["UBND các xã, phường"]);
+    assert_eq!(t.time.kind_name(), "quarter", "three labels on one line");
+    assert_eq!(
+        names(&task(&p, "II.3.3").lead),
+        ["Sở Xây dựng"],
+        "label cut over two lines"
+    );
+    let t = task(&p, "II.4");
+    assert_eq!(
+        names(&t.lead),
+        ["Đồng chí Phó Chủ tịch Thường trực UBND tỉnh"]
+    );
+    assert_eq!(
+        t.items[0].text,
+        "Kiểm tra việc chi trả trợ cấp hằng tháng cho người khuyết tật."
+    );
+    assert_eq!(t.time.kind_name(), "date");
+    let t = task(&p, "II.5");
+    assert_eq!(names(&t.lead), ["Báo và Phát thanh, Truyền hình tỉnh"]);
+    assert_eq!(t.time.kind_name(), "event");
+    assert!(
+        p.diagnostics
+            .iter()
+            .any(|d| d.code == "old_body_name" && d.message.contains("Sở Khoa học và Công nghệ"))
+    );
+    // Kept labels: Sản phẩm, Kinh phí.
+    let kept: Vec<(&str, &str)> = p
+        .fields
+        .iter()
+        .flat_map(|(r, f)| f.iter().map(move |k| (r.as_str(), k.label.as_str())))
+        .collect();
+    assert_eq!(kept, [("II.1", "Sản phẩm"), ("II.2", "Kinh phí")]);
+    assert_eq!(
+        p.plan.responsibilities.len(),
+        2,
+        "section III stays beside the tasks"
+    );
+}
+
+#[test]
+fn tables_with_columns_in_another_order() {
+    let p = read("table_pipes.txt");
+    let refs: Vec<&str> = p.plan.tasks.iter().map(|t| t.reference.as_str()).collect();
+    assert_eq!(refs, ["II.1", "II.2", "II.3", "II.4", "II.5"]);
+    let t = task(&p, "II.1");
+    assert_eq!(
+        t.title,
+        "Rà soát quy định về thủ tục hành chính thuộc thẩm quyền của tỉnh"
+    );
+    assert_eq!(names(&t.lead), ["Sở Tư pháp"]);
+    assert_eq!(names(&t.coordinating), ["Các sở, ban, ngành"]);
+    assert_eq!(t.time.kind_name(), "quarter");
+    let t = task(&p, "II.4");
+    assert_eq!(names(&t.lead), ["Văn phòng UBND tỉnh"]);
+    assert_eq!(names(&t.coordinating), ["Sở Khoa học và Công nghệ"]);
+    assert_eq!(task(&p, "II.5").time.kind_name(), "date");
+    assert!(codes(&p).contains(&"repeated_header"));
+    assert!(codes(&p).contains(&"page_number"));
+}
+
+#[test]
+fn inline_prose() {
+    let p = read("prose.txt");
+    let t = task(&p, "II.1");
+    assert_eq!(names(&t.lead), ["Sở Tư pháp"]);
+    assert_eq!(names(&t.coordinating), ["Sở Nội vụ", "UBND các xã, phường"]);
+    assert_eq!(t.time.kind_name(), "quarter");
+    assert_eq!(names(&task(&p, "II.2").lead), ["Công an tỉnh"]);
+    let t = task(&p, "II.3");
+    assert_eq!(names(&t.lead), ["Sở Văn hóa, Thể thao và Du lịch"]);
+    assert_eq!(
+        names(&t.coordinating),
+        ["Báo và Phát thanh, Truyền hình tỉnh"]
+    );
+    let t = task(&p, "II.4");
+    assert!(t.lead.iter().all(|a| a.requested_only) && !t.lead.is_empty());
+    let t = task(&p, "II.5.1");
+    assert_eq!(names(&t.lead), ["Sở Giáo dục và Đào tạo"]);
+    assert_eq!(names(&t.coordinating), ["Tỉnh đoàn"]);
+    assert_eq!(t.time.kind_name(), "date");
+    assert_eq!(task(&p, "II.5.2").time.kind_name(), "continuous");
+    assert!(codes(&p).contains(&"lead_from_text"));
+}
+
+#[test]
+fn assignment_by_body_without_a_task_list() {
+    let p = read("bodies.txt");
+    let refs: Vec<&str> = p.plan.tasks.iter().map(|t| t.reference.as_str()).collect();
+    assert_eq!(refs, ["II.1", "II.2", "II.3", "II.4"]);
+    let t = task(&p, "II.1");
+    assert_eq!(names(&t.lead), ["Sở Giáo dục và Đào tạo"]);
+    assert_eq!(names(&t.coordinating), ["Sở Y tế", "UBND các xã, phường"]);
+    assert_eq!(t.items.len(), 2);
+    assert_eq!(names(&task(&p, "II.2").lead), ["Sở Văn hóa và Thể thao"]);
+    assert_eq!(names(&task(&p, "II.3").lead), ["Công an tỉnh"]);
+    assert!(task(&p, "II.4").lead[0].requested_only);
+    assert!(codes(&p).contains(&"tasks_from_bodies"));
+}
+
+#[test]
+fn fragment_without_header_and_damage() {
+    let p = read("fragment.txt");
+    assert!(codes(&p).contains(&"no_header"));
+    let refs: Vec<&str> = p.plan.tasks.iter().map(|t| t.reference.as_str()).collect();
+    assert_eq!(refs, ["II.1", "II.2", "II.3", "II.4"]);
+    let t = task(&p, "II.1");
+    assert_eq!(t.title, "Rà soát văn bản quy phạm pháp luật");
+    assert_eq!(t.time.kind_name(), "per_guidance");
+    let t = task(&p, "II.2");
+    assert_eq!(t.items.len(), 1, "a hard-wrapped bullet is one item");
+    assert_eq!(t.time.kind_name(), "range");
+    assert_eq!(names(&task(&p, "II.3").lead), ["Sở Tư pháp", "Sở Nội vụ"]);
+    assert_eq!(task(&p, "II.3").time.kind_name(), "quarter");
+    assert!(task(&p, "II.4").lead.is_empty());
+    assert!(codes(&p).contains(&"page_number"));
+}
+
+#[test]
+fn every_time_form_has_its_kind() {
+    let p = read("times.txt");
+    let kinds: Vec<&str> = p.plan.tasks.iter().map(|t| t.time.kind_name()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "range",
+            "recurring",
+            "recurring",
+            "range",
+            "range",
+            "continuous",
+            "date",
+            "event",
+            "quarter",
+            "unspecified"
+        ]
+    );
+    assert!(
+        p.diagnostics
+            .iter()
+            .any(|d| d.code == "no_time" && d.line == 31)
+    );
+}
+
+#[test]
+fn every_diagnostic_names_a_source_line() {
+    for name in [
+        "labels.txt",
+        "table_pipes.txt",
+        "prose.txt",
+        "bodies.txt",
+        "fragment.txt",
+        "times.txt",
+    ] {
+        let p = read(name);
+        for d in &p.diagnostics {
+            assert!(d.line >= 1, "{name}: {d:?}");
+        }
+    }
+}
