@@ -1,14 +1,23 @@
 //! Demonstration data for theodoi, the same for the same seed: the seed plan, bodies at city
 //! scale (~130) or national scale (~3,400), one focal point and one head per body, and reporting
-//! rounds with submitted, returned and accepted reports. Everything is written through the
-//! store's API, so the data passes the same checks as data entered by people.
+//! rounds with submitted, returned and accepted reports whose figures and texts look like a real
+//! half-year (`figures`, `prose`). Everything is written through the store's API, so the data
+//! passes the same checks as data entered by people, into a database in memory that is then
+//! copied into the target in one transaction.
+
+pub mod figures;
+pub mod prose;
 
 use anyhow::Context as _;
+use figures::{Figures, Population, Profile};
+use std::collections::HashMap;
+use theodoi_domain::DateRange;
 use theodoi_domain::report::{Action, Actor, TaskStatus};
-use theodoi_domain::{DateRange, Dimension};
 use theodoi_store::Db;
 use theodoi_store::accounts::NewUser;
-use theodoi_store::rounds::{NewRound, ReportAction, ReportForm, SaveReport, TaskEntry, ValueRow};
+use theodoi_store::rounds::{
+    BodyProgress, NewRound, ReportAction, ReportForm, SaveReport, TaskEntry, ValueRow,
+};
 use time::macros::{date, datetime};
 use time::{Duration, OffsetDateTime};
 
@@ -68,6 +77,8 @@ pub struct Summary {
     pub accounts: usize,
     pub rounds: Vec<i64>,
     pub reports: usize,
+    /// Accounts to try first: (user name, body, role).
+    pub try_accounts: Vec<(String, String, String)>,
 }
 
 /// The password of every demonstration account.
@@ -237,8 +248,12 @@ pub fn body_names(scale: Scale, seed: u64) -> Vec<(String, &'static str)> {
     out
 }
 
-/// Generate. `progress(stage, done, total)` is called as work advances.
-/// `password_hash` is the hash every demonstration account signs in with (of [`DEMO_PASSWORD`]).
+/// Generate into an empty database, in one transaction: everything is built in a SQLite database
+/// in memory through the store's own API (so the data passes the same checks as data entered by
+/// people), then copied into `db` at once. A run stopped midway leaves `db` as it was; a second
+/// run on the same database is refused with the reason, so nothing is counted twice.
+/// `progress(stage, done, total)` is called as work advances. `password_hash` is the hash every
+/// demonstration account signs in with (of [`DEMO_PASSWORD`]).
 pub async fn generate(
     db: &Db,
     opts: Options,
@@ -246,49 +261,164 @@ pub async fn generate(
     mut progress: impl FnMut(&str, u64, u64),
 ) -> anyhow::Result<Summary> {
     db.migrate().await?;
+    let (users, plans) = (db.count_users().await?, db.list_plans().await?.len());
+    if users > 0 || plans > 0 {
+        anyhow::bail!(
+            "cơ sở dữ liệu đã có {plans} kế hoạch và {users} tài khoản: dữ liệu mẫu chỉ được tạo trên cơ sở dữ liệu trống \
+             (dùng tệp SQLite mới hoặc cơ sở dữ liệu PostgreSQL trống) / the database already has {plans} plans and \
+             {users} accounts: demonstration data goes only into an empty database (a new SQLite file or an empty \
+             PostgreSQL database)"
+        );
+    }
+    let mem = Db::connect("sqlite::memory:").await?;
+    mem.migrate().await?;
+    let summary = build(&mem, opts, password_hash, &mut progress).await?;
+    db.copy_from(&mem, &mut |done, total| progress("copy", done, total))
+        .await?;
+    mem.close().await;
+    Ok(summary)
+}
+
+/// "Các cơ quan, địa phương có liên quan" means different bodies for different tasks, as the
+/// coordinator would name them: the communes and a dozen departments where the work is done on
+/// the ground (communication, complaints, legal aid), departments only for reviews and training,
+/// a handful for international cooperation.
+async fn name_related_bodies(
+    db: &Db,
+    plan_id: i64,
+    bodies: &[(i64, &str)],
+    seed: u64,
+) -> anyhow::Result<()> {
+    let mut rng = Rng::new(seed ^ 0x5EED);
+    let departments: Vec<i64> = bodies
+        .iter()
+        .filter(|(_, k)| *k == "department")
+        .map(|(id, _)| *id)
+        .collect();
+    let communes: Vec<i64> = bodies
+        .iter()
+        .filter(|(_, k)| *k == "commune")
+        .map(|(id, _)| *id)
+        .collect();
+    for g in db.unnamed_groups(Some(plan_id)).await? {
+        let (share, with_communes) = match prose::Theme::of(&g.title) {
+            prose::Theme::International => (15, false),
+            prose::Theme::Review | prose::Theme::Training => (40, false),
+            _ => (35, true),
+        };
+        let mut members: Vec<i64> = departments
+            .iter()
+            .copied()
+            .filter(|_| rng.below(100) < share)
+            .collect();
+        if with_communes {
+            members.extend(&communes);
+        }
+        if members.is_empty() {
+            members.extend(departments.first());
+        }
+        db.set_task_group_members(g.task_id, g.group_id, &members)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The share of ethnic minorities a body serves: the province's share, higher in some
+/// mountainous communes.
+fn population(profile: Profile, province_share: f64, rng: &mut Rng) -> Population {
+    let t = f64::from(u32::try_from(rng.below(1001)).unwrap_or(0)) / 1000.0;
+    let minority = if profile.is_commune() && rng.below(5) == 0 {
+        (province_share * 3.0).clamp(0.2, 0.7) * (0.7 + 0.6 * t)
+    } else {
+        province_share * (0.3 + 1.2 * t)
+    };
+    Population {
+        minority: minority.min(0.95),
+    }
+}
+
+async fn build(
+    db: &Db,
+    opts: Options,
+    password_hash: &str,
+    progress: &mut impl FnMut(&str, u64, u64),
+) -> anyhow::Result<Summary> {
     let now = OffsetDateTime::now_utc();
     db.ensure_reporting_defaults(now).await?;
     let plan_id = seed_plan(db).await?;
     let names = body_names(opts.scale, opts.seed);
     let total = names.len() as u64;
-    let existing: std::collections::HashMap<String, i64> = db
+    let (_, departments, communes) = opts.scale.shape();
+    let mut bodies = Vec::with_capacity(names.len());
+    let mut province_of: HashMap<i64, usize> = HashMap::new();
+    // The plan names some of these bodies already (Sở Nội vụ, …): they are the same bodies.
+    let existing: HashMap<String, i64> = db
         .list_agencies()
         .await?
         .into_iter()
         .map(|a| (a.name, a.id))
         .collect();
-    let mut bodies = Vec::with_capacity(names.len());
     for (i, (name, kind)) in names.iter().enumerate() {
         let id = match existing.get(name) {
             Some(id) => *id,
             None => db.create_agency(name, kind, false, None).await?,
         };
-        bodies.push(id);
+        bodies.push((id, *kind));
+        province_of.insert(id, i / (departments + communes));
         if i % 50 == 0 {
             progress("bodies", i as u64, total);
         }
     }
     progress("bodies", total, total);
-    // The plan's groups of "related bodies" name every generated body as a member.
-    for g in db
-        .list_agencies()
-        .await?
-        .into_iter()
-        .filter(|a| a.is_group && a.kind == "other")
-    {
-        db.set_group_members(g.id, &bodies).await?;
-    }
-    let accounts = accounts(db, password_hash, &bodies, &mut progress).await?;
+    name_related_bodies(db, plan_id, &bodies, opts.seed).await?;
+    let ids: Vec<i64> = bodies.iter().map(|(id, _)| *id).collect();
+    let accounts = accounts(db, password_hash, &ids, progress).await?;
     let mut summary = Summary {
         plan_id,
         bodies: bodies.len(),
         accounts,
         ..Summary::default()
     };
-    if !opts.reports {
-        return Ok(summary);
-    }
     let mut rng = Rng::new(opts.seed ^ 0xA5A5);
+    // Each province's ethnic-minority share: 2–40 % nationally; a city of the delta, 3–12 %.
+    let provinces = opts.scale.shape().0;
+    let shares: Vec<f64> = (0..provinces)
+        .map(|_| {
+            let t = f64::from(u32::try_from(rng.below(1001)).unwrap_or(0)) / 1000.0;
+            match opts.scale {
+                Scale::City => 0.03 + 0.09 * t,
+                Scale::National => 0.02 + 0.38 * t * t,
+            }
+        })
+        .collect();
+    if opts.reports {
+        fill_rounds(
+            db,
+            plan_id,
+            &shares,
+            &province_of,
+            &mut rng,
+            now,
+            &mut summary,
+            progress,
+        )
+        .await?;
+    }
+    summary.try_accounts = try_accounts(db).await?;
+    Ok(summary)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn fill_rounds(
+    db: &Db,
+    plan_id: i64,
+    shares: &[f64],
+    province_of: &HashMap<i64, usize>,
+    rng: &mut Rng,
+    now: OffsetDateTime,
+    summary: &mut Summary,
+    progress: &mut impl FnMut(&str, u64, u64),
+) -> anyhow::Result<()> {
     // First half of 2026: most bodies have reported; second half: drafts under way.
     let h1 = open(
         db,
@@ -310,27 +440,40 @@ pub async fn generate(
     .await?;
     summary.rounds = vec![h1, h2];
     let deadline = datetime!(2026-06-15 10:00 UTC);
-    for (i, body) in bodies.iter().enumerate() {
+    let owing = db.round_progress(h1).await?;
+    let total = owing.len() as u64;
+    for (i, body) in owing.iter().enumerate() {
+        let profile = Profile::of(&body.agency_name, &body.agency_kind);
+        let share = shares[province_of.get(&body.agency_id).copied().unwrap_or(0)];
+        let pop = population(profile, share, rng);
         let roll = rng.below(100);
-        // 85 % submit (10 % of them late), of which 70 % are accepted and 5 % returned.
-        if roll < 85 {
-            let late = rng.below(10) == 0;
+        // The Sở Tư pháp's own report and the legal aid centre's (most of the city's legal-aid
+        // cases) are always in; of the others 85 % submit (10 % of them late), of which 70 % are
+        // accepted and 5 % returned.
+        let own = !body.counted || matches!(profile, Profile::Justice | Profile::LegalAid);
+        if own || roll < 85 {
+            let late = !own && rng.below(10) == 0;
             let at = deadline
                 + Duration::hours(if late {
                     24 * (1 + rng.below(10) as i64)
                 } else {
                     -(rng.below(240) as i64)
                 });
-            let stage = match rng.below(100) {
-                0..70 => Action::Accept,
-                70..75 => Action::Return,
-                _ => Action::Submit,
+            let stage = if own {
+                Action::Accept
+            } else {
+                match rng.below(100) {
+                    0..70 => Action::Accept,
+                    70..75 => Action::Return,
+                    _ => Action::Submit,
+                }
             };
-            if report(db, h1, *body, &mut rng, stage, at).await? {
+            if report(db, h1, body, profile, pop, rng, stage, at).await? {
                 summary.reports += 1;
             }
         }
-        if rng.below(100) < 30 && report(db, h2, *body, &mut rng, Action::Save, now).await? {
+        if rng.below(100) < 30 && report(db, h2, body, profile, pop, rng, Action::Save, now).await?
+        {
             summary.reports += 1;
         }
         if i % 20 == 0 {
@@ -338,7 +481,7 @@ pub async fn generate(
         }
     }
     progress("reports", total, total);
-    Ok(summary)
+    Ok(())
 }
 
 async fn open(
@@ -382,8 +525,9 @@ async fn open(
         .id)
 }
 
-/// One focal point and one head per body (`focal-ID`, `head-ID`), a coordinator `coord` and a
-/// leader `leader`, all sharing one password hash (hashing 7,000 passwords would take minutes).
+/// An administrator `admin`, a coordinator `coord`, a leader `leader`, and one focal point and one
+/// head per body (`focal-ID`, `head-ID`), all sharing one password hash (hashing 7,000 passwords
+/// would take minutes).
 async fn accounts(
     db: &Db,
     hash: &str,
@@ -406,7 +550,8 @@ async fn accounts(
                     password_hash: hash,
                     role,
                     agency_id,
-                    must_change_password: false,
+                    // The administrator chooses a password of its own at first sign-in.
+                    must_change_password: role == "admin",
                     email: None,
                 })
                 .await?;
@@ -414,6 +559,7 @@ async fn accounts(
             }
             Ok(())
         };
+    add("admin".into(), "admin", None).await?;
     add("coord".into(), "coordinator", None).await?;
     add("leader".into(), "leader", None).await?;
     let total = bodies.len() as u64;
@@ -428,45 +574,36 @@ async fn accounts(
     Ok(n)
 }
 
-/// Random but consistent values for every indicator of a form: totals and breakdowns that add up.
+/// Consistent values for every indicator of a form, as a department of the city would enter them.
 pub fn values(form: &ReportForm, rng: &mut Rng) -> Vec<ValueRow> {
+    let f = figures::generate(Profile::Department, Population { minority: 0.08 }, rng);
+    value_rows(form, &f, rng)
+}
+
+/// A body's figures as the rows of its form; an indicator the starter set does not know gets a
+/// small count when it is required, nothing otherwise.
+fn value_rows(form: &ReportForm, f: &Figures, rng: &mut Rng) -> Vec<ValueRow> {
     let mut out = Vec::new();
     for ind in &form.indicators {
-        if !ind.required && rng.below(3) == 0 {
-            continue;
-        }
-        let total = i64::try_from(rng.below(200)).unwrap_or(0);
+        let total = match f.get(&ind.code) {
+            Some(v) => v,
+            None if ind.required => i64::try_from(1 + rng.below(5)).unwrap_or(1),
+            None => continue,
+        };
         out.push(ValueRow {
             indicator_id: ind.id,
             dimension: String::new(),
             category: String::new(),
             value: total,
         });
-        for d in ind.dims() {
-            let cats = d.categories();
-            let mut left = total;
-            for (k, (code, _, _)) in cats.iter().enumerate() {
-                let v = if k + 1 == cats.len() || !d.exhaustive() && k > 2 {
-                    if d.exhaustive() { left } else { 0 }
-                } else {
-                    i64::try_from(rng.below(u64::try_from(left).unwrap_or(0) + 1)).unwrap_or(0)
-                };
-                if d == Dimension::VulnerableGroup {
-                    let v = v.min(total);
-                    out.push(ValueRow {
-                        indicator_id: ind.id,
-                        dimension: d.code().into(),
-                        category: (*code).into(),
-                        value: v,
-                    });
-                    continue;
-                }
-                left -= v;
+        let dims = ind.dims();
+        for (_, d, c, v) in f.cells.iter().filter(|c| c.0 == ind.code) {
+            if dims.contains(d) {
                 out.push(ValueRow {
                     indicator_id: ind.id,
                     dimension: d.code().into(),
-                    category: (*code).into(),
-                    value: v,
+                    category: (*c).into(),
+                    value: *v,
                 });
             }
         }
@@ -474,42 +611,71 @@ pub fn values(form: &ReportForm, rng: &mut Rng) -> Vec<ValueRow> {
     out
 }
 
+const RETURN_COMMENTS: &[&str] = &[
+    "Đề nghị bổ sung số liệu phân tổ theo giới tính và dân tộc.",
+    "Đề nghị làm rõ kết quả thực hiện các nhiệm vụ chủ trì, nêu số liệu cụ thể.",
+    "Số liệu tiếp nhận đơn chưa khớp với báo cáo công tác tiếp công dân; đề nghị rà soát lại.",
+];
+
 /// Fill in one body's report and take it to `stage`; false when the body has nothing to report.
+#[allow(clippy::too_many_arguments)]
 async fn report(
     db: &Db,
     round: i64,
-    agency: i64,
+    body: &BodyProgress,
+    profile: Profile,
+    pop: Population,
     rng: &mut Rng,
     stage: Action,
     at: OffsetDateTime,
 ) -> anyhow::Result<bool> {
+    let agency = body.agency_id;
     let Some(form) = db.report_form(round, agency).await? else {
         return Ok(false);
     };
     if form.tasks.is_empty() || form.report.is_some() {
         return Ok(false);
     }
-    let statuses = [
-        TaskStatus::InProgress,
-        TaskStatus::InProgress,
-        TaskStatus::Done,
-        TaskStatus::NotStarted,
-    ];
+    let f = figures::generate(profile, pop, rng);
+    let writer = prose::Writer {
+        name: &body.agency_name,
+        profile,
+        symbol: prose::symbol(&body.agency_name, profile),
+        figures: &f,
+    };
+    let mut themes_seen = std::collections::HashSet::new();
+    let tasks = form
+        .tasks
+        .iter()
+        .map(|t| {
+            let lead = t.role == "lead";
+            let roll = rng.below(100);
+            let status = match (lead, roll) {
+                (true, 0..25) | (false, 0..20) => TaskStatus::Done,
+                (true, 25..88) | (false, 20..82) => TaskStatus::InProgress,
+                _ => TaskStatus::NotStarted,
+            };
+            let first = themes_seen.insert(prose::Theme::of(&t.title));
+            let results = prose::results(&writer, &t.title, lead, status, first, rng);
+            let reason = if status == TaskStatus::NotStarted {
+                (*rng.pick(prose::NOT_STARTED_REASONS)).to_string()
+            } else {
+                String::new()
+            };
+            TaskEntry {
+                task_id: t.task_id,
+                status: Some(status),
+                reason,
+                results,
+            }
+        })
+        .collect();
     let save = SaveReport {
         expected_version: 0,
-        tasks: form
-            .tasks
-            .iter()
-            .map(|t| TaskEntry {
-                task_id: t.task_id,
-                status: Some(*rng.pick(&statuses)),
-                reason: String::new(),
-                results: format!("Đã quán triệt, triển khai nhiệm vụ {} tới cán bộ, công chức và Nhân dân trên địa bàn.", t.reference),
-            })
-            .collect(),
-        values: values(&form, rng),
-        difficulties: if rng.below(4) == 0 { "Kinh phí và nhân lực cho công tác tuyên truyền ở vùng sâu, vùng xa còn hạn chế.".into() } else { String::new() },
-        proposals: String::new(),
+        tasks,
+        values: value_rows(&form, &f, rng),
+        difficulties: prose::difficulties(profile, rng),
+        proposals: prose::proposals(profile, rng),
     };
     let mut version = db
         .save_report(round, agency, &save, None, Actor::FocalPoint, at)
@@ -526,7 +692,7 @@ async fn report(
         Action::Return => steps.push((
             Action::Return,
             Actor::Coordinator,
-            "Đề nghị bổ sung số liệu phân tổ theo giới tính.",
+            *rng.pick(RETURN_COMMENTS),
         )),
         _ => {}
     }
@@ -547,4 +713,54 @@ async fn report(
         version += 1;
     }
     Ok(true)
+}
+
+/// The accounts worth trying first: (user name, body, role in Vietnamese).
+async fn try_accounts(db: &Db) -> anyhow::Result<Vec<(String, String, String)>> {
+    let agencies = db.list_agencies().await?;
+    let find = |pred: &dyn Fn(&theodoi_store::AgencyRow) -> bool| {
+        agencies
+            .iter()
+            .find(|a| !a.is_group && pred(a))
+            .map(|a| (a.id, a.name.clone()))
+    };
+    let mut out = vec![
+        (
+            "admin".to_string(),
+            "—".to_string(),
+            "Quản trị hệ thống (đổi mật khẩu khi đăng nhập lần đầu)".to_string(),
+        ),
+        (
+            "coord".into(),
+            "Sở Tư pháp".into(),
+            "Chuyên viên đầu mối tổng hợp (điều phối)".into(),
+        ),
+        (
+            "leader".into(),
+            "UBND thành phố".into(),
+            "Lãnh đạo (xem toàn bộ)".into(),
+        ),
+    ];
+    for (label, body) in [
+        ("Sở Tư pháp", find(&|a| a.name == "Sở Tư pháp")),
+        (
+            "sở, ngành",
+            find(&|a| a.kind == "department" && a.name.starts_with("Sở Nội vụ")),
+        ),
+        ("xã, phường", find(&|a| a.kind == "commune")),
+    ] {
+        let Some((id, name)) = body else { continue };
+        let _ = label;
+        out.push((
+            format!("focal-{id}"),
+            name.clone(),
+            "Đầu mối báo cáo của đơn vị".into(),
+        ));
+        out.push((
+            format!("head-{id}"),
+            name,
+            "Lãnh đạo đơn vị (duyệt báo cáo)".into(),
+        ));
+    }
+    Ok(out)
 }

@@ -175,9 +175,12 @@ pub struct ServeArgs {
 pub enum PlanCommand {
     /// Print the parse of plan files as JSON (an array when several files are given).
     Parse {
-        /// Plan text files (UTF-8, or UTF-16 with BOM), as extracted from PDF or Word.
+        /// Plan files: text (UTF-8, or UTF-16 with BOM), DOCX, PDF with a text layer, XLSX or CSV.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// A lexicon file adding bodies, abbreviations and old names to the built-in ones.
+        #[arg(long)]
+        lexicon: Option<PathBuf>,
     },
     /// Parse plan files and store them in one transaction. Importing a document again updates it;
     /// an appendix joins its plan by the number it cites, in either order.
@@ -188,6 +191,9 @@ pub enum PlanCommand {
         /// Import the seed plan shipped in the binary (Kế hoạch 14/KH-UBND).
         #[arg(long, conflicts_with = "files")]
         seed: bool,
+        /// A lexicon file adding bodies, abbreviations and old names to the built-in ones.
+        #[arg(long)]
+        lexicon: Option<PathBuf>,
     },
     /// Print the task × agency matrix (CT = chủ trì, PH = phối hợp) of a stored plan.
     Show {
@@ -213,7 +219,9 @@ fn parse_frequency(s: &str) -> Result<theodoi_domain::ReportFrequency, String> {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // Parsing and periods need no database and no runtime.
     match &args.command {
-        Command::Plan(PlanCommand::Parse { files }) => return plan::parse(files),
+        Command::Plan(PlanCommand::Parse { files, lexicon }) => {
+            return plan::parse(files, lexicon.as_deref());
+        }
         Command::Periods {
             frequency,
             year,
@@ -236,7 +244,11 @@ async fn run_with_db(args: Args) -> anyhow::Result<ExitCode> {
     let db = open(&args.database).await?;
     let result = match args.command {
         Command::Plan(PlanCommand::Parse { .. }) | Command::Periods { .. } => Ok(ExitCode::SUCCESS),
-        Command::Plan(PlanCommand::Import { files, seed }) => plan::import(&db, &files, seed).await,
+        Command::Plan(PlanCommand::Import {
+            files,
+            seed,
+            lexicon,
+        }) => plan::import(&db, &files, seed, lexicon.as_deref()).await,
         Command::Plan(PlanCommand::Show { plan }) => plan::show(&db, plan.as_deref()).await,
         Command::Plan(PlanCommand::List) => plan::list(&db).await,
         Command::Agency(AgencyCommand::List) => agency::list(&db).await,
