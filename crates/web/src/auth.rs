@@ -15,15 +15,10 @@ use theodoi_store::accounts::UserRow;
 pub const SESSION_COOKIE: &str = "theodoi_session";
 pub const PRE_CSRF_COOKIE: &str = "theodoi_csrf";
 pub const LANG_COOKIE: &str = "lang";
-/// Failed sign-ins before an account locks, and for how long.
-pub const LOCK_AFTER: i32 = 5;
-pub const LOCK_FOR: time::Duration = time::Duration::minutes(15);
 pub use theodoi_app::password::MIN_PASSWORD_CHARS;
 
 // Passwords and tokens live in the application layer, which the CLI shares.
-pub use theodoi_app::password::{
-    hash_password, one_time_password, random_token, verify_password,
-};
+pub use theodoi_app::password::{hash_password, one_time_password, random_token, verify_password};
 
 /// Sessions are stored by the SHA-256 of their token, so the database holds no usable cookie.
 pub fn token_hash(token: &str) -> String {
@@ -236,31 +231,190 @@ impl<S: Send + Sync> FromRequestParts<S> for UiLang {
     }
 }
 
-/// Sign-in attempts per client address in a sliding window: slows password guessing from one
-/// place across many accounts (per-account lockout handles one account from many places).
+/// Failed sign-ins, counted per account name and per client, never successes: a whole office
+/// behind one address (NAT, a reverse proxy) signs in all morning without tripping anything,
+/// while guessing one name's password, or many names' from one place, is paused. Names are
+/// counted whether or not an account has them, and the answer is the same either way, so the
+/// pause reveals nothing about which names exist.
 #[derive(Debug, Default)]
-pub struct LoginLimiter {
-    attempts: HashMap<IpAddr, Vec<Instant>>,
+pub struct SignInLimits {
+    by_name: HashMap<String, Vec<Instant>>,
+    by_client: HashMap<IpAddr, Vec<Instant>>,
 }
 
-impl LoginLimiter {
-    pub const WINDOW: Duration = Duration::from_secs(300);
-    pub const MAX: usize = 20;
+/// Whether a sign-in may go ahead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInVerdict {
+    Allowed,
+    /// Too many failures for this name lately: paused for this many more minutes.
+    NamePaused {
+        minutes: u64,
+    },
+    /// Too many failures from this client lately: paused for this many more minutes.
+    ClientPaused {
+        minutes: u64,
+    },
+}
 
-    /// Record an attempt; false when this address has made too many lately.
-    pub fn allow(&mut self, ip: IpAddr, now: Instant) -> bool {
-        let list = self.attempts.entry(ip).or_default();
-        list.retain(|t| now.duration_since(*t) < Self::WINDOW);
-        if list.len() >= Self::MAX {
+impl SignInLimits {
+    /// Failures of one name within [`Self::NAME_WINDOW`] that pause it.
+    pub const NAME_FAILURES: usize = 5;
+    pub const NAME_WINDOW: Duration = Duration::from_secs(15 * 60);
+    /// Failures from one client within [`Self::CLIENT_WINDOW`] that pause it: high enough for an
+    /// office of a hundred people mistyping, low enough to stop guessing across names.
+    pub const CLIENT_FAILURES: usize = 50;
+    pub const CLIENT_WINDOW: Duration = Duration::from_secs(15 * 60);
+    /// Entries kept before old ones are swept, so a flood of names cannot grow memory unbounded.
+    const SWEEP_AT: usize = 50_000;
+
+    /// Minutes (rounded up) until fewer than `max` of `list` fall within `window` of `now`.
+    fn paused_for(list: &[Instant], max: usize, window: Duration, now: Instant) -> Option<u64> {
+        let recent: Vec<&Instant> = list
+            .iter()
+            .filter(|t| now.saturating_duration_since(**t) < window)
+            .collect();
+        if recent.len() < max {
+            return None;
+        }
+        // The pause ends when the oldest of the last `max` failures leaves the window.
+        let oldest = recent[recent.len() - max];
+        let left = window.saturating_sub(now.saturating_duration_since(*oldest));
+        Some(left.as_secs().div_ceil(60).max(1))
+    }
+
+    /// May `name` sign in from `client` now?
+    pub fn check(&self, name: &str, client: IpAddr, now: Instant) -> SignInVerdict {
+        if let Some(minutes) = self
+            .by_name
+            .get(name)
+            .and_then(|l| Self::paused_for(l, Self::NAME_FAILURES, Self::NAME_WINDOW, now))
+        {
+            return SignInVerdict::NamePaused { minutes };
+        }
+        if let Some(minutes) = self
+            .by_client
+            .get(&client)
+            .and_then(|l| Self::paused_for(l, Self::CLIENT_FAILURES, Self::CLIENT_WINDOW, now))
+        {
+            return SignInVerdict::ClientPaused { minutes };
+        }
+        SignInVerdict::Allowed
+    }
+
+    /// Count a failure of `name` from `client`.
+    pub fn failed(&mut self, name: &str, client: IpAddr, now: Instant) {
+        let names = self.by_name.entry(name.to_string()).or_default();
+        names.retain(|t| now.saturating_duration_since(*t) < Self::NAME_WINDOW);
+        names.push(now);
+        let clients = self.by_client.entry(client).or_default();
+        clients.retain(|t| now.saturating_duration_since(*t) < Self::CLIENT_WINDOW);
+        clients.push(now);
+        if self.by_name.len() + self.by_client.len() > Self::SWEEP_AT {
+            self.by_name.retain(|_, v| {
+                v.iter()
+                    .any(|t| now.saturating_duration_since(*t) < Self::NAME_WINDOW)
+            });
+            self.by_client.retain(|_, v| {
+                v.iter()
+                    .any(|t| now.saturating_duration_since(*t) < Self::CLIENT_WINDOW)
+            });
+        }
+    }
+
+    /// A correct password (and second factor) for `name`: its earlier failures no longer count.
+    pub fn succeeded(&mut self, name: &str) {
+        self.by_name.remove(name);
+    }
+}
+
+/// A proxy whose `X-Forwarded-For` is believed: one address or a CIDR block
+/// (`--trusted-proxy 10.0.0.1`, `--trusted-proxy 10.0.0.0/8`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrustedProxy {
+    net: IpAddr,
+    prefix: u8,
+}
+
+impl std::str::FromStr for TrustedProxy {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let (addr, prefix) = match s.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (s, None),
+        };
+        let net: IpAddr = addr
+            .parse()
+            .map_err(|_| format!("\"{s}\" is not an IP address or a CIDR block"))?;
+        let max = if net.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => max,
+            Some(p) => p
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| format!("\"{s}\": the prefix length must be 0–{max}"))?,
+        };
+        Ok(Self { net, prefix })
+    }
+}
+
+impl TrustedProxy {
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        fn bits(ip: IpAddr) -> (u128, u32) {
+            match ip {
+                IpAddr::V4(v) => (u128::from(u32::from(v)), 32),
+                // An IPv4 client seen through an IPv6 socket is the same client.
+                IpAddr::V6(v) => match v.to_ipv4_mapped() {
+                    Some(v4) => (u128::from(u32::from(v4)), 32),
+                    None => (u128::from(v), 128),
+                },
+            }
+        }
+        let (net, width) = bits(self.net);
+        let (addr, addr_width) = bits(ip);
+        if width != addr_width {
             return false;
         }
-        list.push(now);
-        if self.attempts.len() > 10_000 {
-            self.attempts
-                .retain(|_, v| v.iter().any(|t| now.duration_since(*t) < Self::WINDOW));
-        }
-        true
+        let host_bits = width - u32::from(self.prefix);
+        host_bits >= width || (net >> host_bits) == (addr >> host_bits)
     }
+}
+
+/// The client a request comes from: the connection's peer, unless the peer is a trusted proxy,
+/// in which case the nearest address in `X-Forwarded-For` that is not itself a trusted proxy.
+/// Without trusted proxies the header is ignored, so a client cannot pick its own address.
+pub fn client_ip(
+    peer: IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[TrustedProxy],
+) -> IpAddr {
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|t| t.contains(ip));
+    if !is_trusted(peer) {
+        return peer;
+    }
+    let mut hops: Vec<IpAddr> = Vec::new();
+    for value in headers.get_all("x-forwarded-for") {
+        let Ok(value) = value.to_str() else {
+            return peer;
+        };
+        for part in value.split(',') {
+            match part.trim().parse::<IpAddr>() {
+                Ok(ip) => hops.push(ip),
+                // A hop we cannot read: trust nothing to the left of it.
+                Err(_) => hops.clear(),
+            }
+        }
+    }
+    let mut client = peer;
+    for ip in hops.into_iter().rev() {
+        client = ip;
+        if !is_trusted(ip) {
+            break;
+        }
+    }
+    client
 }
 
 /// A TOTP checker for a base32 secret (RFC 6238: SHA-1, 6 digits, 30 s, one step of skew).
@@ -307,15 +461,91 @@ mod tests {
     }
 
     #[test]
-    fn limiter() {
-        let mut l = LoginLimiter::default();
-        let ip: IpAddr = [127, 0, 0, 1].into();
+    fn successes_are_not_counted_failures_are_per_name_and_client() {
+        let mut l = SignInLimits::default();
+        let office: IpAddr = [203, 0, 113, 7].into();
         let now = Instant::now();
-        for _ in 0..LoginLimiter::MAX {
-            assert!(l.allow(ip, now));
+        // A whole office signing in from one address: nothing is counted.
+        for _ in 0..500 {
+            assert_eq!(l.check("coord", office, now), SignInVerdict::Allowed);
+            l.succeeded("coord");
         }
-        assert!(!l.allow(ip, now));
-        assert!(l.allow(ip, now + LoginLimiter::WINDOW + Duration::from_secs(1)));
+        for _ in 0..SignInLimits::NAME_FAILURES {
+            assert_eq!(l.check("coord", office, now), SignInVerdict::Allowed);
+            l.failed("coord", office, now);
+        }
+        assert_eq!(
+            l.check("coord", office, now),
+            SignInVerdict::NamePaused { minutes: 15 }
+        );
+        let later = now + Duration::from_secs(14 * 60 + 1);
+        assert_eq!(
+            l.check("coord", office, later),
+            SignInVerdict::NamePaused { minutes: 1 }
+        );
+        assert_eq!(
+            l.check("coord", office, now + SignInLimits::NAME_WINDOW),
+            SignInVerdict::Allowed
+        );
+        // Colleagues from the same address are not affected by one name's pause.
+        assert_eq!(l.check("head", office, now), SignInVerdict::Allowed);
+        // Names that exist nowhere are counted the same way.
+        for _ in 0..SignInLimits::NAME_FAILURES {
+            l.failed("nobody", office, now);
+        }
+        assert!(matches!(
+            l.check("nobody", office, now),
+            SignInVerdict::NamePaused { .. }
+        ));
+        // Guessing across many names from one client pauses the client.
+        let guesser: IpAddr = [198, 51, 100, 9].into();
+        for i in 0..SignInLimits::CLIENT_FAILURES {
+            l.failed(&format!("name{i}"), guesser, now);
+        }
+        assert!(matches!(
+            l.check("someone-else", guesser, now),
+            SignInVerdict::ClientPaused { .. }
+        ));
+        assert_eq!(l.check("someone-else", office, now), SignInVerdict::Allowed);
+    }
+
+    #[test]
+    fn forwarded_for_only_from_trusted_proxies() {
+        use axum::http::{HeaderMap, HeaderValue};
+        let proxy: TrustedProxy = "10.0.0.0/8".parse().unwrap_or_else(|e| panic!("{e}"));
+        let one: TrustedProxy = "192.168.1.1".parse().unwrap_or_else(|e| panic!("{e}"));
+        assert!(proxy.contains([10, 1, 2, 3].into()));
+        assert!(!proxy.contains([11, 1, 2, 3].into()));
+        assert!(one.contains([192, 168, 1, 1].into()));
+        assert!(!one.contains([192, 168, 1, 2].into()));
+        assert!("10.0.0.0/33".parse::<TrustedProxy>().is_err());
+        assert!("proxy.example".parse::<TrustedProxy>().is_err());
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("1.2.3.4, 203.0.113.7, 10.0.0.2"),
+        );
+        let peer: IpAddr = [10, 0, 0, 1].into();
+        // Through two trusted proxies: the first address to the left that is not a proxy.
+        assert_eq!(
+            client_ip(peer, &h, &[proxy]),
+            IpAddr::from([203, 0, 113, 7])
+        );
+        // The same header from an untrusted peer is ignored.
+        let stranger: IpAddr = [198, 51, 100, 1].into();
+        assert_eq!(client_ip(stranger, &h, &[proxy]), stranger);
+        assert_eq!(client_ip(peer, &h, &[]), peer);
+        // No header: the proxy itself.
+        assert_eq!(client_ip(peer, &HeaderMap::new(), &[proxy]), peer);
+        // An unreadable hop: nothing to its left is believed.
+        h.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("1.2.3.4, junk, 203.0.113.8"),
+        );
+        assert_eq!(
+            client_ip(peer, &h, &[proxy]),
+            IpAddr::from([203, 0, 113, 8])
+        );
     }
 
     #[test]

@@ -27,6 +27,10 @@ pub enum AppError {
     TooLarge,
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The office suite that turns a DOCX into PDF is missing or failed: the server's state, not
+    /// the user's input, and not the database.
+    #[error("PDF conversion failed: {0}")]
+    Office(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -86,6 +90,14 @@ impl IntoResponse for AppError {
                 pick(|m| m.too_large),
                 String::new(),
             ),
+            Self::Office(cause) => {
+                tracing::error!(error.message = %cause, "PDF conversion failed");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    pick(|m| m.pdf_unavailable),
+                    String::new(),
+                )
+            }
             Self::Unavailable(cause) => {
                 tracing::error!(error.message = %cause, "database unavailable");
                 (

@@ -18,6 +18,7 @@ pub async fn run(db: Db, url: &str, args: ServeArgs) -> anyhow::Result<ExitCode>
         reminder_interval_secs: args.reminder_interval,
         report_place: args.report_place,
         report_signer: args.report_signer,
+        trusted_proxies: args.trusted_proxy,
     };
     if let Some(url) = &config.smtp_url {
         // Validate now rather than at the first reminder; the URL may hold a password, so it is

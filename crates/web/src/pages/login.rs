@@ -1,13 +1,11 @@
 //! Signing in (password, then the second factor where the account has or needs one) and out.
 
-use crate::auth::{
-    self, LOCK_AFTER, LOCK_FOR, MaybeSession, PRE_CSRF_COOKIE, Role, SESSION_COOKIE, UiLang, User,
-};
+use crate::auth::{self, MaybeSession, PRE_CSRF_COOKIE, Role, SESSION_COOKIE, UiLang, User};
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::pages::{self, Ctx};
 use crate::{AppState, audit, audit_by};
 use askama::Template;
-use axum::Form;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -89,93 +87,112 @@ pub async fn submit(
     UiLang(lang): UiLang,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Form(f): Form<LoginForm>,
+    // The sign-in form answers a bad character like a wrong password (below), not with the
+    // form boundary's 422, so it tells nothing more than any failed sign-in.
+    axum::Form(f): axum::Form<LoginForm>,
 ) -> AppResult<Response> {
     let m = lang.msg();
     match pre_csrf(&headers) {
         Some(c) if auth::same_secret(&c, &f.csrf) => {}
         _ => return Err(AppError::Csrf),
     }
-    let ip = addr.ip().to_string();
-    let allowed = state
+    let client = auth::client_ip(addr.ip(), &headers, &state.config.trusted_proxies);
+    let ip = client.to_string();
+    // What the audit log and the limiter keep of the name: never a character the database or a
+    // reader would choke on (the lookup below is skipped for such a name).
+    let username: String = f
+        .username
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| crate::form::allowed_char(*c))
+        .collect();
+    let verdict = state
         .limiter
         .lock()
-        .map(|mut l| l.allow(addr.ip(), std::time::Instant::now()))
-        .unwrap_or(false);
-    let username = f.username.trim().to_lowercase();
-    if !allowed {
+        .map(|l| l.check(&username, client, std::time::Instant::now()))
+        .unwrap_or(auth::SignInVerdict::ClientPaused { minutes: 1 });
+    if verdict != auth::SignInVerdict::Allowed {
         audit(
             &state,
             None,
             Some(&username),
             "login_throttled",
             None,
-            None,
-            Some(&ip),
-        )
-        .await?;
-        return login_page(&state, lang, m.locked, &username);
-    }
-    let now = OffsetDateTime::now_utc();
-    let user = state.db.user_by_username(&username).await?;
-    let Some(user) = user.filter(|u| !u.disabled) else {
-        // Spend the same time as a real check, so timing does not reveal which names exist.
-        let _ = auth::verify_password(&f.password, &DUMMY_HASH);
-        audit(
-            &state,
-            None,
-            Some(&username),
-            "login_failed",
-            None,
-            Some("unknown or disabled account"),
-            Some(&ip),
-        )
-        .await?;
-        return login_page(&state, lang, m.bad_login, &username);
-    };
-    if user.locked_until.is_some_and(|t| t > now) {
-        audit(
-            &state,
-            Some(user.id),
-            Some(&username),
-            "login_locked",
-            None,
-            None,
-            Some(&ip),
-        )
-        .await?;
-        return login_page(&state, lang, m.locked, &username);
-    }
-    if !auth::verify_password(&f.password, &user.password_hash) {
-        let locked = state
-            .db
-            .record_failed_login(user.id, LOCK_AFTER, now + LOCK_FOR)
-            .await?;
-        let action = if locked {
-            "account_locked"
-        } else {
-            "login_failed"
-        };
-        audit(
-            &state,
-            Some(user.id),
-            Some(&username),
-            action,
-            None,
-            None,
+            Some(match verdict {
+                auth::SignInVerdict::NamePaused { .. } => "name paused",
+                _ => "client paused",
+            }),
             Some(&ip),
         )
         .await?;
         return login_page(
             &state,
             lang,
-            if locked { m.locked } else { m.bad_login },
+            &paused_message(lang, verdict, &username),
             &username,
         );
     }
-    state.db.reset_failed_logins(user.id).await?;
+    let now = OffsetDateTime::now_utc();
+    let clean = [&f.username, &f.password]
+        .iter()
+        .all(|v| v.chars().all(crate::form::allowed_char));
+    let user = if clean {
+        state.db.user_by_username(&username).await?
+    } else {
+        tracing::warn!("sign-in refused: a control character in the name or password");
+        None
+    };
+    let checked = match &user {
+        Some(u) if !u.disabled => auth::verify_password(&f.password, &u.password_hash),
+        _ => {
+            // Spend the same time as a real check, so timing does not reveal which names exist.
+            let _ = auth::verify_password(&f.password, &DUMMY_HASH);
+            false
+        }
+    };
+    let user = match user {
+        Some(u) if checked => u,
+        user => {
+            let verdict = state
+                .limiter
+                .lock()
+                .map(|mut l| {
+                    let at = std::time::Instant::now();
+                    l.failed(&username, client, at);
+                    l.check(&username, client, at)
+                })
+                .unwrap_or(auth::SignInVerdict::Allowed);
+            let user = user.filter(|u| !u.disabled);
+            audit(
+                &state,
+                user.as_ref().map(|u| u.id),
+                Some(&username),
+                if verdict == auth::SignInVerdict::Allowed {
+                    "login_failed"
+                } else {
+                    "login_paused"
+                },
+                None,
+                user.is_none().then_some("unknown or disabled account"),
+                Some(&ip),
+            )
+            .await?;
+            // The same answer whether or not the name exists.
+            let message = match verdict {
+                auth::SignInVerdict::Allowed => m.bad_login.to_string(),
+                v => paused_message(lang, v, &username),
+            };
+            return login_page(&state, lang, &message, &username);
+        }
+    };
     let role = Role::parse(&user.role).ok_or(AppError::Forbidden)?;
     let second_factor = user.totp_enabled || state.db.totp_required(role.code()).await?;
+    // Earlier failures stop counting once the sign-in is complete: with a second factor to come,
+    // not yet, or a known password would buy unlimited guesses at the code.
+    if !second_factor && let Ok(mut l) = state.limiter.lock() {
+        l.succeeded(&username);
+    }
     let token = auth::random_token(32)?;
     let csrf = auth::random_token(32)?;
     let expires = now + time::Duration::hours(state.config.session_hours);
@@ -212,6 +229,21 @@ pub async fn submit(
         ),
     );
     Ok(r)
+}
+
+/// What a paused sign-in is told: the name and how long, the same whether or not it exists.
+fn paused_message(lang: crate::i18n::Lang, verdict: auth::SignInVerdict, username: &str) -> String {
+    let m = lang.msg();
+    match verdict {
+        auth::SignInVerdict::NamePaused { minutes } => m
+            .name_paused
+            .replace("{name}", username)
+            .replace("{minutes}", &minutes.to_string()),
+        auth::SignInVerdict::ClientPaused { minutes } => {
+            m.client_paused.replace("{minutes}", &minutes.to_string())
+        }
+        auth::SignInVerdict::Allowed => String::new(),
+    }
 }
 
 /// A real Argon2id hash of a random string, checked against when the account does not exist.
@@ -286,6 +318,7 @@ pub async fn totp_submit(
     State(state): State<AppState>,
     UiLang(lang): UiLang,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     s: MaybeSession,
     Form(f): Form<CodeForm>,
 ) -> AppResult<Response> {
@@ -294,7 +327,8 @@ pub async fn totp_submit(
         return Err(AppError::Csrf);
     }
     let user = &session.user;
-    let ip = addr.ip().to_string();
+    let client = auth::client_ip(addr.ip(), &headers, &state.config.trusted_proxies);
+    let ip = client.to_string();
     let (secret, setting_up) = secret_for(&state, user).await?;
     let code: String = f.code.chars().filter(char::is_ascii_digit).collect();
     let now = OffsetDateTime::now_utc();
@@ -308,10 +342,17 @@ pub async fn totp_submit(
         None => false,
     };
     if !ok {
-        let locked = state
-            .db
-            .record_failed_login(user.id, LOCK_AFTER, now + LOCK_FOR)
-            .await?;
+        // A wrong code counts against the account name like a wrong password.
+        let verdict = state
+            .limiter
+            .lock()
+            .map(|mut l| {
+                let at = std::time::Instant::now();
+                l.failed(&user.username, client, at);
+                l.check(&user.username, client, at)
+            })
+            .unwrap_or(auth::SignInVerdict::Allowed);
+        let locked = verdict != auth::SignInVerdict::Allowed;
         audit(
             &state,
             Some(user.id),
@@ -348,7 +389,9 @@ pub async fn totp_submit(
         )
         .await?;
     }
-    state.db.reset_failed_logins(user.id).await?;
+    if let Ok(mut l) = state.limiter.lock() {
+        l.succeeded(&user.username);
+    }
     state.db.complete_second_factor(&hash).await?;
     audit(
         &state,

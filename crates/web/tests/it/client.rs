@@ -45,6 +45,8 @@ pub struct Client {
     pub cookies: BTreeMap<String, String>,
     /// The CSRF token of the last page read that had one.
     pub csrf: String,
+    /// Headers sent with every request (such as X-Forwarded-For).
+    extra: Vec<(String, String)>,
 }
 
 fn enc(s: &str) -> String {
@@ -75,7 +77,13 @@ impl Client {
             addr,
             cookies: BTreeMap::new(),
             csrf: String::new(),
+            extra: Vec::new(),
         }
+    }
+
+    /// Send `name: value` with every later request.
+    pub fn header(&mut self, name: &str, value: &str) {
+        self.extra.push((name.to_string(), value.to_string()));
     }
 
     pub async fn request(
@@ -102,6 +110,9 @@ impl Client {
         }
         if let Some(ct) = content_type {
             head.push_str(&format!("Content-Type: {ct}\r\n"));
+        }
+        for (name, value) in &self.extra {
+            head.push_str(&format!("{name}: {value}\r\n"));
         }
         if method != "GET" {
             head.push_str(&format!("Content-Length: {}\r\n", body.len()));

@@ -9,6 +9,10 @@ pub const CASES: &[(&str, Case)] = &[
     ),
     ("bad_csrf_is_refused", bad_csrf_is_refused),
     (
+        "control_characters_are_refused_at_the_form_boundary",
+        control_characters_are_refused_at_the_form_boundary,
+    ),
+    (
         "import_review_preview_publish",
         import_review_preview_publish,
     ),
@@ -36,21 +40,55 @@ const APPENDIX: &[u8] = include_bytes!("../../../../seeds/001_5440965c404ba4b8.t
 
 fn sign_in_failures_lock_and_are_audited(app: TestApp) -> Fut {
     Box::pin(async move {
+        // An office behind one address signs in all day: successes are never counted.
+        for _ in 0..30 {
+            let mut c = app.client();
+            let r = c.login("leader", PASSWORD).await;
+            assert_eq!(r.status, 303, "a colleague's sign-in is never refused");
+        }
         let mut c = app.client();
         let r = c.login("coord", "wrong password").await;
         assert_eq!(r.status, 401);
         assert!(r.body.contains("Tên đăng nhập hoặc mật khẩu không đúng"));
         let r = c.login("nobody", "wrong password").await;
         assert_eq!(r.status, 401, "unknown names get the same answer");
+        assert!(r.body.contains("Tên đăng nhập hoặc mật khẩu không đúng"));
         for _ in 0..4 {
             c.login("coord", "wrong password").await;
         }
         let r = c.login("coord", PASSWORD).await;
         assert_eq!(
             r.status, 401,
-            "locked after five failures, even with the right password"
+            "paused after five failures, even with the right password"
         );
-        assert!(r.body.contains("tạm khóa"));
+        assert!(
+            r.body
+                .contains("Đăng nhập bằng tên “coord” đang tạm dừng 15 phút"),
+            "the pause names the account and the minutes: {}",
+            r.body
+        );
+        // A name nobody has is paused with the same words: the pause reveals nothing.
+        for _ in 0..4 {
+            c.login("nobody", "wrong password").await;
+        }
+        let r = c.login("nobody", "wrong password").await;
+        assert!(
+            r.body
+                .contains("Đăng nhập bằng tên “nobody” đang tạm dừng 15 phút")
+        );
+        // Others signing in from the same address are not affected.
+        let mut colleague = app.client();
+        let r = colleague.login("leader", PASSWORD).await;
+        assert_eq!(
+            r.status, 303,
+            "one name's pause does not lock out the office"
+        );
+        // X-Forwarded-For from a client that is not a trusted proxy is ignored: it cannot
+        // unpause a name nor pick another address.
+        let mut spoof = app.client();
+        spoof.header("X-Forwarded-For", "198.51.100.23");
+        let r = spoof.login("coord", PASSWORD).await;
+        assert_eq!(r.status, 401);
         // Without the token from the sign-in page, the form is refused.
         let mut fresh = app.client();
         let r = fresh
@@ -68,8 +106,8 @@ fn sign_in_failures_lock_and_are_audited(app: TestApp) -> Fut {
         let r = admin.get("/admin/audit?user=coord").await;
         assert!(
             r.body.contains("login_failed")
-                && r.body.contains("account_locked")
-                && r.body.contains("login_locked")
+                && r.body.contains("login_paused")
+                && r.body.contains("login_throttled")
         );
         assert!(
             !r.body.contains("wrong password"),
@@ -105,6 +143,64 @@ fn bad_csrf_is_refused(app: TestApp) -> Fut {
                 .any(|a| a.name == "Ban thử"),
             "nothing written"
         );
+        Ok(())
+    })
+}
+
+fn control_characters_are_refused_at_the_form_boundary(app: TestApp) -> Fut {
+    Box::pin(async move {
+        // The sign-in form: a NUL in the name or the password is a failed sign-in like any other
+        // (on PostgreSQL it used to reach the database and fail with a 500).
+        let mut c = app.client();
+        for (name, password) in [("coord\0", PASSWORD), ("coord", "mật\0khẩu")] {
+            let r = c.login(name, password).await;
+            assert_eq!(r.status, 401, "{name:?}");
+            assert!(r.body.contains("Tên đăng nhập hoặc mật khẩu không đúng"));
+        }
+        // Any other form: 422 naming the field, nothing written.
+        let mut coord = app.signed_in("coord").await;
+        coord.get("/agencies").await;
+        for bad in [
+            "Ban\0thử",
+            "Ban thử\u{FFFF}",
+            "Ban\u{1B}[31mthử",
+            "Ban\u{7F}",
+        ] {
+            let r = coord
+                .post("/agencies", &[("name", bad), ("kind", "department")])
+                .await;
+            assert_eq!(r.status, 422, "{bad:?}");
+            assert!(
+                r.body.contains("Trường “name” chứa ký tự không hợp lệ"),
+                "the refusal names the field: {}",
+                r.body
+            );
+        }
+        assert!(
+            !app.db
+                .list_agencies()
+                .await?
+                .iter()
+                .any(|a| a.name.starts_with("Ban")),
+            "nothing written"
+        );
+        // Line breaks and tabs are what people type: accepted.
+        let r = coord
+            .post(
+                "/agencies",
+                &[("name", "Ban thử\tmới"), ("kind", "department")],
+            )
+            .await;
+        assert!(r.status < 400, "tab accepted: {}", r.status);
+        // Query strings go through the same boundary.
+        let r = coord.get("/admin/audit?user=a%00b").await;
+        assert!(r.status == 422 || r.status == 403, "{}", r.status);
+        let mut admin = app.signed_in("admin").await;
+        let r = admin.get("/admin/audit?user=a%00b").await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("Trường “user”"));
+        let r = admin.get("/admin/audit?user=coord").await;
+        assert_eq!(r.status, 200);
         Ok(())
     })
 }

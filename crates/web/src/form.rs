@@ -1,0 +1,149 @@
+//! The form boundary: every submitted field (URL-encoded body, query string, multipart text) is
+//! checked here for characters no person types — NUL and the other control characters except
+//! tab and line breaks, and Unicode noncharacters such as U+FFFF — before any handler sees it.
+//! PostgreSQL refuses NUL in text, XML forbids most of them, and none has a meaning in a plan or
+//! a report, so the field is refused by name with a 422 rather than failing deeper down.
+
+use crate::auth::UiLang;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+/// Whether `c` may appear in submitted text.
+pub fn allowed_char(c: char) -> bool {
+    let u = c as u32;
+    !(c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        && !(0xFDD0..=0xFDEF).contains(&u)
+        && (u & 0xFFFE) != 0xFFFE
+}
+
+/// The refusal for field `name`, or nothing when `value` is clean. Logged as one line that names
+/// the field, never the value.
+pub fn check_field(lang: Lang, name: &str, value: &str) -> Result<(), AppError> {
+    if value.chars().all(allowed_char) && name.chars().all(allowed_char) {
+        return Ok(());
+    }
+    let shown: String = name.chars().filter(|c| allowed_char(*c)).take(60).collect();
+    tracing::warn!(field = %shown, "form refused: a control character or noncharacter in a field");
+    Err(AppError::BadRequest(match lang {
+        Lang::Vi => format!(
+            "Trường \u{201C}{shown}\u{201D} chứa ký tự không hợp lệ (ký tự điều khiển hoặc ký tự ẩn, \
+             thường do sao chép từ tệp khác). Hãy xóa ký tự đó rồi gửi lại."
+        ),
+        Lang::En => format!(
+            "The field \u{201C}{shown}\u{201D} contains a character that is not allowed (a control or \
+             invisible character, often copied from another file). Remove it and send again."
+        ),
+    }))
+}
+
+/// Text taken from a document rather than typed (a plan pasted or uploaded for import): page
+/// breaks from PDF extraction become line breaks and other characters that are not allowed are
+/// dropped, so the text can travel through the review's forms.
+pub fn document_text(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '\u{c}' | '\u{b}' => Some('\n'),
+            c if allowed_char(c) => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+fn check_pairs(lang: Lang, raw: &[u8]) -> Result<(), AppError> {
+    for (name, value) in form_urlencoded::parse(raw) {
+        check_field(lang, &name, &value)?;
+    }
+    Ok(())
+}
+
+fn unreadable(lang: Lang, e: &dyn std::fmt::Display) -> AppError {
+    tracing::warn!(error.message = %e, "form refused: unreadable");
+    AppError::BadRequest(match lang {
+        Lang::Vi => "Biểu mẫu gửi lên không đọc được hoặc thiếu trường bắt buộc. Hãy tải lại trang rồi gửi lại.".into(),
+        Lang::En => "The form could not be read or lacks a required field. Reload the page and send again.".into(),
+    })
+}
+
+/// A URL-encoded form body, checked field by field, then deserialised.
+pub struct Form<T>(pub T);
+
+impl<S, T> FromRequest<S> for Form<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let Ok(UiLang(lang)) = UiLang::from_request_parts(&mut parts, state).await;
+        let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|e| match e.status() {
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge,
+                _ => unreadable(lang, &e),
+            })?;
+        check_pairs(lang, &bytes)?;
+        serde_urlencoded::from_bytes(&bytes)
+            .map(Form)
+            .map_err(|e| unreadable(lang, &e))
+    }
+}
+
+/// A query string, checked field by field, then deserialised.
+pub struct Query<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for Query<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Ok(UiLang(lang)) = UiLang::from_request_parts(parts, state).await;
+        let raw = parts.uri.query().unwrap_or_default();
+        check_pairs(lang, raw.as_bytes())?;
+        serde_urlencoded::from_str(raw)
+            .map(Query)
+            .map_err(|e| unreadable(lang, &e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_a_person_types_passes_and_controls_do_not() {
+        for ok in [
+            "Sở Tư pháp",
+            "dòng 1\r\ndòng 2\tcột",
+            "😀 ‘trích’ — “dẫn”",
+            "",
+        ] {
+            assert!(check_field(Lang::Vi, "f", ok).is_ok(), "{ok:?}");
+        }
+        for bad in [
+            "a\0b",
+            "\u{1}",
+            "\u{1B}[31m",
+            "\u{7F}",
+            "\u{85}",
+            "x\u{FFFF}",
+            "\u{FFFE}",
+            "\u{FDD0}",
+            "\u{1FFFF}",
+        ] {
+            assert!(check_field(Lang::Vi, "f", bad).is_err(), "{bad:?}");
+        }
+        match check_field(Lang::Vi, "results", "a\0") {
+            Err(AppError::BadRequest(m)) => assert!(m.contains("“results”"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
