@@ -1,7 +1,7 @@
 //! CSV for spreadsheets: UTF-8 with a byte-order mark (so Excel reads Vietnamese), comma
 //! separated, quoted where needed, formula-like cells neutralised.
 
-use crate::{Consolidation, neutralize, number_vi, status_vi};
+use crate::{Consolidation, neutralize, status_vi};
 
 /// A cell of a list export.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,27 +52,34 @@ pub fn table(headers: &[&str], rows: &[Vec<Cell>]) -> String {
     out
 }
 
-/// The annex in long form: one line per indicator total and per category, then the missing
-/// bodies.
+/// The annex as one table: one header row, then one row per indicator total and per indicator ×
+/// breakdown × category, codes in columns of their own beside the Vietnamese names.
 pub fn annex(c: &Consolidation) -> String {
     let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let text = |s: &str| Cell::Text(s.to_string());
+    let value = |v: Option<f64>| v.map_or(Cell::Text(String::new()), Cell::Number);
     for b in &c.indicators {
-        let base = |dim: &str, cat: &str, v: Option<f64>, prev: Option<f64>| {
+        let row = |dim_code: &str, dim: &str, cat_code: &str, cat: &str, v, prev| {
             vec![
-                Cell::Text(b.info.code.clone()),
-                Cell::Text(b.info.name.clone()),
-                Cell::Text(b.info.unit.clone()),
-                Cell::Text(dim.to_string()),
-                Cell::Text(cat.to_string()),
-                v.map_or(Cell::Text(String::new()), Cell::Number),
-                prev.map_or(Cell::Text(String::new()), Cell::Number),
+                text(&c.round_label),
+                text(&b.info.code),
+                text(&b.info.name),
+                text(&b.info.unit),
+                text(dim_code),
+                text(dim),
+                text(cat_code),
+                text(cat),
+                value(v),
+                value(prev),
             ]
         };
-        rows.push(base("Tổng số", "", b.total, b.previous));
+        rows.push(row("", "Tổng số", "", "", b.total, b.previous));
         for d in &b.breakdowns {
             for cat in &d.categories {
-                rows.push(base(
+                rows.push(row(
+                    d.dimension.code(),
                     d.dimension.label_vi(),
+                    cat.code,
                     cat.label_vi,
                     Some(cat.value),
                     None,
@@ -80,35 +87,51 @@ pub fn annex(c: &Consolidation) -> String {
             }
         }
     }
-    let mut out = table(
+    table(
         &[
+            "Kỳ báo cáo",
             "Mã chỉ tiêu",
             "Chỉ tiêu",
             "Đơn vị tính",
+            "Mã phân tổ",
             "Phân tổ",
+            "Mã nhóm",
             "Nhóm",
-            &c.round_label,
-            c.previous_label.as_deref().unwrap_or("Kỳ trước"),
+            "Số liệu",
+            "Số liệu kỳ trước",
         ],
         &rows,
-    );
-    out.push_str(&format!(
-        "\r\n{}\r\n",
-        quote(&format!(
-            "Chưa có báo cáo được tiếp nhận: {} / {} cơ quan, địa phương (tổng hợp từ {} báo cáo)",
-            number_vi(c.missing.len() as f64),
-            number_vi(c.expected as f64),
-            number_vi(c.accepted as f64)
-        ))
-    ));
-    for m in &c.missing {
-        out.push_str(&format!(
-            "{},{}\r\n",
-            quote(&m.agency),
-            quote(status_vi(&m.status))
-        ));
-    }
-    out
+    )
+}
+
+/// The bodies whose reports are missing, as a file of their own.
+pub fn missing(c: &Consolidation) -> String {
+    let rows: Vec<Vec<Cell>> = c
+        .missing
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            vec![
+                Cell::Number((i + 1) as f64),
+                Cell::Text(m.agency.clone()),
+                Cell::Text(status_vi(&m.status).to_string()),
+                Cell::Text(if m.status.is_empty() {
+                    "none".to_string()
+                } else {
+                    m.status.clone()
+                }),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "STT",
+            "Cơ quan, địa phương",
+            "Tình trạng báo cáo",
+            "Mã tình trạng",
+        ],
+        &rows,
+    )
 }
 
 #[cfg(test)]
@@ -127,5 +150,79 @@ mod tests {
         assert!(s.starts_with('\u{feff}'));
         assert!(s.contains("\"'=HYPERLINK(\"\"x\"\")\",3\r\n"), "{s}");
         assert!(s.contains("\"Sở Tư pháp, Hà Nội\",2.50"));
+    }
+
+    fn sample() -> Consolidation {
+        use crate::{Figure, IndicatorInfo, Input, Missing, consolidate};
+        use theodoi_domain::indicator::{Aggregation, Dimension};
+        let infos = [IndicatorInfo {
+            id: 1,
+            code: "TT_NGUOI".into(),
+            name: "Lượt người tham dự, phổ biến".into(),
+            unit: "lượt người".into(),
+            aggregation: Aggregation::Sum,
+            dimensions: vec![Dimension::Sex],
+        }];
+        let fig = |dim: &str, cat: &str, sum| Figure {
+            indicator_id: 1,
+            dimension: dim.into(),
+            category: cat.into(),
+            sum,
+            average: 0.0,
+            bodies: 2,
+        };
+        consolidate(Input {
+            plan_number: "14/KH-UBND",
+            plan_title: "Kế hoạch",
+            round_label: "6 tháng đầu năm 2026",
+            previous_label: None,
+            indicators: &infos,
+            figures: &[
+                fig("", "", 1200),
+                fig("sex", "nam", 700),
+                fig("sex", "nu", 500),
+            ],
+            previous: &[fig("", "", 900)],
+            expected: 3,
+            missing: vec![Missing {
+                agency: "UBND xã Bắc Hưng".into(),
+                status: String::new(),
+            }],
+            tasks: Vec::new(),
+            difficulties: Vec::new(),
+            proposals: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn the_annex_is_one_table() {
+        let s = annex(&sample());
+        let lines: Vec<&str> = s.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "Kỳ báo cáo,Mã chỉ tiêu,Chỉ tiêu,Đơn vị tính,Mã phân tổ,Phân tổ,Mã nhóm,Nhóm,Số liệu,Số liệu kỳ trước",
+                "6 tháng đầu năm 2026,TT_NGUOI,\"Lượt người tham dự, phổ biến\",lượt người,,Tổng số,,,1200,900",
+                "6 tháng đầu năm 2026,TT_NGUOI,\"Lượt người tham dự, phổ biến\",lượt người,sex,Giới tính,nam,Nam,700,",
+                "6 tháng đầu năm 2026,TT_NGUOI,\"Lượt người tham dự, phổ biến\",lượt người,sex,Giới tính,nu,Nữ,500,",
+            ]
+        );
+        // Every line has the header's number of fields.
+        assert!(
+            !s.contains("Chưa có báo cáo"),
+            "the missing bodies have their own file"
+        );
+    }
+
+    #[test]
+    fn the_missing_bodies_alone() {
+        let s = missing(&sample());
+        assert_eq!(
+            s.trim_start_matches('\u{feff}'),
+            format!(
+                "STT,\"Cơ quan, địa phương\",Tình trạng báo cáo,Mã tình trạng\r\n1,UBND xã Bắc Hưng,{},none\r\n",
+                quote(status_vi(""))
+            )
+        );
     }
 }

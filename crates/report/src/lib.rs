@@ -7,6 +7,7 @@
 //! the XLSX annex and the CSV. No IO: writers return bytes.
 
 pub mod csv;
+pub mod disclosure;
 pub mod docx;
 pub mod draft;
 pub mod xlsx;
@@ -230,6 +231,22 @@ pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Whether XML 1.0 allows `c` in a document (tab, newline and carriage return among the
+/// controls; no U+FFFE, U+FFFF). One narrative with a forbidden character makes a whole DOCX or
+/// XLSX unreadable, so every writer filters text through [`xml_safe`].
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c as u32, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
+}
+
+/// `s` without the characters XML 1.0 forbids.
+pub fn xml_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().all(is_xml_char) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.chars().filter(|&c| is_xml_char(c)).collect())
+    }
+}
+
 /// The Vietnamese name of a report status, for the list of missing bodies.
 pub fn status_vi(status: &str) -> &'static str {
     match status {
@@ -355,45 +372,5 @@ mod tests {
         assert_eq!(number_vi(12.5), "12,5");
         assert_eq!(number_vi(0.0), "0");
         assert_eq!(number_vi(999.0), "999");
-    }
-}
-
-/// Cells under this are not published for sensitive breakdowns (ethnicity, religion, disability).
-pub const SUPPRESS_UNDER: f64 = 5.0;
-
-/// A breakdown's cells as published: `None` where the value is suppressed. Cells from 1 to 4 are
-/// suppressed; if that leaves exactly one suppressed cell, the next smallest non-zero cell is
-/// suppressed too, so the hidden one cannot be worked out from the total.
-pub fn suppress(values: &[f64]) -> Vec<Option<f64>> {
-    let mut out: Vec<Option<f64>> = values
-        .iter()
-        .map(|v| (*v == 0.0 || *v >= SUPPRESS_UNDER).then_some(*v))
-        .collect();
-    if out.iter().filter(|v| v.is_none()).count() == 1 {
-        let next = out
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| v.filter(|x| *x > 0.0).map(|x| (i, x)))
-            .min_by(|a, b| a.1.total_cmp(&b.1));
-        if let Some((i, _)) = next {
-            out[i] = None;
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod suppression {
-    use super::suppress;
-
-    #[test]
-    fn small_cells_and_their_complement() {
-        assert_eq!(
-            suppress(&[10.0, 20.0, 0.0]),
-            vec![Some(10.0), Some(20.0), Some(0.0)]
-        );
-        // One small cell: it, and the next smallest, are hidden.
-        assert_eq!(suppress(&[3.0, 20.0, 12.0]), vec![None, Some(20.0), None]);
-        assert_eq!(suppress(&[3.0, 2.0, 12.0]), vec![None, None, Some(12.0)]);
     }
 }

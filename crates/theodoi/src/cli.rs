@@ -76,8 +76,9 @@ pub enum ReportCommand {
         #[arg(long)]
         round: i64,
         /// docx (the report per Nghị định 30), pdf (the same, converted by LibreOffice), xlsx (the
-        /// annex, a sheet per indicator) or csv (the annex, UTF-8 with BOM, long form).
-        #[arg(long, value_parser = ["docx", "pdf", "xlsx", "csv"])]
+        /// annex, printable phụ lục sheets), csv (the annex as one table, UTF-8 with BOM), or
+        /// missing-xlsx / missing-csv (the bodies without an accepted report).
+        #[arg(long, value_parser = ["docx", "pdf", "xlsx", "csv", "missing-xlsx", "missing-csv"])]
         format: String,
         /// Place in the date line of the report; proposed from the superior body's name
         /// ("… THÀNH PHỐ HẢI PHÒNG" gives "Hải Phòng") when not given.

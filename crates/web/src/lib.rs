@@ -238,6 +238,8 @@ pub fn router(state: AppState) -> Router {
         .route("/rounds/{id}/dashboard", get(pages::rounds::dashboard))
         .route("/rounds/{id}/annex.xlsx", get(pages::rounds::annex_xlsx))
         .route("/rounds/{id}/annex.csv", get(pages::rounds::annex_csv))
+        .route("/rounds/{id}/missing.xlsx", get(pages::rounds::missing_xlsx))
+        .route("/rounds/{id}/missing.csv", get(pages::rounds::missing_csv))
         .route("/rounds/{id}/report.docx", get(pages::rounds::report_docx))
         .route("/rounds/{id}/report.pdf", get(pages::rounds::report_pdf))
         .route(

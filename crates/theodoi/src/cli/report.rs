@@ -108,6 +108,9 @@ pub async fn build(
         "xlsx" => {
             theodoi_report::xlsx::annex(&c).map_err(|e| anyhow::anyhow!("writing the XLSX: {e}"))?
         }
+        "missing-xlsx" => theodoi_report::xlsx::missing(&c, &Default::default())
+            .map_err(|e| anyhow::anyhow!("writing the XLSX: {e}"))?,
+        "missing-csv" => theodoi_report::csv::missing(&c).into_bytes(),
         _ => theodoi_report::csv::annex(&c).into_bytes(),
     };
     // Written next to the target, then renamed: a reader never sees half a file.

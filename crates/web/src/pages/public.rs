@@ -1,8 +1,8 @@
 //! Trang công khai: the plan's progress for citizens, no sign-in. Each task with the latest
 //! status its lead body reported in an accepted report, and the figures the coordinator chose
 //! to publish, from the newest round with accepted reports. Breakdowns by ethnicity, religion or
-//! disability are aggregates only, and their cells under 5 are suppressed (with a second cell
-//! where one alone could be worked out from the total).
+//! disability are aggregates only, with no count from 1 to 4 shown or derivable
+//! (`theodoi_report::disclosure`).
 
 use crate::AppState;
 use crate::auth::UiLang;
@@ -104,27 +104,49 @@ pub async fn plan(
             .map(|i| i.id)
             .collect();
         let c = theodoi_app::consolidation::build(&state.db, r.id).await?;
+        let hidden = ctx.t("không công bố", "not published");
         for b in c.indicators.iter().filter(|b| public.contains(&b.info.id)) {
             let Some(total) = b.total else { continue };
+            let table = theodoi_report::disclosure::Table {
+                total,
+                breakdowns: b
+                    .breakdowns
+                    .iter()
+                    .map(|d| (d.dimension, d.categories.iter().map(|c| c.value).collect()))
+                    .collect(),
+            };
+            // One period is shown, so only its own figures can be combined.
+            let Some(mask) =
+                theodoi_report::disclosure::protect(std::slice::from_ref(&table)).pop()
+            else {
+                continue;
+            };
+            if mask.withheld() {
+                figures.push(PublicFigure {
+                    name: b.info.name.clone(),
+                    unit: String::new(),
+                    total: hidden.to_string(),
+                    breakdowns: Vec::new(),
+                });
+                continue;
+            }
             let breakdowns = b
                 .breakdowns
                 .iter()
-                .map(|d| {
-                    let values: Vec<f64> = d.categories.iter().map(|c| c.value).collect();
-                    let shown = if d.dimension.sensitive() {
-                        theodoi_report::suppress(&values)
-                    } else {
-                        values.iter().copied().map(Some).collect()
-                    };
+                .zip(&mask.cells)
+                .map(|(d, shown)| {
                     let cells = d
                         .categories
                         .iter()
                         .zip(shown)
-                        .filter(|(c, _)| c.value > 0.0)
-                        .map(|(c, v)| PublicCell {
+                        .filter(|(c, shown)| c.value != 0.0 || !**shown)
+                        .map(|(c, shown)| PublicCell {
                             label: c.label_vi,
-                            value: v
-                                .map_or_else(|| "dưới 5".to_string(), theodoi_report::number_vi),
+                            value: if *shown {
+                                theodoi_report::number_vi(c.value)
+                            } else {
+                                hidden.to_string()
+                            },
                         })
                         .collect();
                     (d.dimension.label_vi(), cells)

@@ -1228,12 +1228,40 @@ async fn annex(state: &AppState, user: &User, id: i64, format: &str) -> AppResul
             theodoi_report::xlsx::annex(&c)
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))?,
         ),
+        "missing.xlsx" => download(
+            &format!("chua-tiep-nhan-dot-{id}.xlsx"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            theodoi_report::xlsx::missing(&c, &Default::default())
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))?,
+        ),
+        "missing.csv" => download(
+            &format!("chua-tiep-nhan-dot-{id}.csv"),
+            "text/csv; charset=utf-8",
+            theodoi_report::csv::missing(&c).into_bytes(),
+        ),
         _ => download(
             &name,
             "text/csv; charset=utf-8",
             theodoi_report::csv::annex(&c).into_bytes(),
         ),
     })
+}
+
+/// The bodies whose reports are not accepted, as a file of their own.
+pub async fn missing_xlsx(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    annex(&state, &user, id, "missing.xlsx").await
+}
+
+pub async fn missing_csv(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    annex(&state, &user, id, "missing.csv").await
 }
 
 pub async fn annex_xlsx(

@@ -98,6 +98,14 @@ fn rules(app: &TestApp, task: i64, r: i64) -> Vec<Rule> {
             &["admin", "coord", "leader"],
         ),
         get(
+            format!("/rounds/{r}/missing.csv"),
+            &["admin", "coord", "leader"],
+        ),
+        get(
+            format!("/rounds/{r}/missing.xlsx"),
+            &["admin", "coord", "leader"],
+        ),
+        get(
             format!("/rounds/{r}/report.docx"),
             &["admin", "coord", "leader"],
         ),

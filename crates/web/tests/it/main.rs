@@ -6,6 +6,7 @@ mod client;
 mod e2e;
 mod flows;
 mod pages;
+mod public;
 mod rounds;
 
 use client::Client;
@@ -37,7 +38,8 @@ fn main() -> std::process::ExitCode {
         .iter()
         .chain(authz::CASES)
         .chain(flows::CASES)
-        .chain(rounds::CASES);
+        .chain(rounds::CASES)
+        .chain(public::CASES);
     let mut trials = Vec::new();
     for (name, case) in cases {
         let case = *case;
