@@ -202,6 +202,10 @@ pub fn router(state: AppState) -> Router {
         .route("/tasks/{id}/escalations", post(pages::escalations::raise))
         .route("/tasks/{id}/tags", post(pages::plans::set_tags))
         .route(
+            "/tasks/{id}/groups/{group}",
+            post(pages::plans::set_group_members),
+        )
+        .route(
             "/agencies",
             get(pages::agencies::list).post(pages::agencies::create),
         )

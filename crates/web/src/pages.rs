@@ -156,6 +156,18 @@ pub fn rounds_status(ctx: &Ctx, code: &str) -> &'static str {
     }
 }
 
+/// Where a body's report stands, said plainly ("Chưa gửi báo cáo", "Đã gửi, chờ Sở Tư pháp tiếp
+/// nhận", "Bị trả lại, chưa gửi lại"), in the page's language.
+pub fn standing(ctx: &Ctx, status: &Option<String>) -> &'static str {
+    let s = status
+        .as_deref()
+        .and_then(theodoi_domain::ReportStatus::parse);
+    ctx.t(
+        theodoi_domain::report::standing_vi(s),
+        theodoi_domain::report::standing_en(s),
+    )
+}
+
 /// Whether a report came on time, in the page's language.
 pub fn timeliness_name(ctx: &Ctx, t: &theodoi_domain::Timeliness) -> &'static str {
     use theodoi_domain::Timeliness as T;

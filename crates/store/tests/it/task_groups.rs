@@ -104,7 +104,11 @@ fn agencies_in_vietnamese_order(db: Db) -> Fut {
         let mut paged = Vec::new();
         for page in 0..20 {
             let (rows, _) = db.round_bodies(round, "all", end, NOW, 2, page * 2).await?;
-            paged.extend(rows.into_iter().filter(|b| b.agency_kind == "commune").map(|b| theodoi_text::clean(&b.agency_name)));
+            paged.extend(
+                rows.into_iter()
+                    .filter(|b| b.agency_kind == "commune")
+                    .map(|b| theodoi_text::clean(&b.agency_name)),
+            );
         }
         assert_eq!(paged, communes, "pages of the round's bodies");
         // Keys written at startup for rows stored without one.
@@ -147,16 +151,25 @@ fn vague_groups_named_per_task(db: Db) -> Fut {
             .into_iter()
             .filter(|u| u.group_id == group)
             .collect();
-        assert!(unnamed.len() >= 2, "the seed assigns the vague group twice or more: {unnamed:?}");
+        assert!(
+            unnamed.len() >= 2,
+            "the seed assigns the vague group twice or more: {unnamed:?}"
+        );
         let first = unnamed[0].task_id;
-        let ward_a = db.create_agency("Phường Ba Đình", "commune", false, None).await?;
-        let ward_b = db.create_agency("Xã Bắc Hưng", "commune", false, None).await?;
+        let ward_a = db
+            .create_agency("Phường Ba Đình", "commune", false, None)
+            .await?;
+        let ward_b = db
+            .create_agency("Xã Bắc Hưng", "commune", false, None)
+            .await?;
         // Refusals: a group as a member, a group with fixed members, a task the group is not on.
         assert!(matches!(
             db.set_task_group_members(first, group, &[group]).await,
             Err(StoreError::Invalid(_))
         ));
-        let fixed = db.create_agency("UBND các xã, phường", "commune", true, None).await;
+        let fixed = db
+            .create_agency("UBND các xã, phường", "commune", true, None)
+            .await;
         if let Ok(fixed) = fixed {
             assert!(matches!(
                 db.set_task_group_members(first, fixed, &[ward_a]).await,
@@ -167,15 +180,22 @@ fn vague_groups_named_per_task(db: Db) -> Fut {
             db.set_task_group_members(first, ward_a, &[ward_b]).await,
             Err(StoreError::NotFound(_))
         ));
-        assert!(db.task_group_members(first).await?.is_empty(), "a refusal writes nothing");
+        assert!(
+            db.task_group_members(first).await?.is_empty(),
+            "a refusal writes nothing"
+        );
         // Ward A for the first task, ward B for every other.
         assert_eq!(db.set_task_group_members(first, group, &[ward_a]).await?, 1);
         for u in &unnamed[1..] {
-            db.set_task_group_members(u.task_id, group, &[ward_b, ward_b]).await?;
+            db.set_task_group_members(u.task_id, group, &[ward_b, ward_b])
+                .await?;
         }
         assert_eq!(db.task_group_members(first).await?, vec![(group, ward_a)]);
         assert!(
-            !db.unnamed_groups(Some(plan)).await?.iter().any(|u| u.group_id == group),
+            !db.unnamed_groups(Some(plan))
+                .await?
+                .iter()
+                .any(|u| u.group_id == group),
             "every task of the group has names now"
         );
         let round = db.open_round(&h1(plan), NOW).await?;
@@ -185,15 +205,26 @@ fn vague_groups_named_per_task(db: Db) -> Fut {
         );
         let a = tasks_of(&db, round.id, ward_a).await?;
         let b = tasks_of(&db, round.id, ward_b).await?;
-        assert!(a.iter().all(|t| *t == first), "ward A only where named: {a:?}");
+        assert!(
+            a.iter().all(|t| *t == first),
+            "ward A only where named: {a:?}"
+        );
         assert!(!b.contains(&first), "ward B not on the first task: {b:?}");
-        assert!(!a.is_empty() || !b.is_empty(), "somebody reports through the group");
+        assert!(
+            !a.is_empty() || !b.is_empty(),
+            "somebody reports through the group"
+        );
         // A group never becomes a reporting body, named or not.
         let progress = db.round_progress(round.id).await?;
         assert!(!progress.iter().any(|p| p.agency_id == group));
         // Clearing the names makes the group mean nobody again for that task.
         db.set_task_group_members(first, group, &[]).await?;
-        assert!(db.unnamed_groups(Some(plan)).await?.iter().any(|u| u.task_id == first));
+        assert!(
+            db.unnamed_groups(Some(plan))
+                .await?
+                .iter()
+                .any(|u| u.task_id == first)
+        );
         Ok(())
     })
 }
@@ -214,16 +245,27 @@ fn coordinator_reports_but_is_not_counted(db: Db) -> Fut {
         assert_eq!(db.coordinating_agency().await?.map(|c| c.0), Some(stp));
         let round = db.open_round(&h1(plan), NOW).await?.id;
         // The Sở reports on the tasks it leads (PL.3 among them) …
-        let form = db.report_form(round, stp).await?.ok_or("no form for the Sở")?;
+        let form = db
+            .report_form(round, stp)
+            .await?
+            .ok_or("no form for the Sở")?;
         let refs: Vec<&str> = form.tasks.iter().map(|t| t.reference.as_str()).collect();
         assert!(refs.contains(&"PL.3"), "{refs:?}");
         // … is listed apart, and counted nowhere in completeness.
         let own = db.uncounted_bodies(round).await?;
-        assert_eq!(own.iter().map(|b| b.agency_id).collect::<Vec<_>>(), vec![stp]);
+        assert_eq!(
+            own.iter().map(|b| b.agency_id).collect::<Vec<_>>(),
+            vec![stp]
+        );
         let end = theodoi_domain::Timeliness::deadline_end(date!(2026 - 06 - 15));
         let (rows, shown) = db.round_bodies(round, "all", end, NOW, 1000, 0).await?;
         assert!(!rows.iter().any(|b| b.agency_id == stp));
-        let tally: i64 = db.round_tally(round, end, NOW).await?.iter().map(|t| t.n).sum();
+        let tally: i64 = db
+            .round_tally(round, end, NOW)
+            .await?
+            .iter()
+            .map(|t| t.n)
+            .sum();
         assert_eq!(tally, shown, "the tally and the list count the same bodies");
         let summary = db.rounds(Some(plan)).await?;
         assert_eq!(summary[0].expected, shown);

@@ -138,6 +138,8 @@ struct EditPage {
     kinds: Vec<(&'static str, String)>,
     /// Named members, for a group.
     members: Vec<i64>,
+    /// A group such as "các cơ quan liên quan": named per task, not here.
+    vague: bool,
 }
 
 pub async fn edit(
@@ -161,12 +163,14 @@ pub async fn edit(
     };
     let ctx = Ctx::new(lang, Some(&user));
     let kinds = kinds(&ctx);
+    let vague = agency.is_group && theodoi_domain::agency::is_vague_group(&agency.name);
     pages::render(&EditPage {
         ctx,
         agency,
         others,
         kinds,
         members,
+        vague,
     })
 }
 

@@ -144,6 +144,15 @@ pub async fn agencies(
     )
 }
 
+fn timeliness_vi(t: Timeliness) -> &'static str {
+    match t {
+        Timeliness::OnTime => "Đúng hạn",
+        Timeliness::Late => "Trễ hạn",
+        Timeliness::Pending => "Chưa đến hạn",
+        Timeliness::Overdue => "Quá hạn, chưa gửi",
+    }
+}
+
 /// A round's bodies: status, first submission, timeliness. `late` keeps the late and overdue.
 pub async fn round_bodies(
     State(state): State<AppState>,
@@ -158,18 +167,32 @@ pub async fn round_bodies(
         "bodies" | "late" => {
             for b in state.db.round_progress(id).await? {
                 let timeliness = Timeliness::of(round.agency_deadline, b.first_submitted_at, now);
-                if list == "late" && !matches!(timeliness, Timeliness::Late | Timeliness::Overdue) {
+                // The coordinating body is not late against itself.
+                if list == "late"
+                    && (!b.counted || !matches!(timeliness, Timeliness::Late | Timeliness::Overdue))
+                {
                     continue;
                 }
+                let kind = theodoi_domain::AgencyKind::from_code(&b.agency_kind)
+                    .map_or(b.agency_kind.clone(), |k| k.label_vi().to_string());
                 rows.push(vec![
                     t(b.agency_name),
-                    t(b.agency_kind),
+                    t(kind),
                     n(b.tasks),
-                    t(theodoi_report::status_vi(b.status.as_deref().unwrap_or("")).to_string()),
+                    t(theodoi_domain::report::standing_vi(
+                        b.status
+                            .as_deref()
+                            .and_then(theodoi_domain::ReportStatus::parse),
+                    )
+                    .to_string()),
                     t(b.first_submitted_at
                         .map(|x| crate::pages::when(&x))
                         .unwrap_or_default()),
-                    t(timeliness.code()),
+                    t(if b.counted {
+                        timeliness_vi(timeliness)
+                    } else {
+                        "Cơ quan tổng hợp, không tính"
+                    }),
                 ]);
             }
             audit_by(
@@ -205,7 +228,11 @@ pub async fn round_bodies(
                     } else {
                         "phối hợp"
                     }),
-                    t(r.status.unwrap_or_default()),
+                    t(r.status
+                        .as_deref()
+                        .and_then(theodoi_domain::report::TaskStatus::parse)
+                        .map_or("", |s| s.label_vi())
+                        .to_string()),
                     t(r.results),
                 ]);
             }

@@ -183,6 +183,28 @@ struct TaskPage {
     may_raise: bool,
     /// ICCPR articles and recommendation paragraphs the task serves.
     tags: Vec<String>,
+    /// The task's vague groups ("các cơ quan liên quan") and who they mean for this task.
+    vague: Vec<VagueGroup>,
+    /// Every body by kind, in Vietnamese order, to name members from (coordinators only).
+    bodies: Vec<(String, Vec<(i64, String)>)>,
+}
+
+/// A vague group of a task with the bodies named for it here.
+struct VagueGroup {
+    id: i64,
+    name: String,
+    role: String,
+    members: Vec<(i64, String)>,
+}
+
+impl VagueGroup {
+    fn named(&self, id: &i64) -> bool {
+        self.members.iter().any(|(m, _)| m == id)
+    }
+    /// Whether any member is of this kind's list (to open that part of the form).
+    fn any_of(&self, list: &[(i64, String)]) -> bool {
+        list.iter().any(|(id, _)| self.named(id))
+    }
 }
 
 pub async fn task(
@@ -210,13 +232,95 @@ pub async fn task(
         .filter(|(t, _, _)| *t == id)
         .map(|(_, _, tag)| tag)
         .collect();
+    let ctx = Ctx::new(lang, Some(&user));
+    let mut vague = Vec::new();
+    let mut bodies: Vec<(String, Vec<(i64, String)>)> = Vec::new();
+    if task
+        .assignments
+        .iter()
+        .any(|(_, name, _, group)| *group && theodoi_domain::agency::is_vague_group(name))
+    {
+        let agencies = state.db.list_agencies().await?;
+        let name_of = |id: i64| {
+            agencies
+                .iter()
+                .find(|a| a.id == id)
+                .map(|a| a.name.clone())
+                .unwrap_or_default()
+        };
+        let named = state.db.task_group_members(id).await?;
+        for (gid, name, role, group) in &task.assignments {
+            if *group && theodoi_domain::agency::is_vague_group(name) {
+                vague.push(VagueGroup {
+                    id: *gid,
+                    name: name.clone(),
+                    role: role.clone(),
+                    members: named
+                        .iter()
+                        .filter(|(g, _)| g == gid)
+                        .map(|(_, m)| (*m, name_of(*m)))
+                        .collect(),
+                });
+            }
+        }
+        if ctx.coordinates() {
+            // list_agencies is in Vietnamese order; keep it within each kind.
+            for a in agencies.iter().filter(|a| !a.is_group) {
+                let label = ctx.kind_name(&a.kind);
+                match bodies.iter_mut().find(|(k, _)| *k == label) {
+                    Some((_, list)) => list.push((a.id, a.name.clone())),
+                    None => bodies.push((label, vec![(a.id, a.name.clone())])),
+                }
+            }
+        }
+    }
     pages::render(&TaskPage {
-        ctx: Ctx::new(lang, Some(&user)),
+        ctx,
         task,
         escalations,
         may_raise,
         tags,
+        vague,
+        bodies,
     })
+}
+
+/// Name who a vague group ("các cơ quan liên quan") means for this task; rounds opened afterwards
+/// give them the task through the group.
+pub async fn set_group_members(
+    State(state): State<AppState>,
+    user: User,
+    Path((id, group)): Path<(i64, i64)>,
+    crate::form::Form(raw): crate::form::Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let csrf = raw
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map_or("", |(_, v)| v.as_str());
+    user.check_csrf(csrf)?;
+    user.require(user.role.coordinates())?;
+    let members = raw
+        .iter()
+        .filter(|(k, _)| k == "member")
+        .map(|(_, v)| {
+            v.parse::<i64>().map_err(|_| {
+                AppError::BadRequest(format!(
+                    "\"{v}\" không phải mã cơ quan / is not an agency id"
+                ))
+            })
+        })
+        .collect::<AppResult<Vec<i64>>>()?;
+    let stored = state.db.set_task_group_members(id, group, &members).await?;
+    state.cache.invalidate();
+    crate::audit_by(
+        &state,
+        &user,
+        "task_group_named",
+        Some(&format!("task:{id}/group:{group}")),
+        Some(&format!("{stored} members")),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/tasks/{id}#group-{group}")).into_response())
 }
 
 #[derive(serde::Deserialize)]

@@ -61,6 +61,8 @@ struct ListPage {
     rounds: Vec<RoundSummary>,
     plans: Vec<(i64, String)>,
     regimes: Vec<(i64, String, Vec<PeriodChoice>)>,
+    /// Tasks whose "các cơ quan liên quan" name nobody yet: said before a round is opened.
+    unnamed: Vec<theodoi_store::rounds::UnnamedGroup>,
 }
 
 pub async fn list(
@@ -107,11 +109,17 @@ pub async fn list(
         }
         regimes.push((r.id, r.name, choices));
     }
+    let unnamed = if user.role.coordinates() {
+        state.db.unnamed_groups(None).await?
+    } else {
+        Vec::new()
+    };
     Ok(pages::render(&ListPage {
         ctx: Ctx::new(lang, Some(&user)),
         rounds,
         plans,
         regimes,
+        unnamed,
     })?
     .into_response())
 }
@@ -357,6 +365,8 @@ struct RoundPage {
     total: Tally,
     groups: Vec<Tally>,
     lines: Vec<BodyLine>,
+    /// The coordinating body's own report: listed apart, not counted.
+    own: Vec<BodyLine>,
     show: String,
     shown: i64,
     page: i64,
@@ -412,12 +422,17 @@ pub async fn detail(
         .round_bodies(id, &show, end, now, PAGE_ROWS, page * PAGE_ROWS)
         .await?;
     let pages = ((shown + PAGE_ROWS - 1) / PAGE_ROWS).max(1);
-    let lines = rows
+    let line = |p: BodyProgress| BodyLine {
+        timeliness: Timeliness::of(round.agency_deadline, p.first_submitted_at, now),
+        p,
+    };
+    let lines = rows.into_iter().map(line).collect();
+    let own = state
+        .db
+        .uncounted_bodies(id)
+        .await?
         .into_iter()
-        .map(|p| BodyLine {
-            timeliness: Timeliness::of(round.agency_deadline, p.first_submitted_at, now),
-            p,
-        })
+        .map(line)
         .collect();
     pages::render(&RoundPage {
         signer: state.config.report_signer.clone(),
@@ -427,6 +442,7 @@ pub async fn detail(
         total,
         groups: groups.into_values().collect(),
         lines,
+        own,
         show,
         shown,
         page: page.min(pages - 1),

@@ -3,11 +3,13 @@
 
 mod authz;
 mod client;
+mod drafts;
 mod e2e;
 mod flows;
 mod pages;
 mod public;
 mod rounds;
+mod task_groups;
 
 use client::Client;
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -39,7 +41,9 @@ fn main() -> std::process::ExitCode {
         .chain(authz::CASES)
         .chain(flows::CASES)
         .chain(rounds::CASES)
-        .chain(public::CASES);
+        .chain(task_groups::CASES)
+        .chain(public::CASES)
+        .chain(drafts::CASES);
     let mut trials = Vec::new();
     for (name, case) in cases {
         let case = *case;
