@@ -247,16 +247,13 @@ pub fn xml_safe(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The Vietnamese name of a report status, for the list of missing bodies.
+/// Where a missing body's report stands, said plainly ("Chưa gửi báo cáo", "Đã gửi, chờ Sở Tư pháp
+/// tiếp nhận", "Bị trả lại, chưa gửi lại"), for the list of missing bodies.
 pub fn status_vi(status: &str) -> &'static str {
     match status {
-        "" => "Chưa soạn",
-        "draft" => "Đang soạn",
-        "approved" => "Lãnh đạo đã duyệt, chưa gửi",
-        "submitted" => "Đã gửi, chờ tiếp nhận",
-        "returned" => "Bị trả lại",
-        "accepted" => "Đã tiếp nhận",
-        _ => "",
+        "" => theodoi_domain::report::standing_vi(None),
+        s => theodoi_domain::ReportStatus::parse(s)
+            .map_or("", |s| theodoi_domain::report::standing_vi(Some(s))),
     }
 }
 
