@@ -44,7 +44,12 @@ pub async fn build_at(db: &Db, round_id: i64, now: OffsetDateTime) -> Result<Con
     };
     // The coordinating body (Sở Tư pháp) reports on its own tasks but is not counted against
     // itself.
-    let bodies: Vec<_> = db.round_progress(round_id).await?;
+    let bodies: Vec<_> = db
+        .round_progress(round_id)
+        .await?
+        .into_iter()
+        .filter(|b| b.counted)
+        .collect();
     let missing = bodies
         .iter()
         .filter(|b| b.status.as_deref() != Some("accepted"))

@@ -52,8 +52,8 @@ fn esc(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            // Control characters are not allowed in XML 1.0.
-            c if (c as u32) < 0x20 && c != '\t' && c != '\n' => {}
+            // Characters XML 1.0 forbids (controls, U+FFFE, U+FFFF) would make the file unreadable.
+            c if !crate::is_xml_char(c) || c == '\r' => {}
             c => out.push(c),
         }
     }

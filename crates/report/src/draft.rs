@@ -229,9 +229,14 @@ pub fn percent_vi(part: usize, whole: usize) -> String {
     format!("{:.1}%", p).replace('.', ",")
 }
 
-/// dd/mm/yyyy.
+/// dd/mm/yyyy, as a document's date is cited.
 fn date_vi(d: Date) -> String {
     format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
+}
+
+/// d/m/yyyy, as prose gives a day ("Đến ngày 15/6/2026").
+fn day_vi(d: Date) -> String {
+    format!("{}/{}/{}", d.day(), u8::from(d.month()), d.year())
 }
 
 /// Names in Vietnamese order, then "Sở A, Sở B và 10 cơ quan khác" when more than `show`.
@@ -254,45 +259,9 @@ fn sort_vi(names: &mut [&str]) {
     names.sort_by_cached_key(|n| collate_key(n));
 }
 
-/// The key names sort by: letters in the Vietnamese alphabet's order (a ă â b c d đ e ê … ư y),
-/// tone marks breaking ties only.
-pub fn collate_key(s: &str) -> (Vec<u32>, Vec<u32>) {
-    use unicode_normalization::UnicodeNormalization;
-    let mut base = Vec::new();
-    let mut tones = Vec::new();
-    for ch in s.nfd() {
-        let c = ch.to_lowercase().next().unwrap_or(ch);
-        let (b, tone) = match c {
-            '\u{0300}' => (None, 1),
-            '\u{0309}' => (None, 2),
-            '\u{0303}' => (None, 3),
-            '\u{0301}' => (None, 4),
-            '\u{0323}' => (None, 5),
-            // Breve, circumflex and horn make letters of their own: ă after a, â after ă, …
-            '\u{0306}' => (Some(1), 0),
-            '\u{0302}' => (Some(2), 0),
-            '\u{031B}' => (Some(3), 0),
-            'đ' => (Some(u32::from('d') * 8 + 4), 0),
-            c => (Some(u32::from(c) * 8), 0),
-        };
-        match b {
-            Some(m) if m < 8 => {
-                if let Some(last) = base.last_mut() {
-                    *last += m;
-                }
-            }
-            Some(v) => {
-                base.push(v);
-                tones.push(0);
-            }
-            None => {
-                if let Some(last) = tones.last_mut() {
-                    *last = tone;
-                }
-            }
-        }
-    }
-    (base, tones)
+/// The key names sort by: Vietnamese alphabetical order (`theodoi_text::collate`).
+pub fn collate_key(s: &str) -> String {
+    theodoi_text::collate(s)
 }
 
 /// A text cut to its first sentences within `budget` characters (at least the first sentence,
@@ -428,10 +397,11 @@ fn shingles(text: &str) -> Vec<u64> {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    let mut out: Vec<u64> = if words.len() < 3 {
+    // Word pairs: one word changed in a short sentence still leaves most pairs in common.
+    let mut out: Vec<u64> = if words.len() < 2 {
         vec![fnv(&words)]
     } else {
-        words.windows(3).map(fnv).collect()
+        words.windows(2).map(fnv).collect()
     };
     out.sort_unstable();
     out.dedup();
@@ -597,7 +567,7 @@ fn direction(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
     let mut material = Vec::new();
     let as_of = f
         .window_end
-        .map(|d| format!("Đến ngày {}, ", date_vi(d)))
+        .map(|d| format!("Đến ngày {}, ", day_vi(d)))
         .unwrap_or_else(|| "Đến nay, ".into());
     if !f.cascade.is_empty() {
         let mut counts = [(0usize, 0usize); 3];
@@ -781,12 +751,18 @@ fn task_section(n: usize, t: &TaskNarrative, ctx: &Ctx<'_>, budget: usize) -> Dr
     if total > 0 {
         let under_way = coords.iter().filter(|e| started(&e.status)).count();
         let mut s = format!(
-            "{}/{} cơ quan phối hợp đã báo cáo ({} đã triển khai, {} chưa triển khai)",
+            "{}/{} cơ quan phối hợp đã báo cáo",
             number_vi(coords.len() as f64),
-            number_vi(total as f64),
-            number_vi(under_way as f64),
-            number_vi((coords.len() - under_way) as f64)
+            number_vi(total as f64)
         );
+        let how: Vec<String> = [(under_way, "đã triển khai"), (coords.len() - under_way, "chưa triển khai")]
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, what)| format!("{} {what}", number_vi(*n as f64)))
+            .collect();
+        if !how.is_empty() {
+            s.push_str(&format!(" ({})", how.join(", ")));
+        }
         let silent: Vec<&str> = coord_expected
             .iter()
             .filter(|a| !reported.contains(a.agency.as_str()))
@@ -800,13 +776,14 @@ fn task_section(n: usize, t: &TaskNarrative, ctx: &Ctx<'_>, budget: usize) -> Dr
             ));
         }
         s.push('.');
-        paras.push(s);
         let items: Vec<(&str, &str)> = coords
             .iter()
             .map(|e| (e.agency.as_str(), e.results.as_str()))
             .collect();
         let groups = group_texts(&items);
-        let mut left = budget.saturating_sub(paras.iter().map(|p| p.chars().count()).sum());
+        let mut left = budget.saturating_sub(
+            paras.iter().map(|p| p.chars().count()).sum::<usize>() + s.chars().count(),
+        );
         let mut shown = 0;
         let mut bullets = Vec::new();
         for g in &groups {
@@ -821,7 +798,11 @@ fn task_section(n: usize, t: &TaskNarrative, ctx: &Ctx<'_>, budget: usize) -> Dr
         }
         let rest: usize = groups[shown..].iter().map(|g| g.bodies.len()).sum();
         if !bullets.is_empty() {
-            let mut p = String::from("Kết quả chủ yếu của các cơ quan phối hợp:");
+            s.push_str(" Kết quả chủ yếu của các cơ quan phối hợp:");
+        }
+        paras.push(s);
+        if !bullets.is_empty() {
+            let mut p = String::new();
             for b in &bullets {
                 p.push('\n');
                 p.push_str(b);
@@ -961,8 +942,8 @@ fn figures(c: &Consolidation) -> DraftSection {
     };
     DraftSection {
         key: "II.figures".into(),
-        heading: String::new(),
-        level: 0,
+        heading: format!("{}. Kết quả thống kê chủ yếu", c.tasks.len() + 1),
+        level: 2,
         text,
         material: vec![Material {
             title: "Số liệu tổng hợp".into(),
@@ -1026,11 +1007,15 @@ fn assessment(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
         .count();
     if !c.tasks.is_empty() {
         good.push(format!(
-            "{}/{} nhiệm vụ đã có báo cáo kết quả của cơ quan chủ trì, trong đó {} nhiệm vụ đã hoàn thành, {} nhiệm vụ đang triển khai.",
+            "{}/{} nhiệm vụ đã có báo cáo kết quả của cơ quan chủ trì{}.",
             with_lead,
             c.tasks.len(),
-            done,
-            going
+            match (done, going) {
+                (0, 0) => String::new(),
+                (0, g) => format!(", trong đó {g} nhiệm vụ đang triển khai"),
+                (d, 0) => format!(", trong đó {d} nhiệm vụ đã hoàn thành"),
+                (d, g) => format!(", trong đó {d} nhiệm vụ đã hoàn thành, {g} nhiệm vụ đang triển khai"),
+            }
         ));
     }
     let mut rising: Vec<(&crate::IndicatorBlock, f64)> = c
@@ -1276,12 +1261,20 @@ fn difficulties(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
     let esc = &c.facts.escalations;
     if !esc.is_empty() {
         let answered = esc.iter().filter(|e| e.status != "open").count();
+        let open = esc.len() - answered;
         paras.push(format!(
-            "Trong kỳ, các cơ quan, đơn vị đã gửi {} vướng mắc đến {} qua hệ thống theo dõi; {} vướng mắc đã được trả lời, chuyển xử lý, {} vướng mắc đang xem xét.",
+            "Trong kỳ, các cơ quan, đơn vị đã gửi {} vướng mắc đến {} qua hệ thống theo dõi; {}.",
             number_vi(esc.len() as f64),
             ctx.coordinator,
-            number_vi(answered as f64),
-            number_vi((esc.len() - answered) as f64)
+            match (answered, open) {
+                (0, _) => "các vướng mắc đang được xem xét, trả lời".to_string(),
+                (a, 0) => format!("{} vướng mắc đã được trả lời, chuyển xử lý", number_vi(a as f64)),
+                (a, o) => format!(
+                    "{} vướng mắc đã được trả lời, chuyển xử lý, {} vướng mắc đang được xem xét",
+                    number_vi(a as f64),
+                    number_vi(o as f64)
+                ),
+            }
         ));
         material.push(Material {
             title: format!("Vướng mắc gửi qua hệ thống ({})", esc.len()),
@@ -1443,9 +1436,25 @@ fn unique_paragraphs(sections: &mut [DraftSection]) {
             } else if p.starts_with("- ") {
                 continue;
             } else if let Some(t) = &task {
-                let own = format!("{} (mục {t} Kế hoạch).", p.trim_end_matches('.'));
+                let own = match p.strip_suffix(':') {
+                    Some(lead) => format!("{lead} (mục {t} Kế hoạch):"),
+                    None => format!("{} (mục {t} Kế hoạch).", p.trim_end_matches('.')),
+                };
                 seen.insert(theodoi_text::fold(&own).to_lowercase());
                 out.push(own);
+            }
+        }
+        // A lead-in whose bullets were all dropped ends with a full stop instead.
+        let n = out.len();
+        for i in 0..n {
+            let next_is_bullet = out.get(i + 1).is_some_and(|q| q.starts_with("- "));
+            if task.is_some() && out[i].ends_with(':') && !next_is_bullet {
+                let p = out[i].trim_end_matches(':').to_string();
+                out[i] = match p.rfind(". ") {
+                    // "…báo cáo. Kết quả chủ yếu…:" loses its last sentence.
+                    Some(k) if p[k + 2..].starts_with("Kết quả chủ yếu") => p[..=k].to_string(),
+                    _ => format!("{p}."),
+                };
             }
         }
         s.text = out.join("\n\n");

@@ -74,31 +74,63 @@ pub async fn build(
         .date();
     let bytes = match format {
         "docx" | "pdf" => {
-            let superior = formal
-                .superior
-                .clone()
-                .filter(|s| !s.trim().is_empty())
+            // The draft edited in the browser, when there is one: its sections and formal parts;
+            // marked "DỰ THẢO" until its head approves it.
+            let stored = db.draft(round).await?;
+            let sections = match &stored {
+                Some(d) => db.draft_sections(d.id).await?,
+                None => Vec::new(),
+            };
+            let from_draft = |pick: fn(&theodoi_store::drafts::DraftRow) -> &str| {
+                stored
+                    .as_ref()
+                    .map(|d| pick(d).trim().to_string())
+                    .filter(|s| !s.is_empty())
+            };
+            let given = |s: &Option<String>| s.clone().filter(|s| !s.trim().is_empty());
+            let superior = given(&formal.superior)
+                .or_else(|| from_draft(|d| &d.superior))
                 .unwrap_or_else(|| theodoi_app::consolidation::proposed_superior(&c));
-            let place = formal
-                .place
-                .clone()
-                .filter(|s| !s.trim().is_empty())
+            let place = given(&formal.place)
+                .or_else(|| from_draft(|d| &d.place))
                 .or_else(|| place_of(&superior))
                 .ok_or_else(|| {
                     anyhow::anyhow!(
                         "the place for the date line is not in the superior body's name \"{superior}\": give --place"
                     )
                 })?;
+            let signer = Some(formal.signer.clone())
+                .filter(|s| !s.trim().is_empty())
+                .or_else(|| from_draft(|d| &d.signer))
+                .ok_or_else(|| anyhow::anyhow!("the signer's name is needed: give --signer"))?;
+            let no_date = formal.no_date || stored.as_ref().is_some_and(|d| d.date_blank);
             let head = theodoi_app::consolidation::letterhead(
                 &superior,
                 &place,
-                &formal.signer,
-                (!formal.no_date).then_some(today),
+                &signer,
+                (!no_date).then_some(today),
                 &formal.drafting_unit,
                 formal.by_tag,
             );
-            // The drafted text; the specialist's approved draft, once stored, replaces it.
-            let docx = theodoi_report::docx::report(&c, &head).context("writing the DOCX")?;
+            let docx = if sections.is_empty() {
+                theodoi_report::docx::report(&c, &head)
+            } else {
+                let written: Vec<theodoi_report::docx::Written<'_>> = sections
+                    .iter()
+                    .map(|s| theodoi_report::docx::Written {
+                        key: &s.key,
+                        heading: &s.heading,
+                        level: u8::try_from(s.level).unwrap_or(0),
+                        text: s.text(),
+                    })
+                    .collect();
+                let approved = stored.as_ref().is_some_and(|d| d.is_approved());
+                if !approved {
+                    eprintln!("the round's draft is not approved: the report is marked DỰ THẢO");
+                }
+                theodoi_report::docx::report_from_draft(&c, &written, &head, !approved)
+            }
+            .context("writing the DOCX")?;
             if format == "pdf" {
                 theodoi_app::pdf::docx_to_pdf(docx).await?
             } else {
