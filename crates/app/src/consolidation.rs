@@ -165,7 +165,10 @@ pub async fn build_at(db: &Db, round_id: i64, now: OffsetDateTime) -> Result<Con
         .into_iter()
         .filter(|e| plan_tasks.contains(&e.task_id))
         .filter(|e| {
-            let d = e.created_at.to_offset(theodoi_domain::report::VIETNAM).date();
+            let d = e
+                .created_at
+                .to_offset(theodoi_domain::report::VIETNAM)
+                .date();
             d >= round.window_start && d <= raised_until
         })
         .map(|e| EscalationFact {
@@ -216,7 +219,10 @@ fn figures(rows: Vec<theodoi_store::rounds::FigureRow>) -> Vec<theodoi_report::F
 /// `d` moved by whole months, the day kept where the month has it (else its last day).
 fn add_months(d: Date, months: i32) -> Option<Date> {
     let total = d.year() * 12 + i32::from(u8::from(d.month())) - 1 + months;
-    let (year, month) = (total.div_euclid(12), Month::try_from((total.rem_euclid(12) + 1) as u8).ok()?);
+    let (year, month) = (
+        total.div_euclid(12),
+        Month::try_from((total.rem_euclid(12) + 1) as u8).ok()?,
+    );
     let day = d.day().min(month.length(year));
     Date::from_calendar_date(year, month, day).ok()
 }
@@ -310,8 +316,16 @@ mod tests {
 
     #[test]
     fn months_ahead() {
-        let d = |y, m, day| Date::from_calendar_date(y, Month::try_from(m).unwrap_or(Month::January), day).ok();
-        assert_eq!(d(2026, 6, 14).and_then(|x| add_months(x, 6)), d(2026, 12, 14));
-        assert_eq!(d(2026, 8, 31).and_then(|x| add_months(x, 6)), d(2027, 2, 28));
+        let d = |y, m, day| {
+            Date::from_calendar_date(y, Month::try_from(m).unwrap_or(Month::January), day).ok()
+        };
+        assert_eq!(
+            d(2026, 6, 14).and_then(|x| add_months(x, 6)),
+            d(2026, 12, 14)
+        );
+        assert_eq!(
+            d(2026, 8, 31).and_then(|x| add_months(x, 6)),
+            d(2027, 2, 28)
+        );
     }
 }

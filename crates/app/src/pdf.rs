@@ -42,10 +42,7 @@ pub async fn docx_to_pdf(docx: Vec<u8>) -> anyhow::Result<Vec<u8>> {
 
 /// A fresh folder under the system's temporary directory.
 fn temp_dir() -> anyhow::Result<std::path::PathBuf> {
-    let name = format!(
-        "theodoi-pdf-{}",
-        crate::password::random_token(8)?
-    );
+    let name = format!("theodoi-pdf-{}", crate::password::random_token(8)?);
     let dir = std::env::temp_dir().join(name);
     std::fs::create_dir_all(&dir)?;
     Ok(dir)

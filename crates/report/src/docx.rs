@@ -591,6 +591,9 @@ fn annexes(c: &Consolidation, l: &Letterhead<'_>) -> String {
         .filter(|p| !p.issued)
         .map(|p| p.agency.as_str())
         .collect();
+    if !crate::draft::cascade_tracked(c) {
+        no_plan.clear();
+    }
     if !no_plan.is_empty() {
         any = true;
         no_plan.sort_by_cached_key(|a| crate::draft::collate_key(a));

@@ -569,7 +569,14 @@ fn direction(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
         .window_end
         .map(|d| format!("Đến ngày {}, ", day_vi(d)))
         .unwrap_or_else(|| "Đến nay, ".into());
-    if !f.cascade.is_empty() {
+    if !f.cascade.is_empty() && !cascade_tracked(c) {
+        // Nobody has recorded a plan: the system does not know, so the draft does not claim
+        // that nobody issued one.
+        paras.push(format!(
+            "{as_of}chưa có cơ quan, đơn vị, địa phương nào cập nhật kế hoạch triển khai thực hiện Kế hoạch trên hệ thống theo dõi; {} tiếp tục đôn đốc, tổng hợp.",
+            ctx.coordinator
+        ));
+    } else if !f.cascade.is_empty() {
         let mut counts = [(0usize, 0usize); 3];
         for p in &f.cascade {
             let g = &mut counts[kind_group(&p.kind)];
@@ -755,11 +762,14 @@ fn task_section(n: usize, t: &TaskNarrative, ctx: &Ctx<'_>, budget: usize) -> Dr
             number_vi(coords.len() as f64),
             number_vi(total as f64)
         );
-        let how: Vec<String> = [(under_way, "đã triển khai"), (coords.len() - under_way, "chưa triển khai")]
-            .iter()
-            .filter(|(n, _)| *n > 0)
-            .map(|(n, what)| format!("{} {what}", number_vi(*n as f64)))
-            .collect();
+        let how: Vec<String> = [
+            (under_way, "đã triển khai"),
+            (coords.len() - under_way, "chưa triển khai"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{} {what}", number_vi(*n as f64)))
+        .collect();
         if !how.is_empty() {
             s.push_str(&format!(" ({})", how.join(", ")));
         }
@@ -1014,7 +1024,8 @@ fn assessment(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
                 (0, 0) => String::new(),
                 (0, g) => format!(", trong đó {g} nhiệm vụ đang triển khai"),
                 (d, 0) => format!(", trong đó {d} nhiệm vụ đã hoàn thành"),
-                (d, g) => format!(", trong đó {d} nhiệm vụ đã hoàn thành, {g} nhiệm vụ đang triển khai"),
+                (d, g) =>
+                    format!(", trong đó {d} nhiệm vụ đã hoàn thành, {g} nhiệm vụ đang triển khai"),
             }
         ));
     }
@@ -1061,7 +1072,7 @@ fn assessment(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
             number_vi(c.missing.len() as f64)
         ));
     }
-    if !c.facts.cascade.is_empty() {
+    if cascade_tracked(c) {
         let mut counts = [(0usize, 0usize); 3];
         for p in &c.facts.cascade {
             let g = &mut counts[kind_group(&p.kind)];
@@ -1268,7 +1279,10 @@ fn difficulties(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
             ctx.coordinator,
             match (answered, open) {
                 (0, _) => "các vướng mắc đang được xem xét, trả lời".to_string(),
-                (a, 0) => format!("{} vướng mắc đã được trả lời, chuyển xử lý", number_vi(a as f64)),
+                (a, 0) => format!(
+                    "{} vướng mắc đã được trả lời, chuyển xử lý",
+                    number_vi(a as f64)
+                ),
                 (a, o) => format!(
                     "{} vướng mắc đã được trả lời, chuyển xử lý, {} vướng mắc đang được xem xét",
                     number_vi(a as f64),
@@ -1342,7 +1356,11 @@ fn next_period(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
             no_lead.join(", ")
         ));
     }
-    let lacking = f.cascade.iter().filter(|p| !p.issued).count();
+    let lacking = if cascade_tracked(c) {
+        f.cascade.iter().filter(|p| !p.issued).count()
+    } else {
+        0
+    };
     if lacking > 0 {
         paras.push(format!(
             "- Đôn đốc {} cơ quan, đơn vị, địa phương chưa ban hành kế hoạch triển khai hoàn thành việc ban hành kế hoạch.",
@@ -1393,7 +1411,7 @@ fn proposals(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
             ctx.coordinator
         ));
     }
-    if c.facts.cascade.iter().any(|p| !p.issued) {
+    if cascade_tracked(c) && c.facts.cascade.iter().any(|p| !p.issued) {
         own.push(format!(
             "- Đề nghị {} chỉ đạo các cơ quan, đơn vị, địa phương chưa ban hành kế hoạch triển khai sớm ban hành, tổ chức thực hiện.",
             ctx.superior
@@ -1452,7 +1470,9 @@ fn unique_paragraphs(sections: &mut [DraftSection]) {
                 let p = out[i].trim_end_matches(':').to_string();
                 out[i] = match p.rfind(". ") {
                     // "…báo cáo. Kết quả chủ yếu…:" loses its last sentence.
-                    Some(k) if p[k + 2..].starts_with("Kết quả chủ yếu") => p[..=k].to_string(),
+                    Some(k) if p[k + 2..].starts_with("Kết quả chủ yếu") => {
+                        p[..=k].to_string()
+                    }
                     _ => format!("{p}."),
                 };
             }
@@ -1467,4 +1487,10 @@ fn lead_status(t: &TaskNarrative) -> Option<&str> {
         .iter()
         .find(|e| e.role == "lead")
         .map(|e| e.status.as_str())
+}
+
+/// Whether the bodies' own plans are recorded at all: with none recorded, "0/32 đã ban hành"
+/// would state what the system does not know.
+pub fn cascade_tracked(c: &Consolidation) -> bool {
+    c.facts.cascade.iter().any(|p| p.issued)
 }

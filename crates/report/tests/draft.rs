@@ -6,7 +6,9 @@ use theodoi_domain::indicator::{Aggregation, Dimension};
 use theodoi_report::draft::{
     AssignmentFact, BodyFact, CascadeFact, EscalationFact, RoundFacts, draft, group_texts, trim_to,
 };
-use theodoi_report::{Consolidation, Figure, IndicatorInfo, Input, Missing, TaskEntry, TaskNarrative};
+use theodoi_report::{
+    Consolidation, Figure, IndicatorInfo, Input, Missing, TaskEntry, TaskNarrative,
+};
 
 fn entry(agency: &str, role: &str, status: &str, results: &str) -> TaskEntry {
     TaskEntry {
@@ -147,10 +149,26 @@ pub fn fixture() -> Consolidation {
             assign("PL.3", "Sở Tư pháp", "lead", "accepted"),
         ],
         cascade: vec![
-            CascadeFact { agency: "Sở Nội vụ".into(), kind: "department".into(), issued: true },
-            CascadeFact { agency: "Sở Y tế".into(), kind: "department".into(), issued: false },
-            CascadeFact { agency: "Xã Bình Thuận".into(), kind: "commune".into(), issued: true },
-            CascadeFact { agency: "Xã Bắc Hưng".into(), kind: "commune".into(), issued: false },
+            CascadeFact {
+                agency: "Sở Nội vụ".into(),
+                kind: "department".into(),
+                issued: true,
+            },
+            CascadeFact {
+                agency: "Sở Y tế".into(),
+                kind: "department".into(),
+                issued: false,
+            },
+            CascadeFact {
+                agency: "Xã Bình Thuận".into(),
+                kind: "commune".into(),
+                issued: true,
+            },
+            CascadeFact {
+                agency: "Xã Bắc Hưng".into(),
+                kind: "commune".into(),
+                issued: false,
+            },
         ],
         escalations: vec![EscalationFact {
             agency: "Xã Bắc Hưng".into(),
@@ -159,7 +177,10 @@ pub fn fixture() -> Consolidation {
             status: "open".into(),
         }],
         next_label: "6 tháng cuối năm 2026".into(),
-        next_due: vec![("II.1".into(), "Hằng năm".into()), ("PL.3".into(), "Thường xuyên".into())],
+        next_due: vec![
+            ("II.1".into(), "Hằng năm".into()),
+            ("PL.3".into(), "Thường xuyên".into()),
+        ],
     };
     c
 }
@@ -183,7 +204,19 @@ fn sections_in_order_with_one_per_task() {
     let keys: Vec<String> = draft(&fixture()).into_iter().map(|s| s.key).collect();
     assert_eq!(
         keys,
-        ["intro", "I", "II.II.1", "II.II.2", "II.PL.3", "II.figures", "III", "IV", "V", "VI", "closing"]
+        [
+            "intro",
+            "I",
+            "II.II.1",
+            "II.II.2",
+            "II.PL.3",
+            "II.figures",
+            "III",
+            "IV",
+            "V",
+            "VI",
+            "closing"
+        ]
     );
 }
 
@@ -193,21 +226,36 @@ fn near_identical_texts_are_one_group_with_their_bodies() {
         ("Xã Cẩm Giàng", SAME),
         ("Sở Nội vụ", SAME),
         ("Xã Bình Thuận", NEARLY),
-        ("Đoàn Luật sư thành phố", "Tổ chức 2 buổi tư vấn pháp luật miễn phí."),
+        (
+            "Đoàn Luật sư thành phố",
+            "Tổ chức 2 buổi tư vấn pháp luật miễn phí.",
+        ),
     ];
     let groups = group_texts(&items);
     assert_eq!(groups.len(), 2);
     // Bodies in Vietnamese order: Sở < Xã B… < Xã C….
-    assert_eq!(groups[0].bodies, ["Sở Nội vụ", "Xã Bình Thuận", "Xã Cẩm Giàng"]);
+    assert_eq!(
+        groups[0].bodies,
+        ["Sở Nội vụ", "Xã Bình Thuận", "Xã Cẩm Giàng"]
+    );
     assert_eq!(groups[1].bodies, ["Đoàn Luật sư thành phố"]);
 }
 
 #[test]
 fn the_missing_lead_is_said_outright_and_the_sos_own_task_is_reported() {
     let d = draft(&fixture());
-    let text = |k: &str| d.iter().find(|s| s.key == k).map(|s| s.text.clone()).unwrap_or_default();
-    assert!(text("II.II.2").contains("Cơ quan chủ trì chưa báo cáo kết quả (Sở Y tế — đã gửi, chờ Sở Tư pháp tiếp nhận)"));
-    assert!(text("II.PL.3").starts_with("Sở Tư pháp (cơ quan chủ trì, đang triển khai): Đã ban hành văn bản hướng dẫn"));
+    let text = |k: &str| {
+        d.iter()
+            .find(|s| s.key == k)
+            .map(|s| s.text.clone())
+            .unwrap_or_default()
+    };
+    assert!(text("II.II.2").contains(
+        "Cơ quan chủ trì chưa báo cáo kết quả (Sở Y tế — đã gửi, chờ Sở Tư pháp tiếp nhận)"
+    ));
+    assert!(text("II.PL.3").starts_with(
+        "Sở Tư pháp (cơ quan chủ trì, đang triển khai): Đã ban hành văn bản hướng dẫn"
+    ));
     assert!(text("II.II.1").contains("4/5 cơ quan phối hợp đã báo cáo (3 đã triển khai, 1 chưa triển khai); 1 cơ quan chưa báo cáo (Xã Bắc Hưng)"));
 }
 

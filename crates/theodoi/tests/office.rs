@@ -181,6 +181,91 @@ fn office() -> Result<(), Failed> {
     Ok(())
 }
 
+/// The city demo's report as LibreOffice lays it out: the signature within 15 A4 pages, and no
+/// paragraph of the body printed twice.
+fn city_report_length() -> Result<(), Failed> {
+    let dir = tempfile::tempdir()?;
+    let db = "sqlite://city.db";
+    theodoi(
+        dir.path(),
+        &[
+            "--database",
+            db,
+            "demo",
+            "generate",
+            "--scale",
+            "city",
+            "--seed",
+            "1",
+        ],
+    )?;
+    let docx = dir.path().join("bao-cao.docx");
+    theodoi(
+        dir.path(),
+        &[
+            "--database",
+            db,
+            "report",
+            "build",
+            "--round",
+            "1",
+            "--format",
+            "docx",
+            "--signer",
+            "Nguyễn Văn An",
+            "--superior",
+            "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG",
+            "--output",
+            docx.to_str().ok_or("path")?,
+        ],
+    )?;
+    // Paragraphs of the body (before "Nơi nhận"), each once.
+    let bytes = std::fs::read(&docx)?;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))?;
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml")?, &mut xml)?;
+    let body = xml.split("Nơi nhận:").next().unwrap_or("");
+    let mut seen = std::collections::HashSet::new();
+    for p in body.split("<w:p>").skip(1) {
+        let text: String = p
+            .split("<w:t xml:space=\"preserve\">")
+            .skip(1)
+            .filter_map(|t| t.split("</w:t>").next())
+            .collect();
+        if text.trim().chars().count() > 20 && !seen.insert(text.clone()) {
+            return Err(format!("paragraph printed twice: {text}").into());
+        }
+    }
+    let out = dir.path().join("pdf");
+    std::fs::create_dir_all(&out)?;
+    to_pdf(&docx, &out, "city-report-page1")?;
+    let pdf = out.join("bao-cao.pdf");
+    let mut signature_page = None;
+    for page in 1..=60 {
+        let n = page.to_string();
+        let text = match run(Command::new("pdftotext")
+            .args(["-f", &n, "-l", &n])
+            .arg(&pdf)
+            .arg("-"))
+        {
+            Ok(t) => t,
+            Err(_) => break,
+        };
+        if text.contains("Nơi nhận") {
+            signature_page = Some(page);
+            break;
+        }
+    }
+    let page = signature_page.ok_or("no signature block in the PDF")?;
+    eprintln!("city report: signature on page {page}");
+    if page > 15 {
+        return Err(
+            format!("the report runs to {page} pages before its signature (at most 15)").into(),
+        );
+    }
+    Ok(())
+}
+
 fn main() -> std::process::ExitCode {
     let args = Arguments::from_args();
     let required = std::env::var("THEODOI_OFFICE_TEST").is_ok_and(|v| v == "1");
@@ -193,6 +278,8 @@ fn main() -> std::process::ExitCode {
     }
     let trials = vec![
         Trial::test("office::docx_and_xlsx_open_in_libreoffice", office)
+            .with_ignored_flag(!present && !required),
+        Trial::test("office::city_report_within_15_pages", city_report_length)
             .with_ignored_flag(!present && !required),
     ];
     libtest_mimic::run(&args, trials).exit_code()
