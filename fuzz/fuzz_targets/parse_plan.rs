@@ -9,4 +9,15 @@ fuzz_target!(|data: &[u8]| {
         // Rendering the contract JSON must not panic either.
         let _ = theodoi_plandoc::json::view(&parsed);
     }
+    // The same bytes as each file type the reader takes: DOCX/XLSX (zip), CSV, PDF, text.
+    let lex = theodoi_plandoc::Lexicon::builtin();
+    for name in [
+        "plan.docx",
+        "tasks.xlsx",
+        "tasks.csv",
+        "plan.pdf",
+        "plan.txt",
+    ] {
+        let _ = theodoi_plandoc::parse_file(Some(name), data, lex);
+    }
 });

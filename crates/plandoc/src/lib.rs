@@ -15,6 +15,7 @@
 
 mod appendix;
 mod body;
+pub mod formats;
 mod header;
 mod inline;
 pub mod input;
@@ -57,6 +58,21 @@ pub enum ParseError {
     /// that match on it.
     #[error("no plan found: {0}")]
     NotAPlan(String),
+    /// A Word 97–2003 .doc or Excel .xls.
+    #[error("a legacy Office file: open it in Word or Excel and save it as .{save_as}")]
+    Legacy { save_as: &'static str },
+    /// A DOCX or XLSX that cannot be read: not a valid zip, too large unpacked, broken XML.
+    #[error("{0}")]
+    Office(String),
+    /// A PDF that cannot be read (encrypted, no text layer, or PDF text not read).
+    #[error("{0}")]
+    Pdf(String),
+    /// A spreadsheet or CSV without a header row naming its columns.
+    #[error(
+        "no header row naming the columns looked for ({})",
+        crate::table::COLUMNS_LOOKED_FOR
+    )]
+    NoHeaderRow,
 }
 
 impl ParseError {
@@ -71,6 +87,10 @@ impl ParseError {
             Self::InvalidUtf16 => "tệp bắt đầu bằng dấu UTF-16 nhưng không phải UTF-16 hợp lệ".into(),
             Self::TooLarge { size, limit } => format!("tệp dài {size} byte; văn bản kế hoạch tối đa {limit} byte"),
             Self::NotAPlan(_) => "không tìm thấy kế hoạch: không có dòng loại văn bản (KẾ HOẠCH, PHỤ LỤC), nhiệm vụ hay trách nhiệm".into(),
+            Self::Legacy { save_as } => format!("tệp Office đời cũ: hãy mở bằng Word hoặc Excel và lưu thành .{save_as}"),
+            Self::Office(reason) => format!("không đọc được tệp Word/Excel: {reason}"),
+            Self::Pdf(reason) => format!("không đọc được tệp PDF: {reason}"),
+            Self::NoHeaderRow => format!("bảng tính không có dòng tiêu đề nêu các cột cần tìm ({})", table::COLUMNS_LOOKED_FOR),
         }
     }
 }
@@ -137,6 +157,16 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<ParsedPlan, ParseError> {
     parse(&input::decode(bytes)?)
 }
 
+/// Parse a file of any format the reader takes (text, DOCX, XLSX, CSV; see [`formats`]). `name`
+/// is the file's name when known (it tells a CSV from text).
+pub fn parse_file(
+    name: Option<&str>,
+    bytes: &[u8],
+    lex: &Lexicon,
+) -> Result<ParsedPlan, ParseError> {
+    parse_with(&formats::to_text(bytes, name)?, lex)
+}
+
 /// Parse a file's bytes with a lexicon of the caller's.
 pub fn parse_bytes_with(bytes: &[u8], lex: &Lexicon) -> Result<ParsedPlan, ParseError> {
     parse_with(&input::decode(bytes)?, lex)
@@ -163,7 +193,7 @@ pub fn parse_with(text: &str, lex: &Lexicon) -> Result<ParsedPlan, ParseError> {
         let mut fields = Vec::new();
         table_tasks(
             &tables,
-            None,
+            Some(0),
             &lines,
             lex,
             &mut plan.tasks,

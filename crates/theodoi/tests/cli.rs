@@ -60,6 +60,37 @@ fn parse_prints_the_contract() {
     );
 }
 
+/// Text that is readable is never refused: without tasks `parse` prints the JSON with a
+/// diagnostic, and `import` stores nothing and points to the web review.
+#[test]
+fn a_text_without_tasks_parses_and_imports_nothing() {
+    let dir = tmp();
+    write(
+        dir.path(),
+        "novel.txt",
+        "Ngày xưa có một nàng công chúa.\nHết.".as_bytes(),
+    );
+    let o = theodoi(dir.path(), &["plan", "parse", "novel.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_default();
+    assert_eq!(v["tasks"].as_array().map(Vec::len), Some(0));
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"no_header") && codes.contains(&"no_tasks"),
+        "{codes:?}"
+    );
+    let o = theodoi(dir.path(), &["plan", "import", "novel.txt"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("nothing was stored") && stderr(&o).contains("/import"));
+    let o = theodoi(dir.path(), &["plan", "list"]);
+    assert!(stdout(&o).is_empty(), "no plan stored: {}", stdout(&o));
+}
+
 #[test]
 fn bad_files_give_one_line_errors_and_write_nothing() {
     let dir = tmp();
@@ -78,12 +109,28 @@ fn bad_files_give_one_line_errors_and_write_nothing() {
             b"K\xc9 HO\xc0CH s\xf4 14".to_vec(),
             "not valid UTF-8",
         ),
-        (
-            "novel.txt",
-            "Ngày xưa có một nàng công chúa.\nHết.".as_bytes().to_vec(),
-            "no plan found",
-        ),
         ("odd-utf16.txt", vec![0xFF, 0xFE, 0x41], "UTF-16"),
+        (
+            "old.doc",
+            vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0],
+            "save it as .docx",
+        ),
+        ("broken.docx", b"PK\x03\x04not a zip".to_vec(), "zip"),
+        (
+            "locked.pdf",
+            b"%PDF-1.7\n1 0 obj << /Encrypt 2 0 R >>".to_vec(),
+            "encrypted",
+        ),
+        (
+            "scan.pdf",
+            b"%PDF-1.7\n1 0 obj << /XObject /Image >>".to_vec(),
+            "no text layer",
+        ),
+        (
+            "sheet.csv",
+            "Tên,Tuổi\nAn,30\n".as_bytes().to_vec(),
+            "Nội dung / Nhiệm vụ",
+        ),
     ];
     for (name, bytes, reason) in &cases {
         write(dir.path(), name, bytes);

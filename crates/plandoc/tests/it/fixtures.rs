@@ -221,3 +221,78 @@ fn every_diagnostic_names_a_source_line() {
         }
     }
 }
+
+/// A DOCX made by LibreOffice from `numbered_table.html`: automatic numbering (the numbers are not
+/// in the text but in numbering.xml), a real table with a merged group row and a lead cell merged
+/// over two rows.
+#[test]
+fn docx_with_automatic_numbering_and_merged_cells() {
+    let path = format!(
+        "{}/tests/fixtures/numbered_table.docx",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let text = theodoi_plandoc::formats::to_text(&bytes, Some("numbered_table.docx"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        text.contains("\nII. NHIỆM VỤ\n1. Tổ chức hội nghị"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\na) Hội nghị tại các xã vùng cao;"),
+        "{text}"
+    );
+    let p = theodoi_plandoc::parse_file(
+        Some("numbered_table.docx"),
+        &bytes,
+        theodoi_plandoc::Lexicon::builtin(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    insta::assert_json_snapshot!("numbered_table.docx", theodoi_plandoc::json::view(&p));
+    let d = &p.plan.document;
+    assert_eq!(d.number.as_ref().map(|n| n.as_str()), Some("61/KH-UBND"));
+    let t = task(&p, "II.1");
+    assert_eq!(names(&t.lead), ["Sở Y tế"]);
+    assert_eq!(t.items.len(), 2);
+    assert_eq!(t.time.kind_name(), "quarter");
+    assert_eq!(names(&task(&p, "II.2").lead), ["Sở Tư pháp"]);
+    // The lead cell merged over rows 3 and 4 leads both.
+    assert_eq!(
+        names(&task(&p, "II.3").lead),
+        ["Báo và Phát thanh, Truyền hình tỉnh"]
+    );
+    assert_eq!(
+        names(&task(&p, "II.4").lead),
+        ["Báo và Phát thanh, Truyền hình tỉnh"]
+    );
+    assert_eq!(names(&task(&p, "II.4").coordinating), ["Sở Y tế"]);
+    assert_eq!(task(&p, "II.5").time.kind_name(), "date");
+}
+
+#[test]
+fn csv_task_table_in_any_column_order() {
+    let csv = "Thời hạn;Cơ quan chủ trì;STT;Nhiệm vụ;Cơ quan phối hợp\nQuý I/2026;Sở Tư pháp;1;\"Rà soát văn bản; báo cáo\";Sở Nội vụ\nHằng năm;Công an tỉnh;2;Tuyên truyền phòng, chống ma túy;\n";
+    let p = theodoi_plandoc::parse_file(
+        Some("tasks.csv"),
+        csv.as_bytes(),
+        theodoi_plandoc::Lexicon::builtin(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.plan.tasks.len(), 2);
+    let t = task(&p, "PL.1");
+    assert_eq!(t.title, "Rà soát văn bản; báo cáo");
+    assert_eq!(names(&t.lead), ["Sở Tư pháp"]);
+    assert_eq!(names(&t.coordinating), ["Sở Nội vụ"]);
+    assert_eq!(t.time.kind_name(), "quarter");
+    assert_eq!(task(&p, "PL.2").time.kind_name(), "recurring");
+    assert!(codes(&p).contains(&"no_header"));
+    let refused = theodoi_plandoc::parse_file(
+        Some("people.csv"),
+        b"Ten,Tuoi\nAn,30\n",
+        theodoi_plandoc::Lexicon::builtin(),
+    );
+    assert!(matches!(
+        refused,
+        Err(theodoi_plandoc::ParseError::NoHeaderRow)
+    ));
+}

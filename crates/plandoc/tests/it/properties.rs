@@ -2,6 +2,8 @@
 
 use proptest::prelude::*;
 
+const DOCX: &[u8] = include_bytes!("../fixtures/numbered_table.docx");
+
 fn seed_lines() -> Vec<&'static str> {
     crate::BODY.lines().chain(crate::APPENDIX.lines()).collect()
 }
@@ -30,6 +32,25 @@ proptest! {
         let lines = seed_lines();
         let text: Vec<&str> = picks.iter().map(|i| lines[i.index(lines.len())]).collect();
         let _ = theodoi_plandoc::parse(&text.join("\n"));
+    }
+
+    /// Text, CSV and the structure of a table in any file type never panic.
+    #[test]
+    fn tables_and_csv_never_panic(s in "(\\| |STT|Nội dung|Chủ trì|Phối hợp|Thời hạn|Sản phẩm|[0-9IVX]{1,3}|Sở Tư pháp|\\(chủ trì\\)|; |\"|\n|[a-zà-ỹ ]{0,8}){0,80}") {
+        let lex = theodoi_plandoc::Lexicon::builtin();
+        let _ = theodoi_plandoc::parse_file(Some("t.csv"), s.as_bytes(), lex);
+        let _ = theodoi_plandoc::parse_file(Some("t.txt"), s.as_bytes(), lex);
+    }
+
+    /// A DOCX cut anywhere or with bytes flipped is refused cleanly, never a panic.
+    #[test]
+    fn damaged_docx_never_panics(cut in 0usize..8_000, flip in 0usize..8_000, byte in any::<u8>()) {
+        let mut b = DOCX.to_vec();
+        if let Some(x) = b.get_mut(flip) {
+            *x = byte;
+        }
+        b.truncate(cut.max(4));
+        let _ = theodoi_plandoc::parse_file(Some("plan.docx"), &b, theodoi_plandoc::Lexicon::builtin());
     }
 
     /// Cutting the seed anywhere (a truncated download) never panics.

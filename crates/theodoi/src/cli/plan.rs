@@ -4,11 +4,21 @@ use super::table;
 use anyhow::{Context as _, bail};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use theodoi_plandoc::{ParsedPlan, Part, input::MAX_INPUT_BYTES};
+use theodoi_plandoc::{Lexicon, ParsedPlan, Part, input::MAX_INPUT_BYTES};
 use theodoi_store::{Db, ImportParts};
 
+/// The built-in lexicon, with the entries of the caller's file when one is given.
+fn lexicon(path: Option<&Path>) -> anyhow::Result<Lexicon> {
+    let Some(path) = path else {
+        return Ok(Lexicon::builtin().clone());
+    };
+    let shown = path.display();
+    let text = std::fs::read_to_string(path).with_context(|| format!("{shown}: cannot read"))?;
+    Lexicon::with(&text).map_err(|e| anyhow::anyhow!("{shown}: {e}"))
+}
+
 /// Read and parse one file; errors name the file and the reason on one line.
-fn parse_file(path: &Path) -> anyhow::Result<ParsedPlan> {
+fn parse_file(path: &Path, lex: &Lexicon) -> anyhow::Result<ParsedPlan> {
     let shown = path.display();
     let meta = std::fs::metadata(path).with_context(|| format!("{shown}: cannot read"))?;
     if meta.is_dir() {
@@ -21,13 +31,15 @@ fn parse_file(path: &Path) -> anyhow::Result<ParsedPlan> {
         );
     }
     let bytes = std::fs::read(path).with_context(|| format!("{shown}: cannot read"))?;
-    theodoi_plandoc::parse_bytes(&bytes).map_err(|e| anyhow::anyhow!("{shown}: {e}"))
+    let name = path.file_name().and_then(|n| n.to_str());
+    theodoi_plandoc::parse_file(name, &bytes, lex).map_err(|e| anyhow::anyhow!("{shown}: {e}"))
 }
 
-pub fn parse(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+pub fn parse(files: &[PathBuf], lexicon_file: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let lex = lexicon(lexicon_file)?;
     let parsed = files
         .iter()
-        .map(|f| parse_file(f))
+        .map(|f| parse_file(f, &lex))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let views: Vec<_> = parsed.iter().map(theodoi_plandoc::json::view).collect();
     let json = if let [one] = views.as_slice() {
@@ -46,7 +58,13 @@ fn parts_of(part: Part) -> ImportParts {
     }
 }
 
-pub async fn import(db: &Db, files: &[PathBuf], seed: bool) -> anyhow::Result<ExitCode> {
+pub async fn import(
+    db: &Db,
+    files: &[PathBuf],
+    seed: bool,
+    lexicon_file: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let lex = lexicon(lexicon_file)?;
     let named: Vec<(String, ParsedPlan)> = if seed {
         crate::seed::SEED_FILES
             .iter()
@@ -59,7 +77,7 @@ pub async fn import(db: &Db, files: &[PathBuf], seed: bool) -> anyhow::Result<Ex
     } else {
         files
             .iter()
-            .map(|f| Ok((f.display().to_string(), parse_file(f)?)))
+            .map(|f| Ok((f.display().to_string(), parse_file(f, &lex)?)))
             .collect::<anyhow::Result<_>>()?
     };
     for (name, p) in &named {
@@ -69,6 +87,25 @@ pub async fn import(db: &Db, files: &[PathBuf], seed: bool) -> anyhow::Result<Ex
     }
     let parsed: Vec<ParsedPlan> = named.into_iter().map(|(_, p)| p).collect();
     let plans = theodoi_plandoc::combine(parsed);
+    // A document the reader found no task in is stored by nobody: its tasks are entered by hand.
+    let empty: Vec<String> = plans
+        .iter()
+        .filter(|p| p.plan.tasks.is_empty())
+        .map(|p| {
+            let d = &p.plan.document;
+            d.number.as_ref().map_or_else(
+                || table::truncate(&d.title, 60),
+                |n| format!("{} {n}", d.doc_type),
+            )
+        })
+        .collect();
+    if !empty.is_empty() {
+        eprintln!(
+            "theodoi: no task found in {}; nothing was stored. Enter the tasks by hand in the web review: theodoi serve, then open /import and paste the text (Nhập kế hoạch).",
+            empty.join(", ")
+        );
+        return Ok(ExitCode::FAILURE);
+    }
     let batch: Vec<_> = plans.iter().map(|p| (&p.plan, parts_of(p.part))).collect();
     let outcomes = db
         .import_plans(&batch)
