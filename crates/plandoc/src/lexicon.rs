@@ -167,8 +167,18 @@ impl Lexicon {
             .map(|(_, s)| s.as_str())
     }
 
-    /// Where in `folded` (a folded text) the first verb of the lexicon starts after a space.
+    /// Where in `folded` (a folded text) the first verb of the lexicon starts after a space,
+    /// outside the known names it holds ("đào tạo" in "Sở Giáo dục và Đào tạo" is no verb).
     pub fn first_verb(&self, folded: &str) -> Option<usize> {
+        let in_name: Vec<(usize, usize)> = self
+            .names
+            .iter()
+            .flat_map(|(k, _)| {
+                folded
+                    .match_indices(k.as_str())
+                    .map(|(at, m)| (at, at + m.len()))
+            })
+            .collect();
         self.verbs
             .iter()
             .filter_map(|v| {
@@ -176,7 +186,9 @@ impl Lexicon {
                 while let Some(at) = folded[from..].find(v.as_str()) {
                     let at = from + at;
                     let end = at + v.len();
-                    let before_ok = at > 0 && folded[..at].ends_with(' ');
+                    let before_ok = at > 0
+                        && folded[..at].ends_with(' ')
+                        && !in_name.iter().any(|&(a, b)| a <= at && at < b);
                     let after_ok = folded[end..].is_empty()
                         || folded[end..].starts_with([' ', ',', ';', '.', ':']);
                     if before_ok && after_ok {
@@ -230,6 +242,11 @@ mod tests {
         assert_eq!(l.successor("Sở Tư pháp"), None);
         let f = theodoi_text::fold_chars("Sở Nội vụ tổ chức tập huấn");
         assert_eq!(l.first_verb(&f), Some("so noi vu ".len()));
+        let f = theodoi_text::fold_chars("Sở Giáo dục và Đào tạo, UBND các xã tổ chức");
+        assert_eq!(
+            l.first_verb(&f),
+            Some("so giao duc va dao tao, ubnd cac xa ".len())
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Parser tests: the seed plan pinned field by field, other header layouts, hostile input.
 
 mod fixtures;
+mod heldout;
 mod layouts;
 mod properties;
 mod seeds;
