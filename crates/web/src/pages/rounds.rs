@@ -507,6 +507,8 @@ struct ReportPage {
     difficulties: String,
     proposals: String,
     errors: Vec<String>,
+    /// Broken plausibility rules on the figures shown: warnings, never a refusal.
+    plausibility: Vec<String>,
     events: Vec<theodoi_store::rounds::EventRow>,
     files: Vec<(i64, String)>,
     snapshots: Vec<(i32, String)>,
@@ -600,9 +602,13 @@ async fn render_form(
         }
     };
     let mut indicators = Vec::new();
+    let mut totals: HashMap<&str, i64> = HashMap::new();
     for ind in &form.indicators {
         let total_field = field_total(ind);
         let total = show(&total_field, (ind.id, "", ""));
+        if let Ok(Some(v)) = parse_count(&total) {
+            totals.insert(ind.code.as_str(), v);
+        }
         let outlier = parse_count(&total).ok().flatten().and_then(|v| {
             let hist = form.history.get(&ind.id)?;
             indicator::is_outlier(v, hist).then(|| {
@@ -648,6 +654,11 @@ async fn render_form(
             dims,
         });
     }
+    let rules = state.db.active_plausibility_rules().await?;
+    let plausibility = theodoi_domain::plausibility::evaluate(&rules, &totals)
+        .into_iter()
+        .map(|w| w.reason)
+        .collect();
     let files: Vec<(i64, String)> = form
         .files
         .iter()
@@ -771,6 +782,7 @@ async fn render_form(
         difficulties,
         proposals,
         errors,
+        plausibility,
         events: form.events,
         files,
         snapshots,

@@ -14,6 +14,10 @@ pub const CASES: &[(&str, Case)] = &[
     ),
     ("two_editors_do_not_overwrite", two_editors_do_not_overwrite),
     (
+        "implausible_figures_are_saved_with_a_warning",
+        implausible_figures_are_saved_with_a_warning,
+    ),
+    (
         "regimes_and_indicators_as_data",
         regimes_and_indicators_as_data,
     ),
@@ -403,6 +407,66 @@ fn report_refusals_keep_what_was_typed(app: TestApp) -> Fut {
             .await?
             .ok_or("no form")?;
         assert!(stored.tasks.iter().all(|t| t.task_id != 999_999));
+        Ok(())
+    })
+}
+
+/// Fewer attendees than sessions: the save goes through, the body sees why the figures look
+/// wrong, the coordinator sees the same in the review, and the store reports it for the drafting.
+fn implausible_figures_are_saved_with_a_warning(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let mut coord = app.signed_in("coord").await;
+        let round = open_h1(&app, &mut coord).await?;
+        let form = app
+            .db
+            .report_form(round, app.justice)
+            .await?
+            .ok_or("no form")?;
+        let id = |code: &str| {
+            form.indicators
+                .iter()
+                .find(|i| i.code == code)
+                .map(|i| format!("v{}", i.id))
+                .ok_or(format!("no {code}"))
+        };
+        let (sessions, attendees) = (id("TT_BUOI")?, id("TT_NGUOI")?);
+        let mut focal = app.signed_in("focal").await;
+        let path = format!("/rounds/{round}/reports/{}", app.justice);
+        focal.get(&path).await;
+        let reason = "Số lượt người tham dự (120) nhỏ hơn số buổi tuyên truyền (150)";
+        let r = focal
+            .post(
+                &path,
+                &[("version", "0"), (&sessions, "150"), (&attendees, "120")],
+            )
+            .await;
+        assert_eq!(r.status, 303, "a warning never refuses a save: {}", r.body);
+        let page = focal.get(r.location()).await;
+        assert!(page.body.contains("Đã lưu bản nháp"));
+        assert!(page.body.contains(reason), "the body sees the reason");
+        let stored = app
+            .db
+            .report_form(round, app.justice)
+            .await?
+            .ok_or("no form")?;
+        assert!(stored.values.iter().any(|v| v.value == 120));
+        let review = coord.get(&path).await;
+        assert_eq!(review.status, 200);
+        assert!(review.body.contains(reason), "the coordinator sees it too");
+        let all = app.db.plausibility_warnings(round).await?;
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].agency_id, app.justice);
+        assert_eq!(all[0].warnings[0].reason, reason);
+        // Corrected: the warning goes.
+        let r = focal
+            .post(
+                &path,
+                &[("version", "1"), (&sessions, "150"), (&attendees, "9860")],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert!(!focal.get(&path).await.body.contains("Số liệu cần xem lại"));
+        assert!(app.db.plausibility_warnings(round).await?.is_empty());
         Ok(())
     })
 }
