@@ -766,6 +766,19 @@ fn document(
             )
         })
         .unwrap_or_default();
+    // "…ngày 09/01/2026 của UBND thành phố 6 tháng đầu năm": the issuer keeps the plan's date
+    // from running into the period's number.
+    let of_issuer = if c.facts.superior.trim().is_empty() {
+        " của UBND thành phố".to_string()
+    } else {
+        format!(
+            " của {}",
+            c.facts
+                .superior
+                .trim()
+                .replacen("Ủy ban nhân dân", "UBND", 1)
+        )
+    };
     let title = format!(
         "{}{}{}",
         para(
@@ -780,7 +793,7 @@ fn document(
         ),
         para(
             &format!(
-                "Kết quả thực hiện Kế hoạch số {}{plan_date} {}",
+                "Kết quả thực hiện Kế hoạch số {}{plan_date}{of_issuer} {}",
                 c.plan_number,
                 c.round_label.to_lowercase()
             ),

@@ -347,6 +347,13 @@ fn task_status_vi(code: &str) -> &'static str {
     }
 }
 
+/// Whether a text says no more than that the task has not started.
+fn says_not_started(text: &str) -> bool {
+    theodoi_text::fold(text)
+        .to_lowercase()
+        .starts_with("chua trien khai")
+}
+
 /// Whether a reported task status counts as under way.
 fn started(code: &str) -> bool {
     matches!(code, "in_progress" | "done" | "done_late")
@@ -635,6 +642,12 @@ fn direction(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
         ));
     }
     paras.push(received);
+    if !c.tasks.is_empty() {
+        paras.push(format!(
+            "Kết quả thực hiện từng nhiệm vụ được tổng hợp tại mục II; báo cáo đầy đủ của từng cơ quan, đơn vị, địa phương được lưu tại hồ sơ theo dõi của {}.",
+            ctx.coordinator
+        ));
+    }
     material.push(Material {
         title: "Báo cáo của các cơ quan".into(),
         lines: vec![
@@ -680,8 +693,10 @@ fn missing_counts(c: &Consolidation) -> Vec<String> {
 /// A task's heading: "1. <title> (mục II.1 Kế hoạch)", a long title cut at a word.
 fn task_heading(n: usize, t: &TaskNarrative) -> String {
     let title = t.title.split_whitespace().collect::<Vec<_>>().join(" ");
-    let title = if title.chars().count() > 220 {
-        trim_to(&title, 200).trim_end_matches('.').to_string()
+    // A plan's task titles run to 400 characters; a heading cut mid-phrase ("…xử lý…") is not
+    // what the plan says, so only a title past any real task's length is cut.
+    let title = if title.chars().count() > 480 {
+        trim_to(&title, 450).trim_end_matches('.').to_string()
     } else {
         title.trim_end_matches(['.', ';', ':']).to_string()
     };
@@ -707,6 +722,9 @@ fn task_section(n: usize, t: &TaskNarrative, ctx: &Ctx<'_>, budget: usize) -> Dr
                 e.agency,
                 task_status_vi(&e.status)
             )
+        } else if !started(&e.status) && says_not_started(&text) {
+            // "(cơ quan chủ trì, chưa triển khai): Chưa triển khai…" says it twice.
+            format!("{} (cơ quan chủ trì): {}", e.agency, first_lower(&text))
         } else {
             format!(
                 "{} (cơ quan chủ trì, {}): {text}",
@@ -786,8 +804,11 @@ fn task_section(n: usize, t: &TaskNarrative, ctx: &Ctx<'_>, budget: usize) -> Dr
             ));
         }
         s.push('.');
+        // Bodies that only say they have not started are in the counts above; a bullet of them
+        // would say "chưa triển khai" again.
         let items: Vec<(&str, &str)> = coords
             .iter()
+            .filter(|e| !says_not_started(&e.results))
             .map(|e| (e.agency.as_str(), e.results.as_str()))
             .collect();
         let groups = group_texts(&items);
@@ -801,6 +822,10 @@ fn task_section(n: usize, t: &TaskNarrative, ctx: &Ctx<'_>, budget: usize) -> Dr
                 break;
             }
             let text = trim_to(g.text, (left / 2).clamp(120, 400));
+            // A text cut mid-sentence ("…tham…") is not printed once others already speak.
+            if text.ends_with('…') && !bullets.is_empty() {
+                break;
+            }
             let line = format!("- {}: {}", name_list(&g.bodies, 2), text);
             left = left.saturating_sub(line.chars().count());
             bullets.push(line);
@@ -808,7 +833,12 @@ fn task_section(n: usize, t: &TaskNarrative, ctx: &Ctx<'_>, budget: usize) -> Dr
         }
         let rest: usize = groups[shown..].iter().map(|g| g.bodies.len()).sum();
         if !bullets.is_empty() {
-            s.push_str(" Kết quả chủ yếu của các cơ quan phối hợp:");
+            // The bodies left out are in the tracking file; section I says so once.
+            s.push_str(if rest > 0 {
+                " Một số kết quả chủ yếu của các cơ quan phối hợp:"
+            } else {
+                " Kết quả của các cơ quan phối hợp:"
+            });
         }
         paras.push(s);
         if !bullets.is_empty() {
@@ -818,13 +848,6 @@ fn task_section(n: usize, t: &TaskNarrative, ctx: &Ctx<'_>, budget: usize) -> Dr
                 p.push_str(b);
             }
             paras.push(p);
-        }
-        if rest > 0 {
-            paras.push(format!(
-                "Kết quả của {} cơ quan phối hợp khác được tổng hợp trong hồ sơ theo dõi của {}.",
-                number_vi(rest as f64),
-                ctx.coordinator
-            ));
         }
         material.push(Material {
             title: format!("Cơ quan phối hợp — {} nhóm nội dung", groups.len()),
@@ -946,7 +969,7 @@ fn figures(c: &Consolidation) -> DraftSection {
         "Chưa có số liệu thống kê từ các báo cáo được tiếp nhận.".to_string()
     } else {
         format!(
-            "Kết quả thống kê chủ yếu, tổng hợp từ {} báo cáo đã được tiếp nhận, như sau (chi tiết theo giới tính, dân tộc, nhóm đối tượng tại Phụ lục):",
+            "Số liệu tổng hợp từ {} báo cáo đã được tiếp nhận (chi tiết theo giới tính, dân tộc, nhóm đối tượng tại Phụ lục):",
             number_vi(c.accepted as f64)
         )
     };
@@ -1062,7 +1085,7 @@ fn assessment(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
         );
         let missing = missing_counts(c);
         if !missing.is_empty() {
-            s.push_str(&format!("; còn {}", missing.join(", ")));
+            s.push_str(&format!("; còn {}", missing.join("; ")));
         }
         s.push('.');
         weak.push(s);
@@ -1102,7 +1125,7 @@ fn assessment(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
         .collect();
     if !no_lead.is_empty() {
         weak.push(format!(
-            "{} nhiệm vụ chưa có báo cáo kết quả của cơ quan chủ trì (mục {} Kế hoạch).",
+            "Còn {} nhiệm vụ chưa có báo cáo kết quả của cơ quan chủ trì (mục {} Kế hoạch).",
             no_lead.len(),
             no_lead.join(", ")
         ));
@@ -1115,7 +1138,7 @@ fn assessment(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
         .collect();
     if !not_started.is_empty() {
         weak.push(format!(
-            "{} nhiệm vụ cơ quan chủ trì báo cáo chưa triển khai (mục {} Kế hoạch).",
+            "Còn {} nhiệm vụ cơ quan chủ trì chưa triển khai (mục {} Kế hoạch).",
             not_started.len(),
             not_started.join(", ")
         ));
@@ -1136,23 +1159,12 @@ fn assessment(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
     if !downs.is_empty() {
         weak.push(format!("Một số kết quả giảm: {}.", downs.join("; ")));
     }
-    let themes = themes(c, false);
-    if !themes.is_empty() {
-        let top: Vec<String> = themes
-            .iter()
-            .take(2)
-            .map(|(t, n)| {
-                format!(
-                    "{} ({} cơ quan, đơn vị phản ánh)",
-                    first_lower(&trim_to(t, 160)).trim_end_matches('.'),
-                    n
-                )
-            })
-            .collect();
-        weak.push(format!(
-            "Nguyên nhân chủ yếu theo phản ánh của các cơ quan: {}.",
-            top.join("; ")
-        ));
+    // The causes are the difficulties of section IV: named there once, not copied here.
+    if !themes(c, false).is_empty() {
+        weak.push(
+            "Nguyên nhân chủ yếu là những khó khăn, vướng mắc do các cơ quan, đơn vị, địa phương phản ánh, nêu tại mục IV của báo cáo."
+                .into(),
+        );
     }
     let _ = ctx;
     let material = vec![Material {
@@ -1216,6 +1228,11 @@ fn theme_items(c: &Consolidation, proposals: bool) -> Vec<(&str, &str)> {
 }
 
 fn theme_section(c: &Consolidation, proposals: bool, verb: &str) -> (Vec<String>, Vec<Material>) {
+    let others = if proposals {
+        "đề xuất, kiến nghị khác"
+    } else {
+        "ý kiến khác về khó khăn, vướng mắc"
+    };
     let items = theme_items(c, proposals);
     let groups = group_texts(&items);
     let mut paras = Vec::new();
@@ -1234,7 +1251,7 @@ fn theme_section(c: &Consolidation, proposals: bool, verb: &str) -> (Vec<String>
     if groups.len() > MAX_THEMES {
         let rest: usize = groups[MAX_THEMES..].iter().map(|g| g.bodies.len()).sum();
         paras.push(format!(
-            "Ngoài ra, còn {} ý kiến khác của các cơ quan, đơn vị (tổng hợp trong hồ sơ theo dõi).",
+            "Ngoài ra, còn {} {others} được tổng hợp trong hồ sơ theo dõi.",
             number_vi(rest as f64)
         ));
     }
@@ -1329,16 +1346,50 @@ fn next_period(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
         .iter()
         .map(|t| (t.reference.as_str(), t.title.as_str()))
         .collect();
+    // Tasks with the same timeframe in one line: their titles are in section II already, and
+    // ten lines ending "thời gian: hàng năm" read as one line copied ten times.
+    let mut by_time: Vec<(String, Vec<&str>)> = Vec::new();
     for (reference, time) in &f.next_due {
-        let title = titles.get(reference.as_str()).copied().unwrap_or("");
-        let short = trim_to(title, 160);
-        let short = short.trim_end_matches('.');
-        let when = if time.trim().is_empty() {
+        let key = time.split_whitespace().collect::<Vec<_>>().join(" ");
+        match by_time.iter_mut().find(|(t, _)| *t == key) {
+            Some((_, refs)) => refs.push(reference.as_str()),
+            None => by_time.push((key, vec![reference.as_str()])),
+        }
+    }
+    for (time, refs) in &by_time {
+        // "2025-2030" reads as a subtraction; a period is "giai đoạn 2025 - 2030".
+        let time = &match time.split_once('-') {
+            Some((a, b))
+                if [a, b].iter().all(|y| {
+                    y.trim().len() == 4 && y.trim().bytes().all(|c| c.is_ascii_digit())
+                }) =>
+            {
+                format!("giai đoạn {} - {}", a.trim(), b.trim())
+            }
+            _ => time.clone(),
+        };
+        let when = if time.is_empty() {
             String::new()
         } else {
-            format!("; thời gian: {}", first_lower(time.trim()))
+            format!("; thời gian: {}", first_lower(time))
         };
-        paras.push(format!("- {short} (mục {reference} Kế hoạch{when})."));
+        if let [reference] = refs.as_slice() {
+            let title = titles.get(reference).copied().unwrap_or("");
+            let short = trim_to(title, 450);
+            let short = short.trim_end_matches('.');
+            paras.push(format!("- {short} (mục {reference} Kế hoạch{when})."));
+        } else {
+            let refs: Vec<String> = refs.iter().map(|r| r.to_string()).collect();
+            paras.push(format!(
+                "- Các nhiệm vụ tại mục {} Kế hoạch{}.",
+                join_vi(&refs),
+                if time.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (thời gian: {})", first_lower(time))
+                }
+            ));
+        }
     }
     let no_lead: Vec<&str> = c
         .tasks
@@ -1470,7 +1521,10 @@ fn unique_paragraphs(sections: &mut [DraftSection]) {
                 let p = out[i].trim_end_matches(':').to_string();
                 out[i] = match p.rfind(". ") {
                     // "…báo cáo. Kết quả chủ yếu…:" loses its last sentence.
-                    Some(k) if p[k + 2..].starts_with("Kết quả chủ yếu") => {
+                    Some(k)
+                        if p[k + 2..].starts_with("Một số kết quả")
+                            || p[k + 2..].starts_with("Kết quả của") =>
+                    {
                         p[..=k].to_string()
                     }
                     _ => format!("{p}."),
