@@ -1033,7 +1033,7 @@ impl Db {
     }
 
     /// The body whose head approves report drafts: the stored setting, else the agency coded
-    /// "so tu phap".
+    /// "so-tu-phap".
     pub async fn coordinating_agency(&self) -> Result<Option<(i64, String)>> {
         crate::dispatch!(self, coordinating_agency())
     }

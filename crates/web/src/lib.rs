@@ -250,6 +250,14 @@ pub fn router(state: AppState) -> Router {
             "/rounds/{id}/export/{list}/{format}",
             get(pages::exports::round_bodies),
         )
+        .route("/rounds/{id}/draft", get(pages::drafts::show))
+        .route("/rounds/{id}/draft/sections", post(pages::drafts::save))
+        .route("/rounds/{id}/draft/refresh", post(pages::drafts::refresh))
+        .route("/rounds/{id}/draft/parts", post(pages::drafts::save_parts))
+        .route("/rounds/{id}/draft/approve", post(pages::drafts::approve))
+        .route("/rounds/{id}/draft/history", get(pages::drafts::history))
+        .route("/rounds/{id}/draft.docx", get(pages::drafts::docx))
+        .route("/rounds/{id}/draft.pdf", get(pages::drafts::pdf))
         .route(
             "/plans/{id}/export/tasks/{format}",
             get(pages::exports::plan_tasks),

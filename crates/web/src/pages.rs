@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod agencies;
 pub mod cascade;
+pub mod drafts;
 pub mod escalations;
 pub mod exports;
 pub mod import;

@@ -61,7 +61,7 @@ CREATE TABLE report_draft_versions (
 CREATE INDEX ix_report_draft_versions_section ON report_draft_versions (draft_id, key);
 
 -- Settings of the installation, one value per key: 'report.coordinating_agency' names the body
--- whose head approves report drafts (default: the agency coded 'so tu phap').
+-- whose head approves report drafts (default: the agency coded 'so-tu-phap').
 CREATE TABLE app_settings (
     key         TEXT PRIMARY KEY CHECK (key <> ''),
     value       TEXT NOT NULL,

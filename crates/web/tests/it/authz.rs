@@ -113,6 +113,44 @@ fn rules(app: &TestApp, task: i64, r: i64) -> Vec<Rule> {
             format!("/rounds/{r}/export/late/csv"),
             &["admin", "coord", "leader"],
         ),
+        // The report draft: the coordinator edits, the Sở's head approves, the Sở's accounts,
+        // leaders and administrators read; other agencies and inspectors do not.
+        get(
+            format!("/rounds/{r}/draft"),
+            &["admin", "coord", "leader", "focal", "head"],
+        ),
+        get(
+            format!("/rounds/{r}/draft/history?key=intro"),
+            &["admin", "coord", "leader", "focal", "head"],
+        ),
+        get(
+            format!("/rounds/{r}/draft.docx"),
+            &["admin", "coord", "leader", "focal", "head"],
+        ),
+        post(
+            format!("/rounds/{r}/draft/sections"),
+            vec![("do", "save:".into())],
+            &["coord"],
+        ),
+        post(format!("/rounds/{r}/draft/refresh"), Vec::new(), &["coord"]),
+        post(
+            format!("/rounds/{r}/draft/parts"),
+            vec![
+                ("version", "0".into()),
+                ("superior", "x".into()),
+                ("issuer", "x".into()),
+                ("place", "x".into()),
+                ("signer", "x".into()),
+                ("position", "x".into()),
+                ("drafting_unit", "x".into()),
+            ],
+            &["coord"],
+        ),
+        post(
+            format!("/rounds/{r}/draft/approve"),
+            vec![("version", "0".into())],
+            &["head"],
+        ),
         get(format!("/plans/{p}/export/tasks/xlsx"), SIGNED_IN),
         get("/agencies/export/csv".into(), SIGNED_IN),
         get(
@@ -242,6 +280,26 @@ fn authorisation_matrix(app: TestApp) -> Fut {
             )
             .await?
             .id;
+        // A draft exists from the start, so every reader finds its sections.
+        app.db
+            .create_draft(
+                round,
+                &theodoi_store::drafts::FormalParts {
+                    superior: "ỦY BAN NHÂN DÂN THÀNH PHỐ".into(),
+                    issuer: "SỞ TƯ PHÁP".into(),
+                    place: "Hà Nội".into(),
+                    ..Default::default()
+                },
+                &[theodoi_store::drafts::NewSection {
+                    key: "intro".into(),
+                    heading: String::new(),
+                    level: 0,
+                    text: "Mở đầu.".into(),
+                }],
+                None,
+                time::OffsetDateTime::now_utc(),
+            )
+            .await?;
         let rules = rules(&app, task, round);
         let mut failures = Vec::new();
         for role in ROLES {

@@ -365,3 +365,55 @@ pub async fn browser_flow(app: &TestApp) -> Result<(), Failed> {
     eprintln!("screenshots: {}", screenshot_dir().display());
     Ok(())
 }
+
+/// The report draft in the browser: the coordinator edits a section and saves it, the Sở's head
+/// approves, and the approved DOCX (fetched with the browser's session) holds the edit.
+/// Screenshots of the draft page at desktop width and at 390 px.
+pub async fn draft_flow(app: &TestApp) -> Result<(), Failed> {
+    let base = format!("http://{}", app.addr);
+    let round = crate::drafts::round(app).await?;
+    let mut d = Driver::start().await?;
+    d.window(1280, 900).await?;
+    d.sign_in(&base, "coord").await?;
+    d.wait_for("Ma trận phân công").await?;
+    d.go(&format!("{base}/rounds/{round}")).await?;
+    d.wait_for("Dự thảo báo cáo").await?;
+    d.click(&format!("a[href='/rounds/{round}/draft']")).await?;
+    d.wait_for("Tư liệu dùng để soạn").await?;
+    d.screenshot("13-draft").await?;
+    let edit = "Sở Tư pháp đã chủ trì tổ chức 12 hội nghị phổ biến Công ước cho 1.250 lượt người.";
+    d.replace_text("textarea[name='text:intro']", edit).await?;
+    d.click("button[value='save:intro']").await?;
+    let saved = d.wait_for("Đã lưu 1 phần").await?;
+    assert!(saved.contains(edit), "the edit is on the page after saving");
+    d.window(390, 844).await?;
+    d.screenshot("14-draft-phone").await?;
+    d.window(1280, 900).await?;
+    d.click("form[action='/logout'] button").await?;
+    d.wait_for("name=\"password\"").await?;
+
+    d.sign_in(&base, "head").await?;
+    d.wait_for("Nhiệm vụ chủ trì").await?;
+    d.go(&format!("{base}/rounds/{round}/draft")).await?;
+    d.wait_for("Phê duyệt dự thảo").await?;
+    d.click(&format!("form[action='/rounds/{round}/draft/approve'] button"))
+        .await?;
+    let approved = d.wait_for("Đã phê duyệt dự thảo").await?;
+    assert!(approved.contains("Tải báo cáo đã phê duyệt"));
+    d.screenshot("15-draft-approved").await?;
+
+    // The download link, fetched with the browser's own session.
+    let cookie = d
+        .s("GET", "/cookie/theodoi_session", json!({}))
+        .await?;
+    let token = cookie["value"].as_str().ok_or("no session cookie")?;
+    let mut http = Client::new(app.addr);
+    http.cookies.insert("theodoi_session".into(), token.to_string());
+    let docx = http.get(&format!("/rounds/{round}/draft.docx")).await;
+    assert_eq!(docx.status, 200);
+    let xml = crate::drafts::document_xml(&docx.bytes)?;
+    assert!(xml.contains(edit), "the DOCX holds the edit");
+    assert!(!xml.contains("DỰ THẢO"), "the approved report is not marked as a draft");
+    let _ = d.s("DELETE", "", json!({})).await;
+    Ok(())
+}

@@ -89,6 +89,21 @@ fn main() -> std::process::ExitCode {
         })
         .with_ignored_flag(!have_browser && !required),
     );
+    trials.push(
+        Trial::test("e2e::chromium_draft_edit_approve_download", || {
+            std::thread::Builder::new()
+                .stack_size(16 * 1024 * 1024)
+                .spawn(|| {
+                    run(None, |app| {
+                        Box::pin(async move { e2e::draft_flow(&app).await })
+                    })
+                })
+                .map_err(|e| Failed::from(format!("thread: {e}")))?
+                .join()
+                .map_err(|_| Failed::from("the browser test panicked"))?
+        })
+        .with_ignored_flag(!have_browser && !required),
+    );
     // Reminders by e-mail go through Python's aiosmtpd; CI installs it and sets THEODOI_SMTP_TEST=1.
     let smtp_required = std::env::var("THEODOI_SMTP_TEST").is_ok_and(|v| v == "1");
     let have_smtp = rounds::have_aiosmtpd();

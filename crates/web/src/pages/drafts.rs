@@ -1,0 +1,849 @@
+//! "Dự thảo báo cáo": the Sở's report of a round, drafted from the data and worked on in the
+//! browser. The coordinator's specialist edits each section as plain paragraphs and bullets beside
+//! the material it was drafted from; every save is a version; the head of the coordinating body
+//! approves; the DOCX and PDF are built from the draft (marked "DỰ THẢO" until approved). A draft
+//! refreshed from newer data never overwrites an edited section: the newer text is shown beside
+//! the edit to take from.
+//!
+//! Who may do what: the coordinator edits; the head of the coordinating body (by default the
+//! agency coded "so-tu-phap", else the stored setting) approves; that body's focal point, leaders
+//! and administrators read; everyone else is refused.
+
+use crate::auth::{Role, UiLang, User};
+use crate::error::{AppError, AppResult};
+use crate::form::{Form, Query};
+use crate::pages::{self, Ctx};
+use crate::{AppState, audit_by};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::collections::HashMap;
+use theodoi_report::Consolidation;
+use theodoi_report::draft::{DraftSection, Material};
+use theodoi_store::StoreError;
+use theodoi_store::drafts::{DraftRow, FormalParts, NewSection, SectionEdit, SectionRow};
+use theodoi_store::rounds::RoundRow;
+use time::OffsetDateTime;
+
+/// What an account may do with a round's draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Edit,
+    Approve,
+    Read,
+}
+
+async fn access(state: &AppState, user: &User) -> AppResult<Access> {
+    match user.role {
+        Role::Coordinator => Ok(Access::Edit),
+        Role::Leader | Role::Admin => Ok(Access::Read),
+        Role::AgencyHead | Role::FocalPoint => {
+            let coordinating = state.db.coordinating_agency().await?.map(|a| a.0);
+            if coordinating.is_none() || user.row.agency_id != coordinating {
+                return Err(AppError::Forbidden);
+            }
+            Ok(if user.role == Role::AgencyHead {
+                Access::Approve
+            } else {
+                Access::Read
+            })
+        }
+        Role::Inspector => Err(AppError::Forbidden),
+    }
+}
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+fn to_new(sections: Vec<DraftSection>) -> Vec<NewSection> {
+    sections
+        .into_iter()
+        .map(|s| NewSection {
+            key: s.key,
+            heading: s.heading,
+            level: s.level,
+            text: s.text,
+        })
+        .collect()
+}
+
+fn title(ctx: &Ctx, key: &str, heading: &str) -> String {
+    if !heading.is_empty() {
+        return heading.to_string();
+    }
+    match key {
+        "intro" => ctx.t("Phần mở đầu", "Opening"),
+        "closing" => ctx.t("Phần kết", "Closing"),
+        _ => ctx.t("Đoạn không có tiêu đề", "Untitled paragraph"),
+    }
+    .to_string()
+}
+
+/// An HTML id for a section: its key with anything but letters, digits and dots as "-".
+fn anchor(key: &str) -> String {
+    let k: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("s-{k}")
+}
+
+/// A key in a query string.
+fn encode(key: &str) -> String {
+    form_urlencoded::byte_serialize(key.as_bytes()).collect()
+}
+
+/// A paragraph of a section as shown to readers: a bullet or a plain paragraph.
+pub struct Para {
+    pub bullet: bool,
+    pub text: String,
+}
+
+/// Paragraphs separated by blank lines; a line starting with "- " is a bullet of its own.
+fn paragraphs(text: &str) -> Vec<Para> {
+    let mut out = Vec::new();
+    for block in text.split("\n\n") {
+        let mut plain: Vec<&str> = Vec::new();
+        for line in block.lines().map(str::trim) {
+            if let Some(b) = line.strip_prefix("- ") {
+                if !plain.is_empty() {
+                    out.push(Para {
+                        bullet: false,
+                        text: plain.join(" "),
+                    });
+                    plain.clear();
+                }
+                out.push(Para {
+                    bullet: true,
+                    text: b.trim().to_string(),
+                });
+            } else if !line.is_empty() {
+                plain.push(line);
+            }
+        }
+        if !plain.is_empty() {
+            out.push(Para {
+                bullet: false,
+                text: plain.join(" "),
+            });
+        }
+    }
+    out
+}
+
+pub struct SectionView {
+    pub key: String,
+    pub anchor: String,
+    pub history: String,
+    /// The heading, or a name for the untitled opening and closing.
+    pub title: String,
+    pub level: i32,
+    /// What the textarea holds: the stored text, or what the page posted when a save was refused.
+    pub text: String,
+    pub paras: Vec<Para>,
+    pub version: i32,
+    pub edited: bool,
+    pub edited_by: String,
+    pub edited_at: String,
+    pub fresh: Option<String>,
+    pub material: Vec<Material>,
+    /// Someone saved this section since the page was loaded: their text, shown under the editor.
+    pub conflict: Option<String>,
+    pub rows: usize,
+}
+
+#[derive(Template)]
+#[template(path = "draft.html")]
+struct DraftPage {
+    ctx: Ctx,
+    round: RoundRow,
+    draft: Option<DraftRow>,
+    sections: Vec<SectionView>,
+    can_edit: bool,
+    can_approve: bool,
+    coordinating: String,
+    status: String,
+    /// Reports accepted after the draft was drafted: a refresh would change it.
+    newer_reports: bool,
+    drafted_at: String,
+    error: String,
+}
+
+fn rows_for(text: &str) -> usize {
+    let lines: usize = text
+        .lines()
+        .map(|l| 1 + l.chars().count() / 80)
+        .sum::<usize>();
+    lines.clamp(4, 28)
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    #[serde(default)]
+    done: String,
+    #[serde(default)]
+    n: usize,
+    #[serde(default)]
+    kept: usize,
+    #[serde(default)]
+    added: usize,
+}
+
+fn flash(ctx: &Ctx, q: &PageQuery) -> String {
+    match q.done.as_str() {
+        "saved" => match ctx.lang {
+            crate::i18n::Lang::Vi => format!(
+                "Đã lưu {} phần. Mỗi lần lưu là một phiên bản, xem lại được trong “Lịch sử”.",
+                q.n
+            ),
+            crate::i18n::Lang::En => format!(
+                "Saved {} section(s). Every save is a version, listed under “History”.",
+                q.n
+            ),
+        },
+        "unchanged" => ctx
+            .t(
+                "Không có thay đổi nào để lưu.",
+                "Nothing had changed: nothing saved.",
+            )
+            .into(),
+        "taken" => ctx
+            .t(
+                "Đã lấy bản dự thảo mới cho phần này (bản đã sửa vẫn còn trong lịch sử).",
+                "The newer draft replaced the edit (the edit stays in the history).",
+            )
+            .into(),
+        "kept" => ctx
+            .t(
+                "Đã giữ bản đã sửa; bản dự thảo mới được bỏ qua.",
+                "The edit was kept; the newer draft was set aside.",
+            )
+            .into(),
+        "refreshed" => match ctx.lang {
+            crate::i18n::Lang::Vi => format!(
+                "Đã cập nhật từ số liệu mới: {} phần chưa sửa được soạn lại, {} phần mới; {} phần đã sửa được giữ nguyên, có bản mới bên cạnh để lấy nếu cần.",
+                q.n, q.added, q.kept
+            ),
+            crate::i18n::Lang::En => format!(
+                "Refreshed from the latest data: {} unedited section(s) redrafted, {} new; {} edited section(s) kept, with the newer draft beside them.",
+                q.n, q.added, q.kept
+            ),
+        },
+        "parts" => ctx
+            .t("Đã lưu thể thức văn bản.", "Formal parts saved.")
+            .into(),
+        "approved" => ctx
+            .t(
+                "Đã phê duyệt dự thảo. Mọi chỉnh sửa sau này sẽ hủy phê duyệt.",
+                "Draft approved. Any later edit voids the approval.",
+            )
+            .into(),
+        _ => String::new(),
+    }
+}
+
+async fn consolidation(state: &AppState, round_id: i64) -> AppResult<Consolidation> {
+    Ok(theodoi_app::consolidation::build(&state.db, round_id).await?)
+}
+
+/// The proposed formal parts of a new draft of this round.
+async fn proposed_parts(state: &AppState, round_id: i64) -> AppResult<FormalParts> {
+    let header = state.db.draft_header(round_id).await?;
+    let issuer = state
+        .db
+        .coordinating_agency()
+        .await?
+        .map(|a| a.1)
+        .unwrap_or_else(|| "Sở Tư pháp".into());
+    let mut parts = FormalParts::propose(
+        &header,
+        &issuer,
+        &state.config.report_signer,
+        &state.config.report_place,
+    );
+    if parts.drafting_unit.is_empty() {
+        parts.drafting_unit = theodoi_app::consolidation::DRAFTING_UNIT.into();
+    }
+    Ok(parts)
+}
+
+/// Build the page: the stored sections beside the material drafted from the current data.
+#[allow(clippy::too_many_arguments)]
+async fn page(
+    state: &AppState,
+    user: &User,
+    lang: crate::i18n::Lang,
+    round: RoundRow,
+    access: Access,
+    draft: Option<DraftRow>,
+    posted: &HashMap<String, (i32, String)>,
+    error: String,
+) -> AppResult<(DraftPage, Option<Consolidation>)> {
+    let coordinating = state
+        .db
+        .coordinating_agency()
+        .await?
+        .map(|a| a.1)
+        .unwrap_or_default();
+    let ctx = Ctx::new(lang, Some(user));
+    let Some(d) = draft else {
+        return Ok((
+            DraftPage {
+                ctx,
+                round,
+                draft: None,
+                sections: Vec::new(),
+                can_edit: false,
+                can_approve: false,
+                coordinating,
+                status: String::new(),
+                newer_reports: false,
+                drafted_at: String::new(),
+                error,
+            },
+            None,
+        ));
+    };
+    let c = consolidation(state, round.id).await?;
+    let mut material: HashMap<String, Vec<Material>> = theodoi_report::draft::draft(&c)
+        .into_iter()
+        .map(|s| (s.key, s.material))
+        .collect();
+    let rows: Vec<SectionRow> = state.db.draft_sections(d.id).await?;
+    let sections = rows
+        .into_iter()
+        .map(|s| {
+            let (text, conflict) = match posted.get(&s.key) {
+                Some((v, t)) if *v != s.version => (t.clone(), Some(s.text().to_string())),
+                Some((_, t)) => (t.clone(), None),
+                None => (s.text().to_string(), None),
+            };
+            SectionView {
+                anchor: anchor(&s.key),
+                history: format!("/rounds/{}/draft/history?key={}", round.id, encode(&s.key)),
+                material: material.remove(&s.key).unwrap_or_default(),
+                paras: paragraphs(s.text()),
+                rows: rows_for(&text),
+                text,
+                title: title(&ctx, &s.key, &s.heading),
+                level: s.level,
+                version: s.version,
+                edited: s.edited.is_some(),
+                edited_by: s.edited_by_name.unwrap_or_default(),
+                edited_at: s.edited_at.map(|t| pages::when(&t)).unwrap_or_default(),
+                fresh: s.fresh,
+                conflict,
+                key: s.key,
+            }
+        })
+        .collect();
+    let status = if d.is_approved() {
+        match lang {
+            crate::i18n::Lang::Vi => format!(
+                "Đã phê duyệt — {} lúc {}",
+                d.approved_by_name.clone().unwrap_or_default(),
+                d.approved_at.map(|t| pages::when(&t)).unwrap_or_default()
+            ),
+            crate::i18n::Lang::En => format!(
+                "Approved by {} at {}",
+                d.approved_by_name.clone().unwrap_or_default(),
+                d.approved_at.map(|t| pages::when(&t)).unwrap_or_default()
+            ),
+        }
+    } else if d.approval_voided() {
+        Ctx::new(lang, None)
+            .t(
+                "Dự thảo — phê duyệt trước đây đã hết hiệu lực vì có chỉnh sửa sau khi duyệt; cần phê duyệt lại",
+                "Draft — the earlier approval lapsed because of a later edit; it needs approving again",
+            )
+            .into()
+    } else {
+        Ctx::new(lang, None)
+            .t("Dự thảo — chờ phê duyệt", "Draft — awaiting approval")
+            .into()
+    };
+    let newer_reports = state
+        .db
+        .last_accepted(round.id)
+        .await?
+        .is_some_and(|t| t > d.drafted_at);
+    let drafted_at = pages::when(&d.drafted_at);
+    Ok((
+        DraftPage {
+            ctx,
+            round,
+            can_edit: access == Access::Edit,
+            can_approve: access == Access::Approve && !d.is_approved(),
+            sections,
+            coordinating,
+            status,
+            newer_reports,
+            drafted_at,
+            draft: Some(d),
+            error,
+        },
+        Some(c),
+    ))
+}
+
+async fn round_of(state: &AppState, id: i64) -> AppResult<RoundRow> {
+    state.db.round(id).await?.ok_or(AppError::NotFound)
+}
+
+/// The draft page. The coordinator's first visit starts the draft from the data.
+pub async fn show(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+    Path(id): Path<i64>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Html<String>> {
+    let access = access(&state, &user).await?;
+    let round = round_of(&state, id).await?;
+    let mut draft = state.db.draft(id).await?;
+    if draft.is_none() && access == Access::Edit {
+        let c = consolidation(&state, id).await?;
+        let sections = to_new(theodoi_report::draft::draft(&c));
+        let parts = proposed_parts(&state, id).await?;
+        state
+            .db
+            .create_draft(id, &parts, &sections, Some(user.id()), now())
+            .await?;
+        audit_by(
+            &state,
+            &user,
+            "draft_created",
+            Some(&format!("round:{id}")),
+            None,
+        )
+        .await?;
+        draft = state.db.draft(id).await?;
+    }
+    let (mut p, _) = page(
+        &state,
+        &user,
+        lang,
+        round,
+        access,
+        draft,
+        &HashMap::new(),
+        String::new(),
+    )
+    .await?;
+    p.ctx.flash = flash(&p.ctx, &q);
+    pages::render(&p)
+}
+
+/// The sections form: every textarea with its version, and the button pressed ("save:KEY",
+/// "take:KEY", "keep:KEY").
+async fn draft_for_edit(state: &AppState, user: &User, id: i64) -> AppResult<DraftRow> {
+    if access(state, user).await? != Access::Edit {
+        return Err(AppError::Forbidden);
+    }
+    state.db.draft(id).await?.ok_or(AppError::NotFound)
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default()
+    };
+    user.check_csrf(field("csrf"))?;
+    let d = draft_for_edit(&state, &user, id).await?;
+    // Texts and versions by section key: "text:KEY" and "version:KEY".
+    let mut posted: HashMap<String, (i32, String)> = HashMap::new();
+    for (k, v) in &pairs {
+        if let Some(key) = k.strip_prefix("text:") {
+            let version = field(&format!("version:{key}")).parse::<i32>().map_err(|_| {
+                AppError::BadRequest(
+                    "Biểu mẫu thiếu phiên bản của một phần; hãy tải lại trang / a section's version is missing; reload the page".into(),
+                )
+            })?;
+            posted.insert(key.to_string(), (version, v.clone()));
+        }
+    }
+    let pressed = field("do");
+    let (what, key) = pressed.split_once(':').unwrap_or(("save", ""));
+    let resolve = match what {
+        "take" | "keep" => {
+            let version = posted.get(key).map(|p| p.0).ok_or_else(|| {
+                AppError::BadRequest(format!("Không có phần {key} / no section {key}"))
+            })?;
+            Some((key, version, what == "take"))
+        }
+        _ => None,
+    };
+    let edits: Vec<SectionEdit> = posted
+        .iter()
+        .map(|(k, (v, t))| SectionEdit {
+            key: k.clone(),
+            expected_version: *v,
+            text: t.clone(),
+        })
+        .collect();
+    let saved = state
+        .db
+        .save_draft_sections(d.id, &edits, resolve, Some(user.id()), now())
+        .await;
+    let saved = match saved {
+        Ok(s) => s,
+        Err(StoreError::Conflict(m)) => {
+            // Keep what the person wrote; show the other save beside it.
+            let round = round_of(&state, id).await?;
+            let draft = state.db.draft(id).await?;
+            let (p, _) = page(&state, &user, lang, round, Access::Edit, draft, &posted, m).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, pages::render(&p)?).into_response());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let edited = saved.len() - usize::from(resolve.is_some());
+    if !saved.is_empty() {
+        let keys: Vec<&str> = saved.iter().map(|s| s.0.as_str()).collect();
+        audit_by(
+            &state,
+            &user,
+            "draft_saved",
+            Some(&format!("round:{id}")),
+            Some(&keys.join(",")),
+        )
+        .await?;
+    }
+    let done = match (what, edited) {
+        ("take", _) => "taken".to_string(),
+        ("keep", _) => "kept".to_string(),
+        (_, 0) => "unchanged".to_string(),
+        (_, n) => format!("saved&n={n}"),
+    };
+    let at = if key.is_empty() {
+        String::new()
+    } else {
+        format!("#{}", anchor(key))
+    };
+    Ok(Redirect::to(&format!("/rounds/{id}/draft?done={done}{at}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn refresh(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    let d = draft_for_edit(&state, &user, id).await?;
+    let c = consolidation(&state, id).await?;
+    let sections = to_new(theodoi_report::draft::draft(&c));
+    let r = state
+        .db
+        .refresh_draft(d.id, &sections, Some(user.id()), now())
+        .await?;
+    audit_by(
+        &state,
+        &user,
+        "draft_refreshed",
+        Some(&format!("round:{id}")),
+        Some(&format!(
+            "updated {} pending {} added {} removed {}",
+            r.updated, r.pending, r.added, r.removed
+        )),
+    )
+    .await?;
+    Ok(Redirect::to(&format!(
+        "/rounds/{id}/draft?done=refreshed&n={}&kept={}&added={}",
+        r.updated, r.pending, r.added
+    ))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PartsForm {
+    csrf: String,
+    version: i32,
+    superior: String,
+    issuer: String,
+    place: String,
+    signer: String,
+    position: String,
+    drafting_unit: String,
+    #[serde(default)]
+    date_blank: Option<String>,
+}
+
+pub async fn save_parts(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Form(f): Form<PartsForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    let d = draft_for_edit(&state, &user, id).await?;
+    let parts = FormalParts {
+        superior: f.superior,
+        issuer: f.issuer,
+        place: f.place,
+        signer: f.signer,
+        position: f.position,
+        drafting_unit: f.drafting_unit,
+        date_blank: f.date_blank.is_some(),
+    };
+    let changed = state
+        .db
+        .save_formal_parts(d.id, f.version, &parts, Some(user.id()), now())
+        .await?;
+    if changed {
+        audit_by(
+            &state,
+            &user,
+            "draft_parts_saved",
+            Some(&format!("round:{id}")),
+            None,
+        )
+        .await?;
+    }
+    Ok(Redirect::to(&format!("/rounds/{id}/draft?done=parts#parts")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ApproveForm {
+    csrf: String,
+    version: i32,
+}
+
+pub async fn approve(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Form(f): Form<ApproveForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    if access(&state, &user).await? != Access::Approve {
+        return Err(AppError::Forbidden);
+    }
+    let d = state.db.draft(id).await?.ok_or(AppError::NotFound)?;
+    state
+        .db
+        .approve_draft(d.id, f.version, user.id(), now())
+        .await?;
+    audit_by(
+        &state,
+        &user,
+        "draft_approved",
+        Some(&format!("round:{id}")),
+        Some(&format!("version {}", f.version)),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/rounds/{id}/draft?done=approved")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct HistoryQuery {
+    key: String,
+}
+
+pub struct VersionView {
+    pub version: i32,
+    pub kind: &'static str,
+    pub who: String,
+    pub at: String,
+    pub paras: Vec<Para>,
+}
+
+#[derive(Template)]
+#[template(path = "draft_history.html")]
+struct HistoryPage {
+    ctx: Ctx,
+    round: RoundRow,
+    heading: String,
+    back: String,
+    versions: Vec<VersionView>,
+}
+
+pub async fn history(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+    Path(id): Path<i64>,
+    Query(q): Query<HistoryQuery>,
+) -> AppResult<Html<String>> {
+    access(&state, &user).await?;
+    let round = round_of(&state, id).await?;
+    let d = state.db.draft(id).await?.ok_or(AppError::NotFound)?;
+    let section = state
+        .db
+        .draft_sections(d.id)
+        .await?
+        .into_iter()
+        .find(|s| s.key == q.key)
+        .ok_or(AppError::NotFound)?;
+    let ctx = Ctx::new(lang, Some(&user));
+    let versions = state
+        .db
+        .draft_versions(d.id, &q.key)
+        .await?
+        .into_iter()
+        .map(|v| VersionView {
+            version: v.version,
+            kind: match v.kind.as_str() {
+                "drafted" => ctx.t("Dự thảo từ số liệu", "Drafted from the data"),
+                "edited" => ctx.t("Chỉnh sửa", "Edited"),
+                "refreshed" => ctx.t("Soạn lại từ số liệu mới", "Redrafted from newer data"),
+                "taken" => ctx.t("Lấy bản dự thảo mới", "Newer draft taken"),
+                _ => "",
+            },
+            who: v.user_name.unwrap_or_default(),
+            at: pages::when(&v.at),
+            paras: paragraphs(&v.text),
+        })
+        .collect();
+    let heading = title(&ctx, &section.key, &section.heading);
+    pages::render(&HistoryPage {
+        back: format!("/rounds/{id}/draft#{}", anchor(&section.key)),
+        ctx,
+        round,
+        heading,
+        versions,
+    })
+}
+
+fn download(name: &str, content_type: &'static str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The report built from the draft: unmarked when approved, marked "DỰ THẢO" otherwise.
+async fn draft_file(state: &AppState, user: &User, id: i64, pdf: bool) -> AppResult<Response> {
+    access(state, user).await?;
+    let d = state.db.draft(id).await?.ok_or(AppError::NotFound)?;
+    let sections = state.db.draft_sections(d.id).await?;
+    let c = consolidation(state, id).await?;
+    let written: Vec<theodoi_report::docx::Written<'_>> = sections
+        .iter()
+        .map(|s| theodoi_report::docx::Written {
+            key: &s.key,
+            heading: &s.heading,
+            level: u8::try_from(s.level).unwrap_or(0),
+            text: s.text(),
+        })
+        .collect();
+    let today = OffsetDateTime::now_utc()
+        .to_offset(theodoi_domain::report::VIETNAM)
+        .date();
+    let position_lines: Vec<&str> = d.position.lines().collect();
+    let head = theodoi_report::docx::Letterhead {
+        superior: &d.superior,
+        issuer: &d.issuer,
+        symbol: "BC-STP",
+        place: &d.place,
+        date: (!d.date_blank).then_some(today),
+        position: position_lines.first().copied().unwrap_or("GIÁM ĐỐC"),
+        position2: position_lines.get(1).copied(),
+        signer: &d.signer,
+        recipients: &theodoi_app::consolidation::RECIPIENTS,
+        drafting_unit: &d.drafting_unit,
+        by_tag: false,
+    };
+    let approved = d.is_approved();
+    let bytes = theodoi_report::docx::report_from_draft(&c, &written, &head, !approved)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("docx: {e}")))?;
+    let stem = if approved {
+        format!("bao-cao-dot-{id}")
+    } else {
+        format!("du-thao-bao-cao-dot-{id}")
+    };
+    audit_by(
+        state,
+        user,
+        "draft_exported",
+        Some(&format!("round:{id}")),
+        Some(if pdf { "pdf" } else { "docx" }),
+    )
+    .await?;
+    if pdf {
+        // LibreOffice missing or failing is the server's state, not the user's input.
+        let pdf = theodoi_app::pdf::docx_to_pdf(bytes)
+            .await
+            .map_err(|e| AppError::Office(format!("{e:#}")))?;
+        return Ok(download(&format!("{stem}.pdf"), "application/pdf", pdf));
+    }
+    Ok(download(
+        &format!("{stem}.docx"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        bytes,
+    ))
+}
+
+pub async fn docx(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    draft_file(&state, &user, id, false).await
+}
+
+pub async fn pdf(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    draft_file(&state, &user, id, true).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_and_bullets() {
+        let p = paragraphs("Một\nhai.\n\n- Ba\n- Bốn\nnăm\n\n\nSáu");
+        let got: Vec<(bool, &str)> = p.iter().map(|p| (p.bullet, p.text.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (false, "Một hai."),
+                (true, "Ba"),
+                (true, "Bốn"),
+                (false, "năm"),
+                (false, "Sáu")
+            ]
+        );
+    }
+
+    #[test]
+    fn anchors_are_safe() {
+        assert_eq!(anchor("II.PL.3"), "s-II.PL.3");
+        assert_eq!(anchor("a\"b c"), "s-a-b-c");
+        assert_eq!(encode("II.1 a&b"), "II.1+a%26b");
+    }
+}

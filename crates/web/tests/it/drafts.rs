@@ -1,0 +1,405 @@
+//! The round's report draft over HTTP: the coordinator's first visit drafts it, a save is a
+//! version with who and when, a stale save keeps what was typed, the Sở's head approves, an edit
+//! voids the approval, a refresh never overwrites an edited section, CSRF and roles.
+
+use crate::client::{Client, Resp};
+use crate::{Case, Fut, TestApp};
+use libtest_mimic::Failed;
+use std::io::Read;
+
+pub const CASES: &[(&str, Case)] = &[
+    ("draft_edit_approve_download", draft_edit_approve_download),
+    ("draft_refresh_keeps_edits", draft_refresh_keeps_edits),
+];
+
+/// An ad hoc round over the first half of 2026.
+pub async fn round(app: &TestApp) -> Result<i64, Failed> {
+    Ok(app
+        .db
+        .open_round(
+            &theodoi_store::rounds::NewRound::ad_hoc(
+                app.plan_id,
+                "Báo cáo đột xuất về thực hiện Kế hoạch",
+                theodoi_domain::DateRange {
+                    start: time::macros::date!(2026 - 01 - 01),
+                    end: time::macros::date!(2026 - 06 - 14),
+                },
+                time::macros::date!(2026 - 06 - 15),
+            ),
+            time::OffsetDateTime::now_utc(),
+        )
+        .await?
+        .id)
+}
+
+/// The value of the first `name="NAME" value="…"` in the page.
+pub fn field(page: &Resp, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = page.body.find(&marker)?;
+    page.body[at + marker.len()..]
+        .split('"')
+        .next()
+        .map(str::to_string)
+}
+
+/// The text of `word/document.xml` in a DOCX.
+pub fn document_xml(docx: &[u8]) -> Result<String, Failed> {
+    let mut zip =
+        zip::ZipArchive::new(std::io::Cursor::new(docx)).map_err(|e| format!("not a DOCX: {e}"))?;
+    let mut f = zip
+        .by_name("word/document.xml")
+        .map_err(|e| format!("no word/document.xml: {e}"))?;
+    let mut xml = String::new();
+    f.read_to_string(&mut xml)?;
+    Ok(xml)
+}
+
+async fn save(c: &mut Client, round: i64, key: &str, version: &str, text: &str) -> Resp {
+    let (t, v, d) = (
+        format!("text:{key}"),
+        format!("version:{key}"),
+        format!("save:{key}"),
+    );
+    c.post(
+        &format!("/rounds/{round}/draft/sections"),
+        &[(&t, text), (&v, version), ("do", &d)],
+    )
+    .await
+}
+
+fn draft_edit_approve_download(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let r = round(&app).await?;
+        let path = format!("/rounds/{r}/draft");
+        // Before the coordinator opens it there is no draft; readers are told so.
+        let mut leader = app.signed_in("leader").await;
+        let page = leader.get(&path).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Chưa có dự thảo"), "{}", page.body);
+
+        let mut coord = app.signed_in("coord").await;
+        let round_page = coord.get(&format!("/rounds/{r}")).await;
+        assert!(
+            round_page
+                .body
+                .contains(&format!("href=\"/rounds/{r}/draft\""))
+        );
+        let page = coord.get(&path).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("Dự thảo báo cáo"));
+        assert!(page.body.contains("name=\"text:intro\""), "{}", page.body);
+        assert!(page.body.contains("Tư liệu dùng để soạn"));
+        assert!(!page.body.contains("intro<"), "no code names shown");
+        let v = field(&page, "version:intro").ok_or("no intro section")?;
+        assert_eq!(v, "1");
+        // The formal parts are proposed from the plan's header.
+        let parts = field(&page, "superior").ok_or("no superior field")?;
+        assert!(parts.starts_with("ỦY BAN NHÂN DÂN"), "{parts}");
+
+        // A save without the session's token is refused and changes nothing.
+        let bad = coord
+            .post(
+                &format!("/rounds/{r}/draft/sections"),
+                &[
+                    ("csrf", "forged"),
+                    ("text:intro", "Giả mạo"),
+                    ("version:intro", "1"),
+                    ("do", "save:intro"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, 403);
+
+        let edit = "Đoạn mở đầu do chuyên viên viết lại.\n\n- Ý thứ nhất\n- Ý thứ hai";
+        let saved = save(&mut coord, r, "intro", "1", edit).await;
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        assert!(
+            saved.location().contains("done=saved&n=1"),
+            "{}",
+            saved.location()
+        );
+        let page = coord.get(saved.location()).await;
+        assert!(page.body.contains("Đã lưu 1 phần"), "a confirmation");
+        assert!(page.body.contains("Ý thứ nhất"));
+        assert!(!page.body.contains("Giả mạo"));
+        assert_eq!(field(&page, "version:intro").as_deref(), Some("2"));
+
+        // A second editor with the page loaded at version 1 does not overwrite; their text stays.
+        let mut coord2 = app.signed_in("coord2").await;
+        coord2.get(&path).await;
+        let stale = save(&mut coord2, r, "intro", "1", "Bản của người thứ hai").await;
+        assert_eq!(stale.status, 422, "{}", stale.body);
+        assert!(
+            stale.body.contains("Bản của người thứ hai"),
+            "what was typed is kept"
+        );
+        assert!(stale.body.contains("Người khác đã lưu phần này"));
+        let page = coord.get(&path).await;
+        assert!(!page.body.contains("Bản của người thứ hai"));
+
+        // The history: who and when, every version.
+        let history = leader
+            .get(&format!("/rounds/{r}/draft/history?key=intro"))
+            .await;
+        assert_eq!(history.status, 200);
+        assert!(history.body.contains("Phiên bản 2"));
+        assert!(history.body.contains("Phiên bản 1"));
+        assert!(history.body.contains("Người dùng coord"));
+        assert!(history.body.contains("Dự thảo từ số liệu"));
+        let none = leader
+            .get(&format!("/rounds/{r}/draft/history?key=nothing"))
+            .await;
+        assert_eq!(none.status, 404);
+
+        // Only the head of the coordinating body approves.
+        let page = leader.get(&path).await;
+        assert!(!page.body.contains("Phê duyệt dự thảo"));
+        assert!(
+            !page.body.contains("<textarea name=\"text:"),
+            "leaders read"
+        );
+        let mut focal = app.signed_in("focal").await;
+        let page = focal.get(&path).await;
+        assert_eq!(page.status, 200);
+        assert!(!page.body.contains("Phê duyệt dự thảo"));
+        let mut police = app.signed_in("police").await;
+        assert_eq!(police.get(&path).await.status, 403);
+        assert_eq!(police.get(&format!("{path}.docx")).await.status, 403);
+
+        // The formal parts: saved, then in the report.
+        let page = coord.get(&path).await;
+        let v = page
+            .body
+            .split("/draft/parts")
+            .nth(1)
+            .and_then(|rest| rest.split("name=\"version\" value=\"").nth(1))
+            .and_then(|rest| rest.split('"').next())
+            .ok_or("no parts form")?
+            .to_string();
+        let parts = coord
+            .post(
+                &format!("/rounds/{r}/draft/parts"),
+                &[
+                    ("version", &v),
+                    ("superior", "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG"),
+                    ("issuer", "SỞ TƯ PHÁP"),
+                    ("place", "Hải Phòng"),
+                    ("position", "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"),
+                    ("signer", "Trần Thị Bình"),
+                    ("drafting_unit", "PBGDPL"),
+                ],
+            )
+            .await;
+        assert_eq!(parts.status, 303, "{}", parts.body);
+        let xml = document_xml(&leader.get(&format!("/rounds/{r}/draft.docx")).await.bytes)?;
+        for part in ["Trần Thị Bình", "PHÓ GIÁM ĐỐC", "PBGDPL", "HẢI PHÒNG"] {
+            assert!(xml.contains(part), "{part} missing from the report");
+        }
+        let empty = coord
+            .post(
+                &format!("/rounds/{r}/draft/parts"),
+                &[
+                    ("version", &(v.parse::<i32>()? + 1).to_string()),
+                    ("superior", " "),
+                    ("issuer", "SỞ TƯ PHÁP"),
+                    ("place", "Hải Phòng"),
+                    ("position", "GIÁM ĐỐC"),
+                    ("signer", "x"),
+                    ("drafting_unit", ""),
+                ],
+            )
+            .await;
+        assert_eq!(empty.status, 422);
+        assert!(empty.body.contains("cơ quan cấp trên"), "{}", empty.body);
+
+        // The unapproved draft downloads marked "DỰ THẢO", with the edit in it.
+        let docx = leader.get(&format!("/rounds/{r}/draft.docx")).await;
+        assert_eq!(docx.status, 200);
+        assert!(
+            docx.header("content-disposition")
+                .is_some_and(|h| h.contains("du-thao-bao-cao")),
+            "{:?}",
+            docx.headers
+        );
+        let xml = document_xml(&docx.bytes)?;
+        assert!(xml.contains("Đoạn mở đầu do chuyên viên viết lại."));
+        assert!(xml.contains("DỰ THẢO"));
+
+        let mut head = app.signed_in("head").await;
+        let page = head.get(&path).await;
+        assert!(page.body.contains("Phê duyệt dự thảo"), "{}", page.body);
+        let version = page
+            .body
+            .split("/draft/approve")
+            .nth(1)
+            .and_then(|rest| rest.split("name=\"version\" value=\"").nth(1))
+            .and_then(|rest| rest.split('"').next())
+            .ok_or("no approve form")?
+            .to_string();
+        let stale = head
+            .post(&format!("/rounds/{r}/draft/approve"), &[("version", "1")])
+            .await;
+        assert_eq!(
+            stale.status, 422,
+            "an approval of an older version is refused"
+        );
+        let coord_try = coord
+            .post(
+                &format!("/rounds/{r}/draft/approve"),
+                &[("version", &version)],
+            )
+            .await;
+        assert_eq!(coord_try.status, 403);
+        let ok = head
+            .post(
+                &format!("/rounds/{r}/draft/approve"),
+                &[("version", &version)],
+            )
+            .await;
+        assert_eq!(ok.status, 303, "{}", ok.body);
+        let page = leader.get(&path).await;
+        assert!(
+            page.body.contains("Đã phê duyệt — Người dùng head"),
+            "{}",
+            page.body
+        );
+        let docx = leader.get(&format!("/rounds/{r}/draft.docx")).await;
+        assert!(
+            docx.header("content-disposition")
+                .is_some_and(|h| h.contains("\"bao-cao-dot-")),
+        );
+        let xml = document_xml(&docx.bytes)?;
+        assert!(xml.contains("Đoạn mở đầu do chuyên viên viết lại."));
+        assert!(
+            !xml.contains("DỰ THẢO"),
+            "the approved report is not marked"
+        );
+
+        // An edit after approval voids it.
+        let saved = save(
+            &mut coord,
+            r,
+            "intro",
+            "2",
+            "Đoạn mở đầu, sửa sau khi duyệt.",
+        )
+        .await;
+        assert_eq!(saved.status, 303);
+        let page = head.get(&path).await;
+        assert!(page.body.contains("hết hiệu lực"), "{}", page.body);
+        assert!(page.body.contains("Phê duyệt dự thảo"));
+        let docx = leader.get(&format!("/rounds/{r}/draft.docx")).await;
+        assert!(document_xml(&docx.bytes)?.contains("DỰ THẢO"));
+
+        // English when the interface is English.
+        coord.cookies.insert("lang".into(), "en".into());
+        let page = coord.get(&path).await;
+        assert!(page.body.contains("Report draft"));
+        assert!(page.body.contains("Refresh from the latest data"));
+        Ok(())
+    })
+}
+
+fn draft_refresh_keeps_edits(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let r = round(&app).await?;
+        let path = format!("/rounds/{r}/draft");
+        let mut coord = app.signed_in("coord").await;
+        coord.get(&path).await;
+        let draft = app.db.draft(r).await?.ok_or("no draft")?;
+        let sections = app.db.draft_sections(draft.id).await?;
+        let closing = sections
+            .iter()
+            .find(|s| s.key == "closing")
+            .ok_or("no closing")?
+            .clone();
+        let intro = sections
+            .iter()
+            .find(|s| s.key == "intro")
+            .ok_or("no intro")?
+            .clone();
+        // As if drafted from older data: other texts stored for both sections.
+        let older: Vec<theodoi_store::drafts::NewSection> = sections
+            .iter()
+            .map(|s| theodoi_store::drafts::NewSection {
+                key: s.key.clone(),
+                heading: s.heading.clone(),
+                level: u8::try_from(s.level).unwrap_or(0),
+                text: if s.key == "intro" || s.key == "closing" {
+                    format!("Bản cũ của phần {}", s.key)
+                } else {
+                    s.drafted.clone()
+                },
+            })
+            .collect();
+        app.db
+            .refresh_draft(draft.id, &older, None, time::OffsetDateTime::now_utc())
+            .await?;
+        let page = coord.get(&path).await;
+        let v = field(&page, "version:intro").ok_or("no intro")?;
+        let saved = save(&mut coord, r, "intro", &v, "Mở đầu do chuyên viên sửa.").await;
+        assert_eq!(saved.status, 303);
+
+        // Refresh: the unedited closing takes the new text; the edited intro is kept, the new
+        // text beside it.
+        let refreshed = coord.post(&format!("/rounds/{r}/draft/refresh"), &[]).await;
+        assert_eq!(refreshed.status, 303, "{}", refreshed.body);
+        let page = coord.get(refreshed.location()).await;
+        assert!(
+            page.body.contains("1 phần đã sửa được giữ nguyên"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("Mở đầu do chuyên viên sửa."));
+        assert!(page.body.contains("Bản dự thảo mới từ số liệu mới"));
+        assert!(page.body.contains("Lấy bản mới"));
+        assert!(!page.body.contains("Bản cũ của phần closing"));
+        let now = app.db.draft_sections(draft.id).await?;
+        let find = |k: &str| now.iter().find(|s| s.key == k).cloned();
+        assert_eq!(
+            find("closing").map(|s| s.text().to_string()),
+            Some(closing.drafted.clone())
+        );
+        let kept = find("intro").ok_or("intro")?;
+        assert_eq!(kept.text(), "Mở đầu do chuyên viên sửa.");
+        assert_eq!(kept.fresh.as_deref(), Some(intro.drafted.as_str()));
+
+        // Refused for anyone but the coordinator.
+        let mut leader = app.signed_in("leader").await;
+        leader.get(&path).await;
+        let no = leader
+            .post(&format!("/rounds/{r}/draft/refresh"), &[])
+            .await;
+        assert_eq!(no.status, 403);
+
+        // "Lấy bản mới": the newer draft replaces the edit.
+        let page = coord.get(&path).await;
+        let v = field(&page, "version:intro").ok_or("no intro")?;
+        let take = coord
+            .post(
+                &format!("/rounds/{r}/draft/sections"),
+                &[
+                    ("text:intro", "Mở đầu do chuyên viên sửa."),
+                    ("version:intro", &v),
+                    ("do", "take:intro"),
+                ],
+            )
+            .await;
+        assert_eq!(take.status, 303, "{}", take.body);
+        let taken = app
+            .db
+            .draft_sections(draft.id)
+            .await?
+            .into_iter()
+            .find(|s| s.key == "intro")
+            .ok_or("intro")?;
+        assert_eq!(taken.text(), intro.drafted);
+        assert!(!taken.is_edited() && taken.fresh.is_none());
+        let history = coord
+            .get(&format!("/rounds/{r}/draft/history?key=intro"))
+            .await;
+        assert!(history.body.contains("Lấy bản dự thảo mới"));
+        assert!(history.body.contains("Mở đầu do chuyên viên sửa."));
+        Ok(())
+    })
+}
