@@ -380,12 +380,20 @@ pub async fn draft_flow(app: &TestApp) -> Result<(), Failed> {
     d.wait_for("Dự thảo báo cáo").await?;
     d.click(&format!("a[href='/rounds/{round}/draft']")).await?;
     d.wait_for("Tư liệu dùng để soạn").await?;
+    // A section beside its material, as the specialist works on it.
+    d.go(&format!("{base}/rounds/{round}/draft#s-I")).await?;
+    d.wait_for("Tư liệu dùng để soạn").await?;
     d.screenshot("13-draft").await?;
     let edit = "Sở Tư pháp đã chủ trì tổ chức 12 hội nghị phổ biến Công ước cho 1.250 lượt người.";
     d.replace_text("textarea[name='text:intro']", edit).await?;
     d.click("button[value='save:intro']").await?;
     let saved = d.wait_for("Đã lưu 1 phần").await?;
     assert!(saved.contains(edit), "the edit is on the page after saving");
+    // The signer's name completes the formal parts (the box is open while it is missing).
+    d.replace_text("input[name=signer]", "Nguyễn Văn An").await?;
+    d.click(&format!("form[action='/rounds/{round}/draft/parts'] button"))
+        .await?;
+    d.wait_for("Đã lưu thể thức").await?;
     d.window(390, 844).await?;
     d.screenshot("14-draft-phone").await?;
     d.window(1280, 900).await?;
