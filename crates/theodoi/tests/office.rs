@@ -185,23 +185,164 @@ fn office() -> Result<(), Failed> {
 /// paragraph of the body printed twice.
 fn city_report_length() -> Result<(), Failed> {
     let dir = tempfile::tempdir()?;
-    let db = "sqlite://city.db";
+    demo(dir.path(), "city")?;
+    let page = signed_report(dir.path(), "city")?;
+    if page > 15 {
+        return Err(
+            format!("the report runs to {page} pages before its signature (at most 15)").into(),
+        );
+    }
+    Ok(())
+}
+
+/// The city demo, in which every body wrote a text of its own: no two reports share a
+/// sentence, so nothing groups and the drafting has to choose. Still signed within 15 pages,
+/// every task under its own heading, nothing printed twice.
+fn distinct_texts_report_length() -> Result<(), Failed> {
+    let dir = tempfile::tempdir()?;
+    demo(dir.path(), "city")?;
+    let url = format!("sqlite://{}", dir.path().join("city.db").display());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(distinct_texts(&url))?;
+    let page = signed_report(dir.path(), "distinct")?;
+    if page > 15 {
+        return Err(format!(
+            "with distinct texts the report runs to {page} pages before its signature (at most 15)"
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Rewrites every task result, difficulty and proposal of the round into a text no other body
+/// wrote: sentences put together from separate word lists, so no two share their word pairs.
+async fn distinct_texts(url: &str) -> Result<(), Failed> {
+    const DID: [&str; 8] = [
+        "tổ chức",
+        "phối hợp tổ chức",
+        "chủ động triển khai",
+        "lồng ghép",
+        "duy trì",
+        "kiểm tra việc",
+        "rà soát, đánh giá",
+        "xây dựng và phát hành",
+    ];
+    const WHAT: [&str; 9] = [
+        "hội nghị chuyên đề",
+        "buổi đối thoại chính sách",
+        "lớp bồi dưỡng nghiệp vụ",
+        "chuyên mục phát thanh",
+        "cuộc thi tìm hiểu pháp luật",
+        "tọa đàm khoa học",
+        "đợt kiểm tra liên ngành",
+        "mô hình điểm ở cơ sở",
+        "sổ tay hướng dẫn",
+    ];
+    const ABOUT: [&str; 7] = [
+        "quyền tiếp cận thông tin",
+        "quyền bầu cử, ứng cử",
+        "quyền tự do đi lại",
+        "quyền được xét xử công bằng",
+        "bảo vệ dữ liệu cá nhân",
+        "phòng, chống tra tấn",
+        "quyền của người bị tạm giữ",
+    ];
+    const FOR: [&str; 6] = [
+        "đoàn viên thanh niên",
+        "người cao tuổi",
+        "hòa giải viên ở cơ sở",
+        "người lao động trong khu công nghiệp",
+        "học sinh trung học phổ thông",
+        "cán bộ thôn, tổ dân phố",
+    ];
+    const THEN: [&str; 5] = [
+        "Kết quả được đánh giá cao về tính thiết thực",
+        "Qua đó phát hiện một số vướng mắc cần tháo gỡ",
+        "Đơn vị đã rút kinh nghiệm để nhân rộng",
+        "Nội dung được đăng tải trên trang thông tin của đơn vị",
+        "Sau hoạt động, đơn vị tiếp nhận nhiều ý kiến góp ý",
+    ];
+    let db = theodoi_store::Db::connect(url).await?;
+    let theodoi_store::Db::Sqlite(pool) = &db else {
+        return Err("the fixture is built on SQLite".into());
+    };
+    let rows: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT report_id, task_id FROM report_tasks ORDER BY report_id, task_id")
+            .fetch_all(pool)
+            .await?;
+    let pick = |xs: &[&'static str], k: usize| xs[k % xs.len()];
+    let mut tx = pool.begin().await?;
+    for (i, (report, task)) in rows.iter().enumerate() {
+        let text = format!(
+            "Trong kỳ, đơn vị đã {} {} {} về {} cho {} tại {} điểm. {} (mã nội dung {}-{}).",
+            pick(&DID, i),
+            3 + i % 17,
+            pick(&WHAT, i / 8),
+            pick(&ABOUT, i / 72),
+            pick(&FOR, i / 3),
+            2 + i % 5,
+            pick(&THEN, i / 5),
+            report,
+            task
+        );
+        sqlx::query("UPDATE report_tasks SET results = $1 WHERE report_id = $2 AND task_id = $3")
+            .bind(text)
+            .bind(report)
+            .bind(task)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let reports: Vec<(i64,)> = sqlx::query_as("SELECT id FROM reports ORDER BY id")
+        .fetch_all(pool)
+        .await?;
+    for (i, (report,)) in reports.iter().enumerate() {
+        sqlx::query("UPDATE reports SET difficulties = $1, proposals = $2 WHERE id = $3")
+            .bind(format!(
+                "Việc triển khai {} về {} cho {} gặp khó khăn riêng của đơn vị số {report}.",
+                pick(&WHAT, i),
+                pick(&ABOUT, i / 9),
+                pick(&FOR, i / 4)
+            ))
+            .bind(format!(
+                "Đề nghị hỗ trợ {} về {} (đơn vị số {report}).",
+                pick(&WHAT, i + 3),
+                pick(&ABOUT, i / 5)
+            ))
+            .bind(report)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+fn demo(dir: &Path, scale: &str) -> Result<(), Failed> {
     theodoi(
-        dir.path(),
+        dir,
         &[
             "--database",
-            db,
+            &format!("sqlite://{scale}.db"),
             "demo",
             "generate",
             "--scale",
-            "city",
+            scale,
             "--seed",
             "1",
         ],
     )?;
-    let docx = dir.path().join("bao-cao.docx");
+    Ok(())
+}
+
+/// Builds round 1's báo cáo, checks that no body paragraph or bullet is printed twice and that
+/// every task of the plan keeps its sub-section, and returns the page of the signature block
+/// as LibreOffice lays the DOCX out.
+fn signed_report(dir: &Path, label: &str) -> Result<usize, Failed> {
+    let db = "sqlite://city.db";
+    let docx = dir.join("bao-cao.docx");
     theodoi(
-        dir.path(),
+        dir,
         &[
             "--database",
             db,
@@ -226,6 +367,7 @@ fn city_report_length() -> Result<(), Failed> {
     std::io::Read::read_to_string(&mut zip.by_name("word/document.xml")?, &mut xml)?;
     let body = xml.split("Nơi nhận:").next().unwrap_or("");
     let mut seen = std::collections::HashSet::new();
+    let mut paragraphs = Vec::new();
     for p in body.split("<w:p>").skip(1) {
         let text: String = p
             .split("<w:t xml:space=\"preserve\">")
@@ -233,12 +375,28 @@ fn city_report_length() -> Result<(), Failed> {
             .filter_map(|t| t.split("</w:t>").next())
             .collect();
         if text.trim().chars().count() > 20 && !seen.insert(text.clone()) {
-            return Err(format!("paragraph printed twice: {text}").into());
+            return Err(format!("{label}: paragraph printed twice: {text}").into());
+        }
+        paragraphs.push(text);
+    }
+    // Every task of the plan under a heading of its own ("n. <title> (mục REF Kế hoạch)").
+    // The demo plan's tasks.
+    for reference in [
+        "II.1", "II.2", "II.3", "II.4", "PL.1", "PL.2", "PL.3", "PL.4", "PL.5", "PL.6",
+    ] {
+        let heading = format!("(mục {reference} Kế hoạch)");
+        if !paragraphs.iter().any(|p| {
+            p.ends_with(&heading)
+                && p.split('.')
+                    .next()
+                    .is_some_and(|n| n.trim().parse::<u32>().is_ok())
+        }) {
+            return Err(format!("{label}: task {reference} has no sub-section of its own").into());
         }
     }
-    let out = dir.path().join("pdf");
+    let out = dir.join("pdf");
     std::fs::create_dir_all(&out)?;
-    to_pdf(&docx, &out, "city-report-page1")?;
+    to_pdf(&docx, &out, &format!("{label}-report-page1"))?;
     let pdf = out.join("bao-cao.pdf");
     let mut signature_page = None;
     for page in 1..=60 {
@@ -257,13 +415,8 @@ fn city_report_length() -> Result<(), Failed> {
         }
     }
     let page = signature_page.ok_or("no signature block in the PDF")?;
-    eprintln!("city report: signature on page {page}");
-    if page > 15 {
-        return Err(
-            format!("the report runs to {page} pages before its signature (at most 15)").into(),
-        );
-    }
-    Ok(())
+    eprintln!("{label} report: signature on page {page}");
+    Ok(page)
 }
 
 fn main() -> std::process::ExitCode {
@@ -281,6 +434,11 @@ fn main() -> std::process::ExitCode {
             .with_ignored_flag(!present && !required),
         Trial::test("office::city_report_within_15_pages", city_report_length)
             .with_ignored_flag(!present && !required),
+        Trial::test(
+            "office::distinct_texts_report_within_15_pages",
+            distinct_texts_report_length,
+        )
+        .with_ignored_flag(!present && !required),
     ];
     libtest_mimic::run(&args, trials).exit_code()
 }
