@@ -141,6 +141,8 @@ fn paragraphs(text: &str) -> Vec<Para> {
 }
 
 pub struct SectionView {
+    /// The heading of a part that begins here and has no section of its own (II.).
+    pub part: Option<String>,
     pub key: String,
     pub anchor: String,
     pub history: String,
@@ -319,15 +321,28 @@ async fn page(
         .map(|s| (s.key, s.material))
         .collect();
     let rows: Vec<SectionRow> = state.db.draft_sections(d.id).await?;
+    // Section II has no text of its own: its heading opens the first task's sub-section, as in
+    // the DOCX.
+    let mut in_tasks = false;
     let sections = rows
         .into_iter()
         .map(|s| {
+            let is_task = s.key.starts_with("II.");
+            let part = (is_task && !in_tasks).then(|| {
+                ctx.t(
+                    "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ",
+                    "II. RESULTS OF THE TASKS",
+                )
+                .to_string()
+            });
+            in_tasks = is_task;
             let (text, conflict) = match posted.get(&s.key) {
                 Some((v, t)) if *v != s.version => (t.clone(), Some(s.text().to_string())),
                 Some((_, t)) => (t.clone(), None),
                 None => (s.text().to_string(), None),
             };
             SectionView {
+                part,
                 anchor: anchor(&s.key),
                 history: format!("/rounds/{}/draft/history?key={}", round.id, encode(&s.key)),
                 material: material.remove(&s.key).unwrap_or_default(),
