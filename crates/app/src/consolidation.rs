@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use theodoi_domain::indicator::Aggregation;
 use theodoi_domain::report::Timeliness;
 use theodoi_domain::{DateRange, Timeframe};
-use theodoi_report::draft::{AssignmentFact, BodyFact, CascadeFact, EscalationFact, RoundFacts};
+use theodoi_report::draft::{
+    AssignmentFact, BodyFact, CascadeFact, EscalationFact, ImplausibleFact, RoundFacts,
+};
 use theodoi_report::{Consolidation, IndicatorInfo, Input, Missing, TaskEntry, TaskNarrative};
 use theodoi_store::{Db, Result, StoreError};
 use time::{Date, Month, OffsetDateTime};
@@ -179,6 +181,18 @@ pub async fn build_at(db: &Db, round_id: i64, now: OffsetDateTime) -> Result<Con
         })
         .collect();
     let (next_label, next_due) = next_period(&round, &plan.tasks);
+    // Only the accepted reports' figures are in the totals, so only their warnings are noted.
+    let mut implausible: Vec<ImplausibleFact> = db
+        .plausibility_warnings(round_id)
+        .await?
+        .into_iter()
+        .filter(|b| b.status == "accepted" && !b.warnings.is_empty())
+        .map(|b| ImplausibleFact {
+            agency: b.agency_name,
+            reasons: b.warnings.into_iter().map(|w| w.reason).collect(),
+        })
+        .collect();
+    implausible.sort_by_cached_key(|b| theodoi_report::draft::collate_key(&b.agency));
     c.facts = RoundFacts {
         plan_date: plan.summary.issued_on,
         coordinator: "Sở Tư pháp".into(),
@@ -199,6 +213,7 @@ pub async fn build_at(db: &Db, round_id: i64, now: OffsetDateTime) -> Result<Con
         escalations,
         next_label,
         next_due,
+        implausible,
     };
     Ok(c)
 }

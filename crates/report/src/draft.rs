@@ -67,6 +67,16 @@ pub struct RoundFacts {
     pub next_label: String,
     /// Tasks due in the next period: (reference, timeframe as the plan writes it).
     pub next_due: Vec<(String, String)>,
+    /// Accepted reports whose figures break a plausibility rule, bodies in Vietnamese order.
+    pub implausible: Vec<ImplausibleFact>,
+}
+
+/// An accepted report whose figures do not hold together (attendees fewer than sessions, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImplausibleFact {
+    pub agency: String,
+    /// The broken rules' reasons in Vietnamese, as the body was shown them.
+    pub reasons: Vec<String>,
 }
 
 /// A body expected in the round.
@@ -345,6 +355,40 @@ fn task_status_vi(code: &str) -> &'static str {
         "not_done" => "không thực hiện",
         _ => "chưa đánh giá",
     }
+}
+
+/// "Số liệu báo cáo của 3 cơ quan, đơn vị chưa hợp lý (Phường A: …; …), đề nghị rà soát": the
+/// accepted figures the plausibility rules question, so the reader weighs the totals.
+fn implausible_vi(c: &Consolidation, ctx: &Ctx<'_>) -> Option<String> {
+    let bad = &c.facts.implausible;
+    if bad.is_empty() {
+        return None;
+    }
+    const SHOW: usize = 3;
+    let mut named: Vec<String> = bad
+        .iter()
+        .take(SHOW)
+        .map(|b| match b.reasons.first() {
+            Some(r) => format!(
+                "{}: {}",
+                b.agency,
+                first_lower(r.trim().trim_end_matches('.'))
+            ),
+            None => b.agency.clone(),
+        })
+        .collect();
+    if bad.len() > SHOW {
+        named.push(format!(
+            "{} cơ quan khác",
+            number_vi((bad.len() - SHOW) as f64)
+        ));
+    }
+    Some(format!(
+        "Số liệu báo cáo của {} cơ quan, đơn vị chưa hợp lý ({}); {} đề nghị các cơ quan, đơn vị rà soát, điều chỉnh.",
+        number_vi(bad.len() as f64),
+        named.join("; "),
+        ctx.coordinator
+    ))
 }
 
 /// Whether a text says no more than that the task has not started.
@@ -1142,6 +1186,9 @@ fn assessment(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
             not_started.len(),
             not_started.join(", ")
         ));
+    }
+    if let Some(s) = implausible_vi(c, ctx) {
+        weak.push(s);
     }
     let downs: Vec<String> = rising
         .iter()

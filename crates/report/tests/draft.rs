@@ -4,7 +4,8 @@
 
 use theodoi_domain::indicator::{Aggregation, Dimension};
 use theodoi_report::draft::{
-    AssignmentFact, BodyFact, CascadeFact, EscalationFact, RoundFacts, draft, group_texts, trim_to,
+    AssignmentFact, BodyFact, CascadeFact, EscalationFact, ImplausibleFact, RoundFacts, draft,
+    group_texts, trim_to,
 };
 use theodoi_report::{
     Consolidation, Figure, IndicatorInfo, Input, Missing, TaskEntry, TaskNarrative,
@@ -181,6 +182,10 @@ pub fn fixture() -> Consolidation {
             ("II.1".into(), "Hằng năm".into()),
             ("PL.3".into(), "Thường xuyên".into()),
         ],
+        implausible: vec![ImplausibleFact {
+            agency: "Xã Cẩm Giàng".into(),
+            reasons: vec!["Số lượt người tham dự (40) nhỏ hơn số buổi tuyên truyền (42)".into()],
+        }],
     };
     c
 }
@@ -282,4 +287,36 @@ fn trimming_keeps_whole_sentences() {
     let t = "Câu thứ nhất khá dài. Câu thứ hai. Câu thứ ba rất rất dài không vừa.";
     assert_eq!(trim_to(t, 40), "Câu thứ nhất khá dài. Câu thứ hai.");
     assert!(trim_to(&"chữ ".repeat(200), 50).ends_with('…'));
+}
+
+#[test]
+fn implausible_figures_are_noted_with_their_bodies() {
+    let mut c = fixture();
+    let text = |c: &Consolidation| {
+        draft(c)
+            .into_iter()
+            .find(|s| s.key == "III")
+            .map(|s| s.text)
+            .unwrap_or_default()
+    };
+    assert!(text(&c).contains(
+        "Số liệu báo cáo của 1 cơ quan, đơn vị chưa hợp lý (Xã Cẩm Giàng: số lượt người tham dự (40) nhỏ hơn số buổi tuyên truyền (42)); Sở Tư pháp đề nghị các cơ quan, đơn vị rà soát, điều chỉnh."
+    ));
+    // Past three bodies the rest are counted, not named.
+    c.facts.implausible = (1..=5)
+        .map(|i| ImplausibleFact {
+            agency: format!("Xã Số {i}"),
+            reasons: vec![format!(
+                "Số vụ việc đã giải quyết ({}) lớn hơn số đã thụ lý (1)",
+                i + 1
+            )],
+        })
+        .collect();
+    let t = text(&c);
+    assert!(t.contains("Số liệu báo cáo của 5 cơ quan, đơn vị chưa hợp lý (Xã Số 1: số vụ việc đã giải quyết (2) lớn hơn số đã thụ lý (1); Xã Số 2:"));
+    assert!(t.contains("; 2 cơ quan khác); Sở Tư pháp đề nghị"));
+    assert!(!t.contains("Xã Số 4"));
+    // None noted when every figure holds together.
+    c.facts.implausible.clear();
+    assert!(!text(&c).contains("chưa hợp lý"));
 }
