@@ -58,6 +58,8 @@ struct Styles {
     bold_whole: Format,
     bold_decimal: Format,
     italic_text: Format,
+    indented: Format,
+    indented_italic: Format,
     note: Format,
 }
 
@@ -80,7 +82,9 @@ impl Styles {
             bold_text: cell.clone().set_bold(),
             bold_whole: cell.clone().set_bold().set_num_format(WHOLE),
             bold_decimal: cell.clone().set_bold().set_num_format(DECIMAL),
-            italic_text: cell.set_italic(),
+            italic_text: cell.clone().set_italic(),
+            indented: cell.clone().set_indent(1),
+            indented_italic: cell.set_italic().set_indent(1),
             note: base().set_italic().set_text_wrap(),
         }
     }
@@ -118,6 +122,24 @@ fn sheet_name(s: &str) -> String {
 
 fn text(ws: &mut Worksheet, row: u32, col: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
     ws.write_string_with_format(row, col, neutralize(&crate::xml_safe(s)).as_ref(), f)?;
+    Ok(())
+}
+
+/// Text in a wrapped cell of `width`, the row made tall enough for it: LibreOffice does not
+/// grow rows on opening, so a long name would print over the next row.
+fn text_fit(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    s: &str,
+    width: f64,
+    f: &Format,
+) -> Result<(), XlsxError> {
+    text(ws, row, col, s, f)?;
+    let lines = (s.chars().count() as f64 / (width * 0.95)).ceil().max(1.0);
+    if lines > 1.0 {
+        ws.set_row_height(row, 16.0 * lines)?;
+    }
     Ok(())
 }
 
@@ -244,7 +266,7 @@ fn summary(
     for (i, b) in c.indicators.iter().enumerate() {
         let r = hr + 1 + i as u32;
         ws.write_number_with_format(r, 0, (i + 1) as f64, &s.whole)?;
-        text(ws, r, 1, &b.info.name, &s.text)?;
+        text_fit(ws, r, 1, &b.info.name, 58.0, &s.text)?;
         text(ws, r, 2, &b.info.unit, &s.text)?;
         let f = whole_or_decimal(b, s, false);
         number(ws, r, 3, b.total, &f)?;
@@ -314,11 +336,12 @@ fn breakdowns(
     let mut overlap_noted = false;
     for (i, b) in c.indicators.iter().enumerate() {
         ws.write_number_with_format(r, 0, (i + 1) as f64, &s.bold_whole)?;
-        text(
+        text_fit(
             ws,
             r,
             1,
             &format!("{} ({}): tổng số", b.info.name, b.info.unit),
+            60.0,
             &s.bold_text,
         )?;
         number(ws, r, 2, b.total, &whole_or_decimal(b, s, true))?;
@@ -352,7 +375,7 @@ fn breakdowns(
                     continue;
                 }
                 text(ws, r, 0, "", &s.text)?;
-                text(ws, r, 1, &format!("- {}", cat.label_vi), &s.text)?;
+                text(ws, r, 1, cat.label_vi, &s.indented)?;
                 ws.write_number_with_format(r, 2, cat.value, &whole_or_decimal(b, s, false))?;
                 let share = b
                     .total
@@ -364,7 +387,7 @@ fn breakdowns(
             }
             if skipped {
                 text(ws, r, 0, "", &s.text)?;
-                text(ws, r, 1, "- Các dân tộc còn lại", &s.text)?;
+                text(ws, r, 1, "Các dân tộc còn lại", &s.indented)?;
                 ws.write_number_with_format(r, 2, 0.0, &s.whole)?;
                 text(ws, r, 3, "", &s.text)?;
                 text(ws, r, 4, "", &s.text)?;
@@ -377,7 +400,7 @@ fn breakdowns(
                 && t - d.sum > 0.0
             {
                 text(ws, r, 0, "", &s.italic_text)?;
-                text(ws, r, 1, "- Chưa phân tổ", &s.italic_text)?;
+                text(ws, r, 1, "Chưa phân tổ", &s.indented_italic)?;
                 ws.write_number_with_format(r, 2, t - d.sum, &s.whole)?;
                 number(
                     ws,
@@ -402,7 +425,7 @@ fn breakdowns(
         )?;
         ws.set_row_height(r, 32)?;
     }
-    for (col, width) in [(0, 5.0), (1, 60.0), (2, 13.0), (3, 12.0), (4, 22.0)] {
+    for (col, width) in [(0, 5.0), (1, 60.0), (2, 13.0), (3, 12.0), (4, 30.0)] {
         ws.set_column_width(col, width)?;
     }
     ws.set_freeze_panes(hr + 1, 0)?;
@@ -450,11 +473,12 @@ fn groups_sheet(
         for (i, b) in c.indicators.iter().enumerate() {
             let r = hr + 1 + i as u32;
             ws.write_number_with_format(r, 0, (i + 1) as f64, &s.whole)?;
-            text(
+            text_fit(
                 ws,
                 r,
                 1,
                 &format!("{} ({})", b.info.name, b.info.unit),
+                48.0,
                 &s.text,
             )?;
             for (k, g) in groups.iter().enumerate() {
@@ -491,11 +515,12 @@ fn groups_sheet(
                     text(ws, r, 0, "", &s.text)?;
                 }
                 text(ws, r, 1, &group_label(g), &s.text)?;
-                text(
+                text_fit(
                     ws,
                     r,
                     2,
                     &format!("{} ({})", b.info.name, b.info.unit),
+                    48.0,
                     &s.text,
                 )?;
                 ws.write_number_with_format(r, 3, *v as f64, &s.whole)?;

@@ -39,18 +39,18 @@ const SPECS: [Spec; 3] = [
             ("religion", "cong_giao", 3),
         ],
     ),
-    // Nùng 2 hidden; Kinh would give it away (28 − 20 − 6), in either ethnic breakdown.
+    // Nùng 2 hidden; Kinh would give it away (28 − 20 − 6), so it goes too.
     (
         "CK_DAN_TOC",
         "Người được trợ giúp theo dân tộc",
-        &[Dimension::Ethnicity, Dimension::EthnicGroup],
+        &[Dimension::Sex, Dimension::Ethnicity],
         &[
             ("", "", 28),
+            ("sex", "nam", 14),
+            ("sex", "nu", 14),
             ("ethnicity", "kinh", 6),
             ("ethnicity", "tay", 20),
             ("ethnicity", "nung", 2),
-            ("ethnic_group", "kinh", 6),
-            ("ethnic_group", "dtts", 22),
         ],
     ),
     // Three persons with disabilities, counted in two breakdowns.
@@ -218,7 +218,7 @@ fn public_pages_reveal_no_small_count(app: TestApp) -> Fut {
             );
             assert!(!text.contains("Công giáo"), "{path}: {text}");
             assert!(!text.contains("Nam 2"), "{path}: sex adds up to the total");
-            // Ethnicity: Tày shown, Kinh and Nùng hidden in both breakdowns.
+            // Ethnicity: Tày shown, Nùng hidden and Kinh with it; sex is public.
             assert!(
                 text.contains("Người được trợ giúp theo dân tộc: 28"),
                 "{text}"
@@ -227,12 +227,7 @@ fn public_pages_reveal_no_small_count(app: TestApp) -> Fut {
                 text.contains("Dân tộc: Kinh không công bố; Tày 20; Nùng không công bố"),
                 "{text}"
             );
-            assert!(
-                text.contains(
-                    "Kinh / dân tộc thiểu số: Kinh không công bố; Dân tộc thiểu số không công bố"
-                ),
-                "{text}"
-            );
+            assert!(text.contains("Giới tính: Nam 14; Nữ 14"), "{text}");
             // Disability: both categories hidden, and the same people among vulnerable groups.
             assert!(
                 text.contains(
@@ -247,7 +242,6 @@ fn public_pages_reveal_no_small_count(app: TestApp) -> Fut {
             for leak in [
                 "Kinh 6",
                 "Nùng 2",
-                "Dân tộc thiểu số 22",
                 "khuyết tật 3",
                 "khuyết tật 30",
                 "dưới 5",
