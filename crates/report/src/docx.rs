@@ -360,7 +360,7 @@ fn content(c: &Consolidation, sections: &[Written<'_>], l: &Letterhead<'_>) -> S
             .collect();
         let n = paras.len();
         for (k, p) in paras.into_iter().enumerate() {
-            let keep = (i == last && k + 1 == n) || (s.key == "II.figures" && k + 1 == n);
+            let keep = k + 1 == n && (i == last || s.key == "II.figures");
             out.push_str(&body_with(
                 p,
                 P {
@@ -548,7 +548,8 @@ fn annexes(c: &Consolidation, l: &Letterhead<'_>) -> String {
         false,
     ));
     out.push_str(&centered(&attached, false, true));
-    let groups: [(&str, &dyn Fn(&str) -> bool); 3] = [
+    type Test<'a> = &'a dyn Fn(&str) -> bool;
+    let groups: [(&str, Test<'_>); 3] = [
         ("Chưa gửi báo cáo", &|s| {
             !matches!(s, "submitted" | "returned" | "accepted")
         }),

@@ -549,7 +549,7 @@ pub fn group_texts<'a>(items: &[(&'a str, &'a str)]) -> Vec<TextGroup<'a>> {
     }
     let mut out: Vec<TextGroup<'a>> = groups.into_iter().map(|(_, g)| g).collect();
     // Stable: groups were created in name order, so ties keep it.
-    out.sort_by(|a, b| b.bodies.len().cmp(&a.bodies.len()));
+    out.sort_by_key(|b| std::cmp::Reverse(b.bodies.len()));
     out
 }
 

@@ -362,6 +362,8 @@ macro_rules! backend {
                 })
             }
 
+            // The columns of one row of the append-only history, named where they are bound.
+            #[allow(clippy::too_many_arguments)]
             async fn add_version(
                 tx: &mut Transaction<'_, $db>,
                 draft_id: i64,

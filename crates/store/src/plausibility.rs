@@ -178,7 +178,9 @@ fn warnings_by_body(
     rules: &[PlausibilityRule],
     rows: Vec<(i64, String, String, String, i64)>,
 ) -> Vec<BodyWarnings> {
-    let mut bodies: BTreeMap<i64, (String, String, Vec<(String, i64)>)> = BTreeMap::new();
+    /// A body's name, report status and (indicator code, value) totals.
+    type Body = (String, String, Vec<(String, i64)>);
+    let mut bodies: BTreeMap<i64, Body> = BTreeMap::new();
     for (agency, name, status, code, value) in rows {
         bodies
             .entry(agency)
