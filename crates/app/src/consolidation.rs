@@ -38,10 +38,10 @@ pub async fn build_at(db: &Db, round_id: i64, now: OffsetDateTime) -> Result<Con
             unit: i.unit,
         })
         .collect();
-    let now_figures = figures(db.round_figures(round_id).await?);
+    let now_figures = db.round_figures(round_id).await?;
     let previous_round = db.previous_round(round_id).await?;
     let before = match &previous_round {
-        Some(p) => figures(db.round_figures(p.id).await?),
+        Some(p) => db.round_figures(p.id).await?,
         None => Vec::new(),
     };
     // The coordinating body (Sở Tư pháp) reports on its own tasks but is not counted against
@@ -216,19 +216,6 @@ pub async fn build_at(db: &Db, round_id: i64, now: OffsetDateTime) -> Result<Con
         implausible,
     };
     Ok(c)
-}
-
-fn figures(rows: Vec<theodoi_store::rounds::FigureRow>) -> Vec<theodoi_report::Figure> {
-    rows.into_iter()
-        .map(|f| theodoi_report::Figure {
-            indicator_id: f.indicator_id,
-            dimension: f.dimension,
-            category: f.category,
-            sum: f.sum,
-            average: f.average,
-            bodies: f.bodies,
-        })
-        .collect()
 }
 
 /// `d` moved by whole months, the day kept where the month has it (else its last day).

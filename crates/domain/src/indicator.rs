@@ -800,3 +800,16 @@ mod tests {
         assert!(!is_outlier(4, &[1]), "small numbers vary a lot");
     }
 }
+
+/// One figure summed over a round's accepted reports: an indicator's total (dimension "") or
+/// one category of a breakdown. The store returns it and the report crate uses it as it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub indicator_id: i64,
+    pub dimension: String,
+    pub category: String,
+    pub sum: i64,
+    pub average: f64,
+    /// Bodies whose accepted report carries this figure.
+    pub bodies: i64,
+}

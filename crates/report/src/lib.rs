@@ -27,17 +27,8 @@ pub struct IndicatorInfo {
     pub dimensions: Vec<Dimension>,
 }
 
-/// One summed figure from the store: an indicator's total (dimension "") or one category.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Figure {
-    pub indicator_id: i64,
-    pub dimension: String,
-    pub category: String,
-    pub sum: i64,
-    pub average: f64,
-    /// Bodies whose accepted report carries this figure.
-    pub bodies: i64,
-}
+/// One summed figure, as the store returns it (defined in the domain so both crates share it).
+pub use theodoi_domain::indicator::Figure;
 
 /// A body expected in the round whose report is not accepted, and where it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

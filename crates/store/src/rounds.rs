@@ -7,7 +7,9 @@
 use crate::{Db, Result, StoreError};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use theodoi_domain::indicator::{self, Aggregation, Dimension, IndicatorDef, IndicatorValues};
+use theodoi_domain::indicator::{
+    self, Aggregation, Dimension, Figure, IndicatorDef, IndicatorValues,
+};
 use theodoi_domain::report::{self, Action, Actor, ReportStatus, TaskStatus, WorkflowError};
 use theodoi_domain::round::{RoundTask, derive_obligations};
 use theodoi_domain::{DateRange, Role, Timeframe};
@@ -450,17 +452,6 @@ macro_rules! timely_sql {
             "($2) THEN 'pending' ELSE 'overdue' END"
         )
     };
-}
-
-/// One figure summed over a round's accepted reports.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct FigureRow {
-    pub indicator_id: i64,
-    pub dimension: String,
-    pub category: String,
-    pub sum: i64,
-    pub average: f64,
-    pub bodies: i64,
 }
 
 /// What one body reported on one task, from an accepted report.
@@ -1518,8 +1509,8 @@ macro_rules! backend {
 
             /// Every figure of the round summed over the accepted reports: the aggregation is a
             /// GROUP BY over the long-form values.
-            pub async fn round_figures(pool: &Pool<$db>, round_id: i64) -> Result<Vec<FigureRow>> {
-                Ok(sqlx::query_as(
+            pub async fn round_figures(pool: &Pool<$db>, round_id: i64) -> Result<Vec<Figure>> {
+                let rows: Vec<(i64, String, String, i64, f64, i64)> = sqlx::query_as(
                     "SELECT dv.indicator_id, dv.dimension, dv.category, CAST(SUM(dv.value) AS BIGINT) AS sum, \
                      CAST(AVG(dv.value) AS DOUBLE PRECISION) AS average, COUNT(*) AS bodies \
                      FROM data_values dv JOIN reports r ON r.id = dv.report_id \
@@ -1528,7 +1519,18 @@ macro_rules! backend {
                 )
                 .bind(round_id)
                 .fetch_all(pool)
-                .await?)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(indicator_id, dimension, category, sum, average, bodies)| Figure {
+                        indicator_id,
+                        dimension,
+                        category,
+                        sum,
+                        average,
+                        bodies,
+                    })
+                    .collect())
             }
 
             /// Every accepted report's entry per task, tasks in plan order, leads first.
@@ -1833,7 +1835,7 @@ impl Db {
     ) -> Result<Vec<(String, i64, i64)>> {
         crate::dispatch!(self, round_totals_by(round_id, by_parent))
     }
-    pub async fn round_figures(&self, round_id: i64) -> Result<Vec<FigureRow>> {
+    pub async fn round_figures(&self, round_id: i64) -> Result<Vec<Figure>> {
         crate::dispatch!(self, round_figures(round_id))
     }
     pub async fn previous_round(&self, round_id: i64) -> Result<Option<RoundRow>> {
