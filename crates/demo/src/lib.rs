@@ -234,12 +234,9 @@ pub fn body_names(scale: Scale, seed: u64) -> Vec<(String, &'static str)> {
             } else {
                 "Xã"
             };
-            let name = format!(
-                "{kind} {} {}{suffix}",
-                rng.pick(SYLLABLES),
-                rng.pick(SYLLABLES)
-            );
-            if seen.insert(name.clone()) {
+            let (a, b) = (rng.pick(SYLLABLES), rng.pick(SYLLABLES));
+            let name = format!("{kind} {a} {b}{suffix}");
+            if a != b && seen.insert(name.clone()) {
                 out.push((name, "commune"));
                 n += 1;
             }
@@ -371,7 +368,14 @@ async fn build(
     }
     progress("bodies", total, total);
     name_related_bodies(db, plan_id, &bodies, opts.seed).await?;
-    let ids: Vec<i64> = bodies.iter().map(|(id, _)| *id).collect();
+    // Every body reports, the plan's own (Sở Tư pháp, Công an thành phố, …) as well.
+    let ids: Vec<i64> = db
+        .list_agencies()
+        .await?
+        .into_iter()
+        .filter(|a| !a.is_group)
+        .map(|a| a.id)
+        .collect();
     let accounts = accounts(db, password_hash, &ids, progress).await?;
     let mut summary = Summary {
         plan_id,
