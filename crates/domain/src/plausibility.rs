@@ -314,7 +314,9 @@ mod tests {
     /// (rule, totals, expected reason or None)
     #[test]
     fn table() {
-        let cases: &[(&str, &[(&str, i64)], Option<&str>)] = &[
+        /// (what the case shows, a body's figures, the rule expected to warn).
+        type Case<'a> = (&'a str, &'a [(&'a str, i64)], Option<&'a str>);
+        let cases: &[Case<'_>] = &[
             (
                 "TT_NGUOI_GE_BUOI",
                 &[("TT_NGUOI", 120), ("TT_BUOI", 150)],

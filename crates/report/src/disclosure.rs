@@ -228,15 +228,15 @@ fn against(flat: &Flat, visible: &mut [bool], before: &Flat, shown: &[bool]) -> 
     }
     let at = |f: &Flat, k: Option<(Dimension, &'static str)>| f.key.iter().position(|x| *x == k);
     // The same sensitive cell shown in both: its change is a count.
-    for i in 1..flat.values.len() {
-        if !flat.sensitive[i] || !visible[i] {
+    for (i, seen) in visible.iter_mut().enumerate().skip(1) {
+        if !flat.sensitive[i] || !*seen {
             continue;
         }
         if let Some(j) = at(before, flat.key[i])
             && shown[j]
             && small((flat.values[i] - before.values[j]).abs())
         {
-            visible[i] = false;
+            *seen = false;
             return true;
         }
     }

@@ -15,9 +15,9 @@ use serde::de::DeserializeOwned;
 /// Whether `c` may appear in submitted text.
 pub fn allowed_char(c: char) -> bool {
     let u = c as u32;
-    !(c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-        && !(0xFDD0..=0xFDEF).contains(&u)
-        && (u & 0xFFFE) != 0xFFFE
+    let typed = matches!(c, '\t' | '\n' | '\r') || !c.is_control();
+    let noncharacter = (0xFDD0..=0xFDEF).contains(&u) || (u & 0xFFFE) == 0xFFFE;
+    typed && !noncharacter
 }
 
 /// The refusal for field `name`, or nothing when `value` is clean. Logged as one line that names

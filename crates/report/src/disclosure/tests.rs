@@ -245,7 +245,7 @@ fn a_change_between_periods_is_a_count() {
         shown.is_empty() || !shown.contains(&"kinh") || hidden.len() >= 2,
         "{shown:?} {hidden:?}"
     );
-    audit(&[first, second], &both).unwrap();
+    audit(&[first, second], &both).unwrap_or_else(|e| panic!("{e}"));
 }
 
 #[test]
@@ -490,10 +490,12 @@ fn audit(periods: &[Table], masks: &[Mask]) -> Result<(), String> {
     let dims: Vec<Dimension> = ALL.to_vec();
     for (p, o) in offset.iter().enumerate() {
         let end = offset.get(p + 1).copied().unwrap_or(values.len());
-        if !visible[*o] && values[*o] != 0.0 {
-            if derivable(&eqs, &hidden, &[(*o, 1.0)]) && small(values[*o]) {
-                return Err(format!("period {p}: hidden total {} derivable", values[*o]));
-            }
+        if !visible[*o]
+            && values[*o] != 0.0
+            && derivable(&eqs, &hidden, &[(*o, 1.0)])
+            && small(values[*o])
+        {
+            return Err(format!("period {p}: hidden total {} derivable", values[*o]));
         }
         for d in &dims {
             let cells: Vec<usize> = (*o..end)
