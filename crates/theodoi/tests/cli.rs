@@ -410,7 +410,38 @@ fn demo_then_report_build() {
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("130 bodies"), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(out.contains("130 cơ quan, đơn vị"), "{out}");
+    for account in [
+        "admin",
+        "coord",
+        "leader",
+        "focal-",
+        "head-",
+        "theodoi-demo-2026",
+    ] {
+        assert!(out.contains(account), "accounts to try are listed: {out}");
+    }
+    // A second run would count everything twice: refused, with the reason, nothing written.
+    let again = theodoi(
+        dir.path(),
+        &[
+            "--database",
+            db,
+            "demo",
+            "generate",
+            "--scale",
+            "city",
+            "--seed",
+            "5",
+        ],
+    );
+    assert!(!again.status.success());
+    assert!(
+        stderr(&again).contains("cơ sở dữ liệu trống"),
+        "{}",
+        stderr(&again)
+    );
     let o = theodoi(dir.path(), &["--database", db, "report", "rounds"]);
     assert!(
         stdout(&o).contains("6 tháng đầu năm 2026"),

@@ -35,13 +35,20 @@ pub async fn generate(db: &Db, scale: &str, seed: u64, reports: bool) -> anyhow:
     .await?;
     bar.finish_and_clear();
     println!(
-        "plan {}: {} bodies, {} new accounts (password {DEMO_PASSWORD}; coordinator \"coord\", bodies \"focal-ID\" and \"head-ID\"), rounds {:?}, {} reports, in {:.1} s",
+        "Kế hoạch (id {}): {} cơ quan, đơn vị; {} tài khoản; đợt báo cáo {:?}; {} báo cáo; {:.1} giây.",
         summary.plan_id,
         summary.bodies,
         summary.accounts,
         summary.rounds,
         summary.reports,
         started.elapsed().as_secs_f64()
+    );
+    println!("Tài khoản để dùng thử (mật khẩu chung: {DEMO_PASSWORD}):");
+    for (user, body, role) in &summary.try_accounts {
+        println!("  {user:<12} {body:<40} {role}");
+    }
+    println!(
+        "Mỗi cơ quan, đơn vị có tài khoản đầu mối focal-<mã> và lãnh đạo head-<mã> (mã ở trang Cơ quan, đơn vị)."
     );
     Ok(ExitCode::SUCCESS)
 }
