@@ -31,7 +31,9 @@ async fn tables(src: &sqlx::SqlitePool) -> Result<Vec<(String, Vec<String>)>> {
                 .await?;
         parents.insert(
             t.clone(),
-            refs.into_iter().filter(|r| r != t && names.contains(r)).collect(),
+            refs.into_iter()
+                .filter(|r| r != t && names.contains(r))
+                .collect(),
         );
         let cols: Vec<String> =
             sqlx::query_scalar("SELECT name FROM pragma_table_info($1) ORDER BY cid")
@@ -207,11 +209,7 @@ impl Db {
     /// Copy every row of `src` (a SQLite database with the same migrations) into this database,
     /// which must be empty but for the first start's defaults, in one transaction. Returns the
     /// number of rows copied; `progress(done, total)` follows the rows.
-    pub async fn copy_from(
-        &self,
-        src: &Db,
-        progress: &mut dyn FnMut(u64, u64),
-    ) -> Result<u64> {
+    pub async fn copy_from(&self, src: &Db, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
         let Db::Sqlite(source) = src else {
             return Err(StoreError::Invalid(
                 "a database is copied from SQLite only".into(),

@@ -238,7 +238,11 @@ impl Db {
                 if !rows.is_empty() {
                     let mut tx = p.begin().await?;
                     for (id, name) in rows {
-                        sqlx::query(SET).bind(theodoi_text::collate(&name)).bind(id).execute(&mut *tx).await?;
+                        sqlx::query(SET)
+                            .bind(theodoi_text::collate(&name))
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
                     }
                     tx.commit().await?;
                 }
@@ -248,7 +252,11 @@ impl Db {
                 if !rows.is_empty() {
                     let mut tx = p.begin().await?;
                     for (id, name) in rows {
-                        sqlx::query(SET).bind(theodoi_text::collate(&name)).bind(id).execute(&mut *tx).await?;
+                        sqlx::query(SET)
+                            .bind(theodoi_text::collate(&name))
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
                     }
                     tx.commit().await?;
                 }

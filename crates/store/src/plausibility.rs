@@ -191,8 +191,7 @@ fn warnings_by_body(
     bodies
         .into_iter()
         .filter_map(|(agency_id, (agency_name, status, values))| {
-            let totals: HashMap<&str, i64> =
-                values.iter().map(|(c, v)| (c.as_str(), *v)).collect();
+            let totals: HashMap<&str, i64> = values.iter().map(|(c, v)| (c.as_str(), *v)).collect();
             let warnings = plausibility::evaluate(rules, &totals);
             (!warnings.is_empty()).then_some(BodyWarnings {
                 agency_id,

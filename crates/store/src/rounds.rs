@@ -1730,7 +1730,12 @@ impl Db {
         crate::dispatch!(self, task_group_members(task_id))
     }
     /// Name the bodies a vague group means for one task; returns how many were stored.
-    pub async fn set_task_group_members(&self, task_id: i64, group_id: i64, members: &[i64]) -> Result<usize> {
+    pub async fn set_task_group_members(
+        &self,
+        task_id: i64,
+        group_id: i64,
+        members: &[i64],
+    ) -> Result<usize> {
         crate::dispatch!(self, set_task_group_members(task_id, group_id, members))
     }
     /// Tasks whose vague groups ("các cơ quan liên quan") name nobody yet.

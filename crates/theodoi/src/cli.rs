@@ -170,6 +170,11 @@ pub struct ServeArgs {
     /// Name of the signer of the Sở Tư pháp's reports (the report page proposes it).
     #[arg(long, env = "THEODOI_REPORT_SIGNER", default_value = "")]
     pub report_signer: String,
+    /// A reverse proxy (address or CIDR block) whose X-Forwarded-For header names the client, for
+    /// sign-in limits and the audit log; repeat or separate with commas. Without it the header is
+    /// ignored.
+    #[arg(long, env = "THEODOI_TRUSTED_PROXY", value_delimiter = ',')]
+    pub trusted_proxy: Vec<theodoi_web::auth::TrustedProxy>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -484,9 +484,47 @@ fn demo_then_report_build() {
     assert!(o.status.success(), "{}", stderr(&o));
     let csv = std::fs::read_to_string(dir.path().join("annex.csv")).unwrap_or_default();
     assert!(csv.starts_with('\u{feff}'), "BOM for Excel");
+    let header = csv
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap_or_default();
     assert!(
-        csv.contains("Chưa có báo cáo được tiếp nhận"),
-        "missing bodies are listed"
+        header.starts_with("Kỳ báo cáo,Mã chỉ tiêu,Chỉ tiêu"),
+        "one table with one header row: {header}"
+    );
+    assert_eq!(
+        csv.lines()
+            .filter(|l| l.trim_start_matches('\u{feff}').starts_with("Kỳ báo cáo,"))
+            .count(),
+        1,
+        "no second table inside the CSV"
+    );
+    // The bodies still missing come in a file of their own, each with where it stands.
+    let o = theodoi(
+        dir.path(),
+        &[
+            "--database",
+            db,
+            "report",
+            "build",
+            "--round",
+            "1",
+            "--format",
+            "missing-csv",
+            "--output",
+            "missing.csv",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let missing = std::fs::read_to_string(dir.path().join("missing.csv")).unwrap_or_default();
+    assert!(missing.contains("Tình trạng báo cáo"), "{missing}");
+    assert!(
+        missing.lines().count() > 2
+            && (missing.contains("Chưa gửi báo cáo")
+                || missing.contains("Đã gửi, chờ Sở Tư pháp tiếp nhận")
+                || missing.contains("Bị trả lại")),
+        "missing bodies are listed with where they stand: {missing}"
     );
     // A round that does not exist: one line, exit code 2, no file.
     let o = theodoi(
@@ -550,8 +588,42 @@ fn report_docx_needs_a_signer() {
     assert!(stderr(&o).contains("--signer"), "{}", stderr(&o));
     let mut args = base.to_vec();
     args.extend(["--signer", "Nguyễn Văn An"]);
+    // The seed's header names no city: the place for the date line must be given, not guessed.
+    let o = Command::new(env!("CARGO_BIN_EXE_theodoi"))
+        .current_dir(dir.path())
+        .env_remove("THEODOI_DATABASE_URL")
+        .env_remove("THEODOI_REPORT_PLACE")
+        .env_remove("THEODOI_REPORT_SUPERIOR")
+        .args(&args)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--place"), "{}", stderr(&o));
+    assert!(!dir.path().join("r.docx").exists(), "nothing written");
+    args.extend(["--superior", "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG"]);
     let o = theodoi(dir.path(), &args);
     assert!(o.status.success(), "{}", stderr(&o));
+    let xml = {
+        let file = std::fs::File::open(dir.path().join("r.docx")).unwrap_or_else(|e| panic!("{e}"));
+        let mut zip = zip::ZipArchive::new(file).unwrap_or_else(|e| panic!("{e}"));
+        let mut s = String::new();
+        std::io::Read::read_to_string(
+            &mut zip
+                .by_name("word/document.xml")
+                .unwrap_or_else(|e| panic!("{e}")),
+            &mut s,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        s
+    };
+    assert!(
+        xml.contains("THÀNH PHỐ HẢI PHÒNG"),
+        "the superior's full name"
+    );
+    assert!(
+        xml.contains("Hải Phòng, ngày"),
+        "the place taken from the superior's name"
+    );
     let bytes = std::fs::read(dir.path().join("r.docx")).unwrap_or_default();
     assert!(bytes.starts_with(b"PK"));
 }

@@ -92,6 +92,8 @@ fn office() -> Result<(), Failed> {
             "bao-cao.docx",
             "--signer",
             "Nguyễn Thị Thu Hà",
+            "--superior",
+            "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG",
         ],
     )?;
     theodoi(
@@ -153,6 +155,8 @@ fn office() -> Result<(), Failed> {
             "bao-cao.pdf",
             "--signer",
             "Nguyễn Thị Thu Hà",
+            "--superior",
+            "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG",
         ],
     )?;
     let pdf_text = run(Command::new("pdftotext")
@@ -168,9 +172,11 @@ fn office() -> Result<(), Failed> {
         "12-annex-xlsx-page1",
     )?;
     for needle in [
-        "PHỤ LỤC SỐ LIỆU",
+        "Phụ lục I",
+        "TỔNG HỢP SỐ LIỆU",
+        "(Kèm theo Báo cáo số",
         "Văn bản chỉ đạo, triển khai đã ban hành",
-        "Kỳ này",
+        "Tăng, giảm so với kỳ trước",
     ] {
         assert!(
             sheet.contains(needle),

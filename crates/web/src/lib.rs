@@ -10,6 +10,7 @@ pub mod auth;
 pub mod cache;
 pub mod charts;
 pub mod error;
+pub mod form;
 pub mod i18n;
 mod pages;
 pub mod reminders;
@@ -43,6 +44,8 @@ pub struct Config {
     pub report_place: String,
     /// Who signs them, printed under the position.
     pub report_signer: String,
+    /// Reverse proxies whose `X-Forwarded-For` names the client; with none, the header is ignored.
+    pub trusted_proxies: Vec<auth::TrustedProxy>,
 }
 
 impl Default for Config {
@@ -57,6 +60,7 @@ impl Default for Config {
             reminder_interval_secs: 300,
             report_place: "Hà Nội".into(),
             report_signer: String::new(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -66,7 +70,7 @@ impl Default for Config {
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
-    pub limiter: Arc<Mutex<auth::LoginLimiter>>,
+    pub limiter: Arc<Mutex<auth::SignInLimits>>,
     pub cache: Arc<cache::Cache>,
     /// Weekends and public holidays, for deadlines in working days.
     pub calendar: Arc<theodoi_domain::WorkCalendar>,
@@ -77,7 +81,7 @@ impl AppState {
         Self {
             db,
             config: Arc::new(config),
-            limiter: Arc::new(Mutex::new(auth::LoginLimiter::default())),
+            limiter: Arc::new(Mutex::new(auth::SignInLimits::default())),
             cache: Arc::new(cache::Cache::default()),
             // The shipped years are checked by the domain's tests; weekends alone are the fallback.
             calendar: Arc::new(theodoi_domain::WorkCalendar::shipped().unwrap_or_default()),
@@ -242,14 +246,13 @@ pub fn router(state: AppState) -> Router {
         .route("/rounds/{id}/dashboard", get(pages::rounds::dashboard))
         .route("/rounds/{id}/annex.xlsx", get(pages::rounds::annex_xlsx))
         .route("/rounds/{id}/annex.csv", get(pages::rounds::annex_csv))
-        .route("/rounds/{id}/missing.xlsx", get(pages::rounds::missing_xlsx))
+        .route(
+            "/rounds/{id}/missing.xlsx",
+            get(pages::rounds::missing_xlsx),
+        )
         .route("/rounds/{id}/missing.csv", get(pages::rounds::missing_csv))
         .route("/rounds/{id}/report.docx", get(pages::rounds::report_docx))
         .route("/rounds/{id}/report.pdf", get(pages::rounds::report_pdf))
-        .route(
-            "/rounds/{id}/export/{list}/{format}",
-            get(pages::exports::round_bodies),
-        )
         .route("/rounds/{id}/draft", get(pages::drafts::show))
         .route("/rounds/{id}/draft/sections", post(pages::drafts::save))
         .route("/rounds/{id}/draft/refresh", post(pages::drafts::refresh))
@@ -258,6 +261,10 @@ pub fn router(state: AppState) -> Router {
         .route("/rounds/{id}/draft/history", get(pages::drafts::history))
         .route("/rounds/{id}/draft.docx", get(pages::drafts::docx))
         .route("/rounds/{id}/draft.pdf", get(pages::drafts::pdf))
+        .route(
+            "/rounds/{id}/export/{list}/{format}",
+            get(pages::exports::round_bodies),
+        )
         .route(
             "/plans/{id}/export/tasks/{format}",
             get(pages::exports::plan_tasks),

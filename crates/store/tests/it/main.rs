@@ -32,7 +32,13 @@ fn main() -> std::process::ExitCode {
         );
     }
     let mut trials = Vec::new();
-    for (name, case) in plans::CASES.iter().chain(rounds::CASES).chain(task_groups::CASES).chain(plausibility::CASES).chain(drafts::CASES) {
+    for (name, case) in plans::CASES
+        .iter()
+        .chain(rounds::CASES)
+        .chain(task_groups::CASES)
+        .chain(plausibility::CASES)
+        .chain(drafts::CASES)
+    {
         let case = *case;
         trials.push(Trial::test(format!("sqlite::{name}"), move || {
             run(Backend::Sqlite, case)

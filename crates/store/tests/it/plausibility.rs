@@ -3,10 +3,10 @@
 
 use crate::plans::{import, seed};
 use crate::{Case, Fut};
+use theodoi_domain::DateRange;
 use theodoi_domain::indicator::starter_set;
 use theodoi_domain::plausibility::starter_rules;
 use theodoi_domain::report::Actor;
-use theodoi_domain::DateRange;
 use theodoi_store::rounds::{NewRound, SaveReport, ValueRow};
 use theodoi_store::{Db, StoreError};
 use time::OffsetDateTime;
@@ -30,14 +30,22 @@ const NOW: OffsetDateTime = datetime!(2026-06-10 03:00 UTC);
 fn plausibility_rules_are_seeded_with_their_indicators(db: Db) -> Fut {
     Box::pin(async move {
         let added = ["KN_KY_TRUOC", "KN_DUNG_HAN", "TC_KY_TRUOC", "TC_DUNG_HAN"];
-        for d in starter_set().iter().filter(|d| !added.contains(&d.code.as_str())) {
+        for d in starter_set()
+            .iter()
+            .filter(|d| !added.contains(&d.code.as_str()))
+        {
             db.save_indicator(d, true, false).await?;
         }
         assert_eq!(db.indicators(false).await?.len(), 20);
         assert!(db.plausibility_rules(false).await?.is_empty());
         db.ensure_reporting_defaults(NOW).await?;
         db.ensure_reporting_defaults(NOW).await?;
-        let codes: Vec<String> = db.indicators(false).await?.into_iter().map(|i| i.code).collect();
+        let codes: Vec<String> = db
+            .indicators(false)
+            .await?
+            .into_iter()
+            .map(|i| i.code)
+            .collect();
         assert_eq!(codes.len(), 24);
         for a in added {
             assert!(codes.iter().any(|c| c == a), "{a} added");
@@ -47,8 +55,14 @@ fn plausibility_rules_are_seeded_with_their_indicators(db: Db) -> Fut {
         // A rule is data: switched off, it is no longer checked; a bad one is refused.
         let mut first = starter_rules().remove(0);
         db.save_plausibility_rule(&first, false).await?;
-        assert_eq!(db.active_plausibility_rules().await?.len(), starter_rules().len() - 1);
-        assert_eq!(db.plausibility_rules(false).await?.len(), starter_rules().len());
+        assert_eq!(
+            db.active_plausibility_rules().await?.len(),
+            starter_rules().len() - 1
+        );
+        assert_eq!(
+            db.plausibility_rules(false).await?.len(),
+            starter_rules().len()
+        );
         first.factor = 0;
         assert!(matches!(
             db.save_plausibility_rule(&first, true).await,
@@ -62,7 +76,12 @@ fn plausibility_warnings_from_saved_figures(db: Db) -> Fut {
     Box::pin(async move {
         import(&db, &seed()).await;
         db.ensure_reporting_defaults(NOW).await?;
-        let plan = db.list_plans().await?.first().map(|p| p.id).ok_or("no plan")?;
+        let plan = db
+            .list_plans()
+            .await?
+            .first()
+            .map(|p| p.id)
+            .ok_or("no plan")?;
         let round = db
             .open_round(
                 &NewRound {
@@ -110,7 +129,10 @@ fn plausibility_warnings_from_saved_figures(db: Db) -> Fut {
                 })
                 .collect()
         };
-        assert!(db.plausibility_warnings(round).await?.is_empty(), "nothing saved yet");
+        assert!(
+            db.plausibility_warnings(round).await?.is_empty(),
+            "nothing saved yet"
+        );
         let save = SaveReport {
             expected_version: 0,
             values: values(&[
@@ -123,7 +145,9 @@ fn plausibility_warnings_from_saved_figures(db: Db) -> Fut {
             ]),
             ..SaveReport::default()
         };
-        let v = db.save_report(round, stp, &save, None, Actor::FocalPoint, NOW).await?;
+        let v = db
+            .save_report(round, stp, &save, None, Actor::FocalPoint, NOW)
+            .await?;
         let reasons: Vec<String> = db
             .report_warnings(round, stp)
             .await?
@@ -154,7 +178,8 @@ fn plausibility_warnings_from_saved_figures(db: Db) -> Fut {
             ]),
             ..SaveReport::default()
         };
-        db.save_report(round, stp, &save, None, Actor::FocalPoint, NOW).await?;
+        db.save_report(round, stp, &save, None, Actor::FocalPoint, NOW)
+            .await?;
         assert!(db.report_warnings(round, stp).await?.is_empty());
         assert!(db.plausibility_warnings(round).await?.is_empty());
         Ok(())

@@ -653,7 +653,12 @@ fn tally_in_sql_matches_the_rule(db: Db) -> Fut {
         .await?;
         for now in [NOW, datetime!(2026-07-01 00:00 UTC)] {
             let mut rule: BTreeMap<&str, i64> = BTreeMap::new();
-            for b in db.round_progress(round).await?.into_iter().filter(|b| b.counted) {
+            for b in db
+                .round_progress(round)
+                .await?
+                .into_iter()
+                .filter(|b| b.counted)
+            {
                 *rule
                     .entry(Timeliness::of(date!(2026 - 06 - 15), b.first_submitted_at, now).code())
                     .or_default() += 1;

@@ -88,6 +88,11 @@ pub async fn build(
                     .filter(|s| !s.is_empty())
             };
             let given = |s: &Option<String>| s.clone().filter(|s| !s.trim().is_empty());
+            // The signer first: without one nothing can be issued, whatever else is missing.
+            let signer = Some(formal.signer.clone())
+                .filter(|s| !s.trim().is_empty())
+                .or_else(|| from_draft(|d| &d.signer))
+                .ok_or_else(|| anyhow::anyhow!("the signer's name is needed: give --signer"))?;
             let superior = given(&formal.superior)
                 .or_else(|| from_draft(|d| &d.superior))
                 .unwrap_or_else(|| theodoi_app::consolidation::proposed_superior(&c));
@@ -99,10 +104,6 @@ pub async fn build(
                         "the place for the date line is not in the superior body's name \"{superior}\": give --place"
                     )
                 })?;
-            let signer = Some(formal.signer.clone())
-                .filter(|s| !s.trim().is_empty())
-                .or_else(|| from_draft(|d| &d.signer))
-                .ok_or_else(|| anyhow::anyhow!("the signer's name is needed: give --signer"))?;
             let no_date = formal.no_date || stored.as_ref().is_some_and(|d| d.date_blank);
             let head = theodoi_app::consolidation::letterhead(
                 &superior,

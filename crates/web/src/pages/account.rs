@@ -2,10 +2,10 @@
 
 use crate::auth::{self, MIN_PASSWORD_CHARS, SESSION_COOKIE, UiLang, User};
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::pages::{self, Ctx};
 use crate::{AppState, audit_by};
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};

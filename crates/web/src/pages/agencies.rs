@@ -3,10 +3,10 @@
 
 use crate::auth::{UiLang, User};
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::pages::{self, Ctx};
 use crate::{AppState, audit_by};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;

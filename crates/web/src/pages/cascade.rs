@@ -59,6 +59,7 @@ pub async fn overview(
 /// An agency records its own plan: number, date, title and optionally the file (multipart).
 pub async fn record(
     State(state): State<AppState>,
+    UiLang(lang): UiLang,
     user: User,
     Path(plan_id): Path<i64>,
     mut form: Multipart,
@@ -73,6 +74,7 @@ pub async fn record(
         match name.as_str() {
             "file" => {
                 let file_name = field.file_name().unwrap_or_default().to_string();
+                crate::form::check_field(lang, "file", &file_name)?;
                 let kind = field
                     .content_type()
                     .unwrap_or("application/octet-stream")
@@ -84,6 +86,7 @@ pub async fn record(
             }
             _ => {
                 let value = field.text().await.map_err(multipart_error)?;
+                crate::form::check_field(lang, &name, &value)?;
                 match name.as_str() {
                     "csrf" => csrf = value,
                     "number" => number = value,

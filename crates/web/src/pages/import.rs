@@ -6,11 +6,11 @@
 
 use crate::auth::{UiLang, User};
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::pages::cascade::multipart_error;
 use crate::pages::{self, Ctx};
 use crate::{AppState, audit_by};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -214,12 +214,18 @@ pub async fn review(
                 let text = theodoi_plandoc::input::decode(&bytes).map_err(|e| {
                     AppError::BadRequest(format!("{name}: {} / {e}", e.message_vi()))
                 })?;
-                sources.push((name, text));
+                sources.push((
+                    crate::form::document_text(&name),
+                    crate::form::document_text(&text),
+                ));
             }
             "text" => {
                 let text = field.text().await.map_err(multipart_error)?;
                 if !text.trim().is_empty() {
-                    sources.push(("văn bản dán vào".to_string(), text));
+                    sources.push((
+                        "văn bản dán vào".to_string(),
+                        crate::form::document_text(&text),
+                    ));
                 }
             }
             _ => {}

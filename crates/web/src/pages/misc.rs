@@ -3,9 +3,10 @@
 
 use crate::auth::{LANG_COOKIE, UiLang};
 use crate::error::{AppError, AppResult};
+use crate::form::Query;
 use crate::i18n::Lang;
 use crate::{AppState, pages};
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};

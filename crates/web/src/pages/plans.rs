@@ -3,9 +3,10 @@
 use crate::AppState;
 use crate::auth::{UiLang, User};
 use crate::error::{AppError, AppResult};
+use crate::form::Query;
 use crate::pages::{self, Ctx};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use theodoi_store::views::{PlanSummary, PlanView, TaskRow};
@@ -335,7 +336,7 @@ pub async fn set_tags(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
-    axum::Form(f): axum::Form<TagsForm>,
+    crate::form::Form(f): crate::form::Form<TagsForm>,
 ) -> AppResult<axum::response::Response> {
     use axum::response::IntoResponse;
     user.check_csrf(&f.csrf)?;

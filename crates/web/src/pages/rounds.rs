@@ -5,11 +5,12 @@
 
 use crate::auth::{Role, UiLang, User};
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
+use crate::form::Query;
 use crate::pages::{self, Ctx};
 use crate::{AppState, audit_by};
 use askama::Template;
-use axum::Form;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -1020,6 +1021,7 @@ pub async fn act(
 
 pub async fn upload(
     State(state): State<AppState>,
+    UiLang(lang): UiLang,
     user: User,
     Path((round_id, agency_id)): Path<(i64, i64)>,
     mut multipart: Multipart,
@@ -1038,6 +1040,7 @@ pub async fn upload(
             "task_id" => task_id = field.text().await.ok().and_then(|t| t.parse().ok()),
             "file" => {
                 let name = field.file_name().unwrap_or("tep").to_string();
+                crate::form::check_field(lang, "file", &name)?;
                 let kind = field
                     .content_type()
                     .unwrap_or("application/octet-stream")
@@ -1392,7 +1395,7 @@ async fn report_file(
         // LibreOffice missing or failing is the server's state, not the user's input.
         let bytes = theodoi_app::pdf::docx_to_pdf(bytes)
             .await
-            .map_err(|e| AppError::Unavailable(e.to_string()))?;
+            .map_err(|e| AppError::Office(format!("{e:#}")))?;
         return Ok(download(
             &format!("bao-cao-dot-{id}.pdf"),
             "application/pdf",

@@ -390,9 +390,12 @@ pub async fn draft_flow(app: &TestApp) -> Result<(), Failed> {
     let saved = d.wait_for("Đã lưu 1 phần").await?;
     assert!(saved.contains(edit), "the edit is on the page after saving");
     // The signer's name completes the formal parts (the box is open while it is missing).
-    d.replace_text("input[name=signer]", "Nguyễn Văn An").await?;
-    d.click(&format!("form[action='/rounds/{round}/draft/parts'] button"))
+    d.replace_text("input[name=signer]", "Nguyễn Văn An")
         .await?;
+    d.click(&format!(
+        "form[action='/rounds/{round}/draft/parts'] button"
+    ))
+    .await?;
     d.wait_for("Đã lưu thể thức").await?;
     d.window(390, 844).await?;
     d.screenshot("14-draft-phone").await?;
@@ -404,24 +407,28 @@ pub async fn draft_flow(app: &TestApp) -> Result<(), Failed> {
     d.wait_for("Nhiệm vụ chủ trì").await?;
     d.go(&format!("{base}/rounds/{round}/draft")).await?;
     d.wait_for("Phê duyệt dự thảo").await?;
-    d.click(&format!("form[action='/rounds/{round}/draft/approve'] button"))
-        .await?;
+    d.click(&format!(
+        "form[action='/rounds/{round}/draft/approve'] button"
+    ))
+    .await?;
     let approved = d.wait_for("Đã phê duyệt dự thảo").await?;
     assert!(approved.contains("Tải báo cáo đã phê duyệt"));
     d.screenshot("15-draft-approved").await?;
 
     // The download link, fetched with the browser's own session.
-    let cookie = d
-        .s("GET", "/cookie/theodoi_session", json!({}))
-        .await?;
+    let cookie = d.s("GET", "/cookie/theodoi_session", json!({})).await?;
     let token = cookie["value"].as_str().ok_or("no session cookie")?;
     let mut http = Client::new(app.addr);
-    http.cookies.insert("theodoi_session".into(), token.to_string());
+    http.cookies
+        .insert("theodoi_session".into(), token.to_string());
     let docx = http.get(&format!("/rounds/{round}/draft.docx")).await;
     assert_eq!(docx.status, 200);
     let xml = crate::drafts::document_xml(&docx.bytes)?;
     assert!(xml.contains(edit), "the DOCX holds the edit");
-    assert!(!xml.contains("DỰ THẢO"), "the approved report is not marked as a draft");
+    assert!(
+        !xml.contains("DỰ THẢO"),
+        "the approved report is not marked as a draft"
+    );
     let _ = d.s("DELETE", "", json!({})).await;
     Ok(())
 }

@@ -273,10 +273,12 @@ fn round_report_workflow(app: TestApp) -> Fut {
         // The annex counts the accepted report and names every body still missing.
         let csv = coord.get(&format!("/rounds/{round}/annex.csv")).await;
         assert_eq!(csv.status, 200);
-        assert!(csv.body.contains("Tổng số,,44,"), "{}", csv.body);
+        assert!(csv.body.contains("Tổng số,,,44,"), "{}", csv.body);
+        let missing = coord.get(&format!("/rounds/{round}/missing.csv")).await;
+        assert_eq!(missing.status, 200);
         assert!(
-            csv.body.contains("Công an thành phố"),
-            "a missing body is named"
+            missing.body.contains("Công an thành phố"),
+            "a missing body is named in its own file"
         );
         let xlsx = coord.get(&format!("/rounds/{round}/annex.xlsx")).await;
         assert_eq!(xlsx.status, 200);
