@@ -307,6 +307,21 @@ fn figures_table(c: &Consolidation) -> String {
     if rows.is_empty() {
         return String::new();
     }
+    // A first round has nothing to compare with: two empty columns would only look unfinished.
+    if rows.iter().all(|r| r[2].is_empty() && r[3].is_empty()) {
+        let rows: Vec<Vec<String>> = rows
+            .into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| !matches!(i, 2 | 3))
+                    .map(|(_, v)| v)
+                    .collect()
+            })
+            .collect();
+        let header = ["Chỉ tiêu", "Kỳ này", "Nam", "Nữ", "Dân tộc thiểu số"];
+        return grid(&[5154, 1100, 1000, 1000, 1100], &header, &rows, 1);
+    }
     let header = [
         "Chỉ tiêu",
         "Kỳ này",
@@ -1035,6 +1050,47 @@ mod tests {
             difficulties: vec![("Xã Tân Hòa".into(), "Thiếu kinh phí".into())],
             proposals: Vec::new(),
         })
+    }
+
+    #[test]
+    fn a_first_round_table_has_no_empty_comparison_columns() {
+        let info = crate::IndicatorInfo {
+            id: 1,
+            code: "HN".into(),
+            name: "Số hội nghị tuyên truyền".into(),
+            unit: "cuộc".into(),
+            aggregation: theodoi_domain::indicator::Aggregation::Sum,
+            dimensions: vec![],
+        };
+        let fig = |sum| crate::Figure {
+            indicator_id: 1,
+            dimension: String::new(),
+            category: String::new(),
+            sum,
+            average: 0.0,
+            bodies: 2,
+        };
+        let table = |previous: &[crate::Figure]| {
+            figures_table(&crate::consolidate(crate::Input {
+                indicators: std::slice::from_ref(&info),
+                figures: &[fig(42)],
+                previous,
+                previous_label: (!previous.is_empty()).then_some("năm 2025"),
+                plan_number: "14/KH-UBND",
+                plan_title: "",
+                round_label: "6 tháng đầu năm 2026",
+                expected: 2,
+                missing: Vec::new(),
+                tasks: Vec::new(),
+                difficulties: Vec::new(),
+                proposals: Vec::new(),
+            }))
+        };
+        let first = table(&[]);
+        assert!(first.contains(">Kỳ này<") && !first.contains(">Kỳ trước<"));
+        assert!(!first.contains(">Tăng, giảm<"));
+        let second = table(&[fig(30)]);
+        assert!(second.contains(">Kỳ trước<") && second.contains("+40,0%"));
     }
 
     fn document_xml(bytes: &[u8]) -> String {
