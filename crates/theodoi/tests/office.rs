@@ -176,7 +176,7 @@ fn office() -> Result<(), Failed> {
         "TỔNG HỢP SỐ LIỆU",
         "(Kèm theo Báo cáo số",
         "Văn bản chỉ đạo, triển khai đã ban hành",
-        "Tăng, giảm so với kỳ trước",
+        "Đơn vị tính",
     ] {
         assert!(
             sheet.contains(needle),
