@@ -757,6 +757,9 @@ fn download(name: &str, content_type: &'static str, bytes: Vec<u8>) -> Response 
         .into_response()
 }
 
+/// What the signature block of a draft without a signer's name reads.
+const UNSIGNED: &str = "(Chưa ghi họ tên người ký)";
+
 /// The report built from the draft: unmarked when approved, marked "DỰ THẢO" otherwise.
 async fn draft_file(state: &AppState, user: &User, id: i64, pdf: bool) -> AppResult<Response> {
     access(state, user).await?;
@@ -784,7 +787,12 @@ async fn draft_file(state: &AppState, user: &User, id: i64, pdf: bool) -> AppRes
         date: (!d.date_blank).then_some(today),
         position: position_lines.first().copied().unwrap_or("GIÁM ĐỐC"),
         position2: position_lines.get(1).copied(),
-        signer: &d.signer,
+        // An unsigned draft says so where the name goes, rather than ending on a bare position.
+        signer: if d.signer.trim().is_empty() {
+            UNSIGNED
+        } else {
+            &d.signer
+        },
         recipients: &theodoi_app::consolidation::RECIPIENTS,
         drafting_unit: &d.drafting_unit,
         by_tag: false,

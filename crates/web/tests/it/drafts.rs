@@ -166,6 +166,13 @@ fn draft_edit_approve_download(app: TestApp) -> Fut {
         assert_eq!(police.get(&path).await.status, 403);
         assert_eq!(police.get(&format!("{path}.docx")).await.status, 403);
 
+        // Before the formal parts name a signer, the draft's DOCX says so where the name goes.
+        let unsigned = document_xml(&leader.get(&format!("{path}.docx")).await.bytes)?;
+        assert!(
+            unsigned.contains("(Chưa ghi họ tên người ký)"),
+            "an unsigned draft says who is missing"
+        );
+
         // The formal parts: saved, then in the report.
         let page = coord.get(&path).await;
         let v = page
