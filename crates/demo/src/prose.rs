@@ -256,14 +256,24 @@ fn action(w: &Writer<'_>, theme: Theme, rng: &mut Rng, first: bool) -> String {
             (Some(r), Some(g)) => {
                 let all = r + f.get("KN_KY_TRUOC").unwrap_or(0);
                 let pct = if all > 0 { g * 100 / all } else { 100 };
+                // A figure of 0 is left unsaid: an officer writes "không phát sinh", not "0 đơn".
+                let mut received = vec![format!("{} đơn khiếu nại", n(r))];
+                if let Some(t) = f.get("TC_NHAN").filter(|t| *t > 0) {
+                    received.push(format!("{} đơn tố cáo", n(t)));
+                }
+                let visits = match f.get("TCD_LUOT").filter(|v| *v > 0) {
+                    Some(v) => format!("Tiếp {} lượt công dân; tiếp nhận", n(v)),
+                    None => "Tiếp nhận".into(),
+                };
+                let carried = match f.get("KN_KY_TRUOC").filter(|k| *k > 0) {
+                    Some(k) => format!(" (kể cả {} đơn kỳ trước chuyển sang)", n(k)),
+                    None => String::new(),
+                };
                 format!(
-                    "Tiếp {} lượt công dân; tiếp nhận {} đơn khiếu nại, {} đơn tố cáo; đã giải quyết {} vụ việc khiếu nại, đạt {}% (kể cả {} đơn kỳ trước chuyển sang).",
-                    n(f.get("TCD_LUOT").unwrap_or(0)),
-                    n(r),
-                    n(f.get("TC_NHAN").unwrap_or(0)),
+                    "{visits} {}; đã giải quyết {} vụ việc khiếu nại, đạt {}%{carried}.",
+                    received.join(", "),
                     n(g),
                     pct,
-                    n(f.get("KN_KY_TRUOC").unwrap_or(0))
                 )
             }
             _ => "Duy trì lịch tiếp công dân định kỳ; trong kỳ không phát sinh đơn khiếu nại, tố cáo liên quan đến quyền dân sự, chính trị thuộc thẩm quyền.".into(),

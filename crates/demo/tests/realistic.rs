@@ -90,6 +90,13 @@ async fn city_demo_looks_real_and_is_written_once() {
         .map(|n| n.results.as_str())
         .filter(|r| !r.starts_with("Chưa triển khai"))
         .collect();
+    // An officer leaves a zero unsaid ("không phát sinh"); a text never reads "0 đơn".
+    for t in &texts {
+        assert!(
+            !t.contains(" 0 đơn") && !t.contains(" 0 lượt"),
+            "a zero spelled out: {t}"
+        );
+    }
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for t in &texts {
         *counts.entry(t).or_default() += 1;

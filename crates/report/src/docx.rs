@@ -526,7 +526,10 @@ fn annexes(c: &Consolidation, l: &Letterhead<'_>) -> String {
                 .collect();
             let more = silent.len().saturating_sub(40);
             if more > 0 {
-                format!("Chưa báo cáo: {} và {more} cơ quan khác", names.join("; "))
+                format!(
+                    "Chưa báo cáo: {} và {more} cơ quan, địa phương khác",
+                    names.join("; ")
+                )
             } else {
                 format!("Chưa báo cáo: {}", names.join("; "))
             }

@@ -249,7 +249,8 @@ fn day_vi(d: Date) -> String {
     format!("{}/{}/{}", d.day(), u8::from(d.month()), d.year())
 }
 
-/// Names in Vietnamese order, then "Sở A, Sở B và 10 cơ quan khác" when more than `show`.
+/// Names in Vietnamese order, then "Sở A, Xã B và 10 cơ quan, địa phương khác" when more than
+/// `show` (the lists mix departments and communes).
 fn name_list(names: &[&str], show: usize) -> String {
     let mut sorted: Vec<&str> = names.to_vec();
     sort_vi(&mut sorted);
@@ -258,7 +259,7 @@ fn name_list(names: &[&str], show: usize) -> String {
         return join_vi(&sorted.iter().map(|s| s.to_string()).collect::<Vec<_>>());
     }
     format!(
-        "{} và {} cơ quan khác",
+        "{} và {} cơ quan, địa phương khác",
         sorted[..show].join(", "),
         number_vi((sorted.len() - show) as f64)
     )
@@ -379,7 +380,7 @@ fn implausible_vi(c: &Consolidation, ctx: &Ctx<'_>) -> Option<String> {
         .collect();
     if bad.len() > SHOW {
         named.push(format!(
-            "{} cơ quan khác",
+            "{} cơ quan, địa phương khác",
             number_vi((bad.len() - SHOW) as f64)
         ));
     }

@@ -314,7 +314,7 @@ fn implausible_figures_are_noted_with_their_bodies() {
         .collect();
     let t = text(&c);
     assert!(t.contains("Số liệu báo cáo của 5 cơ quan, đơn vị chưa hợp lý (Xã Số 1: số vụ việc đã giải quyết (2) lớn hơn số đã thụ lý (1); Xã Số 2:"));
-    assert!(t.contains("; 2 cơ quan khác); Sở Tư pháp đề nghị"));
+    assert!(t.contains("; 2 cơ quan, địa phương khác); Sở Tư pháp đề nghị"));
     assert!(!t.contains("Xã Số 4"));
     // None noted when every figure holds together.
     c.facts.implausible.clear();
