@@ -76,6 +76,9 @@ pub struct Summary {
     pub bodies: usize,
     pub accounts: usize,
     pub rounds: Vec<i64>,
+    /// Bodies expected to report in each round (the coordinating body, which consolidates, is
+    /// not counted against itself).
+    pub expected: usize,
     pub reports: usize,
     /// Accounts to try first: (user name, body, role).
     pub try_accounts: Vec<(String, String, String)>,
@@ -108,6 +111,10 @@ impl Rng {
         &xs[i.min(xs.len().saturating_sub(1))]
     }
 }
+
+/// The city the city-scale demonstration stands for, in its report's letterhead and date line.
+pub const DEMO_SUPERIOR: &str = "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG";
+pub const DEMO_PLACE: &str = "Hải Phòng";
 
 const PROVINCES: &[&str] = &[
     "Hà Nội",
@@ -343,6 +350,21 @@ async fn build(
     let now = OffsetDateTime::now_utc();
     db.ensure_reporting_defaults(now).await?;
     let plan_id = seed_plan(db).await?;
+    if opts.scale == Scale::City {
+        // The seed plan's header says only "UBND THÀNH PHỐ": the demonstration city is named
+        // once, in the report settings, as a coordinator would.
+        db.set_report_settings(
+            None,
+            &theodoi_store::drafts::ReportSettings {
+                superior: DEMO_SUPERIOR.into(),
+                place: DEMO_PLACE.into(),
+                drafting_unit: "PBGDPL".into(),
+            },
+            None,
+            now,
+        )
+        .await?;
+    }
     let names = body_names(opts.scale, opts.seed);
     let total = names.len() as u64;
     let (_, departments, communes) = opts.scale.shape();
@@ -377,9 +399,12 @@ async fn build(
         .map(|a| a.id)
         .collect();
     let accounts = accounts(db, password_hash, &ids, progress).await?;
+    record_body_plans(db, plan_id, opts.seed, now).await?;
     let mut summary = Summary {
         plan_id,
-        bodies: bodies.len(),
+        // The plan's own bodies (Công an thành phố, …) with the generated ones: every body that
+        // reports.
+        bodies: ids.len(),
         accounts,
         ..Summary::default()
     };
@@ -410,6 +435,74 @@ async fn build(
     }
     summary.try_accounts = try_accounts(db).await?;
     Ok(summary)
+}
+
+/// Most bodies have issued their own plan to carry out the city's (as the plan's III.9 asks),
+/// in the weeks after it: a department by its own symbol, a commune as "KH-UBND"; a few have
+/// not yet. Recorded by the coordinator, as plans sent on paper or through the e-office are.
+async fn record_body_plans(
+    db: &Db,
+    plan_id: i64,
+    seed: u64,
+    now: OffsetDateTime,
+) -> anyhow::Result<()> {
+    let mut rng = Rng::new(seed ^ 0xCA5C);
+    let coordinator = db
+        .user_by_username("coord")
+        .await?
+        .context("the coordinator's account")?
+        .id;
+    let parent = db
+        .list_plans()
+        .await?
+        .into_iter()
+        .find(|p| p.id == plan_id)
+        .context("the seed plan")?;
+    let parent_ref = match (&parent.number, parent.issued_on) {
+        (Some(n), Some(d)) => format!(
+            "Kế hoạch số {n} ngày {:02}/{:02}/{} của Ủy ban nhân dân thành phố",
+            d.day(),
+            u8::from(d.month()),
+            d.year()
+        ),
+        _ => "Kế hoạch của Ủy ban nhân dân thành phố".into(),
+    };
+    for body in db.cascade_status(plan_id).await? {
+        let issued = if body.kind == "commune" { 86 } else { 94 };
+        if rng.below(100) >= issued {
+            continue;
+        }
+        let symbol = if body.kind == "commune" {
+            "UBND".to_string()
+        } else {
+            theodoi_text::fold(&body.agency_name)
+                .split_whitespace()
+                .filter_map(|w| w.chars().next())
+                .filter(|c| c.is_alphabetic())
+                .flat_map(char::to_uppercase)
+                .collect()
+        };
+        let number = format!("{}/KH-{symbol}", 3 + rng.below(58));
+        let day = i64::try_from(rng.below(60)).unwrap_or(0);
+        let issued_on = date!(2026 - 01 - 19) + Duration::days(day);
+        let title = format!(
+            "Kế hoạch thực hiện {parent_ref} triển khai các khuyến nghị của Ủy ban Nhân quyền Liên hợp quốc"
+        );
+        db.record_cascade_plan(
+            &theodoi_store::workspace::NewCascadePlan {
+                plan_id,
+                agency_id: body.agency_id,
+                number: &number,
+                issued_on,
+                title: &title,
+                file: None,
+                recorded_by: coordinator,
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -445,6 +538,7 @@ async fn fill_rounds(
     summary.rounds = vec![h1, h2];
     let deadline = datetime!(2026-06-15 10:00 UTC);
     let owing = db.round_progress(h1).await?;
+    summary.expected = owing.iter().filter(|b| b.counted).count();
     let total = owing.len() as u64;
     for (i, body) in owing.iter().enumerate() {
         let profile = Profile::of(&body.agency_name, &body.agency_kind);

@@ -20,6 +20,43 @@ pub const MAX_PART_CHARS: usize = 200;
 pub const COORDINATING_AGENCY: &str = "report.coordinating_agency";
 /// The code of the agency that coordinates when the setting is absent: Sở Tư pháp.
 pub const DEFAULT_COORDINATING_CODE: &str = "so-tu-phap";
+/// The settings a new report's formal parts are proposed from, when the plan's header does not
+/// name its city (many plans say only "UBND THÀNH PHỐ").
+pub const SUPERIOR: &str = "report.superior";
+pub const PLACE: &str = "report.place";
+pub const DRAFTING_UNIT: &str = "report.drafting_unit";
+
+/// The report's formal parts set once for every round: the superior body's full name, the place
+/// in the date line, the drafting unit after "Lưu: VT,". Empty means not set.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReportSettings {
+    pub superior: String,
+    pub place: String,
+    pub drafting_unit: String,
+}
+
+impl ReportSettings {
+    /// Cleaned and checked: each fits in a formal part.
+    pub fn checked(&self) -> Result<Self> {
+        let s = Self {
+            superior: theodoi_text::clean(&self.superior).to_uppercase(),
+            place: theodoi_text::clean(&self.place),
+            drafting_unit: theodoi_text::clean(&self.drafting_unit),
+        };
+        for (value, vi, en) in [
+            (&s.superior, "Cơ quan cấp trên", "the superior body"),
+            (&s.place, "Địa danh", "the place"),
+            (&s.drafting_unit, "Đơn vị soạn thảo", "the drafting unit"),
+        ] {
+            if value.chars().count() > MAX_PART_CHARS {
+                return Err(StoreError::Invalid(format!(
+                    "{vi} tối đa {MAX_PART_CHARS} ký tự / {en} takes at most {MAX_PART_CHARS} characters"
+                )));
+            }
+        }
+        Ok(s)
+    }
+}
 
 /// The draft's own row, with the names of who approved and who changed it last.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -66,6 +103,18 @@ impl DraftRow {
             date_blank: self.date_blank,
         }
     }
+}
+
+/// A round's draft as listed on the coordinating body's home: where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DraftListing {
+    pub round_id: i64,
+    pub round_label: String,
+    pub plan_number: Option<String>,
+    pub approved: bool,
+    pub signer: String,
+    pub updated_at: OffsetDateTime,
+    pub updated_by_name: Option<String>,
 }
 
 /// A section as stored.
@@ -123,8 +172,14 @@ pub struct FormalParts {
 }
 
 impl FormalParts {
-    /// Cleaned and checked: every part fits, the bodies and the place are named.
+    /// Cleaned and checked: every part fits, and the bodies and the place are named. A draft is
+    /// started without them when nothing proposes them (`complete` false); saving the parts or
+    /// approving needs them.
     pub fn checked(&self) -> Result<Self> {
+        self.checked_as(true)
+    }
+
+    fn checked_as(&self, complete: bool) -> Result<Self> {
         let clean = |s: &str| {
             s.lines()
                 .map(theodoi_text::clean)
@@ -146,7 +201,7 @@ impl FormalParts {
             (&p.issuer, "cơ quan ban hành", "the issuing body"),
             (&p.place, "địa danh", "the place"),
         ] {
-            if value.is_empty() {
+            if complete && value.is_empty() {
                 return Err(StoreError::Invalid(format!(
                     "Cần ghi {vi} / {en} is needed"
                 )));
@@ -169,37 +224,53 @@ impl FormalParts {
         Ok(p)
     }
 
-    /// What to propose for a new draft: the plan's previous draft where there is one, else the
-    /// plan's header (its issuer, in full, is the superior body; its place), the coordinating
-    /// body's name as issuer, and the given defaults for the rest.
+    /// What to propose for a new draft: the plan's previous draft where there is one; else the
+    /// report settings where set, then the plan's header (its issuer, in full, is the superior
+    /// body; its place, else the city the superior names), the coordinating body's name as issuer,
+    /// and the given defaults for the rest.
     pub fn propose(h: &DraftHeader, issuer: &str, signer: &str, place: &str) -> Self {
         if let Some(p) = &h.previous {
             return p.clone();
         }
-        let superior = h
-            .plan_issuer
-            .as_deref()
-            .map(full_body_name)
+        let set = |s: &str| Some(theodoi_text::clean(s)).filter(|s| !s.is_empty());
+        let superior = set(&h.settings.superior)
+            .or_else(|| h.plan_issuer.as_deref().map(full_body_name))
             .unwrap_or_default();
-        let plan_place = h
-            .plan_place
-            .as_deref()
-            .map(theodoi_text::clean)
+        let place = set(&h.settings.place)
+            .or_else(|| h.plan_place.as_deref().and_then(set))
+            .or_else(|| place_named_in(&superior))
+            .or_else(|| set(place))
             .unwrap_or_default();
         Self {
             superior,
             issuer: theodoi_text::clean(issuer).to_uppercase(),
-            place: if plan_place.is_empty() {
-                theodoi_text::clean(place)
-            } else {
-                plan_place
-            },
+            place,
             signer: theodoi_text::clean(signer),
             position: "GIÁM ĐỐC".into(),
-            drafting_unit: String::new(),
+            drafting_unit: set(&h.settings.drafting_unit).unwrap_or_default(),
             date_blank: true,
         }
     }
+}
+
+/// "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG" → "Hải Phòng": the place a superior body's name gives
+/// for the date line; none when it names no city or province.
+pub fn place_named_in(superior: &str) -> Option<String> {
+    let upper = theodoi_text::clean(superior).to_uppercase();
+    let rest = ["THÀNH PHỐ ", "TỈNH "]
+        .iter()
+        .find_map(|k| upper.find(k).map(|i| &upper[i + k.len()..]))?;
+    let words: Vec<String> = rest
+        .split_whitespace()
+        .map(|w| {
+            let lower = w.to_lowercase();
+            let mut cs = lower.chars();
+            cs.next()
+                .map(|f| f.to_uppercase().collect::<String>() + cs.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
 }
 
 /// A body's name in full capitals, as a letterhead prints it: "UBND thành phố Hải Phòng" →
@@ -226,6 +297,8 @@ pub struct DraftHeader {
     /// The plan document's issuer and place, as imported.
     pub plan_issuer: Option<String>,
     pub plan_place: Option<String>,
+    /// The report settings (empty where not set).
+    pub settings: ReportSettings,
 }
 
 /// One text a section has had.
@@ -347,6 +420,7 @@ macro_rules! backend {
                 .fetch_optional(pool)
                 .await?;
                 let (plan_issuer, plan_place) = plan.unwrap_or_default();
+                let settings = report_settings(pool).await?;
                 Ok(DraftHeader {
                     previous: previous.map(|(superior, issuer, place, signer, position, drafting_unit, date_blank)| FormalParts {
                         superior,
@@ -359,6 +433,7 @@ macro_rules! backend {
                     }),
                     plan_issuer,
                     plan_place,
+                    settings,
                 })
             }
 
@@ -441,7 +516,7 @@ macro_rules! backend {
                 user_id: Option<i64>,
                 now: OffsetDateTime,
             ) -> Result<i64> {
-                let parts = parts.checked()?;
+                let parts = parts.checked_as(false)?;
                 check_sections(sections)?;
                 let mut tx = pool.begin_with($begin).await?;
                 let id: Option<i64> = sqlx::query_scalar(
@@ -757,12 +832,13 @@ macro_rules! backend {
                 now: OffsetDateTime,
             ) -> Result<()> {
                 let mut tx = pool.begin_with($begin).await?;
-                let current: Option<(String, i32, String)> =
-                    sqlx::query_as("SELECT status, version, signer FROM report_drafts WHERE id = $1")
-                        .bind(draft_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                let Some((status, version, signer)) = current else {
+                let current: Option<(String, i32, String, String, String)> = sqlx::query_as(
+                    "SELECT status, version, signer, superior, place FROM report_drafts WHERE id = $1",
+                )
+                .bind(draft_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((status, version, signer, superior, place)) = current else {
                     return Err(StoreError::NotFound(format!("dự thảo {draft_id} / draft {draft_id}")));
                 };
                 if version != expected_version {
@@ -776,6 +852,11 @@ macro_rules! backend {
                 if signer.trim().is_empty() {
                     return Err(StoreError::Invalid(
                         "Cần ghi họ tên người ký trước khi phê duyệt / name the signer before approving".into(),
+                    ));
+                }
+                if superior.trim().is_empty() || place.trim().is_empty() {
+                    return Err(StoreError::Invalid(
+                        "Cần ghi cơ quan cấp trên và địa danh trước khi phê duyệt / name the superior body and the place before approving".into(),
                     ));
                 }
                 sqlx::query(
@@ -852,6 +933,84 @@ macro_rules! backend {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub async fn draft_listings(pool: &Pool<$db>) -> Result<Vec<DraftListing>> {
+                Ok(sqlx::query_as(
+                    "SELECT d.round_id, r.label AS round_label, doc.number AS plan_number, \
+                     COALESCE(d.status = 'approved' AND d.approved_version = d.version, FALSE) AS approved, d.signer, \
+                     d.updated_at, u.display_name AS updated_by_name \
+                     FROM report_drafts d JOIN rounds r ON r.id = d.round_id JOIN plans p ON p.id = r.plan_id \
+                     JOIN documents doc ON doc.id = p.document_id LEFT JOIN users u ON u.id = d.updated_by \
+                     ORDER BY d.updated_at DESC, d.id DESC",
+                )
+                .fetch_all(pool)
+                .await?)
+            }
+
+            pub async fn report_settings(pool: &Pool<$db>) -> Result<ReportSettings> {
+                let rows: Vec<(String, String)> =
+                    sqlx::query_as("SELECT key, value FROM app_settings WHERE key IN ($1, $2, $3)")
+                        .bind(SUPERIOR)
+                        .bind(PLACE)
+                        .bind(DRAFTING_UNIT)
+                        .fetch_all(pool)
+                        .await?;
+                let mut s = ReportSettings::default();
+                for (key, value) in rows {
+                    match key.as_str() {
+                        SUPERIOR => s.superior = value,
+                        PLACE => s.place = value,
+                        _ => s.drafting_unit = value,
+                    }
+                }
+                Ok(s)
+            }
+
+            pub async fn set_report_settings(
+                pool: &Pool<$db>,
+                coordinating: Option<i64>,
+                settings: &ReportSettings,
+                user_id: Option<i64>,
+                now: OffsetDateTime,
+            ) -> Result<()> {
+                let s = settings.checked()?;
+                let mut tx = pool.begin_with($begin).await?;
+                let mut values = vec![
+                    (SUPERIOR, s.superior),
+                    (PLACE, s.place),
+                    (DRAFTING_UNIT, s.drafting_unit),
+                ];
+                if let Some(agency_id) = coordinating {
+                    let found: Option<bool> = sqlx::query_scalar("SELECT is_group FROM agencies WHERE id = $1")
+                        .bind(agency_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    match found {
+                        None => return Err(StoreError::NotFound(format!("cơ quan {agency_id} / agency {agency_id}"))),
+                        Some(true) => {
+                            return Err(StoreError::Invalid(
+                                "Cơ quan điều phối phải là một cơ quan, không phải một nhóm / the coordinating body must be one body, not a group".into(),
+                            ));
+                        }
+                        Some(false) => values.push((COORDINATING_AGENCY, agency_id.to_string())),
+                    }
+                }
+                for (key, value) in values {
+                    sqlx::query(
+                        "INSERT INTO app_settings (key, value, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, \
+                         updated_at = excluded.updated_at",
+                    )
+                    .bind(key)
+                    .bind(value)
+                    .bind(user_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 tx.commit().await?;
                 Ok(())
             }
@@ -1048,6 +1207,30 @@ impl Db {
     ) -> Result<()> {
         crate::dispatch!(self, set_coordinating_agency(agency_id, user_id, now))
     }
+
+    /// Every round's draft, latest change first, with whether it is approved as it stands.
+    pub async fn draft_listings(&self) -> Result<Vec<DraftListing>> {
+        crate::dispatch!(self, draft_listings())
+    }
+
+    /// The report settings (superior body, place, drafting unit); empty where not set.
+    pub async fn report_settings(&self) -> Result<ReportSettings> {
+        crate::dispatch!(self, report_settings())
+    }
+
+    /// Store the report settings and, when given, the coordinating body, in one transaction.
+    pub async fn set_report_settings(
+        &self,
+        coordinating: Option<i64>,
+        settings: &ReportSettings,
+        user_id: Option<i64>,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        crate::dispatch!(
+            self,
+            set_report_settings(coordinating, settings, user_id, now)
+        )
+    }
 }
 
 #[cfg(test)]
@@ -1103,6 +1286,7 @@ mod tests {
             previous: None,
             plan_issuer: Some("UBND thành phố Hải Phòng".into()),
             plan_place: Some("Hải Phòng".into()),
+            settings: ReportSettings::default(),
         };
         let p = FormalParts::propose(&h, "Sở Tư pháp", "Nguyễn Văn A", "Hà Nội");
         assert_eq!(p.superior, "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG");
@@ -1118,5 +1302,44 @@ mod tests {
             ..h
         };
         assert_eq!(FormalParts::propose(&h2, "x", "y", "z"), before);
+    }
+
+    #[test]
+    fn settings_name_the_city_a_plan_leaves_out() {
+        let h = DraftHeader {
+            previous: None,
+            plan_issuer: Some("UBND THÀNH PHỐ".into()),
+            plan_place: None,
+            settings: ReportSettings {
+                superior: "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG".into(),
+                place: String::new(),
+                drafting_unit: "PBGDPL".into(),
+            },
+        };
+        let p = FormalParts::propose(&h, "Sở Tư pháp", "", "");
+        assert_eq!(p.superior, "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG");
+        assert_eq!(p.place, "Hải Phòng", "the place the superior names");
+        assert_eq!(p.drafting_unit, "PBGDPL");
+        // Without settings, the plan's own header; no city anywhere leaves the place to fill.
+        let bare = DraftHeader {
+            settings: ReportSettings::default(),
+            ..h
+        };
+        let p = FormalParts::propose(&bare, "Sở Tư pháp", "", "");
+        assert_eq!(p.superior, "ỦY BAN NHÂN DÂN THÀNH PHỐ");
+        assert_eq!(p.place, "");
+    }
+
+    #[test]
+    fn places_named_in_superiors() {
+        assert_eq!(
+            place_named_in("ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG").as_deref(),
+            Some("Hải Phòng")
+        );
+        assert_eq!(
+            place_named_in("ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK").as_deref(),
+            Some("Đắk Lắk")
+        );
+        assert_eq!(place_named_in("ỦY BAN NHÂN DÂN THÀNH PHỐ"), None);
     }
 }

@@ -88,20 +88,16 @@ pub enum ReportCommand {
         /// PHÒNG"); proposed from the plan's header when not given.
         #[arg(long, env = "THEODOI_REPORT_SUPERIOR")]
         superior: Option<String>,
-        /// The drafting unit after "Lưu: VT,".
-        #[arg(long, default_value = "PBGDPL")]
-        drafting_unit: String,
+        /// The drafting unit after "Lưu: VT," (the draft's, else the report settings', else
+        /// "PBGDPL").
+        #[arg(long)]
+        drafting_unit: Option<String>,
         /// Leave day and month of the date line blank for the clerk to fill in.
         #[arg(long)]
         no_date: bool,
-        /// Name of the signer under "GIÁM ĐỐC" (needed for docx).
-        #[arg(
-            long,
-            env = "THEODOI_REPORT_SIGNER",
-            required_if_eq_any([("format", "docx"), ("format", "pdf")]),
-            default_value = ""
-        )]
-        signer: String,
+        /// Name of the signer under "GIÁM ĐỐC" (docx and pdf need one: this, or the draft's).
+        #[arg(long, env = "THEODOI_REPORT_SIGNER")]
+        signer: Option<String>,
         /// Group the tasks of section II by their tags (ICCPR articles, recommendations).
         #[arg(long)]
         by_tag: bool,
@@ -164,9 +160,6 @@ pub struct ServeArgs {
     /// Seconds between reminder runs; 0 turns the scheduler off.
     #[arg(long, env = "THEODOI_REMINDER_INTERVAL", default_value_t = 300)]
     pub reminder_interval: u64,
-    /// Place in the date line of the Sở Tư pháp's reports.
-    #[arg(long, env = "THEODOI_REPORT_PLACE", default_value = "Hà Nội")]
-    pub report_place: String,
     /// Name of the signer of the Sở Tư pháp's reports (the report page proposes it).
     #[arg(long, env = "THEODOI_REPORT_SIGNER", default_value = "")]
     pub report_signer: String,
@@ -287,6 +280,7 @@ async fn run_with_db(args: Args) -> anyhow::Result<ExitCode> {
                 drafting_unit,
                 no_date,
                 by_tag,
+                require_all: true,
             };
             report::build(&db, round, &format, &output, &formal).await
         }

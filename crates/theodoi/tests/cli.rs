@@ -29,6 +29,21 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     p
 }
 
+/// The text of `word/document.xml` in a DOCX file.
+fn document_xml(path: &Path) -> String {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{e}"));
+    let mut zip = zip::ZipArchive::new(file).unwrap_or_else(|e| panic!("{e}"));
+    let mut s = String::new();
+    std::io::Read::read_to_string(
+        &mut zip
+            .by_name("word/document.xml")
+            .unwrap_or_else(|e| panic!("{e}")),
+        &mut s,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    s
+}
+
 fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"))
 }
@@ -411,7 +426,22 @@ fn demo_then_report_build() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("130 cơ quan, đơn vị"), "{out}");
+    // The bodies said to report are the round's: the same count `report rounds` gives.
+    let expected = out
+        .split(" trong số đó phải gửi báo cáo")
+        .next()
+        .and_then(|s| s.rsplit(' ').next())
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or_else(|| panic!("no count of reporting bodies in {out}"));
+    assert!(
+        expected > 130,
+        "30 departments, 100 communes and the plan's own bodies: {out}"
+    );
+    let rounds = stdout(&theodoi(
+        dir.path(),
+        &["--database", db, "report", "rounds"],
+    ));
+    assert!(rounds.contains(&format!("/{expected}")), "{rounds}");
     for account in [
         "admin",
         "coord",
@@ -588,40 +618,58 @@ fn report_docx_needs_a_signer() {
     assert!(stderr(&o).contains("--signer"), "{}", stderr(&o));
     let mut args = base.to_vec();
     args.extend(["--signer", "Nguyễn Văn An"]);
-    // The seed's header names no city: the place for the date line must be given, not guessed.
-    let o = Command::new(env!("CARGO_BIN_EXE_theodoi"))
-        .current_dir(dir.path())
-        .env_remove("THEODOI_DATABASE_URL")
-        .env_remove("THEODOI_REPORT_PLACE")
-        .env_remove("THEODOI_REPORT_SUPERIOR")
-        .args(&args)
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert!(!o.status.success());
-    assert!(stderr(&o).contains("--place"), "{}", stderr(&o));
-    assert!(!dir.path().join("r.docx").exists(), "nothing written");
-    args.extend(["--superior", "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG"]);
-    let o = theodoi(dir.path(), &args);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let xml = {
-        let file = std::fs::File::open(dir.path().join("r.docx")).unwrap_or_else(|e| panic!("{e}"));
-        let mut zip = zip::ZipArchive::new(file).unwrap_or_else(|e| panic!("{e}"));
-        let mut s = String::new();
-        std::io::Read::read_to_string(
-            &mut zip
-                .by_name("word/document.xml")
-                .unwrap_or_else(|e| panic!("{e}")),
-            &mut s,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        s
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_theodoi"))
+            .current_dir(dir.path())
+            .env_remove("THEODOI_DATABASE_URL")
+            .env_remove("THEODOI_REPORT_PLACE")
+            .env_remove("THEODOI_REPORT_SUPERIOR")
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
     };
+    // The demonstration city is named in the report settings: letterhead and date line.
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let xml = document_xml(&dir.path().join("r.docx"));
     assert!(
         xml.contains("THÀNH PHỐ HẢI PHÒNG"),
         "the superior's full name"
     );
     assert!(
         xml.contains("Hải Phòng, ngày"),
+        "the place from the settings"
+    );
+    assert!(xml.contains("DỰ THẢO"), "nobody approved a draft");
+    std::fs::remove_file(dir.path().join("r.docx")).unwrap_or_else(|e| panic!("{e}"));
+    // Without the settings, the seed's header names no city: the place must be given, not
+    // guessed.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    rt.block_on(async {
+        let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+        let pool = sqlx::SqlitePool::connect(&url)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        sqlx::query("DELETE FROM app_settings WHERE key LIKE 'report.%'")
+            .execute(&pool)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        pool.close().await;
+    });
+    let o = run(&args);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--place"), "{}", stderr(&o));
+    assert!(!dir.path().join("r.docx").exists(), "nothing written");
+    args.extend(["--superior", "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK"]);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let xml = document_xml(&dir.path().join("r.docx"));
+    assert!(xml.contains("TỈNH ĐẮK LẮK"), "the superior's full name");
+    assert!(
+        xml.contains("Đắk Lắk, ngày"),
         "the place taken from the superior's name"
     );
     let bytes = std::fs::read(dir.path().join("r.docx")).unwrap_or_default();

@@ -40,8 +40,6 @@ pub struct Config {
     pub public_url: String,
     /// How often the reminder scheduler looks for work, in seconds; 0 turns it off.
     pub reminder_interval_secs: u64,
-    /// Where the Sở Tư pháp's reports are issued ("Hà Nội, ngày …").
-    pub report_place: String,
     /// Who signs them, printed under the position.
     pub report_signer: String,
     /// Reverse proxies whose `X-Forwarded-For` names the client; with none, the header is ignored.
@@ -58,7 +56,6 @@ impl Default for Config {
             mail_from: "theodoi <no-reply@localhost>".into(),
             public_url: "http://127.0.0.1:8080".into(),
             reminder_interval_secs: 300,
-            report_place: "Hà Nội".into(),
             report_signer: String::new(),
             trusted_proxies: Vec::new(),
         }
@@ -251,8 +248,6 @@ pub fn router(state: AppState) -> Router {
             get(pages::rounds::missing_xlsx),
         )
         .route("/rounds/{id}/missing.csv", get(pages::rounds::missing_csv))
-        .route("/rounds/{id}/report.docx", get(pages::rounds::report_docx))
-        .route("/rounds/{id}/report.pdf", get(pages::rounds::report_pdf))
         .route("/rounds/{id}/draft", get(pages::drafts::show))
         .route("/rounds/{id}/draft/sections", post(pages::drafts::save))
         .route("/rounds/{id}/draft/refresh", post(pages::drafts::refresh))
@@ -310,6 +305,10 @@ pub fn router(state: AppState) -> Router {
             get(pages::admin::policies).post(pages::admin::set_policies),
         )
         .route("/admin/audit", get(pages::admin::audit_log))
+        .route(
+            "/settings/report",
+            get(pages::settings::show).post(pages::settings::save),
+        )
         .fallback(pages::misc::not_found)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::from_fn(pages::misc::log_and_secure))

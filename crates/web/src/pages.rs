@@ -14,6 +14,7 @@ pub mod plans;
 pub mod public;
 pub mod regimes;
 pub mod rounds;
+pub mod settings;
 
 use crate::auth::{Role, User};
 use crate::error::AppResult;

@@ -382,7 +382,7 @@ fn draft_formal_parts_and_coordinator(db: Db) -> Fut {
             "{proposed:?} from {h:?}"
         );
         let bad = FormalParts {
-            superior: String::new(),
+            signer: "x".repeat(theodoi_store::drafts::MAX_PART_CHARS + 1),
             ..parts()
         };
         assert!(matches!(
@@ -394,28 +394,48 @@ fn draft_formal_parts_and_coordinator(db: Db) -> Fut {
             db.draft(round).await?.is_none(),
             "a refused start leaves nothing"
         );
+        // Nothing named the city: the draft starts, but no one approves it without the place,
+        // and saving the parts asks for it.
+        let unplaced = FormalParts {
+            place: String::new(),
+            ..parts()
+        };
+        let id = db
+            .create_draft(round, &unplaced, &first_draft(), Some(cv), NOW)
+            .await?;
+        let refused = db.approve_draft(id, 1, gd, NOW).await;
+        assert!(
+            matches!(&refused, Err(StoreError::Invalid(m)) if m.contains("địa danh")),
+            "{refused:?}"
+        );
+        let refused = db.save_formal_parts(id, 1, &unplaced, Some(cv), NOW).await;
+        assert!(
+            matches!(&refused, Err(StoreError::Invalid(m)) if m.contains("địa danh")),
+            "{refused:?}"
+        );
         let unsigned = FormalParts {
             signer: String::new(),
             ..parts()
         };
-        let id = db
-            .create_draft(round, &unsigned, &first_draft(), Some(cv), NOW)
-            .await?;
-        let refused = db.approve_draft(id, 1, gd, NOW).await;
         assert!(
-            matches!(refused, Err(StoreError::Invalid(_))),
+            db.save_formal_parts(id, 1, &unsigned, Some(cv), NOW)
+                .await?
+        );
+        let refused = db.approve_draft(id, 2, gd, NOW).await;
+        assert!(
+            matches!(&refused, Err(StoreError::Invalid(m)) if m.contains("người ký")),
             "{refused:?}"
         );
-        assert!(db.save_formal_parts(id, 1, &parts(), Some(cv), NOW).await?);
-        assert!(!db.save_formal_parts(id, 2, &parts(), Some(cv), NOW).await?);
-        let stale = db.save_formal_parts(id, 1, &unsigned, Some(cv), NOW).await;
+        assert!(db.save_formal_parts(id, 2, &parts(), Some(cv), NOW).await?);
+        assert!(!db.save_formal_parts(id, 3, &parts(), Some(cv), NOW).await?);
+        let stale = db.save_formal_parts(id, 2, &unsigned, Some(cv), NOW).await;
         assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
-        db.approve_draft(id, 2, gd, NOW).await?;
+        db.approve_draft(id, 3, gd, NOW).await?;
         let changed = FormalParts {
             date_blank: false,
             ..parts()
         };
-        db.save_formal_parts(id, 2, &changed, Some(cv), NOW).await?;
+        db.save_formal_parts(id, 3, &changed, Some(cv), NOW).await?;
         let d = db.draft(round).await?.ok_or("no draft")?;
         assert!(
             d.approval_voided(),
@@ -449,6 +469,50 @@ fn draft_formal_parts_and_coordinator(db: Db) -> Fut {
             db.set_coordinating_agency(999_999, Some(cv), NOW).await,
             Err(StoreError::NotFound(_))
         ));
+
+        // The report settings: set once, with the coordinating body, in one transaction; a new
+        // draft of a plan without a previous draft proposes from them.
+        assert_eq!(
+            db.report_settings().await?,
+            theodoi_store::drafts::ReportSettings::default()
+        );
+        let settings = theodoi_store::drafts::ReportSettings {
+            superior: "ủy ban nhân dân thành phố  Hải Phòng".into(),
+            place: String::new(),
+            drafting_unit: "PBGDPL".into(),
+        };
+        db.set_report_settings(Some(so), &settings, Some(cv), NOW)
+            .await?;
+        let stored = db.report_settings().await?;
+        assert_eq!(stored.superior, "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG");
+        assert_eq!(db.coordinating_agency().await?.map(|a| a.0), Some(so));
+        let too_long = theodoi_store::drafts::ReportSettings {
+            place: "x".repeat(theodoi_store::drafts::MAX_PART_CHARS + 1),
+            ..settings.clone()
+        };
+        assert!(matches!(
+            db.set_report_settings(Some(other.id), &too_long, Some(cv), NOW)
+                .await,
+            Err(StoreError::Invalid(_))
+        ));
+        assert_eq!(
+            db.coordinating_agency().await?.map(|a| a.0),
+            Some(so),
+            "a refused save changes nothing"
+        );
+        let h = db.draft_header(round).await?;
+        assert_eq!(h.settings, stored);
+        let fresh = FormalParts::propose(
+            &theodoi_store::drafts::DraftHeader {
+                previous: None,
+                ..h
+            },
+            "Sở Tư pháp",
+            "",
+            "",
+        );
+        assert_eq!(fresh.superior, "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG");
+        assert_eq!(fresh.place, "Hải Phòng");
         Ok(())
     })
 }

@@ -35,11 +35,17 @@ pub async fn generate(db: &Db, scale: &str, seed: u64, reports: bool) -> anyhow:
     .await?;
     bar.finish_and_clear();
     println!(
-        "Kế hoạch (id {}): {} cơ quan, đơn vị; {} tài khoản; đợt báo cáo {:?}; {} báo cáo; {:.1} giây.",
+        "Kế hoạch (id {}): {} cơ quan, đơn vị, {} trong số đó phải gửi báo cáo mỗi đợt; {} tài khoản; đợt báo cáo số {}; {} báo cáo; {:.1} giây.",
         summary.plan_id,
         summary.bodies,
+        summary.expected,
         summary.accounts,
-        summary.rounds,
+        summary
+            .rounds
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
         summary.reports,
         started.elapsed().as_secs_f64()
     );

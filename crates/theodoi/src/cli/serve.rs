@@ -16,7 +16,6 @@ pub async fn run(db: Db, url: &str, args: ServeArgs) -> anyhow::Result<ExitCode>
         mail_from: args.mail_from,
         public_url: args.public_url,
         reminder_interval_secs: args.reminder_interval,
-        report_place: args.report_place,
         report_signer: args.report_signer,
         trusted_proxies: args.trusted_proxy,
     };

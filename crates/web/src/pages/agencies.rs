@@ -300,6 +300,8 @@ struct HomePage {
     duties: Vec<AgencyDuty>,
     escalations: Vec<theodoi_store::workspace::EscalationRow>,
     rounds: Vec<HomeRound>,
+    /// On the coordinating body's home: the report drafts, those awaiting approval first.
+    drafts: Vec<theodoi_store::drafts::DraftListing>,
 }
 
 pub async fn home(
@@ -333,8 +335,16 @@ pub async fn home(
             tasks,
         })
         .collect();
+    let coordinating_body = state.db.coordinating_agency().await?.map(|a| a.0);
+    let mut drafts = if coordinating_body == Some(id) {
+        state.db.draft_listings().await?
+    } else {
+        Vec::new()
+    };
+    drafts.sort_by_key(|d| d.approved);
     pages::render(&HomePage {
         rounds,
+        drafts,
         ctx: Ctx::new(lang, Some(&user)),
         agency,
         lead,

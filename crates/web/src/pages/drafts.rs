@@ -259,23 +259,10 @@ async fn consolidation(state: &AppState, round_id: i64) -> AppResult<Consolidati
 
 /// The proposed formal parts of a new draft of this round.
 async fn proposed_parts(state: &AppState, round_id: i64) -> AppResult<FormalParts> {
-    let header = state.db.draft_header(round_id).await?;
-    let issuer = state
-        .db
-        .coordinating_agency()
-        .await?
-        .map(|a| a.1)
-        .unwrap_or_else(|| "Sở Tư pháp".into());
-    let mut parts = FormalParts::propose(
-        &header,
-        &issuer,
-        &state.config.report_signer,
-        &state.config.report_place,
-    );
-    if parts.drafting_unit.is_empty() {
-        parts.drafting_unit = theodoi_app::consolidation::DRAFTING_UNIT.into();
-    }
-    Ok(parts)
+    Ok(
+        theodoi_app::report::proposed_parts(&state.db, round_id, &state.config.report_signer, "")
+            .await?,
+    )
 }
 
 /// Build the page: the stored sections beside the material drafted from the current data.
@@ -758,52 +745,50 @@ fn download(name: &str, content_type: &'static str, bytes: Vec<u8>) -> Response 
 }
 
 /// What the signature block of a draft without a signer's name reads.
-const UNSIGNED: &str = "(Chưa ghi họ tên người ký)";
+/// Query of the report's file: `group=tags` groups part II by ICCPR article and recommendation.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct FileQuery {
+    #[serde(default)]
+    group: String,
+}
 
-/// The report built from the draft: unmarked when approved, marked "DỰ THẢO" otherwise.
-async fn draft_file(state: &AppState, user: &User, id: i64, pdf: bool) -> AppResult<Response> {
+/// The report built from the draft (or, before anyone opened it, drafted from the data now):
+/// unmarked when approved, marked "DỰ THẢO" otherwise.
+async fn draft_file(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    q: &FileQuery,
+    pdf: bool,
+) -> AppResult<Response> {
     access(state, user).await?;
-    let d = state.db.draft(id).await?.ok_or(AppError::NotFound)?;
-    let sections = state.db.draft_sections(d.id).await?;
+    state.db.round(id).await?.ok_or(AppError::NotFound)?;
     let c = consolidation(state, id).await?;
-    let written: Vec<theodoi_report::docx::Written<'_>> = sections
-        .iter()
-        .map(|s| theodoi_report::docx::Written {
-            key: &s.key,
-            heading: &s.heading,
-            level: u8::try_from(s.level).unwrap_or(0),
-            text: s.text(),
-        })
-        .collect();
     let today = OffsetDateTime::now_utc()
         .to_offset(theodoi_domain::report::VIETNAM)
         .date();
-    let position_lines: Vec<&str> = d.position.lines().collect();
-    let head = theodoi_report::docx::Letterhead {
-        superior: &d.superior,
-        issuer: &d.issuer,
-        symbol: "BC-STP",
-        place: &d.place,
-        date: (!d.date_blank).then_some(today),
-        position: position_lines.first().copied().unwrap_or("GIÁM ĐỐC"),
-        position2: position_lines.get(1).copied(),
-        // An unsigned draft says so where the name goes, rather than ending on a bare position.
-        signer: if d.signer.trim().is_empty() {
-            UNSIGNED
-        } else {
-            &d.signer
-        },
-        recipients: &theodoi_app::consolidation::RECIPIENTS,
-        drafting_unit: &d.drafting_unit,
-        by_tag: false,
+    let over = theodoi_app::report::Overrides {
+        by_tag: q.group == "tags",
+        ..Default::default()
     };
-    let approved = d.is_approved();
-    let bytes = theodoi_report::docx::report_from_draft(&c, &written, &head, !approved)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("docx: {e}")))?;
-    let stem = if approved {
-        format!("bao-cao-dot-{id}")
-    } else {
-        format!("du-thao-bao-cao-dot-{id}")
+    use theodoi_app::report::{BuildError, Missing};
+    let file = match theodoi_app::report::build(&state.db, &c, id, &over, today).await {
+        Ok(f) => f,
+        Err(BuildError::Missing(m)) => {
+            let (vi, en) = match m {
+                Missing::Signer | Missing::Superior => (
+                    "Chưa ghi cơ quan cấp trên: ghi ở mục “Thể thức văn bản” của dự thảo hoặc trong Thiết lập báo cáo.",
+                    "The superior body is not set: write it under the draft's formal parts or in the report settings.",
+                ),
+                Missing::Place(_) => (
+                    "Chưa có địa danh cho dòng “…, ngày … tháng … năm …” (tên cơ quan cấp trên không nêu thành phố, tỉnh): ghi ở mục “Thể thức văn bản” của dự thảo hoặc trong Thiết lập báo cáo.",
+                    "The place for the date line is missing (the superior body's name names no city or province): write it under the draft's formal parts or in the report settings.",
+                ),
+            };
+            return Err(AppError::BadRequest(format!("{vi} / {en}")));
+        }
+        Err(BuildError::Store(e)) => return Err(e.into()),
+        Err(e) => return Err(AppError::Internal(anyhow::anyhow!("{e}"))),
     };
     audit_by(
         state,
@@ -815,15 +800,19 @@ async fn draft_file(state: &AppState, user: &User, id: i64, pdf: bool) -> AppRes
     .await?;
     if pdf {
         // LibreOffice missing or failing is the server's state, not the user's input.
-        let pdf = theodoi_app::pdf::docx_to_pdf(bytes)
+        let bytes = theodoi_app::pdf::docx_to_pdf(file.docx)
             .await
             .map_err(|e| AppError::Office(format!("{e:#}")))?;
-        return Ok(download(&format!("{stem}.pdf"), "application/pdf", pdf));
+        return Ok(download(
+            &format!("{}.pdf", file.stem),
+            "application/pdf",
+            bytes,
+        ));
     }
     Ok(download(
-        &format!("{stem}.docx"),
+        &format!("{}.docx", file.stem),
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        bytes,
+        file.docx,
     ))
 }
 
@@ -831,16 +820,18 @@ pub async fn docx(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
+    Query(q): Query<FileQuery>,
 ) -> AppResult<Response> {
-    draft_file(&state, &user, id, false).await
+    draft_file(&state, &user, id, &q, false).await
 }
 
 pub async fn pdf(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<i64>,
+    Query(q): Query<FileQuery>,
 ) -> AppResult<Response> {
-    draft_file(&state, &user, id, true).await
+    draft_file(&state, &user, id, &q, true).await
 }
 
 #[cfg(test)]

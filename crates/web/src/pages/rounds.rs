@@ -360,8 +360,6 @@ impl Tally {
 #[template(path = "round.html")]
 struct RoundPage {
     ctx: Ctx,
-    signer: String,
-    place: String,
     round: RoundRow,
     total: Tally,
     groups: Vec<Tally>,
@@ -436,8 +434,6 @@ pub async fn detail(
         .map(line)
         .collect();
     pages::render(&RoundPage {
-        signer: state.config.report_signer.clone(),
-        place: state.config.report_place.clone(),
         ctx,
         round,
         total,
@@ -1309,104 +1305,6 @@ pub async fn annex_csv(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     annex(&state, &user, id, "csv").await
-}
-
-#[derive(Deserialize)]
-pub struct DocxQuery {
-    #[serde(default)]
-    signer: String,
-    /// "tags" groups section II by the tasks' ICCPR articles and recommendations.
-    #[serde(default)]
-    group: String,
-    #[serde(default)]
-    place: String,
-}
-
-pub async fn report_docx(
-    state: State<AppState>,
-    user: User,
-    id: Path<i64>,
-    q: Query<DocxQuery>,
-) -> AppResult<Response> {
-    report_file(state, user, id, q, false).await
-}
-
-/// The same report as PDF, converted by LibreOffice.
-pub async fn report_pdf(
-    state: State<AppState>,
-    user: User,
-    id: Path<i64>,
-    q: Query<DocxQuery>,
-) -> AppResult<Response> {
-    report_file(state, user, id, q, true).await
-}
-
-async fn report_file(
-    State(state): State<AppState>,
-    user: User,
-    Path(id): Path<i64>,
-    Query(q): Query<DocxQuery>,
-    pdf: bool,
-) -> AppResult<Response> {
-    user.require(user.role.sees_all_agencies())?;
-    let pick = |given: &str, setting: &str| {
-        let g = theodoi_text::clean(given);
-        if g.is_empty() {
-            theodoi_text::clean(setting)
-        } else {
-            g
-        }
-    };
-    let signer = pick(&q.signer, &state.config.report_signer);
-    let place = pick(&q.place, &state.config.report_place);
-    if signer.is_empty()
-        || place.is_empty()
-        || signer.chars().count() > 80
-        || place.chars().count() > 80
-    {
-        return Err(AppError::BadRequest(
-            "Cần họ tên người ký và địa danh (tối đa 80 ký tự) / the signer's name and the place are needed (up to 80 characters)".into(),
-        ));
-    }
-    let c = theodoi_app::consolidation::build(&state.db, id).await?;
-    let today = OffsetDateTime::now_utc()
-        .to_offset(theodoi_domain::report::VIETNAM)
-        .date();
-    let superior = theodoi_app::consolidation::proposed_superior(&c);
-    let head = theodoi_app::consolidation::letterhead(
-        &superior,
-        &place,
-        &signer,
-        Some(today),
-        theodoi_app::consolidation::DRAFTING_UNIT,
-        q.group == "tags",
-    );
-    let bytes = theodoi_report::docx::report(&c, &head)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("docx: {e}")))?;
-    audit_by(
-        &state,
-        &user,
-        "report_exported",
-        Some(&format!("round:{id}")),
-        Some(if pdf { "pdf" } else { "docx" }),
-    )
-    .await?;
-    if pdf {
-        // LibreOffice missing or failing is the server's state, not the user's input.
-        let bytes = theodoi_app::pdf::docx_to_pdf(bytes)
-            .await
-            .map_err(|e| AppError::Office(format!("{e:#}")))?;
-        return Ok(download(
-            &format!("bao-cao-dot-{id}.pdf"),
-            "application/pdf",
-            bytes,
-        ));
-    }
-    Ok(download(
-        &format!("bao-cao-dot-{id}.docx"),
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        bytes,
-    ))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,6 +10,10 @@ use std::io::Read;
 pub const CASES: &[(&str, Case)] = &[
     ("draft_edit_approve_download", draft_edit_approve_download),
     ("draft_refresh_keeps_edits", draft_refresh_keeps_edits),
+    (
+        "report_settings_name_the_city",
+        report_settings_name_the_city,
+    ),
 ];
 
 /// An ad hoc round over the first half of 2026.
@@ -173,8 +177,16 @@ fn draft_edit_approve_download(app: TestApp) -> Fut {
             "an unsigned draft says who is missing"
         );
 
-        // The formal parts: saved, then in the report.
+        // The plan's header names no city and nothing else did: the page says so, and the
+        // draft's DOCX leaves dotted blanks for it.
         let page = coord.get(&path).await;
+        assert!(
+            page.body
+                .contains("Chưa ghi cơ quan cấp trên hoặc địa danh"),
+            "the missing place is pointed out"
+        );
+        assert!(unsigned.contains("……, ngày"), "a blank for the place");
+        // The formal parts: saved, then in the report.
         let v = page
             .body
             .split("/draft/parts")
@@ -407,6 +419,93 @@ fn draft_refresh_keeps_edits(app: TestApp) -> Fut {
             .await;
         assert!(history.body.contains("Lấy bản dự thảo mới"));
         assert!(history.body.contains("Mở đầu do chuyên viên sửa."));
+        Ok(())
+    })
+}
+
+/// The report settings name the city the plan's header leaves out: a new draft proposes its
+/// letterhead and place from them; the Sở's head finds the draft awaiting approval at home.
+fn report_settings_name_the_city(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let mut coord = app.signed_in("coord").await;
+        let page = coord.get("/settings/report").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("Thiết lập báo cáo"));
+        let justice = app.justice.to_string();
+        // Too long: refused with the reason, the typed text kept, nothing stored.
+        let long = "x".repeat(theodoi_store::drafts::MAX_PART_CHARS + 1);
+        let refused = coord
+            .post(
+                "/settings/report",
+                &[
+                    ("coordinating", &justice),
+                    ("superior", "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG"),
+                    ("place", &long),
+                    ("drafting_unit", "PBGDPL"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, 422);
+        assert!(refused.body.contains("Địa danh tối đa"), "{}", refused.body);
+        assert!(
+            refused
+                .body
+                .contains("value=\"ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG\"")
+        );
+        assert_eq!(
+            app.db.report_settings().await?,
+            theodoi_store::drafts::ReportSettings::default()
+        );
+        let saved = coord
+            .post(
+                "/settings/report",
+                &[
+                    ("coordinating", &justice),
+                    ("superior", "Ủy ban nhân dân thành phố Hải Phòng"),
+                    ("place", ""),
+                    ("drafting_unit", "PBGDPL"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        let page = coord.get(saved.location()).await;
+        assert!(page.body.contains("Đã lưu thiết lập"));
+        assert!(
+            page.body
+                .contains("value=\"ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG\"")
+        );
+        let mut focal = app.signed_in("focal").await;
+        assert_eq!(focal.get("/settings/report").await.status, 403);
+
+        // A new draft proposes from them: the city in the letterhead, the place from its name.
+        let r = round(&app).await?;
+        let page = coord.get(&format!("/rounds/{r}/draft")).await;
+        assert_eq!(
+            field(&page, "superior").as_deref(),
+            Some("ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG")
+        );
+        assert_eq!(field(&page, "place").as_deref(), Some("Hải Phòng"));
+        assert!(
+            !page
+                .body
+                .contains("Chưa ghi cơ quan cấp trên hoặc địa danh")
+        );
+        let xml = document_xml(&coord.get(&format!("/rounds/{r}/draft.docx")).await.bytes)?;
+        assert!(
+            xml.contains("Hải Phòng, ngày"),
+            "the place in the date line"
+        );
+
+        // The head of the Sở Tư pháp finds it at home, awaiting approval.
+        let mut head = app.signed_in("head").await;
+        let home = head.get(&format!("/agencies/{justice}/home")).await;
+        assert_eq!(home.status, 200);
+        assert!(home.body.contains(&format!("href=\"/rounds/{r}/draft\"")));
+        assert!(home.body.contains("Chờ lãnh đạo Sở phê duyệt"));
+        // Another body's home does not list the Sở's drafts.
+        let mut admin = app.signed_in("admin").await;
+        let other = admin.get(&format!("/agencies/{}/home", app.police)).await;
+        assert!(!other.body.contains("Dự thảo báo cáo tổng hợp"));
         Ok(())
     })
 }

@@ -389,7 +389,13 @@ pub async fn draft_flow(app: &TestApp) -> Result<(), Failed> {
     d.click("button[value='save:intro']").await?;
     let saved = d.wait_for("Đã lưu 1 phần").await?;
     assert!(saved.contains(edit), "the edit is on the page after saving");
-    // The signer's name completes the formal parts (the box is open while it is missing).
+    // The plan's header names no city: the page says so, and the place and the signer's name
+    // complete the formal parts (the box is open while they are missing).
+    assert!(
+        saved.contains("Chưa ghi cơ quan cấp trên hoặc địa danh"),
+        "the missing place is pointed out"
+    );
+    d.replace_text("input[name=place]", "Hải Phòng").await?;
     d.replace_text("input[name=signer]", "Nguyễn Văn An")
         .await?;
     d.click(&format!(

@@ -290,18 +290,20 @@ fn round_report_workflow(app: TestApp) -> Fut {
                 .status,
             403
         );
-        let docx = coord
-            .get(&format!(
-                "/rounds/{round}/report.docx?signer=Nguy%E1%BB%85n+V%C4%83n+An"
-            ))
-            .await;
-        assert_eq!(docx.status, 200);
-        assert!(docx.bytes.starts_with(b"PK"));
-        let pdf = coord
-            .get(&format!(
-                "/rounds/{round}/report.pdf?signer=Nguy%E1%BB%85n+V%C4%83n+An"
-            ))
-            .await;
+        // The consolidated report comes from the round's draft; before anyone opened it, drafted
+        // from the data now, marked as a draft, with the signer's name left to write.
+        let docx = coord.get(&format!("/rounds/{round}/draft.docx")).await;
+        assert_eq!(docx.status, 200, "{}", docx.body);
+        assert!(
+            docx.header("content-disposition")
+                .is_some_and(|d| d.contains("du-thao-bao-cao-dot-")),
+            "{:?}",
+            docx.header("content-disposition")
+        );
+        let xml = crate::drafts::document_xml(&docx.bytes)?;
+        assert!(xml.contains("DỰ THẢO"), "marked as a draft");
+        assert!(xml.contains("Chưa ghi họ tên người ký"), "no signer yet");
+        let pdf = coord.get(&format!("/rounds/{round}/draft.pdf")).await;
         let have_office = std::process::Command::new("sh")
             .args(["-c", "command -v soffice"])
             .output()
@@ -317,8 +319,8 @@ fn round_report_workflow(app: TestApp) -> Fut {
                 .get(&format!("/rounds/{round}/report.docx"))
                 .await
                 .status,
-            422,
-            "no signer configured or given"
+            404,
+            "one address for the report"
         );
         // Evidence cannot be attached to an accepted report.
         let r = focal
@@ -1022,11 +1024,23 @@ fn public_page_hides_small_cells(app: TestApp) -> Fut {
         );
         assert!(page.body.contains("CCPR/C/VNM/CO/4 đoạn 21"));
         let docx = coord
-            .get(&format!(
-                "/rounds/{round}/report.docx?signer=Nguy%E1%BB%85n+V%C4%83n+An&group=tags"
-            ))
+            .get(&format!("/rounds/{round}/draft.docx?group=tags"))
             .await;
         assert_eq!(docx.status, 200);
+        let xml = crate::drafts::document_xml(&docx.bytes)?;
+        // Tasks grouped under their first tag, which heads its group (tags are not in the
+        // drafted text otherwise).
+        assert!(
+            xml.contains("ICCPR Điều 14") || xml.contains("CCPR/C/VNM/CO/4 đoạn 21"),
+            "part II grouped under the task's tag"
+        );
+        let plain = crate::drafts::document_xml(
+            &coord
+                .get(&format!("/rounds/{round}/draft.docx"))
+                .await
+                .bytes,
+        )?;
+        assert!(!plain.contains("CCPR/C/VNM/CO/4 đoạn 21") && !plain.contains("ICCPR Điều 14"));
         // The leaders' one-page view: charts drawn on the server, the tables behind them.
         let mut leader = app.signed_in("leader").await;
         let dash = leader.get(&format!("/rounds/{round}/dashboard")).await;
