@@ -1,7 +1,8 @@
 //! Files other than plain text, turned into the text the reader reads: DOCX (paragraphs, Word's
 //! automatic numbering read from `numbering.xml`, real tables with merged cells written as '|'
-//! rows), XLSX and CSV task tables (from their header row on), and clear refusals for what cannot
-//! be read (a legacy .doc or .xls, a PDF, a zip that is not an office file, a zip bomb).
+//! rows), PDF with a text layer (see [`crate::pdf`]), XLSX and CSV task tables (from their header
+//! row on), and clear refusals for what cannot be read (a legacy .doc or .xls, a zip that is not
+//! an office file, a zip bomb; a scanned, protected or damaged PDF).
 //!
 //! Pure: the bytes come from the caller; nothing here touches the file system.
 
@@ -76,7 +77,7 @@ pub fn to_text(bytes: &[u8], name: Option<&str>) -> Result<String, ParseError> {
         }
         Format::Docx => docx_text(bytes),
         Format::Xlsx => grid_text(&xlsx_rows(bytes)?),
-        Format::Pdf => Err(pdf_refusal(bytes)),
+        Format::Pdf => crate::pdf::text(bytes),
         Format::Legacy => Err(ParseError::Legacy {
             save_as: if lower.ends_with(".xls") {
                 "xlsx"
@@ -88,22 +89,6 @@ pub fn to_text(bytes: &[u8], name: Option<&str>) -> Result<String, ParseError> {
             "a zip file that is neither a Word document (.docx) nor a workbook (.xlsx)".into(),
         )),
     }
-}
-
-/// PDF text is not read yet: say so, and say when the PDF is encrypted or has no text at all.
-fn pdf_refusal(bytes: &[u8]) -> ParseError {
-    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
-    if has(b"/Encrypt") {
-        return ParseError::Pdf("the PDF is encrypted; save an unprotected copy".into());
-    }
-    if !has(b"/Font") {
-        return ParseError::Pdf(
-            "the PDF has no text layer (a scanned image); run OCR on it or use the DOCX it was made from".into(),
-        );
-    }
-    ParseError::Pdf(
-        "PDF text is not read yet; open the PDF and save it as .docx or copy its text into a .txt file".into(),
-    )
 }
 
 /// Open a zip and read one member, refusing members that unpack past the limit.
@@ -468,7 +453,7 @@ pub fn docx_text(bytes: &[u8]) -> Result<String, ParseError> {
 }
 
 /// A row number ("1", "2.", "IV"): not repeated down a merged cell.
-fn is_row_number(s: &str) -> bool {
+pub(crate) fn is_row_number(s: &str) -> bool {
     let t = s.trim().trim_end_matches(['.', ')']);
     !t.is_empty()
         && t.len() <= 5
@@ -706,12 +691,15 @@ mod tests {
 
     #[test]
     fn refusals() {
-        assert!(
-            matches!(to_text(b"%PDF-1.7 /Encrypt 1 0 R", None), Err(ParseError::Pdf(m)) if m.contains("encrypted"))
-        );
-        assert!(
-            matches!(to_text(b"%PDF-1.7 /XObject /Image", None), Err(ParseError::Pdf(m)) if m.contains("scanned"))
-        );
+        // A file that names an encryption dictionary but cannot be opened: said to be protected.
+        assert!(matches!(
+            to_text(b"%PDF-1.7 /Encrypt 1 0 R", None),
+            Err(ParseError::Pdf(crate::pdf::PdfError::Encrypted))
+        ));
+        assert!(matches!(
+            to_text(b"%PDF-1.7 /XObject /Image", None),
+            Err(ParseError::Pdf(crate::pdf::PdfError::Damaged(_)))
+        ));
         let ole = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0];
         assert!(matches!(
             to_text(&ole, Some("kh.doc")),

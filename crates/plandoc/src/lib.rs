@@ -23,6 +23,7 @@ pub mod json;
 pub mod lexicon;
 mod lines;
 mod outline;
+pub mod pdf;
 mod refs;
 mod table;
 
@@ -64,9 +65,10 @@ pub enum ParseError {
     /// A DOCX or XLSX that cannot be read: not a valid zip, too large unpacked, broken XML.
     #[error("{0}")]
     Office(String),
-    /// A PDF that cannot be read (encrypted, no text layer, or PDF text not read).
+    /// A PDF that cannot be read: protected by a password, too many pages, no text layer (a scan),
+    /// fonts without a Unicode map, or damaged.
     #[error("{0}")]
-    Pdf(String),
+    Pdf(pdf::PdfError),
     /// A spreadsheet or CSV without a header row naming its columns.
     #[error(
         "no header row naming the columns looked for ({})",
@@ -89,7 +91,7 @@ impl ParseError {
             Self::NotAPlan(_) => "không tìm thấy kế hoạch: không có dòng loại văn bản (KẾ HOẠCH, PHỤ LỤC), nhiệm vụ hay trách nhiệm".into(),
             Self::Legacy { save_as } => format!("tệp Office đời cũ: hãy mở bằng Word hoặc Excel và lưu thành .{save_as}"),
             Self::Office(reason) => format!("không đọc được tệp Word/Excel: {reason}"),
-            Self::Pdf(reason) => format!("không đọc được tệp PDF: {reason}"),
+            Self::Pdf(problem) => problem.message_vi(),
             Self::NoHeaderRow => format!("bảng tính không có dòng tiêu đề nêu các cột cần tìm ({})", table::COLUMNS_LOOKED_FOR),
         }
     }
@@ -157,7 +159,7 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<ParsedPlan, ParseError> {
     parse(&input::decode(bytes)?)
 }
 
-/// Parse a file of any format the reader takes (text, DOCX, XLSX, CSV; see [`formats`]). `name`
+/// Parse a file of any format the reader takes (text, DOCX, PDF, XLSX, CSV; see [`formats`]). `name`
 /// is the file's name when known (it tells a CSV from text).
 pub fn parse_file(
     name: Option<&str>,
