@@ -3,6 +3,7 @@
 mod fixtures;
 mod heldout;
 mod layouts;
+mod pdf;
 mod properties;
 mod seeds;
 

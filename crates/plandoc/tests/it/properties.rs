@@ -3,6 +3,7 @@
 use proptest::prelude::*;
 
 const DOCX: &[u8] = include_bytes!("../fixtures/numbered_table.docx");
+const PDF: &[u8] = include_bytes!("../fixtures/pdf/numbered_table.pdf");
 
 fn seed_lines() -> Vec<&'static str> {
     crate::BODY.lines().chain(crate::APPENDIX.lines()).collect()
@@ -62,5 +63,35 @@ proptest! {
             at -= 1;
         }
         let _ = theodoi_plandoc::parse(&body[..at]);
+    }
+}
+
+proptest! {
+    // A PDF is read whole on every case: fewer cases keep the suite quick.
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// A PDF cut anywhere or with bytes flipped is read or refused cleanly, never a panic.
+    #[test]
+    fn damaged_pdf_never_panics(cut in 0usize..23_000, flip in 0usize..23_000, byte in any::<u8>()) {
+        let mut b = PDF.to_vec();
+        if let Some(x) = b.get_mut(flip) {
+            *x = byte;
+        }
+        b.truncate(cut.max(5));
+        let _ = theodoi_plandoc::parse_file(Some("plan.pdf"), &b, theodoi_plandoc::Lexicon::builtin());
+    }
+
+    /// Anything after "%PDF-" is refused cleanly.
+    #[test]
+    fn bytes_after_the_pdf_signature_never_panic(b in proptest::collection::vec(any::<u8>(), 0..600)) {
+        let mut data = b"%PDF-1.7\n".to_vec();
+        data.extend(b);
+        let _ = theodoi_plandoc::formats::to_text(&data, Some("plan.pdf"));
+    }
+
+    /// PDF syntax in any order: objects, streams, operators, fonts.
+    #[test]
+    fn pdf_structure_never_panics(s in "(%PDF-1.7\n|1 0 obj|endobj|<<|>>|/Type/Catalog|/Pages 2 0 R|/Kids\\[3 0 R\\]|/Type/Page|/Contents 4 0 R|stream\n|endstream|BT|ET|/F1 12 Tf|<0001> Tj|\\[\\(a\\) -20 \\(b\\)\\] TJ|1 0 0 1 5 5 cm|q|Q|/X1 Do|0 0 10 10 re S|trailer|/Root 1 0 R|xref|startxref|%%EOF|[0-9 ]{1,6}|\n){0,60}") {
+        let _ = theodoi_plandoc::formats::to_text(s.as_bytes(), Some("plan.pdf"));
     }
 }
