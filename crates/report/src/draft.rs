@@ -443,8 +443,8 @@ fn mix(mut x: u64) -> u64 {
 }
 
 /// The word 3-shingles of a folded text (no diacritics, lower case), hashed, sorted, unique.
-fn shingles(text: &str) -> Vec<u64> {
-    let folded = theodoi_text::fold(text).to_lowercase();
+/// `folded`: the text lower-cased without marks.
+fn shingles(folded: &str) -> Vec<u64> {
     let words: Vec<&str> = folded
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -492,16 +492,25 @@ pub fn group_texts<'a>(items: &[(&'a str, &'a str)]) -> Vec<TextGroup<'a>> {
         items.iter().filter(|(_, t)| !t.trim().is_empty()).collect();
     order.sort_by_cached_key(|(a, t)| (collate_key(a), t.to_string()));
     let mut groups: Vec<(Vec<u64>, TextGroup<'a>)> = Vec::new();
+    // Many bodies send the very same words: a text seen before goes to its group without being
+    // folded again (folding is most of the cost over thousands of bodies).
+    let mut verbatim: HashMap<&'a str, usize> = HashMap::new();
     let mut exact: HashMap<String, usize> = HashMap::new();
     let mut buckets: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
     for (body, text) in order {
-        let folded = theodoi_text::fold(text).to_lowercase();
-        let key: String = folded.split_whitespace().collect::<Vec<_>>().join(" ");
-        if let Some(&g) = exact.get(&key) {
+        let text: &'a str = text.trim();
+        if let Some(&g) = verbatim.get(text) {
             push_body(&mut groups[g].1, body);
             continue;
         }
-        let sh = shingles(text);
+        let folded = theodoi_text::fold_chars(text);
+        let key: String = folded.split_whitespace().collect::<Vec<_>>().join(" ");
+        if let Some(&g) = exact.get(&key) {
+            push_body(&mut groups[g].1, body);
+            verbatim.insert(text, g);
+            continue;
+        }
+        let sh = shingles(&folded);
         let sig: Vec<u64> = (0..HASHES)
             .map(|k| {
                 sh.iter()
@@ -547,6 +556,7 @@ pub fn group_texts<'a>(items: &[(&'a str, &'a str)]) -> Vec<TextGroup<'a>> {
             }
         };
         exact.insert(key, g);
+        verbatim.insert(text, g);
     }
     let mut out: Vec<TextGroup<'a>> = groups.into_iter().map(|(_, g)| g).collect();
     // Stable: groups were created in name order, so ties keep it.
