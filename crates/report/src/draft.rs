@@ -422,6 +422,9 @@ pub struct TextGroup<'a> {
     pub text: &'a str,
     /// The bodies that wrote it (each once).
     pub bodies: Vec<&'a str>,
+    /// Those of `bodies` whose text was near-identical rather than the same (other figures,
+    /// another name): the printed text is not theirs word for word.
+    pub similar: Vec<&'a str>,
 }
 
 fn fnv(words: &[&str]) -> u64 {
@@ -538,6 +541,9 @@ pub fn group_texts<'a>(items: &[(&'a str, &'a str)]) -> Vec<TextGroup<'a>> {
         let g = match found {
             Some(g) => {
                 push_body(&mut groups[g].1, body);
+                if !groups[g].1.similar.contains(&body) {
+                    groups[g].1.similar.push(body);
+                }
                 g
             }
             None => {
@@ -546,6 +552,7 @@ pub fn group_texts<'a>(items: &[(&'a str, &'a str)]) -> Vec<TextGroup<'a>> {
                     TextGroup {
                         text,
                         bodies: vec![body],
+                        similar: Vec::new(),
                     },
                 ));
                 let g = groups.len() - 1;
@@ -881,7 +888,24 @@ fn task_section(n: usize, t: &TaskNarrative, ctx: &Ctx<'_>, budget: usize) -> Dr
             if text.ends_with('…') && !bullets.is_empty() {
                 break;
             }
-            let line = format!("- {}: {}", name_list(&g.bodies, 2), text);
+            // Near-identical texts differ in their figures or names: the printed one is credited
+            // to those who wrote it, the others said to report alike.
+            let exact: Vec<&str> = g
+                .bodies
+                .iter()
+                .copied()
+                .filter(|b| !g.similar.contains(b))
+                .collect();
+            let line = if g.similar.is_empty() {
+                format!("- {}: {}", name_list(&g.bodies, 2), text)
+            } else {
+                format!(
+                    "- {}: {} ({} báo cáo nội dung tương tự).",
+                    name_list(&exact, 2),
+                    text.trim_end_matches('.'),
+                    name_list(&g.similar, 2)
+                )
+            };
             left = left.saturating_sub(line.chars().count());
             bullets.push(line);
             shown += 1;
@@ -1476,10 +1500,18 @@ fn next_period(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
             number_vi(lacking as f64)
         ));
     }
-    if !c.missing.is_empty() {
+    let (waiting, owing) = missing_split(c);
+    if owing > 0 {
         paras.push(format!(
-            "- Đôn đốc {} cơ quan, đơn vị, địa phương chưa có báo cáo được tiếp nhận hoàn thành, gửi báo cáo kỳ này.",
-            number_vi(c.missing.len() as f64)
+            "- Đôn đốc {} cơ quan, đơn vị, địa phương chưa gửi báo cáo hoặc có báo cáo bị trả lại hoàn thành, gửi báo cáo kỳ này.",
+            number_vi(owing as f64)
+        ));
+    }
+    if waiting > 0 {
+        paras.push(format!(
+            "- Hoàn thành việc xem xét, tiếp nhận {} báo cáo đã gửi, đang chờ {} tiếp nhận.",
+            number_vi(waiting as f64),
+            ctx.coordinator
         ));
     }
     paras.push(format!(
@@ -1502,6 +1534,13 @@ fn next_period(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
     }
 }
 
+/// (sent and waiting on the coordinator, not sent or returned) among the bodies without an
+/// accepted report.
+fn missing_split(c: &Consolidation) -> (usize, usize) {
+    let waiting = c.missing.iter().filter(|m| m.status == "submitted").count();
+    (waiting, c.missing.len() - waiting)
+}
+
 /// VI. Đề xuất, kiến nghị.
 fn proposals(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
     let (mut paras, material) = theme_section(c, true, "đề xuất");
@@ -1512,11 +1551,14 @@ fn proposals(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
         );
     }
     let mut own = Vec::new();
-    if !c.missing.is_empty() {
+    // Reports sent and waiting on the coordinator are its own work, not the bodies' to be
+    // told about.
+    let (_, owing) = missing_split(c);
+    if owing > 0 {
         own.push(format!(
-            "- Đề nghị {} chỉ đạo {} cơ quan, đơn vị, địa phương chưa có báo cáo được tiếp nhận khẩn trương hoàn thành, gửi {} để tổng hợp.",
+            "- Đề nghị {} chỉ đạo {} cơ quan, đơn vị, địa phương chưa gửi báo cáo hoặc có báo cáo bị trả lại khẩn trương hoàn thành, gửi {} để tổng hợp.",
             ctx.superior,
-            number_vi(c.missing.len() as f64),
+            number_vi(owing as f64),
             ctx.coordinator
         ));
     }
