@@ -541,7 +541,7 @@ pub fn group_texts<'a>(items: &[(&'a str, &'a str)]) -> Vec<TextGroup<'a>> {
         let g = match found {
             Some(g) => {
                 push_body(&mut groups[g].1, body);
-                if !groups[g].1.similar.contains(&body) {
+                if !groups[g].1.similar.contains(body) {
                     groups[g].1.similar.push(body);
                 }
                 g
