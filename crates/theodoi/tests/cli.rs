@@ -134,12 +134,14 @@ fn bad_files_give_one_line_errors_and_write_nothing() {
         (
             "locked.pdf",
             b"%PDF-1.7\n1 0 obj << /Encrypt 2 0 R >>".to_vec(),
-            "encrypted",
+            "password",
         ),
+        // Real scans and protected files are in the plan reader's PDF fixtures; this one is a
+        // PDF's first line and nothing a reader can follow.
         (
-            "scan.pdf",
+            "torn.pdf",
             b"%PDF-1.7\n1 0 obj << /XObject /Image >>".to_vec(),
-            "no text layer",
+            "damaged",
         ),
         (
             "sheet.csv",
