@@ -39,7 +39,9 @@ impl ToUnicode {
         }
         // Ranges are sorted by (length, first code): the one that may hold `code` is the last
         // that starts at or before it.
-        let at = self.ranges.partition_point(|r| (r.len, r.lo) <= (len, code));
+        let at = self
+            .ranges
+            .partition_point(|r| (r.len, r.lo) <= (len, code));
         at.checked_sub(1)
             .and_then(|i| self.ranges.get(i))
             .filter(|r| r.len == len && (r.lo..=r.hi).contains(&code))

@@ -654,14 +654,13 @@ impl Run<'_, '_> {
     }
 
     /// Keep the straight horizontal and vertical edges of a painted path. A filled shape is kept
-    /// only when it is thin (a rule drawn as a filled rectangle, as Word draws cell borders): the
-    /// edges of a shaded area are no rules.
+    /// only when it is thin, as one rule along its length (Word and Chrome draw cell borders as
+    /// filled rectangles or bevelled quadrilaterals): the edges of a shaded area are no rules.
     fn paint(&mut self, stroked: bool) {
         let path = std::mem::take(&mut self.path);
         let thin = |(x0, y0, x1, y1): &(f32, f32, f32, f32)| {
             (x0 - x1).abs() <= 0.5 || (y0 - y1).abs() <= 0.5
         };
-        let straight = path.iter().all(thin);
         if !stroked {
             let (mut lo_x, mut lo_y, mut hi_x, mut hi_y) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
             for &(x0, y0, x1, y1) in &path {
@@ -670,7 +669,7 @@ impl Run<'_, '_> {
                 lo_y = lo_y.min(y0).min(y1);
                 hi_y = hi_y.max(y0).max(y1);
             }
-            if path.is_empty() || !straight || (hi_x - lo_x > 2.5 && hi_y - lo_y > 2.5) {
+            if path.is_empty() || (hi_x - lo_x > 2.5 && hi_y - lo_y > 2.5) {
                 return;
             }
             // The thin rectangle is one rule along its long side, through its middle.

@@ -490,6 +490,11 @@ fn grids(segments: &[Segment]) -> Vec<Grid> {
             continue;
         }
         let (cols, rows) = (xs.len() - 1, ys.len() - 1);
+        // A real task table has some hundreds of cells a page; a mesh of thousands of rules (a
+        // chart, hatching) is no table, and checking it cell by cell would take long.
+        if rows * cols > 20_000 {
+            continue;
+        }
         let covers_v = |x: f32, y: f32| {
             v.iter()
                 .any(|s| (s.x0 - x).abs() <= TOL && s.y0 - 1.0 <= y && y <= s.y1 + 1.0)
@@ -600,7 +605,8 @@ pub fn page_items(page: &Page) -> Vec<Item> {
     items
 }
 
-/// "12", "- 12 -", "Trang 3", "3/10": a page number.
+/// "12", "- 12 -", "Trang 3", "3/10": a page number (no larger than the most pages read, so a
+/// year alone on a line is not one).
 fn is_page_number(s: &str) -> bool {
     let t = s.trim().trim_matches(['-', '–', ' ']);
     let t = t
@@ -611,8 +617,9 @@ fn is_page_number(s: &str) -> bool {
     let mut parts = t.split(['/', ' ']).filter(|p| !p.is_empty() && *p != "of");
     let first = parts.next().unwrap_or_default();
     let rest: Vec<&str> = parts.collect();
-    !first.is_empty()
-        && first.len() <= 4
+    first
+        .parse::<usize>()
+        .is_ok_and(|n| (1..=super::MAX_PDF_PAGES).contains(&n))
         && first.chars().all(|c| c.is_ascii_digit())
         && rest.len() <= 1
         && rest
@@ -830,6 +837,7 @@ mod tests {
         assert!(is_page_number("- 3 -"));
         assert!(is_page_number("Trang 2/10"));
         assert!(!is_page_number(""));
+        assert!(!is_page_number("2026"), "a year");
         assert_eq!(point_marker("a. Hội nghị"), "a) Hội nghị");
         assert_eq!(point_marker("đ. Tổ chức"), "đ) Tổ chức");
         assert_eq!(point_marker("v. v. và các"), "v. v. và các");

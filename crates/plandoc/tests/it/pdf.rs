@@ -64,6 +64,7 @@ fn a_pdf_reads_into_the_tasks_of_the_docx_it_was_printed_from() {
         ("pdf/labels_plan.docx", "pdf/labels_plan.pdf", 8),
         ("pdf/task_table.docx", "pdf/task_table.pdf", 12),
         ("numbered_table.docx", "pdf/numbered_table.pdf", 5),
+        ("numbered_table.docx", "pdf/numbered_table.chrome.pdf", 5),
     ] {
         let from_docx = tasks(&parse(docx));
         let from_pdf = tasks(&parse(pdf));
@@ -135,6 +136,7 @@ fn vietnamese_text_comes_out_whole_and_composed() {
         "pdf/labels_plan.pdf",
         "pdf/task_table.pdf",
         "pdf/numbered_table.pdf",
+        "pdf/numbered_table.chrome.pdf",
     ] {
         let t = text(name);
         assert_eq!(t, t.nfc().collect::<String>(), "{name} is NFC");
@@ -324,4 +326,44 @@ fn fonts_without_a_unicode_map_and_forms_that_draw_themselves() {
         pdf_error(theodoi_plandoc::pdf::text(&pages(1))),
         PdfError::NoTextLayer
     );
+}
+
+#[test]
+fn a_table_ruled_with_filled_bevelled_shapes() {
+    // Chrome draws each border as a filled quadrilateral with a bevelled end.
+    let v = |x: f32, y0: f32, y1: f32| {
+        format!(
+            "{x} {y0} m {x} {y1} l {} {} l {} {y0} l f\n",
+            x + 1.0,
+            y1 - 1.0,
+            x + 1.0
+        )
+    };
+    let h = |x0: f32, x1: f32, y: f32| {
+        format!(
+            "{x0} {y} m {x1} {y} l {} {} l {x0} {} l f\n",
+            x1 - 1.0,
+            y + 1.0,
+            y + 1.0
+        )
+    };
+    let mut content = String::new();
+    for y in [700.0, 680.0, 660.0] {
+        content.push_str(&h(50.0, 351.0, y));
+    }
+    for x in [50.0, 150.0, 250.0, 350.0] {
+        content.push_str(&v(x, 660.0, 701.0));
+    }
+    for (row, y) in [(0, 686.0), (1, 666.0)] {
+        let cells = if row == 0 {
+            ["<00060007>", "<00010002>", "<0001000200030004000500060007>"]
+        } else {
+            ["<00010002>", "<00060007>", "<00060007>"]
+        };
+        for (cell, x) in cells.iter().zip([60.0, 160.0, 260.0]) {
+            content.push_str(&format!("BT /F1 10 Tf {x} {y} Td {cell} Tj ET\n"));
+        }
+    }
+    let t = theodoi_plandoc::pdf::text(&page(&content, NGHE_AN, "")).expect("text");
+    assert_eq!(t, "| An | Ng | Nghệ An |\n| Ng | An | An |\n");
 }
