@@ -778,22 +778,23 @@ macro_rules! backend {
                 Ok(out)
             }
 
-            pub async fn save_formal_parts(
-                pool: &Pool<$db>,
+            /// Write checked parts in the open transaction when they differ from the stored
+            /// ones, refused when the draft moved past `expected_version`. Returns whether they
+            /// changed (a new draft version, any approval void).
+            async fn write_parts(
+                tx: &mut Transaction<'_, $db>,
                 draft_id: i64,
                 expected_version: i32,
-                parts: &FormalParts,
+                p: &FormalParts,
                 user_id: Option<i64>,
                 now: OffsetDateTime,
             ) -> Result<bool> {
-                let p = parts.checked()?;
-                let mut tx = pool.begin_with($begin).await?;
                 let current: Option<(String, String, String, String, String, String, bool, i32)> = sqlx::query_as(
                     "SELECT superior, issuer, place, signer, position, drafting_unit, date_blank, version \
                      FROM report_drafts WHERE id = $1",
                 )
                 .bind(draft_id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?;
                 let Some((superior, issuer, place, signer, position, drafting_unit, date_blank, version)) = current else {
                     return Err(StoreError::NotFound(format!("dự thảo {draft_id} / draft {draft_id}")));
@@ -802,7 +803,7 @@ macro_rules! backend {
                     return Err(draft_stale(version));
                 }
                 let old = FormalParts { superior, issuer, place, signer, position, drafting_unit, date_blank };
-                if old == p {
+                if old == *p {
                     return Ok(false);
                 }
                 sqlx::query(
@@ -817,21 +818,43 @@ macro_rules! backend {
                 .bind(&p.position)
                 .bind(&p.drafting_unit)
                 .bind(p.date_blank)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
-                touch(&mut tx, draft_id, user_id, now).await?;
-                tx.commit().await?;
+                touch(tx, draft_id, user_id, now).await?;
                 Ok(true)
             }
 
-            pub async fn approve_draft(
+            pub async fn save_formal_parts(
                 pool: &Pool<$db>,
                 draft_id: i64,
                 expected_version: i32,
+                parts: &FormalParts,
+                user_id: Option<i64>,
+                now: OffsetDateTime,
+            ) -> Result<bool> {
+                let p = parts.checked()?;
+                let mut tx = pool.begin_with($begin).await?;
+                let changed = write_parts(&mut tx, draft_id, expected_version, &p, user_id, now).await?;
+                tx.commit().await?;
+                Ok(changed)
+            }
+
+            pub async fn approve_draft_with_parts(
+                pool: &Pool<$db>,
+                draft_id: i64,
+                expected_version: i32,
+                parts: Option<&FormalParts>,
                 user_id: i64,
                 now: OffsetDateTime,
-            ) -> Result<()> {
+            ) -> Result<bool> {
+                let parts = parts.map(FormalParts::checked).transpose()?;
                 let mut tx = pool.begin_with($begin).await?;
+                let changed = match &parts {
+                    Some(p) => write_parts(&mut tx, draft_id, expected_version, p, Some(user_id), now).await?,
+                    None => false,
+                };
+                // Changed parts are a new version: the approval is of that one.
+                let expected_version = expected_version + i32::from(changed);
                 let current: Option<(String, i32, String, String, String)> = sqlx::query_as(
                     "SELECT status, version, signer, superior, place FROM report_drafts WHERE id = $1",
                 )
@@ -869,7 +892,7 @@ macro_rules! backend {
                 .execute(&mut *tx)
                 .await?;
                 tx.commit().await?;
-                Ok(())
+                Ok(changed)
             }
 
             pub async fn draft_versions(pool: &Pool<$db>, draft_id: i64, key: &str) -> Result<Vec<VersionRow>> {
@@ -1182,9 +1205,26 @@ impl Db {
         user_id: i64,
         now: OffsetDateTime,
     ) -> Result<()> {
+        self.approve_draft_with_parts(draft_id, expected_version, None, user_id, now)
+            .await
+            .map(|_| ())
+    }
+
+    /// Approve the draft at `expected_version`, first writing `parts` (the signer's name or the
+    /// place the approver completed) in the same transaction: changed parts are a new version, as
+    /// [`Db::save_formal_parts`] makes, and the approval holds for it. A refusal of either leaves
+    /// both undone. Returns whether the parts changed.
+    pub async fn approve_draft_with_parts(
+        &self,
+        draft_id: i64,
+        expected_version: i32,
+        parts: Option<&FormalParts>,
+        user_id: i64,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
         crate::dispatch!(
             self,
-            approve_draft(draft_id, expected_version, user_id, now)
+            approve_draft_with_parts(draft_id, expected_version, parts, user_id, now)
         )
     }
 

@@ -18,6 +18,7 @@ pub const CASES: &[(&str, Case)] = &[
         "draft_formal_parts_and_coordinator",
         draft_formal_parts_and_coordinator,
     ),
+    ("draft_approved_with_parts", draft_approved_with_parts),
 ];
 
 const NOW: OffsetDateTime = datetime!(2026-06-20 03:00 UTC);
@@ -513,6 +514,95 @@ fn draft_formal_parts_and_coordinator(db: Db) -> Fut {
         );
         assert_eq!(fresh.superior, "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG");
         assert_eq!(fresh.place, "Hải Phòng");
+        Ok(())
+    })
+}
+
+/// The head completes the missing signer and place as he approves: one transaction, a new version
+/// approved as it stands; a refusal of the parts or of the approval writes neither.
+fn draft_approved_with_parts(db: Db) -> Fut {
+    Box::pin(async move {
+        let (round, cv, gd) = setup(&db).await;
+        let unsigned = FormalParts {
+            signer: String::new(),
+            place: String::new(),
+            ..parts()
+        };
+        let id = db
+            .create_draft(round, &unsigned, &first_draft(), Some(cv), NOW)
+            .await?;
+        let completed = FormalParts {
+            signer: "  Trần   Văn Bình ".into(),
+            place: "Hải Phòng".into(),
+            ..unsigned.clone()
+        };
+        // Stale: nothing written, not even the parts.
+        let stale = db
+            .approve_draft_with_parts(id, 0, Some(&completed), gd, NOW)
+            .await;
+        assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
+        // Too long a name: refused before anything is written.
+        let long = FormalParts {
+            signer: "x".repeat(theodoi_store::drafts::MAX_PART_CHARS + 1),
+            ..completed.clone()
+        };
+        let refused = db
+            .approve_draft_with_parts(id, 1, Some(&long), gd, NOW)
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::Invalid(_))),
+            "{refused:?}"
+        );
+        // Parts given but still without a signer: the approval is refused and the place typed
+        // with it is not kept either.
+        let placed_only = FormalParts {
+            place: "Hải Phòng".into(),
+            ..unsigned.clone()
+        };
+        let refused = db
+            .approve_draft_with_parts(id, 1, Some(&placed_only), gd, NOW)
+            .await;
+        assert!(
+            matches!(&refused, Err(StoreError::Invalid(m)) if m.contains("người ký")),
+            "{refused:?}"
+        );
+        let d = db.draft(round).await?.ok_or("no draft")?;
+        assert_eq!((d.version, d.parts()), (1, unsigned.clone()));
+
+        let later = NOW + Duration::minutes(1);
+        assert!(
+            db.approve_draft_with_parts(id, 1, Some(&completed), gd, later)
+                .await?
+        );
+        let d = db.draft(round).await?.ok_or("no draft")?;
+        assert!(d.is_approved());
+        assert_eq!(
+            (d.version, d.approved_version, d.approved_by),
+            (2, Some(2), Some(gd))
+        );
+        assert_eq!(d.signer, "Trần Văn Bình");
+        assert_eq!(d.place, "Hải Phòng");
+        assert_eq!(d.updated_at, later);
+        // Approved already: a second approval with the same parts is refused.
+        let again = db
+            .approve_draft_with_parts(id, 2, Some(&d.parts()), gd, later)
+            .await;
+        assert!(matches!(again, Err(StoreError::Invalid(_))), "{again:?}");
+
+        // Parts as they are: no new version, approved as before.
+        let changed = FormalParts {
+            date_blank: false,
+            ..d.parts()
+        };
+        db.save_formal_parts(id, 2, &changed, Some(cv), later)
+            .await?;
+        assert!(
+            !db.approve_draft_with_parts(id, 3, Some(&changed), gd, later)
+                .await?
+        );
+        let d = db.draft(round).await?.ok_or("no draft")?;
+        assert_eq!((d.version, d.approved_version), (3, Some(3)));
+        assert!(d.is_approved());
         Ok(())
     })
 }
