@@ -128,5 +128,17 @@ fn extract(bytes: &[u8], max_pages: usize) -> Result<String, PdfError> {
     if undecodable > chars {
         return Err(PdfError::Undecodable);
     }
-    Ok(layout::join(items).nfc().collect())
+    Ok(layout::join(items)
+        .nfc()
+        .flat_map(|c| match c {
+            // Latin ligatures ("ﬁle") are one glyph in many fonts; the text means the letters.
+            'ﬀ' => "ff".chars().collect::<Vec<_>>(),
+            'ﬁ' => vec!['f', 'i'],
+            'ﬂ' => vec!['f', 'l'],
+            'ﬃ' => "ffi".chars().collect(),
+            'ﬄ' => "ffl".chars().collect(),
+            'ﬅ' | 'ﬆ' => vec!['s', 't'],
+            c => vec![c],
+        })
+        .collect())
 }

@@ -635,6 +635,8 @@ pub fn join(pages: Vec<Vec<Item>>) -> String {
             .map(|c| if c.is_ascii_digit() { '#' } else { c })
             .collect()
     };
+    // The first and last lines of a page, each with the cells set beside it (a footer's address
+    // and page number), which stand at its height.
     let edges = |items: &[Item]| -> Vec<usize> {
         let free: Vec<usize> = items
             .iter()
@@ -642,14 +644,13 @@ pub fn join(pages: Vec<Vec<Item>>) -> String {
             .filter(|(_, it)| !it.table)
             .map(|(i, _)| i)
             .collect();
-        let mut e: Vec<usize> = free
-            .first()
-            .into_iter()
-            .chain(free.last())
-            .copied()
-            .collect();
-        e.dedup();
-        e
+        let y = |i: &usize| items.get(*i).map_or(0.0, |it| it.y);
+        let (Some(top), Some(bottom)) = (free.first().map(y), free.last().map(y)) else {
+            return Vec::new();
+        };
+        free.into_iter()
+            .filter(|i| (y(i) - top).abs() <= 0.5 || (y(i) - bottom).abs() <= 0.5)
+            .collect()
     };
     let mut seen: HashMap<String, usize> = HashMap::new();
     for items in &pages {
@@ -852,6 +853,24 @@ mod tests {
             vec![item("Kế hoạch số 5"), item("Nội dung hai"), item("2")],
             vec![item("Kế hoạch số 5"), item("Nội dung ba"), item("3")],
         ];
+        assert_eq!(join(pages), "Nội dung một\nNội dung hai\nNội dung ba\n");
+        // A footer set in two cells (an address and "n/3") goes whole, not only its number.
+        let at = |t: &str, y: f32| Item {
+            y,
+            text: t.into(),
+            table: false,
+        };
+        let pages = ["một", "hai", "ba"]
+            .iter()
+            .enumerate()
+            .map(|(n, word)| {
+                vec![
+                    at(&format!("Nội dung {word}"), 700.0),
+                    at("file:///ke-hoach.html", 40.0),
+                    at(&format!("{}/3", n + 1), 39.999),
+                ]
+            })
+            .collect();
         assert_eq!(join(pages), "Nội dung một\nNội dung hai\nNội dung ba\n");
     }
 }
