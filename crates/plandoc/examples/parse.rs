@@ -1,5 +1,5 @@
 //! Print the `plan parse` JSON of a file: `cargo run -p theodoi-plandoc --example parse FILE`;
-//! with `--text` first, the text the reader reads (a DOCX's paragraphs and '|' table rows).
+//! with `--text` first, the text the reader reads (a DOCX's or a PDF's lines and '|' table rows).
 fn main() {
     let mut text_only = false;
     for path in std::env::args().skip(1) {
