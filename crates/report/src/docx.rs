@@ -398,7 +398,8 @@ fn ordered_sections<'a>(
     sections: &'a [Written<'a>],
     by_tag: bool,
 ) -> Vec<(&'a Written<'a>, Option<&'a str>)> {
-    if !by_tag {
+    // Grouping by tags when no task has one would only add an empty "other tasks" heading.
+    if !by_tag || c.tasks.iter().all(|t| t.tags.is_empty()) {
         return sections.iter().map(|s| (s, None)).collect();
     }
     let tag_of = |s: &Written<'_>| -> Option<&'a str> {
@@ -510,33 +511,38 @@ fn annexes(c: &Consolidation, l: &Letterhead<'_>) -> String {
             .collect();
         let coords_total = assigned.iter().filter(|a| a.role != "lead").count();
         let coords_done = t.entries.iter().filter(|e| e.role != "lead").count();
-        let mut silent: Vec<(&str, &str)> = assigned
+        // A body without an accepted report is in Phụ lục II with where it stands; here it is
+        // counted. Only a body whose report is accepted but silent on this task is named.
+        let missing_overall = |agency: &str| c.missing.iter().any(|m| m.agency == agency);
+        let silent: Vec<&str> = assigned
             .iter()
             .filter(|a| a.role != "lead" && !reported(&a.agency))
-            .map(|a| (a.agency.as_str(), a.status.as_str()))
+            .map(|a| a.agency.as_str())
             .collect();
-        silent.sort_by_cached_key(|(a, _)| crate::draft::collate_key(a));
-        let silent_text = if silent.is_empty() {
-            String::new()
-        } else {
-            let names: Vec<String> = silent
-                .iter()
-                .take(40)
-                .map(|(a, st)| format!("{a} ({})", crate::draft::missing_vi(st)))
-                .collect();
-            let more = silent.len().saturating_sub(40);
-            if more > 0 {
-                format!(
-                    "Chưa báo cáo: {} và {more} cơ quan, địa phương khác",
-                    names.join("; ")
-                )
-            } else {
-                format!("Chưa báo cáo: {}", names.join("; "))
-            }
-        };
+        let (away, mut quiet): (Vec<&str>, Vec<&str>) =
+            silent.iter().partition(|a| missing_overall(a));
+        quiet.sort_by_cached_key(|a| crate::draft::collate_key(a));
+        let mut silent_parts = Vec::new();
+        if !away.is_empty() {
+            silent_parts.push(format!(
+                "{} cơ quan chưa có báo cáo được tiếp nhận (Phụ lục II).",
+                number_vi(away.len() as f64)
+            ));
+        }
+        if !quiet.is_empty() {
+            silent_parts.push(format!(
+                "Báo cáo không nêu kết quả nhiệm vụ này: {}.",
+                quiet.join(", ")
+            ));
+        }
+        let silent_text = silent_parts.join(" ");
         rows.push(vec![
             (i + 1).to_string(),
-            format!("{} (mục {})", short(&t.title, 120), t.reference),
+            format!(
+                "{} ({})",
+                short(&t.title, 160),
+                crate::draft::cite(&[&t.reference])
+            ),
             if lead.is_empty() {
                 "Chưa xác định".into()
             } else {
@@ -561,7 +567,11 @@ fn annexes(c: &Consolidation, l: &Letterhead<'_>) -> String {
     out.push_str("<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
     out.push_str(&centered("Phụ lục II", true, false));
     out.push_str(&centered(
-        "CÁC CƠ QUAN, ĐƠN VỊ, ĐỊA PHƯƠNG CHƯA CÓ BÁO CÁO ĐƯỢC TIẾP NHẬN",
+        if crate::draft::cascade_tracked(c) && c.facts.cascade.iter().any(|p| !p.issued) {
+            "CÁC CƠ QUAN, ĐƠN VỊ, ĐỊA PHƯƠNG CHƯA CÓ BÁO CÁO ĐƯỢC TIẾP NHẬN, CHƯA BAN HÀNH KẾ HOẠCH TRIỂN KHAI"
+        } else {
+            "CÁC CƠ QUAN, ĐƠN VỊ, ĐỊA PHƯƠNG CHƯA CÓ BÁO CÁO ĐƯỢC TIẾP NHẬN"
+        },
         true,
         false,
     ));
@@ -635,6 +645,24 @@ fn annexes(c: &Consolidation, l: &Letterhead<'_>) -> String {
         ));
     }
     out
+}
+
+/// The round's label after the plan in the title: a period reads "… trong 6 tháng đầu năm 2026",
+/// anything else after a comma.
+fn period_phrase(label: &str) -> String {
+    let label = label.trim();
+    let lower = label.to_lowercase();
+    if label.is_empty() {
+        String::new()
+    } else if lower.starts_with(|c: char| c.is_ascii_digit())
+        || ["năm ", "quý ", "tháng "]
+            .iter()
+            .any(|p| lower.starts_with(p))
+    {
+        format!(" trong {lower}")
+    } else {
+        format!(", {}", crate::draft::first_lower(label))
+    }
 }
 
 fn short(s: &str, max: usize) -> String {
@@ -812,9 +840,9 @@ fn document(
         ),
         para(
             &format!(
-                "Kết quả thực hiện Kế hoạch số {}{plan_date}{of_issuer} {}",
+                "Kết quả thực hiện Kế hoạch số {}{plan_date}{of_issuer}{}",
                 c.plan_number,
-                c.round_label.to_lowercase()
+                period_phrase(&c.round_label)
             ),
             P {
                 size: 14,
@@ -1022,6 +1050,31 @@ pub fn report_from_draft(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_period_reads_after_the_plan() {
+        assert_eq!(
+            period_phrase("6 tháng đầu năm 2026"),
+            " trong 6 tháng đầu năm 2026"
+        );
+        assert_eq!(period_phrase("Năm 2026"), " trong năm 2026");
+        assert_eq!(
+            period_phrase("Báo cáo đột xuất về thực hiện Kế hoạch"),
+            ", báo cáo đột xuất về thực hiện Kế hoạch"
+        );
+        assert_eq!(period_phrase(" "), "");
+    }
+
+    #[test]
+    fn tasks_cited_where_the_plan_has_them() {
+        use crate::draft::cite;
+        assert_eq!(cite(&["II.1"]), "mục II.1 Kế hoạch");
+        assert_eq!(cite(&["PL.3"]), "mục 3 Phụ lục Kế hoạch");
+        assert_eq!(
+            cite(&["II.2", "PL.1", "PL.4"]),
+            "mục II.2 Kế hoạch; mục 1 và 4 Phụ lục Kế hoạch"
+        );
+    }
     use crate::{Missing, TaskEntry, TaskNarrative};
     use std::io::Read;
 

@@ -339,7 +339,7 @@ fn full_stop(s: &str) -> String {
     }
 }
 
-fn first_lower(s: &str) -> String {
+pub(crate) fn first_lower(s: &str) -> String {
     let mut cs = s.chars();
     match cs.next() {
         Some(f) => f.to_lowercase().collect::<String>() + cs.as_str(),
@@ -669,7 +669,7 @@ fn direction(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
             s.push('.');
         } else {
             s.push_str(&format!(
-                "; còn {} chưa ban hành (danh sách tại Phụ lục).",
+                "; còn {} chưa ban hành (danh sách tại Phụ lục II).",
                 join_vi(&lacking)
             ));
         }
@@ -699,7 +699,7 @@ fn direction(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
         received.push('.');
     } else {
         received.push_str(&format!(
-            "; {} (danh sách tại Phụ lục).",
+            "; {} (danh sách tại Phụ lục II).",
             by_status.join("; ")
         ));
     }
@@ -752,6 +752,26 @@ fn missing_counts(c: &Consolidation) -> Vec<String> {
     .collect()
 }
 
+/// Where tasks stand in the plan, as a reader of the plan finds them: "mục II.1 Kế hoạch";
+/// the appendix table's rows ("PL.3") are "mục 3 Phụ lục Kế hoạch"; both kinds apart by "; ".
+pub fn cite(refs: &[&str]) -> String {
+    let (appendix, body): (Vec<&str>, Vec<&str>) =
+        refs.iter().copied().partition(|r| r.starts_with("PL."));
+    let mut parts = Vec::new();
+    if !body.is_empty() {
+        let body: Vec<String> = body.iter().map(|r| r.to_string()).collect();
+        parts.push(format!("mục {} Kế hoạch", join_vi(&body)));
+    }
+    if !appendix.is_empty() {
+        let rows: Vec<String> = appendix
+            .iter()
+            .map(|r| r.trim_start_matches("PL.").to_string())
+            .collect();
+        parts.push(format!("mục {} Phụ lục Kế hoạch", join_vi(&rows)));
+    }
+    parts.join("; ")
+}
+
 /// A task's heading: "1. <title> (mục II.1 Kế hoạch)", a long title cut at a word.
 fn task_heading(n: usize, t: &TaskNarrative) -> String {
     let title = t.title.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -762,7 +782,7 @@ fn task_heading(n: usize, t: &TaskNarrative) -> String {
     } else {
         title.trim_end_matches(['.', ';', ':']).to_string()
     };
-    format!("{n}. {title} (mục {} Kế hoạch)", t.reference)
+    format!("{n}. {title} ({})", cite(&[&t.reference]))
 }
 
 /// II.n: one task — the lead's results first, then the coordinating bodies counted and their
@@ -787,6 +807,16 @@ fn task_section(n: usize, t: &TaskNarrative, ctx: &Ctx<'_>, budget: usize) -> Dr
         } else if !started(&e.status) && says_not_started(&text) {
             // "(cơ quan chủ trì, chưa triển khai): Chưa triển khai…" says it twice.
             format!("{} (cơ quan chủ trì): {}", e.agency, first_lower(&text))
+        } else if let Some(rest) = text
+            .strip_prefix(e.agency.as_str())
+            .filter(|r| r.starts_with(' '))
+        {
+            // "Sở Tư pháp (…): Sở Tư pháp đã ban hành…" names the body twice.
+            format!(
+                "{} (cơ quan chủ trì, {}){rest}",
+                e.agency,
+                task_status_vi(&e.status)
+            )
         } else {
             format!(
                 "{} (cơ quan chủ trì, {}): {text}",
@@ -1048,7 +1078,7 @@ fn figures(c: &Consolidation) -> DraftSection {
         "Chưa có số liệu thống kê từ các báo cáo được tiếp nhận.".to_string()
     } else {
         format!(
-            "Số liệu tổng hợp từ {} báo cáo đã được tiếp nhận (chi tiết theo giới tính, dân tộc, nhóm đối tượng tại Phụ lục):",
+            "Số liệu tổng hợp từ {} báo cáo đã được tiếp nhận (chi tiết theo giới tính, dân tộc, nhóm đối tượng tại Phụ lục III, IV kèm theo):",
             number_vi(c.accepted as f64)
         )
     };
@@ -1204,9 +1234,9 @@ fn assessment(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
         .collect();
     if !no_lead.is_empty() {
         weak.push(format!(
-            "Còn {} nhiệm vụ chưa có báo cáo kết quả của cơ quan chủ trì (mục {} Kế hoạch).",
+            "Còn {} nhiệm vụ chưa có báo cáo kết quả của cơ quan chủ trì ({}).",
             no_lead.len(),
-            no_lead.join(", ")
+            cite(&no_lead)
         ));
     }
     let not_started: Vec<&str> = c
@@ -1217,9 +1247,9 @@ fn assessment(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
         .collect();
     if !not_started.is_empty() {
         weak.push(format!(
-            "Còn {} nhiệm vụ cơ quan chủ trì chưa triển khai (mục {} Kế hoạch).",
+            "Còn {} nhiệm vụ cơ quan chủ trì chưa triển khai ({}).",
             not_started.len(),
-            not_started.join(", ")
+            cite(&not_started)
         ));
     }
     if let Some(s) = implausible_vi(c, ctx) {
@@ -1459,12 +1489,12 @@ fn next_period(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
             let title = titles.get(reference).copied().unwrap_or("");
             let short = trim_to(title, 450);
             let short = short.trim_end_matches('.');
-            paras.push(format!("- {short} (mục {reference} Kế hoạch{when})."));
+            paras.push(format!("- {short} ({}{when}).", cite(&[reference])));
         } else {
-            let refs: Vec<String> = refs.iter().map(|r| r.to_string()).collect();
+            let refs: Vec<&str> = refs.to_vec();
             paras.push(format!(
-                "- Các nhiệm vụ tại mục {} Kế hoạch{}.",
-                join_vi(&refs),
+                "- Các nhiệm vụ tại {}{}.",
+                cite(&refs),
                 if time.is_empty() {
                     String::new()
                 } else {
@@ -1485,8 +1515,8 @@ fn next_period(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
         .collect();
     if !no_lead.is_empty() {
         paras.push(format!(
-            "- Đôn đốc cơ quan chủ trì các nhiệm vụ chưa triển khai hoặc chưa báo cáo kết quả (mục {} Kế hoạch) khẩn trương thực hiện, báo cáo kết quả.",
-            no_lead.join(", ")
+            "- Đôn đốc cơ quan chủ trì các nhiệm vụ chưa triển khai hoặc chưa báo cáo kết quả ({}) khẩn trương thực hiện, báo cáo kết quả.",
+            cite(&no_lead)
         ));
     }
     let lacking = if cascade_tracked(c) {
@@ -1606,8 +1636,8 @@ fn unique_paragraphs(sections: &mut [DraftSection]) {
                 continue;
             } else if let Some(t) = &task {
                 let own = match p.strip_suffix(':') {
-                    Some(lead) => format!("{lead} (mục {t} Kế hoạch):"),
-                    None => format!("{} (mục {t} Kế hoạch).", p.trim_end_matches('.')),
+                    Some(lead) => format!("{lead} ({}):", cite(&[t])),
+                    None => format!("{} ({}).", p.trim_end_matches('.'), cite(&[t])),
                 };
                 seen.insert(theodoi_text::fold(&own).to_lowercase());
                 out.push(own);

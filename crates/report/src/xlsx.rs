@@ -226,8 +226,8 @@ fn summary(
     head: &AnnexHeading<'_>,
     s: &Styles,
 ) -> Result<(), XlsxError> {
-    ws.set_name("Phụ lục I")?;
-    let r0 = heading(ws, "I", "Tổng hợp số liệu", c, head, 7, s)?;
+    ws.set_name("Phụ lục III")?;
+    let r0 = heading(ws, "III", "Tổng hợp số liệu", c, head, 7, s)?;
     banner(
         ws,
         r0,
@@ -309,10 +309,10 @@ fn breakdowns(
     head: &AnnexHeading<'_>,
     s: &Styles,
 ) -> Result<(), XlsxError> {
-    ws.set_name("Phụ lục II")?;
+    ws.set_name("Phụ lục IV")?;
     let r0 = heading(
         ws,
-        "II",
+        "IV",
         "Số liệu phân tổ theo từng chỉ tiêu",
         c,
         head,
@@ -359,13 +359,9 @@ fn breakdowns(
             text(ws, r, 1, &label, &s.italic_text)?;
             text(ws, r, 2, "", &s.italic_text)?;
             text(ws, r, 3, "", &s.italic_text)?;
-            text(
-                ws,
-                r,
-                4,
-                &format!("{}.{}", b.info.code, d.dimension.code()),
-                &s.italic_text,
-            )?;
+            // Breakdown codes are for machines (the CSV has them); the printed sheet keeps the
+            // indicator's code alone.
+            text(ws, r, 4, "", &s.italic_text)?;
             r += 1;
             overlap_noted |= overlaps;
             let mut skipped = false;
@@ -382,7 +378,7 @@ fn breakdowns(
                     .filter(|t| *t > 0.0)
                     .map(|t| (cat.value / t * 1000.0).round() / 10.0);
                 number(ws, r, 3, share, &s.decimal)?;
-                text(ws, r, 4, cat.code, &s.text)?;
+                text(ws, r, 4, "", &s.text)?;
                 r += 1;
             }
             if skipped {
@@ -540,9 +536,9 @@ fn groups_sheet(
 /// sheets present.
 fn missing_number(c: &Consolidation) -> &'static str {
     match (!c.by_kind.is_empty()) as u8 + (!c.by_parent.is_empty()) as u8 {
-        0 => "III",
-        1 => "IV",
-        _ => "V",
+        0 => "V",
+        1 => "VI",
+        _ => "VII",
     }
 }
 
@@ -612,11 +608,12 @@ pub fn annex_with(c: &Consolidation, head: &AnnexHeading<'_>) -> Result<Vec<u8>,
     let mut wb = Workbook::new();
     summary(wb.add_worksheet(), c, head, &s)?;
     breakdowns(wb.add_worksheet(), c, head, &s)?;
-    let mut next = ["III", "IV"].into_iter();
+    // The báo cáo's own annexes are Phụ lục I and II; the figures continue from III.
+    let mut next = ["V", "VI"].into_iter();
     if !c.by_kind.is_empty() {
         groups_sheet(
             wb.add_worksheet(),
-            next.next().unwrap_or("III"),
+            next.next().unwrap_or("V"),
             "Số liệu theo nhóm cơ quan, địa phương",
             "Nhóm cơ quan, địa phương",
             c,
@@ -628,7 +625,7 @@ pub fn annex_with(c: &Consolidation, head: &AnnexHeading<'_>) -> Result<Vec<u8>,
     if !c.by_parent.is_empty() {
         groups_sheet(
             wb.add_worksheet(),
-            next.next().unwrap_or("IV"),
+            next.next().unwrap_or("VI"),
             "Số liệu theo đơn vị cấp trên",
             "Đơn vị cấp trên",
             c,

@@ -172,7 +172,7 @@ fn office() -> Result<(), Failed> {
         "12-annex-xlsx-page1",
     )?;
     for needle in [
-        "Phụ lục I",
+        "Phụ lục III",
         "TỔNG HỢP SỐ LIỆU",
         "(Kèm theo Báo cáo số",
         "Văn bản chỉ đạo, triển khai đã ban hành",
@@ -385,12 +385,15 @@ fn signed_report(dir: &Path, label: &str) -> Result<usize, Failed> {
         }
         paragraphs.push(text);
     }
-    // Every task of the plan under a heading of its own ("n. <title> (mục REF Kế hoạch)").
-    // The demo plan's tasks.
+    // Every task of the plan under a heading of its own ("n. <title> (mục II.1 Kế hoạch)", the
+    // appendix table's rows as "(mục 3 Phụ lục Kế hoạch)"). The demo plan's tasks.
     for reference in [
         "II.1", "II.2", "II.3", "II.4", "PL.1", "PL.2", "PL.3", "PL.4", "PL.5", "PL.6",
     ] {
-        let heading = format!("(mục {reference} Kế hoạch)");
+        let heading = match reference.strip_prefix("PL.") {
+            Some(row) => format!("(mục {row} Phụ lục Kế hoạch)"),
+            None => format!("(mục {reference} Kế hoạch)"),
+        };
         if !paragraphs.iter().any(|p| {
             p.ends_with(&heading)
                 && p.split('.')
