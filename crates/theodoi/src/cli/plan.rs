@@ -32,7 +32,8 @@ fn parse_file(path: &Path, lex: &Lexicon) -> anyhow::Result<ParsedPlan> {
     }
     let bytes = std::fs::read(path).with_context(|| format!("{shown}: cannot read"))?;
     let name = path.file_name().and_then(|n| n.to_str());
-    theodoi_plandoc::parse_file(name, &bytes, lex).map_err(|e| anyhow::anyhow!("{shown}: {e}"))
+    theodoi_plandoc::parse_file(name, &bytes, lex)
+        .map_err(|e| anyhow::anyhow!("{shown}: {} / {e}", e.message_vi()))
 }
 
 pub fn parse(files: &[PathBuf], lexicon_file: Option<&Path>) -> anyhow::Result<ExitCode> {

@@ -211,7 +211,8 @@ pub async fn review(
                 if bytes.len() > state.config.max_upload_bytes {
                     return Err(AppError::TooLarge);
                 }
-                let text = theodoi_plandoc::input::decode(&bytes).map_err(|e| {
+                // Text, DOCX, PDF with a text layer, XLSX or CSV: the same reader as the CLI's.
+                let text = theodoi_plandoc::formats::to_text(&bytes, Some(&name)).map_err(|e| {
                     AppError::BadRequest(format!("{name}: {} / {e}", e.message_vi()))
                 })?;
                 sources.push((

@@ -341,6 +341,45 @@ fn import_review_preview_publish(app: TestApp) -> Fut {
             r.body.contains("Không tìm thấy nhiệm vụ nào"),
             "the officer reads why in Vietnamese"
         );
+        // Plans arrive as Word files and PDFs: both read into the review as the CLI reads them.
+        for (name, bytes) in [
+            (
+                "ke-hoach.docx",
+                &include_bytes!("../../../plandoc/tests/fixtures/numbered_table.docx")[..],
+            ),
+            (
+                "ke-hoach.pdf",
+                &include_bytes!("../../../plandoc/tests/fixtures/pdf/numbered_table.pdf")[..],
+            ),
+        ] {
+            let r = c
+                .post_multipart("/import/review", &[], &[("file", name, bytes)])
+                .await;
+            assert_eq!(r.status, 200, "{name}: {}", r.body);
+            assert!(
+                r.body.contains("II.3") && r.body.contains("Sở Y tế"),
+                "{name}: the tasks and their leads are read"
+            );
+        }
+        // A scanned PDF has no text to read: refused with the reason in Vietnamese.
+        let r = c
+            .post_multipart(
+                "/import/review",
+                &[],
+                &[(
+                    "file",
+                    "ban-scan.pdf",
+                    &include_bytes!("../../../plandoc/tests/fixtures/pdf/scan.pdf")[..],
+                )],
+            )
+            .await;
+        assert!(matches!(r.status, 400 | 422), "{}", r.status);
+        assert!(r.body.contains("ban-scan.pdf"), "{}", r.body);
+        assert!(
+            r.body.contains("không có lớp văn bản (bản quét)"),
+            "{}",
+            r.body
+        );
         Ok(())
     })
 }
