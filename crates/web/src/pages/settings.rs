@@ -38,6 +38,25 @@ pub struct ShowQuery {
     done: String,
 }
 
+/// The bodies that may coordinate, in the list's order, and the current one. Only a body of the
+/// city's own administration consolidates a round: a department or the inspectorate, never a
+/// group, a commune or a body the plan can only ask (the Front, the courts). The current one stays
+/// listed whatever its kind, so saving the other settings does not change it unawares.
+async fn choices(state: &AppState) -> AppResult<(Vec<AgencyRow>, Option<i64>)> {
+    let coordinating = state.db.coordinating_agency().await?.map(|a| a.0);
+    let agencies = state
+        .db
+        .list_agencies()
+        .await?
+        .into_iter()
+        .filter(|a| {
+            Some(a.id) == coordinating
+                || (!a.is_group && matches!(a.kind.as_str(), "department" | "inspectorate"))
+        })
+        .collect();
+    Ok((agencies, coordinating))
+}
+
 async fn page(
     state: &AppState,
     lang: crate::i18n::Lang,
@@ -46,14 +65,7 @@ async fn page(
     saved: bool,
     error: String,
 ) -> AppResult<Html<String>> {
-    let agencies: Vec<AgencyRow> = state
-        .db
-        .list_agencies()
-        .await?
-        .into_iter()
-        .filter(|a| !a.is_group)
-        .collect();
-    let coordinating = state.db.coordinating_agency().await?.map(|a| a.0);
+    let (agencies, coordinating) = choices(state).await?;
     let settings = match settings {
         Some(s) => s,
         None => state.db.report_settings().await?,
@@ -101,6 +113,18 @@ pub struct SettingsForm {
     drafting_unit: String,
 }
 
+/// The page again with what was typed and the reason.
+async fn refused(
+    state: &AppState,
+    lang: crate::i18n::Lang,
+    user: &User,
+    settings: ReportSettings,
+    message: String,
+) -> AppResult<Response> {
+    let html = page(state, lang, user, Some(settings), false, message).await?;
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+}
+
 pub async fn save(
     State(state): State<AppState>,
     UiLang(lang): UiLang,
@@ -123,6 +147,19 @@ pub async fn save(
         drafting_unit: f.drafting_unit,
     };
     let now = time::OffsetDateTime::now_utc();
+    if let Some(id) = coordinating
+        && !choices(&state).await?.0.iter().any(|a| a.id == id)
+    {
+        return refused(
+            &state,
+            lang,
+            &user,
+            settings,
+            "Cơ quan điều phối phải là một sở, ngành hoặc thanh tra của thành phố / the coordinating body must be a department or the inspectorate"
+                .into(),
+        )
+        .await;
+    }
     match state
         .db
         .set_report_settings(coordinating, &settings, Some(user.id()), now)
@@ -130,9 +167,7 @@ pub async fn save(
     {
         Ok(()) => {}
         Err(theodoi_store::StoreError::Invalid(message)) => {
-            // The page again with what was typed and the reason.
-            let html = page(&state, lang, &user, Some(settings), false, message).await?;
-            return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+            return refused(&state, lang, &user, settings, message).await;
         }
         Err(e) => return Err(e.into()),
     }

@@ -432,6 +432,46 @@ fn report_settings_name_the_city(app: TestApp) -> Fut {
         assert_eq!(page.status, 200, "{}", page.body);
         assert!(page.body.contains("Thiết lập báo cáo"));
         let justice = app.justice.to_string();
+        // Only departments and the inspectorate can coordinate: not the police, not a group.
+        let options: Vec<&str> = page
+            .body
+            .split("<option value=\"")
+            .skip(1)
+            .filter_map(|o| o.split('"').next())
+            .collect();
+        assert!(options.contains(&justice.as_str()), "{options:?}");
+        assert!(!options.contains(&app.police.to_string().as_str()));
+        let groups: Vec<String> = app
+            .db
+            .list_agencies()
+            .await?
+            .into_iter()
+            .filter(|a| a.is_group || a.kind == "commune")
+            .map(|a| a.id.to_string())
+            .collect();
+        assert!(!groups.is_empty());
+        assert!(options.iter().all(|o| !groups.iter().any(|g| g == o)));
+        let police = coord
+            .post(
+                "/settings/report",
+                &[
+                    ("coordinating", &app.police.to_string()),
+                    ("superior", ""),
+                    ("place", ""),
+                    ("drafting_unit", ""),
+                ],
+            )
+            .await;
+        assert_eq!(police.status, 422);
+        assert!(
+            police.body.contains("Cơ quan điều phối phải là"),
+            "{}",
+            police.body
+        );
+        assert_eq!(
+            app.db.coordinating_agency().await?.map(|a| a.0),
+            Some(app.justice)
+        );
         // Too long: refused with the reason, the typed text kept, nothing stored.
         let long = "x".repeat(theodoi_store::drafts::MAX_PART_CHARS + 1);
         let refused = coord
