@@ -370,6 +370,9 @@ struct RoundPage {
     shown: i64,
     page: i64,
     pages: i64,
+    /// Some task of the plan has tags (ICCPR articles, recommendations): the report can be
+    /// grouped by them.
+    has_tags: bool,
 }
 
 #[derive(Deserialize)]
@@ -434,6 +437,7 @@ pub async fn detail(
         .map(line)
         .collect();
     pages::render(&RoundPage {
+        has_tags: !state.db.plan_tags(round.plan_id).await?.is_empty(),
         ctx,
         round,
         total,

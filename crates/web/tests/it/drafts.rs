@@ -88,6 +88,22 @@ fn draft_edit_approve_download(app: TestApp) -> Fut {
                 .body
                 .contains(&format!("href=\"/rounds/{r}/draft\""))
         );
+        assert!(
+            !round_page.body.lines().any(|l| l.trim_end().ends_with('·')),
+            "no separator left dangling at a line's end"
+        );
+        // Grouping the report by ICCPR article is offered once some task has tags.
+        assert!(!round_page.body.contains("group=tags"));
+        let task = app.task_id("II.1").await;
+        app.db
+            .set_task_tags(task, &["ICCPR Điều 14".to_string()])
+            .await?;
+        let round_page = coord.get(&format!("/rounds/{r}")).await;
+        assert!(
+            round_page
+                .body
+                .contains(&format!("/rounds/{r}/draft.docx?group=tags"))
+        );
         let page = coord.get(&path).await;
         assert_eq!(page.status, 200, "{}", page.body);
         assert!(page.body.contains("Dự thảo báo cáo"));
