@@ -214,6 +214,12 @@ pub async fn build_at(db: &Db, round_id: i64, now: OffsetDateTime) -> Result<Con
         next_label,
         next_due,
         implausible,
+        uncounted_accepted: db
+            .uncounted_bodies(round_id)
+            .await?
+            .iter()
+            .filter(|b| b.status.as_deref() == Some("accepted"))
+            .count(),
     };
     Ok(c)
 }

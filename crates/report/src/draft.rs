@@ -69,6 +69,9 @@ pub struct RoundFacts {
     pub next_due: Vec<(String, String)>,
     /// Accepted reports whose figures break a plausibility rule, bodies in Vietnamese order.
     pub implausible: Vec<ImplausibleFact>,
+    /// Accepted reports of bodies not counted against the round (the coordinating body's own):
+    /// their figures are in the totals too.
+    pub uncounted_accepted: usize,
 }
 
 /// An accepted report whose figures do not hold together (attendees fewer than sessions, …).
@@ -1079,7 +1082,7 @@ fn figures(c: &Consolidation) -> DraftSection {
     } else {
         format!(
             "Số liệu tổng hợp từ {} báo cáo đã được tiếp nhận (chi tiết theo giới tính, dân tộc, nhóm đối tượng tại Phụ lục III, IV kèm theo):",
-            number_vi(c.accepted as f64)
+            number_vi((c.accepted + c.facts.uncounted_accepted) as f64)
         )
     };
     DraftSection {

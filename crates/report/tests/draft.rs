@@ -125,6 +125,8 @@ pub fn fixture() -> Consolidation {
         ],
     });
     c.facts = RoundFacts {
+        // The Sở Tư pháp's own report (it leads PL.3), accepted, not counted against the round.
+        uncounted_accepted: 1,
         plan_date: time::Date::from_calendar_date(2026, time::Month::January, 9).ok(),
         coordinator: "Sở Tư pháp".into(),
         superior: "Ủy ban nhân dân thành phố".into(),
