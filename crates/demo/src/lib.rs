@@ -398,7 +398,7 @@ async fn build(
         .filter(|a| !a.is_group)
         .map(|a| a.id)
         .collect();
-    let accounts = accounts(db, password_hash, &ids, progress).await?;
+    let accounts = accounts(db, password_hash, &ids, opts.seed, progress).await?;
     record_body_plans(db, plan_id, opts.seed, now).await?;
     let mut summary = Summary {
         plan_id,
@@ -623,15 +623,84 @@ async fn open(
         .id)
 }
 
+const FAMILY_NAMES: &[&str] = &[
+    "Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi",
+    "Đỗ", "Hồ", "Ngô", "Dương", "Phan", "Võ", "Đinh", "Trịnh", "Lương", "Mai",
+];
+const MIDDLE_NAMES_MEN: &[&str] = &[
+    "Văn", "Văn", "Đức", "Minh", "Quang", "Thanh", "Hữu", "Công", "Xuân", "Mạnh", "Tiến", "Ngọc",
+];
+const MIDDLE_NAMES_WOMEN: &[&str] = &[
+    "Thị", "Thị", "Thu", "Ngọc", "Thanh", "Minh", "Thùy", "Phương", "Hồng", "Kim", "Bích", "Mai",
+];
+const GIVEN_NAMES_MEN: &[&str] = &[
+    "An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hiếu", "Hùng", "Huy", "Khánh", "Kiên", "Long",
+    "Nam", "Phong", "Quân", "Sơn", "Thắng", "Thành", "Trung", "Tuấn", "Tùng", "Việt", "Vinh",
+    "Lâm",
+];
+const GIVEN_NAMES_WOMEN: &[&str] = &[
+    "Anh", "Hà", "Hằng", "Hạnh", "Hiền", "Hoa", "Hương", "Huyền", "Lan", "Linh", "Loan", "Nga",
+    "Ngân", "Nhung", "Oanh", "Quyên", "Thảo", "Trang", "Vân", "Yến", "Tâm", "Dung", "Giang",
+    "Thủy",
+];
+
+/// Full names of the demonstration's people ("Nguyễn Thị Thu", "Trần Đức Hùng"), the same for
+/// the same seed, no two alike.
+struct PersonNames {
+    rng: Rng,
+    seen: std::collections::HashSet<String>,
+}
+
+impl PersonNames {
+    fn new(seed: u64) -> Self {
+        Self {
+            rng: Rng::new(seed ^ 0x0A4E_5EED),
+            seen: std::collections::HashSet::new(),
+        }
+    }
+
+    fn next(&mut self) -> String {
+        let mut name = String::new();
+        // 24 × 12 × 22 names of each sex: a repeat is redrawn, and after a few tries a fourth
+        // word keeps the name apart.
+        for attempt in 0..20 {
+            let woman = self.rng.below(2) == 0;
+            let (middles, givens) = if woman {
+                (MIDDLE_NAMES_WOMEN, GIVEN_NAMES_WOMEN)
+            } else {
+                (MIDDLE_NAMES_MEN, GIVEN_NAMES_MEN)
+            };
+            let family = *self.rng.pick(FAMILY_NAMES);
+            let middle = *self.rng.pick(middles);
+            let given = *self.rng.pick(givens);
+            if middle == given {
+                continue;
+            }
+            name = if attempt < 10 {
+                format!("{family} {middle} {given}")
+            } else {
+                let second = *self.rng.pick(middles);
+                format!("{family} {middle} {second} {given}")
+            };
+            if self.seen.insert(name.clone()) {
+                return name;
+            }
+        }
+        name
+    }
+}
+
 /// An administrator `admin`, a coordinator `coord`, a leader `leader`, and one focal point and one
-/// head per body (`focal-ID`, `head-ID`), all sharing one password hash (hashing 7,000 passwords
-/// would take minutes).
+/// head per body (`focal-ID`, `head-ID`), each shown by a person's full name, all sharing one
+/// password hash (hashing 7,000 passwords would take minutes).
 async fn accounts(
     db: &Db,
     hash: &str,
     bodies: &[i64],
+    seed: u64,
     progress: &mut impl FnMut(&str, u64, u64),
 ) -> anyhow::Result<usize> {
+    let mut names = PersonNames::new(seed);
     let mut have: std::collections::HashSet<String> = db
         .list_users()
         .await?
@@ -642,9 +711,10 @@ async fn accounts(
     let mut add =
         async |username: String, role: &str, agency_id: Option<i64>| -> anyhow::Result<()> {
             if have.insert(username.clone()) {
+                let display_name = names.next();
                 db.create_user(&NewUser {
                     username: &username,
-                    display_name: &username,
+                    display_name: &display_name,
                     password_hash: hash,
                     role,
                     agency_id,
