@@ -399,7 +399,8 @@ async fn build(
         .map(|a| a.id)
         .collect();
     let accounts = accounts(db, password_hash, &ids, opts.seed, progress).await?;
-    record_body_plans(db, plan_id, opts.seed, now).await?;
+    let own_plans = body_plans(db, plan_id, opts.seed).await?;
+    record_body_plans(db, plan_id, &own_plans, now).await?;
     let mut summary = Summary {
         plan_id,
         // The plan's own bodies (Công an thành phố, …) with the generated ones: every body that
@@ -426,6 +427,7 @@ async fn build(
             plan_id,
             &shares,
             &province_of,
+            &own_plans,
             &mut rng,
             now,
             &mut summary,
@@ -438,15 +440,56 @@ async fn build(
 }
 
 /// Most bodies have issued their own plan to carry out the city's (as the plan's III.9 asks),
-/// in the weeks after it: a department by its own symbol, a commune as "KH-UBND"; a few have
-/// not yet. Recorded by the coordinator, as plans sent on paper or through the e-office are.
-async fn record_body_plans(
+/// in the weeks after it (Kế hoạch 14/KH-UBND of 09/01/2026): a department by its own symbol, a
+/// commune as "KH-UBND"; a few have not yet. The Sở Tư pháp, which coordinates, always has.
+/// Drawn once per body: the cascade records it and the body's texts quote it.
+async fn body_plans(
     db: &Db,
     plan_id: i64,
     seed: u64,
+) -> anyhow::Result<HashMap<i64, prose::OwnPlan>> {
+    let mut rng = Rng::new(seed ^ 0xCA5C);
+    // A commune's plan is "KH-UBND" like the city's: never under the city's own number.
+    let city_number = db
+        .list_plans()
+        .await?
+        .into_iter()
+        .find(|p| p.id == plan_id)
+        .and_then(|p| p.number);
+    let mut out = HashMap::new();
+    for body in db.cascade_status(plan_id).await? {
+        let profile = Profile::of(&body.agency_name, &body.kind);
+        let issued = if profile.is_commune() { 86 } else { 94 };
+        if rng.below(100) >= issued && profile != Profile::Justice {
+            continue;
+        }
+        let symbol = prose::symbol(&body.agency_name, profile);
+        let mut n = 3 + rng.below(58);
+        let mut number = format!("{n}/KH-{symbol}");
+        while city_number.as_deref() == Some(number.as_str()) {
+            n += 1;
+            number = format!("{n}/KH-{symbol}");
+        }
+        let day = i64::try_from(rng.below(60)).unwrap_or(0);
+        out.insert(
+            body.agency_id,
+            prose::OwnPlan {
+                number,
+                issued_on: date!(2026 - 01 - 19) + Duration::days(day),
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// The bodies' own plans recorded by the coordinator, as plans sent on paper or through the
+/// e-office are.
+async fn record_body_plans(
+    db: &Db,
+    plan_id: i64,
+    plans: &HashMap<i64, prose::OwnPlan>,
     now: OffsetDateTime,
 ) -> anyhow::Result<()> {
-    let mut rng = Rng::new(seed ^ 0xCA5C);
     let coordinator = db
         .user_by_username("coord")
         .await?
@@ -460,40 +503,24 @@ async fn record_body_plans(
         .context("the seed plan")?;
     let parent_ref = match (&parent.number, parent.issued_on) {
         (Some(n), Some(d)) => format!(
-            "Kế hoạch số {n} ngày {:02}/{:02}/{} của Ủy ban nhân dân thành phố",
-            d.day(),
-            u8::from(d.month()),
-            d.year()
+            "Kế hoạch số {n} ngày {} của Ủy ban nhân dân thành phố",
+            prose::day(d)
         ),
         _ => "Kế hoạch của Ủy ban nhân dân thành phố".into(),
     };
-    for body in db.cascade_status(plan_id).await? {
-        let issued = if body.kind == "commune" { 86 } else { 94 };
-        if rng.below(100) >= issued {
-            continue;
-        }
-        let symbol = if body.kind == "commune" {
-            "UBND".to_string()
-        } else {
-            theodoi_text::fold(&body.agency_name)
-                .split_whitespace()
-                .filter_map(|w| w.chars().next())
-                .filter(|c| c.is_alphabetic())
-                .flat_map(char::to_uppercase)
-                .collect()
-        };
-        let number = format!("{}/KH-{symbol}", 3 + rng.below(58));
-        let day = i64::try_from(rng.below(60)).unwrap_or(0);
-        let issued_on = date!(2026 - 01 - 19) + Duration::days(day);
-        let title = format!(
-            "Kế hoạch thực hiện {parent_ref} triển khai các khuyến nghị của Ủy ban Nhân quyền Liên hợp quốc"
-        );
+    let title = format!(
+        "Kế hoạch thực hiện {parent_ref} triển khai các khuyến nghị của Ủy ban Nhân quyền Liên hợp quốc"
+    );
+    let mut ids: Vec<&i64> = plans.keys().collect();
+    ids.sort_unstable();
+    for id in ids {
+        let Some(p) = plans.get(id) else { continue };
         db.record_cascade_plan(
             &theodoi_store::workspace::NewCascadePlan {
                 plan_id,
-                agency_id: body.agency_id,
-                number: &number,
-                issued_on,
+                agency_id: *id,
+                number: &p.number,
+                issued_on: p.issued_on,
                 title: &title,
                 file: None,
                 recorded_by: coordinator,
@@ -511,6 +538,7 @@ async fn fill_rounds(
     plan_id: i64,
     shares: &[f64],
     province_of: &HashMap<i64, usize>,
+    own_plans: &HashMap<i64, prose::OwnPlan>,
     rng: &mut Rng,
     now: OffsetDateTime,
     summary: &mut Summary,
@@ -544,6 +572,7 @@ async fn fill_rounds(
         let profile = Profile::of(&body.agency_name, &body.agency_kind);
         let share = shares[province_of.get(&body.agency_id).copied().unwrap_or(0)];
         let pop = population(profile, share, rng);
+        let own_plan = own_plans.get(&body.agency_id);
         let roll = rng.below(100);
         // The Sở Tư pháp's own report and the legal aid centre's (most of the city's legal-aid
         // cases) are always in; of the others 85 % submit (10 % of them late), of which 70 % are
@@ -566,12 +595,28 @@ async fn fill_rounds(
                     _ => Action::Submit,
                 }
             };
-            if report(db, h1, body, profile, pop, rng, stage, at).await? {
+            // Documents it quotes: after the city's plan, up to the day before it sends the
+            // report and no later than the period's end.
+            let last = (at.date() - Duration::days(1)).min(date!(2026 - 06 - 14));
+            let text = Text {
+                profile,
+                pop,
+                plan: own_plan,
+                period: (date!(2026 - 01 - 10), last),
+            };
+            if report(db, h1, body, text, rng, stage, at).await? {
                 summary.reports += 1;
             }
         }
-        if rng.below(100) < 30 && report(db, h2, body, profile, pop, rng, Action::Save, now).await?
-        {
+        // The second half's drafts quote documents of July to September: fixed days, so the same
+        // seed writes the same texts whenever it runs.
+        let text = Text {
+            profile,
+            pop,
+            plan: own_plan,
+            period: (date!(2026 - 07 - 01), date!(2026 - 09 - 30)),
+        };
+        if rng.below(100) < 30 && report(db, h2, body, text, rng, Action::Save, now).await? {
             summary.reports += 1;
         }
         if i % 20 == 0 {
@@ -785,18 +830,33 @@ const RETURN_COMMENTS: &[&str] = &[
     "Số liệu tiếp nhận đơn chưa khớp với báo cáo công tác tiếp công dân; đề nghị rà soát lại.",
 ];
 
+/// What a body's report is written from besides its figures.
+#[derive(Clone, Copy)]
+struct Text<'a> {
+    profile: Profile,
+    pop: Population,
+    /// The body's own plan as the cascade records it.
+    plan: Option<&'a prose::OwnPlan>,
+    /// The days the documents it quotes may bear.
+    period: (time::Date, time::Date),
+}
+
 /// Fill in one body's report and take it to `stage`; false when the body has nothing to report.
-#[allow(clippy::too_many_arguments)]
 async fn report(
     db: &Db,
     round: i64,
     body: &BodyProgress,
-    profile: Profile,
-    pop: Population,
+    text: Text<'_>,
     rng: &mut Rng,
     stage: Action,
     at: OffsetDateTime,
 ) -> anyhow::Result<bool> {
+    let Text {
+        profile,
+        pop,
+        plan,
+        period,
+    } = text;
     let agency = body.agency_id;
     let Some(form) = db.report_form(round, agency).await? else {
         return Ok(false);
@@ -805,12 +865,7 @@ async fn report(
         return Ok(false);
     }
     let f = figures::generate(profile, pop, rng);
-    let writer = prose::Writer {
-        name: &body.agency_name,
-        profile,
-        symbol: prose::symbol(&body.agency_name, profile),
-        figures: &f,
-    };
+    let writer = prose::Writer::new(&body.agency_name, profile, &f, plan, period);
     let mut themes_seen = std::collections::HashSet::new();
     let tasks = form
         .tasks
@@ -826,7 +881,7 @@ async fn report(
             let first = themes_seen.insert(prose::Theme::of(&t.title));
             let results = prose::results(&writer, &t.title, lead, status, first, rng);
             let reason = if status == TaskStatus::NotStarted {
-                (*rng.pick(prose::NOT_STARTED_REASONS)).to_string()
+                prose::not_started_reason(&writer, rng)
             } else {
                 String::new()
             };
@@ -842,8 +897,8 @@ async fn report(
         expected_version: 0,
         tasks,
         values: value_rows(&form, &f, rng),
-        difficulties: prose::difficulties(profile, rng),
-        proposals: prose::proposals(profile, rng),
+        difficulties: prose::difficulties(&writer, rng),
+        proposals: prose::proposals(&writer, rng),
     };
     let mut version = db
         .save_report(round, agency, &save, None, Actor::FocalPoint, at)

@@ -132,3 +132,195 @@ async fn city_demo_looks_real_and_is_written_once() {
         "admin changes the password at first sign-in"
     );
 }
+
+/// "dd/mm/yyyy" dates quoted in a text.
+fn quoted_dates(text: &str) -> Vec<time::Date> {
+    let chars: Vec<char> = text.chars().collect();
+    let digits = |from: usize, len: usize| -> Option<u32> {
+        let s: String = chars.get(from..from + len)?.iter().collect();
+        if s.chars().all(|c| c.is_ascii_digit()) {
+            s.parse().ok()
+        } else {
+            None
+        }
+    };
+    let mut out = Vec::new();
+    for i in 0..chars.len() {
+        if i > 0 && chars[i - 1].is_ascii_digit() {
+            continue;
+        }
+        let (Some(d), Some(m), Some(y)) = (digits(i, 2), digits(i + 3, 2), digits(i + 6, 4)) else {
+            continue;
+        };
+        if chars.get(i + 2) != Some(&'/') || chars.get(i + 5) != Some(&'/') {
+            continue;
+        }
+        let month = u8::try_from(m)
+            .ok()
+            .and_then(|m| time::Month::try_from(m).ok())
+            .unwrap_or_else(|| panic!("no month {m} in {text}"));
+        let date = time::Date::from_calendar_date(
+            i32::try_from(y).unwrap_or(0),
+            month,
+            u8::try_from(d).unwrap_or(0),
+        )
+        .unwrap_or_else(|e| panic!("{d}/{m}/{y} in {text}: {e}"));
+        out.push(date);
+    }
+    out
+}
+
+/// The city demo a new user first sees (seed 1) holds together: a body's texts quote its own
+/// plan exactly as the cascade records it, and say it issued one only when it did; every date
+/// quoted falls after the city's plan (09/01/2026) and within the round, before the body sent its
+/// report; a body names itself, never another, and proposes nothing to itself; audiences are
+/// people; zeros are left unsaid; every account is shown by a person's full name.
+#[tokio::test]
+async fn city_demo_texts_agree_with_the_records() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = Db::connect(&format!("sqlite://{}", dir.path().join("d.db").display()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let opts = Options {
+        scale: Scale::City,
+        seed: 1,
+        reports: true,
+    };
+    let s = theodoi_demo::generate(&db, opts, "not-a-real-hash", |_, _, _| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let city_plan = time::macros::date!(2026 - 01 - 09);
+    let cascade: HashMap<i64, (String, time::Date)> = db
+        .cascade_status(s.plan_id)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|c| c.plan.map(|p| (c.agency_id, (p.number, p.issued_on))))
+        .collect();
+    assert!(
+        cascade.len() > 100,
+        "most bodies issued a plan: {}",
+        cascade.len()
+    );
+    for (number, on) in cascade.values() {
+        assert!(
+            *on > city_plan,
+            "{number} of {on} is not after the city's plan"
+        );
+    }
+    let names: Vec<(i64, String)> = db
+        .list_agencies()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|a| !a.is_group)
+        .map(|a| (a.id, a.name))
+        .collect();
+    let (mut quoted, mut without, mut checked) = (0, 0, 0);
+    for (round, deadline) in [
+        (s.rounds[0], time::macros::date!(2026 - 06 - 15)),
+        (s.rounds[1], time::macros::date!(2026 - 12 - 15)),
+    ] {
+        for body in db.round_progress(round).await.unwrap_or_default() {
+            let Some(form) = db.report_form(round, body.agency_id).await.unwrap_or(None) else {
+                continue;
+            };
+            let Some(report) = &form.report else { continue };
+            let own = cascade.get(&body.agency_id);
+            let name = &body.agency_name;
+            // Nothing quoted on or after the day the body sent its report, nor after the period
+            // (to 14/06) or the deadline.
+            let sent = report.first_submitted_at.map(|t| t.date());
+            let last = match sent {
+                Some(d) => (d - time::Duration::days(1)).min(deadline - time::Duration::days(1)),
+                None => deadline - time::Duration::days(1),
+            };
+            let mut texts: Vec<&str> = form
+                .tasks
+                .iter()
+                .filter_map(|t| t.results.as_deref())
+                .collect();
+            texts.push(&report.difficulties);
+            texts.push(&report.proposals);
+            for text in texts {
+                checked += 1;
+                for (i, _) in text.match_indices("Kế hoạch số ") {
+                    let rest = &text[i + "Kế hoạch số ".len()..];
+                    let number = rest.split(' ').next().unwrap_or("");
+                    let on = quoted_dates(rest).first().copied();
+                    if number == "14/KH-UBND" {
+                        assert_eq!(on, Some(city_plan), "{name}: {text}");
+                        continue;
+                    }
+                    let Some((n, d)) = own else {
+                        panic!("{name} has recorded no plan but quotes {number}: {text}");
+                    };
+                    assert_eq!((number, on), (n.as_str(), Some(*d)), "{name}: {text}");
+                    quoted += 1;
+                }
+                if own.is_none() && text.contains("ban hành Kế hoạch") {
+                    panic!("{name} has recorded no plan but says it issued one: {text}");
+                }
+                if own.is_none() && text.contains("chưa ban hành kế hoạch riêng") {
+                    without += 1;
+                }
+                for d in quoted_dates(text) {
+                    assert!(
+                        d >= city_plan && d <= last,
+                        "{name} quotes {d} (sent {sent:?}, deadline {deadline}): {text}"
+                    );
+                }
+                let lower = text.to_lowercase();
+                for (id, other) in &names {
+                    if *id != body.agency_id {
+                        let other = other.to_lowercase();
+                        assert!(
+                            !lower.contains(&format!("{other} đã")),
+                            "{name} writes as {other}: {text}"
+                        );
+                    }
+                }
+                assert!(
+                    !text.contains(&format!("Đề nghị {name} ")),
+                    "{name} proposes to itself: {text}"
+                );
+                for audience in ["lượt các đơn vị", "lượt doanh nghiệp", "lượt cơ quan"]
+                {
+                    assert!(!text.contains(audience), "{name}: {text}");
+                }
+                assert!(
+                    !text
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+                        .any(|w| w == "0" || w == "0%"),
+                    "{name} spells out a zero: {text}"
+                );
+            }
+        }
+    }
+    eprintln!("{checked} texts; {quoted} quote the body's own plan; {without} say it has none");
+    assert!(quoted > 50, "bodies quote their plans: {quoted}");
+    let users = db.list_users().await.unwrap_or_default();
+    let mut seen = HashSet::new();
+    for u in &users {
+        let words: Vec<&str> = u.display_name.split_whitespace().collect();
+        assert!(
+            u.display_name != u.username
+                && (3..=4).contains(&words.len())
+                && words
+                    .iter()
+                    .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+                && !u
+                    .display_name
+                    .chars()
+                    .any(|c| c.is_ascii_digit() || c == '-'),
+            "{} is shown as \"{}\"",
+            u.username,
+            u.display_name
+        );
+        assert!(
+            seen.insert(u.display_name.clone()),
+            "two accounts named {}",
+            u.display_name
+        );
+    }
+}
