@@ -163,6 +163,75 @@ pub struct SectionView {
     pub rows: usize,
 }
 
+/// A formal part the draft lacks, asked for on the approve form: the head completes it as he
+/// approves rather than sending the draft back for it.
+pub struct Ask {
+    pub name: &'static str,
+    pub label: String,
+    /// What was typed, when an approval was refused.
+    pub value: String,
+}
+
+/// The formal parts an approver may complete, by form name: those the report cannot be issued
+/// without.
+const COMPLETABLE: [&str; 4] = ["superior", "issuer", "place", "signer"];
+
+/// What the approve form asks for: every completable part the draft lacks, and, after a refused
+/// approval, any part typed otherwise than the draft now has it (so nothing typed is lost).
+fn asks(ctx: &Ctx, d: &DraftRow, typed: &[(&'static str, String)]) -> Vec<Ask> {
+    COMPLETABLE
+        .iter()
+        .filter_map(|&name| {
+            let (stored, label) = match name {
+                "superior" => (
+                    &d.superior,
+                    ctx.t(
+                        "Cơ quan cấp trên (ghi đầy đủ, ví dụ “ỦY BAN NHÂN DÂN THÀNH PHỐ …”)",
+                        "Superior body (in full)",
+                    ),
+                ),
+                "issuer" => (&d.issuer, ctx.t("Cơ quan ban hành báo cáo", "Issuing body")),
+                "place" => (
+                    &d.place,
+                    ctx.t(
+                        "Địa danh (dòng “…, ngày … tháng … năm …”)",
+                        "Place (in the date line)",
+                    ),
+                ),
+                _ => (&d.signer, ctx.t("Họ tên người ký", "Signer's name")),
+            };
+            let value = typed
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.trim().to_string())
+                .unwrap_or_default();
+            let differs = !value.is_empty() && value != *stored;
+            (stored.trim().is_empty() || differs).then(|| Ask {
+                name,
+                label: label.to_string(),
+                value,
+            })
+        })
+        .collect()
+}
+
+/// The draft's parts with what the approver typed in: a blank field leaves the part as it is;
+/// bodies' names in capitals, as the letterhead prints them.
+fn completed(mut parts: FormalParts, typed: &[(&'static str, String)]) -> FormalParts {
+    for (name, value) in typed {
+        if value.trim().is_empty() {
+            continue;
+        }
+        match *name {
+            "superior" => parts.superior = value.to_uppercase(),
+            "issuer" => parts.issuer = value.to_uppercase(),
+            "place" => parts.place = value.clone(),
+            _ => parts.signer = value.clone(),
+        }
+    }
+    parts
+}
+
 #[derive(Template)]
 #[template(path = "draft.html")]
 struct DraftPage {
@@ -172,6 +241,8 @@ struct DraftPage {
     sections: Vec<SectionView>,
     can_edit: bool,
     can_approve: bool,
+    /// The missing formal parts the approve form asks for.
+    asks: Vec<Ask>,
     coordinating: String,
     status: String,
     /// Reports accepted after the draft was drafted: a refresh would change it.
@@ -293,6 +364,7 @@ async fn page(
                 sections: Vec::new(),
                 can_edit: false,
                 can_approve: false,
+                asks: Vec::new(),
                 coordinating,
                 status: String::new(),
                 newer_reports: false,
@@ -379,12 +451,19 @@ async fn page(
         .await?
         .is_some_and(|t| t > d.drafted_at);
     let drafted_at = pages::when(&d.drafted_at);
+    let can_approve = access == Access::Approve && !d.is_approved();
+    let asks = if can_approve {
+        asks(&ctx, &d, &[])
+    } else {
+        Vec::new()
+    };
     Ok((
         DraftPage {
             ctx,
             round,
             can_edit: access == Access::Edit,
-            can_approve: access == Access::Approve && !d.is_approved(),
+            can_approve,
+            asks,
             sections,
             coordinating,
             status,
@@ -631,29 +710,93 @@ pub async fn save_parts(
 pub struct ApproveForm {
     csrf: String,
     version: i32,
+    /// Present when the approve form asked for them (the draft lacked them).
+    superior: Option<String>,
+    issuer: Option<String>,
+    place: Option<String>,
+    signer: Option<String>,
 }
 
+/// The head approves; formal parts the draft lacked and he typed in are saved with the approval,
+/// in one transaction. A refusal (a stale page, a part too long, still no signer) shows the draft
+/// again with the reason and what he typed.
 pub async fn approve(
     State(state): State<AppState>,
+    UiLang(lang): UiLang,
     user: User,
     Path(id): Path<i64>,
     Form(f): Form<ApproveForm>,
 ) -> AppResult<Response> {
     user.check_csrf(&f.csrf)?;
-    if access(&state, &user).await? != Access::Approve {
+    let access = access(&state, &user).await?;
+    if access != Access::Approve {
         return Err(AppError::Forbidden);
     }
     let d = state.db.draft(id).await?.ok_or(AppError::NotFound)?;
-    state
+    let typed: Vec<(&'static str, String)> = [
+        ("superior", f.superior),
+        ("issuer", f.issuer),
+        ("place", f.place),
+        ("signer", f.signer),
+    ]
+    .into_iter()
+    .filter_map(|(name, v)| v.map(|v| (name, v)))
+    .collect();
+    let parts = typed
+        .iter()
+        .any(|(_, v)| !v.trim().is_empty())
+        .then(|| completed(d.parts(), &typed));
+    let approved = state
         .db
-        .approve_draft(d.id, f.version, user.id(), now())
+        .approve_draft_with_parts(d.id, f.version, parts.as_ref(), user.id(), now())
+        .await;
+    let changed = match approved {
+        Ok(changed) => changed,
+        Err(StoreError::Conflict(m) | StoreError::Invalid(m)) => {
+            let round = round_of(&state, id).await?;
+            let draft = state.db.draft(id).await?;
+            let (mut p, _) = page(
+                &state,
+                &user,
+                lang,
+                round,
+                access,
+                draft,
+                &HashMap::new(),
+                m,
+            )
+            .await?;
+            if let Some(d) = &p.draft
+                && p.can_approve
+            {
+                p.asks = asks(&p.ctx, d, &typed);
+            }
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, pages::render(&p)?).into_response());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let target = Some(format!("round:{id}"));
+    if changed {
+        let filled: Vec<&str> = typed
+            .iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(n, _)| *n)
+            .collect();
+        audit_by(
+            &state,
+            &user,
+            "draft_parts_saved",
+            target.as_deref(),
+            Some(&filled.join(",")),
+        )
         .await?;
+    }
     audit_by(
         &state,
         &user,
         "draft_approved",
-        Some(&format!("round:{id}")),
-        Some(&format!("version {}", f.version)),
+        target.as_deref(),
+        Some(&format!("version {}", f.version + i32::from(changed))),
     )
     .await?;
     Ok(Redirect::to(&format!("/rounds/{id}/draft?done=approved")).into_response())
@@ -744,7 +887,6 @@ fn download(name: &str, content_type: &'static str, bytes: Vec<u8>) -> Response 
         .into_response()
 }
 
-/// What the signature block of a draft without a signer's name reads.
 /// Query of the report's file: `group=tags` groups part II by ICCPR article and recommendation.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct FileQuery {
@@ -776,7 +918,11 @@ async fn draft_file(
         Ok(f) => f,
         Err(BuildError::Missing(m)) => {
             let (vi, en) = match m {
-                Missing::Signer | Missing::Superior => (
+                Missing::Signer => (
+                    "Chưa ghi họ tên người ký: ghi ở mục “Thể thức văn bản” của dự thảo.",
+                    "The signer's name is not set: write it under the draft's formal parts.",
+                ),
+                Missing::Superior => (
                     "Chưa ghi cơ quan cấp trên: ghi ở mục “Thể thức văn bản” của dự thảo hoặc trong Thiết lập báo cáo.",
                     "The superior body is not set: write it under the draft's formal parts or in the report settings.",
                 ),

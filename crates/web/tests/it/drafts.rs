@@ -1,6 +1,7 @@
 //! The round's report draft over HTTP: the coordinator's first visit drafts it, a save is a
 //! version with who and when, a stale save keeps what was typed, the Sở's head approves, an edit
-//! voids the approval, a refresh never overwrites an edited section, CSRF and roles.
+//! voids the approval, a refresh never overwrites an edited section, CSRF and roles; the head
+//! names the signer and the place as he approves.
 
 use crate::client::{Client, Resp};
 use crate::{Case, Fut, TestApp};
@@ -10,6 +11,7 @@ use std::io::Read;
 pub const CASES: &[(&str, Case)] = &[
     ("draft_edit_approve_download", draft_edit_approve_download),
     ("draft_refresh_keeps_edits", draft_refresh_keeps_edits),
+    ("draft_head_names_the_signer", draft_head_names_the_signer),
     (
         "report_settings_name_the_city",
         report_settings_name_the_city,
@@ -56,6 +58,21 @@ pub fn document_xml(docx: &[u8]) -> Result<String, Failed> {
     let mut xml = String::new();
     f.read_to_string(&mut xml)?;
     Ok(xml)
+}
+
+/// The value of `name="NAME" value="…"` inside the form posting to `action`.
+fn form_field(page: &Resp, action: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    page.body
+        .split(&format!("action=\"{action}\""))
+        .nth(1)?
+        .split("</form>")
+        .next()?
+        .split(&marker)
+        .nth(1)?
+        .split('"')
+        .next()
+        .map(str::to_string)
 }
 
 async fn save(c: &mut Client, round: i64, key: &str, version: &str, text: &str) -> Resp {
@@ -562,6 +579,178 @@ fn report_settings_name_the_city(app: TestApp) -> Fut {
         let mut admin = app.signed_in("admin").await;
         let other = admin.get(&format!("/agencies/{}/home", app.police)).await;
         assert!(!other.body.contains("Dự thảo báo cáo tổng hợp"));
+        Ok(())
+    })
+}
+
+/// The head of the Sở finds the draft without a signer's name or a place: the approve form asks
+/// for them, and approving saves them and approves in one step. A refused approval shows the
+/// draft again with the reason and what he typed, never a bare error page.
+fn draft_head_names_the_signer(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let r = round(&app).await?;
+        let path = format!("/rounds/{r}/draft");
+        let approve = format!("{path}/approve");
+        let mut coord = app.signed_in("coord").await;
+        coord.get(&path).await;
+        let d = app.db.draft(r).await?.ok_or("no draft")?;
+        assert!(d.signer.is_empty() && d.place.is_empty(), "{d:?}");
+
+        // The approve form asks for what is missing, with the reason; readers are not asked.
+        let mut head = app.signed_in("head").await;
+        let page = head.get(&path).await;
+        assert!(page.body.contains("Phê duyệt dự thảo"), "{}", page.body);
+        assert!(page.body.contains("Họ tên người ký"));
+        let loaded = form_field(&page, &approve, "version").ok_or("no approve form")?;
+        assert_eq!(form_field(&page, &approve, "signer").as_deref(), Some(""));
+        assert_eq!(form_field(&page, &approve, "place").as_deref(), Some(""));
+        assert_eq!(
+            form_field(&page, &approve, "superior"),
+            None,
+            "the superior body is there: not asked"
+        );
+        assert!(
+            !page
+                .body
+                .contains("chuyên viên cần bổ sung trước khi phê duyệt")
+        );
+        let mut leader = app.signed_in("leader").await;
+        let page = leader.get(&path).await;
+        assert!(!page.body.contains("name=\"signer\""));
+
+        // The coordinator saves a section meanwhile: the head's page is stale. Refused, the draft
+        // again with the reason and what he typed; nothing saved.
+        let v = field(&coord.get(&path).await, "version:intro").ok_or("no intro")?;
+        let saved = save(
+            &mut coord,
+            r,
+            "intro",
+            &v,
+            "Mở đầu sửa trong khi lãnh đạo đọc.",
+        )
+        .await;
+        assert_eq!(saved.status, 303);
+        let stale = head
+            .post(
+                &approve,
+                &[
+                    ("version", &loaded),
+                    ("signer", "Nguyễn Văn An"),
+                    ("place", "Hải Phòng"),
+                ],
+            )
+            .await;
+        assert_eq!(stale.status, 422, "{}", stale.body);
+        assert!(stale.body.contains("Dự thảo đã thay đổi"), "{}", stale.body);
+        assert!(stale.body.contains("Mở đầu sửa trong khi lãnh đạo đọc."));
+        assert_eq!(
+            form_field(&stale, &approve, "signer").as_deref(),
+            Some("Nguyễn Văn An"),
+            "the typed name is kept"
+        );
+        assert_eq!(
+            form_field(&stale, &approve, "place").as_deref(),
+            Some("Hải Phòng")
+        );
+        let current = form_field(&stale, &approve, "version").ok_or("no approve form")?;
+        assert_ne!(current, loaded);
+        let d = app.db.draft(r).await?.ok_or("no draft")?;
+        assert!(d.signer.is_empty() && !d.is_approved());
+
+        // Too long a name, or none: refused the same way.
+        let long = "Nguyễn ".repeat(40);
+        let refused = head
+            .post(
+                &approve,
+                &[
+                    ("version", &current),
+                    ("signer", &long),
+                    ("place", "Hải Phòng"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, 422);
+        assert!(
+            refused.body.contains("tối đa 200 ký tự"),
+            "{}",
+            refused.body
+        );
+        assert!(refused.body.contains(long.trim()), "the typed name is kept");
+        let refused = head
+            .post(
+                &approve,
+                &[
+                    ("version", &current),
+                    ("signer", " "),
+                    ("place", "Hải Phòng"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, 422);
+        assert!(
+            refused.body.contains("Cần ghi họ tên người ký"),
+            "{}",
+            refused.body
+        );
+        assert_eq!(
+            form_field(&refused, &approve, "place").as_deref(),
+            Some("Hải Phòng")
+        );
+        let d = app.db.draft(r).await?.ok_or("no draft")?;
+        assert!(d.signer.is_empty() && d.place.is_empty() && !d.is_approved());
+
+        // Typed in and approved: the parts are a new version, approved as it stands.
+        let ok = head
+            .post(
+                &approve,
+                &[
+                    ("version", &current),
+                    ("signer", " Nguyễn Văn An "),
+                    ("place", "Hải Phòng"),
+                ],
+            )
+            .await;
+        assert_eq!(ok.status, 303, "{}", ok.body);
+        let page = head.get(ok.location()).await;
+        assert!(page.body.contains("Đã phê duyệt dự thảo"));
+        assert!(page.body.contains("Đã phê duyệt — Người dùng head"));
+        assert!(
+            !page.body.contains(&format!("action=\"{approve}\"")),
+            "no approve button once approved"
+        );
+        let d = app.db.draft(r).await?.ok_or("no draft")?;
+        assert!(d.is_approved());
+        assert_eq!(
+            (d.signer.as_str(), d.place.as_str()),
+            ("Nguyễn Văn An", "Hải Phòng")
+        );
+        assert_eq!(d.version, current.parse::<i32>()? + 1);
+        let docx = leader.get(&format!("{path}.docx")).await;
+        assert_eq!(docx.status, 200);
+        let xml = document_xml(&docx.bytes)?;
+        assert!(xml.contains("Nguyễn Văn An"), "the signer in the report");
+        assert!(
+            xml.contains("Hải Phòng, ngày"),
+            "the place in the date line"
+        );
+        assert!(
+            !xml.contains("DỰ THẢO"),
+            "the approved report is not marked"
+        );
+        assert!(!xml.contains("Chưa ghi họ tên người ký"));
+
+        // Both steps are in the audit log, by the head.
+        let mut admin = app.signed_in("admin").await;
+        for action in ["draft_parts_saved", "draft_approved"] {
+            let log = admin
+                .get(&format!("/admin/audit?action={action}&user=head"))
+                .await;
+            assert!(
+                log.body.contains(&format!("round:{r}")),
+                "{action}: {}",
+                log.body
+            );
+        }
         Ok(())
     })
 }

@@ -366,8 +366,9 @@ pub async fn browser_flow(app: &TestApp) -> Result<(), Failed> {
     Ok(())
 }
 
-/// The report draft in the browser: the coordinator edits a section and saves it, the Sở's head
-/// approves, and the approved DOCX (fetched with the browser's session) holds the edit.
+/// The report draft in the browser: the coordinator edits a section and saves it and completes the
+/// place; the Sở's head, finding no signer named, types his name in the approve form and approves;
+/// the approved DOCX (fetched with the browser's session) holds the edit and his name.
 /// Screenshots of the draft page at desktop width and at 390 px.
 pub async fn draft_flow(app: &TestApp) -> Result<(), Failed> {
     let base = format!("http://{}", app.addr);
@@ -389,15 +390,13 @@ pub async fn draft_flow(app: &TestApp) -> Result<(), Failed> {
     d.click("button[value='save:intro']").await?;
     let saved = d.wait_for("Đã lưu 1 phần").await?;
     assert!(saved.contains(edit), "the edit is on the page after saving");
-    // The plan's header names no city: the page says so, and the place and the signer's name
-    // complete the formal parts (the box is open while they are missing).
+    // The plan's header names no city: the page says so, and the place completes the formal
+    // parts (the box is open while they are missing). The signer is left to the head.
     assert!(
         saved.contains("Chưa ghi cơ quan cấp trên hoặc địa danh"),
         "the missing place is pointed out"
     );
     d.replace_text("input[name=place]", "Hải Phòng").await?;
-    d.replace_text("input[name=signer]", "Nguyễn Văn An")
-        .await?;
     d.click(&format!(
         "form[action='/rounds/{round}/draft/parts'] button"
     ))
@@ -412,14 +411,20 @@ pub async fn draft_flow(app: &TestApp) -> Result<(), Failed> {
     d.sign_in(&base, "head").await?;
     d.wait_for("Nhiệm vụ chủ trì").await?;
     d.go(&format!("{base}/rounds/{round}/draft")).await?;
-    d.wait_for("Phê duyệt dự thảo").await?;
-    d.click(&format!(
-        "form[action='/rounds/{round}/draft/approve'] button"
-    ))
-    .await?;
+    let page = d.wait_for("Phê duyệt dự thảo").await?;
+    assert!(page.contains("Họ tên người ký"), "the approve form asks");
+    let approve = format!("form[action='/rounds/{round}/draft/approve']");
+    d.replace_text(&format!("{approve} input[name=signer]"), "Nguyễn Văn An")
+        .await?;
+    d.screenshot("15-draft-approve-signer").await?;
+    d.click(&format!("{approve} button")).await?;
     let approved = d.wait_for("Đã phê duyệt dự thảo").await?;
     assert!(approved.contains("Tải báo cáo đã phê duyệt"));
-    d.screenshot("15-draft-approved").await?;
+    assert!(
+        approved.contains("Nguyễn Văn An"),
+        "the name in the formal parts"
+    );
+    d.screenshot("16-draft-approved").await?;
 
     // The download link, fetched with the browser's own session.
     let cookie = d.s("GET", "/cookie/theodoi_session", json!({})).await?;
@@ -431,6 +436,7 @@ pub async fn draft_flow(app: &TestApp) -> Result<(), Failed> {
     assert_eq!(docx.status, 200);
     let xml = crate::drafts::document_xml(&docx.bytes)?;
     assert!(xml.contains(edit), "the DOCX holds the edit");
+    assert!(xml.contains("Nguyễn Văn An"), "and the head's name");
     assert!(
         !xml.contains("DỰ THẢO"),
         "the approved report is not marked as a draft"
