@@ -441,7 +441,8 @@ async fn build(
 
 /// Most bodies have issued their own plan to carry out the city's (as the plan's III.9 asks),
 /// in the weeks after it (Kế hoạch 14/KH-UBND of 09/01/2026): a department by its own symbol, a
-/// commune as "KH-UBND"; a few have not yet. The Sở Tư pháp, which coordinates, always has.
+/// commune as "KH-UBND", numbered as their registers run; a few have not yet. The Sở Tư pháp,
+/// which coordinates, always has, and first.
 /// Drawn once per body: the cascade records it and the body's texts quote it.
 async fn body_plans(
     db: &Db,
@@ -464,20 +465,17 @@ async fn body_plans(
             continue;
         }
         let symbol = prose::symbol(&body.agency_name, profile);
-        let mut n = 3 + rng.below(58);
+        // The coordinating body issues its plan first, within two weeks.
+        let spread = if profile == Profile::Justice { 14 } else { 60 };
+        let day = i64::try_from(rng.below(spread)).unwrap_or(0);
+        let issued_on = date!(2026 - 01 - 19) + Duration::days(day);
+        let mut n = prose::serial(&mut rng, issued_on, 1);
         let mut number = format!("{n}/KH-{symbol}");
         while city_number.as_deref() == Some(number.as_str()) {
             n += 1;
             number = format!("{n}/KH-{symbol}");
         }
-        let day = i64::try_from(rng.below(60)).unwrap_or(0);
-        out.insert(
-            body.agency_id,
-            prose::OwnPlan {
-                number,
-                issued_on: date!(2026 - 01 - 19) + Duration::days(day),
-            },
-        );
+        out.insert(body.agency_id, prose::OwnPlan { number, issued_on });
     }
     Ok(out)
 }

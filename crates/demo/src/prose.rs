@@ -157,6 +157,8 @@ pub fn symbol(name: &str, profile: Profile) -> String {
         }
         match word.chars().next() {
             Some('Đ' | 'đ') => letters.push('Đ'),
+            // As the office writes it: Sở Ngoại vụ is SNgV, apart from Sở Nội vụ's SNV.
+            _ if folded == "ngoai" => letters.push_str("Ng"),
             _ => letters.extend(folded.chars().next().map(|c| c.to_ascii_uppercase())),
         }
     }
@@ -169,6 +171,12 @@ pub fn symbol(name: &str, profile: Profile) -> String {
 
 fn n(v: i64) -> String {
     theodoi_domain::plausibility::number(v)
+}
+
+/// The number an office gives a document of `on`: its registers count from January, so later
+/// documents of a kind bear higher numbers (`per_day` of the kind a day, roughly).
+pub fn serial(rng: &mut Rng, on: Date, per_day: u64) -> u64 {
+    u64::from(on.ordinal()) * per_day * 3 / 4 + 1 + rng.below(8)
 }
 
 /// A day in lo..=hi (lo when the range is empty).
@@ -250,10 +258,11 @@ fn opening(w: &Writer<'_>, rng: &mut Rng, lead: bool) -> String {
     let who = w.subject();
     let commune = w.profile.is_commune();
     let kind = w.commune_kind();
-    let unit = if commune {
-        "công chức chuyên môn"
-    } else {
-        "phòng, đơn vị"
+    // A mass organisation works through its boards, a department through its offices.
+    let (unit, office) = match w.profile {
+        Profile::Commune => ("công chức chuyên môn", "công chức chuyên môn"),
+        Profile::Mass => ("ban, đơn vị", "ban chuyên môn"),
+        _ => ("phòng, đơn vị", "phòng chuyên môn"),
     };
     let second_half = w.second_half();
     let told = w.opened.get();
@@ -268,9 +277,17 @@ fn opening(w: &Writer<'_>, rng: &mut Rng, lead: bool) -> String {
             ]
         } else {
             vec![
-                "Giao phòng chuyên môn chủ trì tham mưu, phối hợp với các phòng, đơn vị liên quan thực hiện nhiệm vụ.".into(),
-                "Nhiệm vụ được phân công cho bộ phận pháp chế theo dõi, đôn đốc thực hiện.".into(),
-                "Đơn vị bố trí công chức theo dõi riêng nhiệm vụ này, định kỳ báo cáo lãnh đạo.".into(),
+                format!(
+                    "Giao {office} chủ trì tham mưu, phối hợp với các {unit} liên quan thực hiện nhiệm vụ."
+                ),
+                if w.is_justice() {
+                    "Nhiệm vụ được giao Phòng Xây dựng và theo dõi thi hành pháp luật theo dõi, đôn đốc thực hiện.".into()
+                } else {
+                    "Nhiệm vụ được phân công cho bộ phận pháp chế theo dõi, đôn đốc thực hiện."
+                        .into()
+                },
+                "Đơn vị bố trí công chức theo dõi riêng nhiệm vụ này, định kỳ báo cáo lãnh đạo."
+                    .into(),
             ]
         };
         if let Some(p) = w.plan {
@@ -291,7 +308,7 @@ fn opening(w: &Writer<'_>, rng: &mut Rng, lead: bool) -> String {
         let on = day_in(rng, after, (after + Duration::days(45)).min(w.period.1));
         format!(
             "Công văn số {}/{}-VP ngày {}",
-            10 + rng.below(240),
+            serial(rng, on, 2),
             w.symbol,
             day(on)
         )
@@ -329,7 +346,7 @@ fn opening(w: &Writer<'_>, rng: &mut Rng, lead: bool) -> String {
             p.cite()
         ),
         (Some(p), 2) => format!(
-            "{who} đã ban hành {} hướng dẫn các phòng, đơn vị trực thuộc triển khai {}.",
+            "{who} đã ban hành {} hướng dẫn các {unit} trực thuộc triển khai {}.",
             letter(rng),
             p.cite()
         ),
@@ -351,7 +368,7 @@ fn opening(w: &Writer<'_>, rng: &mut Rng, lead: bool) -> String {
             "UBND {kind} giao công chức Tư pháp - Hộ tịch chủ trì, phối hợp với Công an {kind} và các đoàn thể triển khai nhiệm vụ, lồng ghép trong chương trình công tác năm 2026."
         ),
         (None, 2) => format!(
-            "{who} đã ban hành {} hướng dẫn các phòng, đơn vị trực thuộc triển khai nhiệm vụ.",
+            "{who} đã ban hành {} hướng dẫn các {unit} trực thuộc triển khai nhiệm vụ.",
             letter(rng)
         ),
         (None, 3) => format!(
@@ -556,20 +573,17 @@ fn closing(w: &Writer<'_>, status: TaskStatus, rng: &mut Rng) -> String {
     match status {
         TaskStatus::Done | TaskStatus::DoneLate => match rng.below(3) {
             0 => "Nhiệm vụ đã hoàn thành trong kỳ.".into(),
-            1 => format!(
-                "Kết quả đã được báo cáo tại Báo cáo số {}/BC-{} ngày {}.",
-                20 + rng.below(200),
-                w.symbol,
-                {
-                    // A report of the body's own, sent before this one and within the period.
-                    let last = w.period.1;
-                    day(day_in(
-                        rng,
-                        (last - Duration::days(75)).max(w.period.0),
-                        last,
-                    ))
-                }
-            ),
+            1 => {
+                // A report of the body's own, sent before this one and within the period.
+                let last = w.period.1;
+                let on = day_in(rng, (last - Duration::days(75)).max(w.period.0), last);
+                format!(
+                    "Kết quả đã được báo cáo tại Báo cáo số {}/BC-{} ngày {}.",
+                    serial(rng, on, 1),
+                    w.symbol,
+                    day(on)
+                )
+            }
             _ => "Đã hoàn thành; đơn vị tiếp tục duy trì các hoạt động thường xuyên.".into(),
         },
         TaskStatus::InProgress => match rng.below(4) {
@@ -939,6 +953,8 @@ mod tests {
             "SGDĐT"
         );
         assert_eq!(symbol("Văn phòng UBND", Profile::Department), "VPUBND");
+        assert_eq!(symbol("Sở Ngoại vụ", Profile::Department), "SNgV");
+        assert_eq!(symbol("Sở Nội vụ", Profile::Department), "SNV");
         assert_eq!(
             symbol("Ban Quản lý các khu công nghiệp", Profile::Department),
             "BQLKCN"
