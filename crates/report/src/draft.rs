@@ -657,10 +657,14 @@ fn direction(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
         }
         let issued: usize = counts.iter().map(|c| c.0).sum();
         let total = f.cascade.len();
+        // Who must issue a plan (the bodies the UBND directs, the Sở Tư pháp among them) is not
+        // who reports (organisations only asked to report, the Sở not counted): the total is
+        // said, so the two counts are not read as one.
         let mut s = format!(
-            "{as_of}có {} đã ban hành kế hoạch triển khai thực hiện Kế hoạch (đạt {})",
+            "{as_of}có {} đã ban hành kế hoạch triển khai thực hiện Kế hoạch (đạt {} trong tổng số {} cơ quan, đơn vị, địa phương phải ban hành kế hoạch)",
             shares(&counts),
-            percent_vi(issued, total)
+            percent_vi(issued, total),
+            number_vi(total as f64)
         );
         let lacking: Vec<String> = counts
             .iter()
