@@ -180,3 +180,48 @@ pub fn timeliness_name(ctx: &Ctx, t: &theodoi_domain::Timeliness) -> &'static st
         T::Overdue => ctx.t("Quá hạn, chưa gửi", "Overdue"),
     }
 }
+
+/// A redirect target from the request, kept only when it is a path on this site that parses as
+/// one: "/plans/1?x=2". Anything a browser could read as another site ("//evil", "/\\evil",
+/// "/\t/evil" — browsers drop tabs and line breaks from URLs) or that cannot go in a header goes
+/// nowhere.
+pub fn same_site_path(next: &str) -> Option<String> {
+    let mut chars = next.chars();
+    if chars.next() != Some('/') || matches!(chars.next(), Some('/' | '\\')) {
+        return None;
+    }
+    if next
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    {
+        return None;
+    }
+    let parsed: axum::http::uri::PathAndQuery = next.parse().ok()?;
+    Some(parsed.as_str().to_string())
+}
+
+#[cfg(test)]
+mod redirect_tests {
+    use super::same_site_path;
+
+    #[test]
+    fn only_paths_of_this_site() {
+        assert_eq!(
+            same_site_path("/plans/1?x=2").as_deref(),
+            Some("/plans/1?x=2")
+        );
+        assert_eq!(same_site_path("/").as_deref(), Some("/"));
+        for bad in [
+            "",
+            "plans",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\r\nSet-Cookie: x",
+            "https://evil.example",
+            "/ /evil",
+        ] {
+            assert_eq!(same_site_path(bad), None, "{bad:?}");
+        }
+    }
+}

@@ -51,7 +51,8 @@ pub async fn set_lang(
     let lang = Lang::from_code(&code).ok_or(AppError::NotFound)?;
     let next = q
         .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+        .as_deref()
+        .and_then(pages::same_site_path)
         .unwrap_or_else(|| "/".into());
     let mut r = Redirect::to(&next).into_response();
     r.headers_mut().append(

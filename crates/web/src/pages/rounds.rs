@@ -384,6 +384,8 @@ pub struct RoundQuery {
 }
 
 const PAGE_ROWS: i64 = 200;
+/// Far beyond any round's bodies (a million pages of 200).
+const MAX_PAGE: i64 = 1_000_000;
 
 pub async fn detail(
     State(state): State<AppState>,
@@ -418,10 +420,18 @@ pub async fn detail(
         "all" | "late" | "missing" | "submitted" => q.show.clone(),
         _ => "missing".to_string(),
     };
-    let page = q.page.max(0);
+    // Bounded before it is multiplied: a huge page number must not wrap into a negative OFFSET.
+    let page = q.page.clamp(0, MAX_PAGE);
     let (rows, shown) = state
         .db
-        .round_bodies(id, &show, end, now, PAGE_ROWS, page * PAGE_ROWS)
+        .round_bodies(
+            id,
+            &show,
+            end,
+            now,
+            PAGE_ROWS,
+            page.saturating_mul(PAGE_ROWS),
+        )
         .await?;
     let pages = ((shown + PAGE_ROWS - 1) / PAGE_ROWS).max(1);
     let line = |p: BodyProgress| BodyLine {

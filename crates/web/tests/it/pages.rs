@@ -15,7 +15,46 @@ pub const CASES: &[(&str, Case)] = &[
     ("english_switch", english_switch),
     ("health_404_and_static", health_404_and_static),
     ("markup_is_escaped", markup_is_escaped),
+    (
+        "redirects_stay_on_site_and_pages_are_bounded",
+        redirects_stay_on_site_and_pages_are_bounded,
+    ),
 ];
+
+/// The language switch sends back only to a path of this site, and a huge page number is a page
+/// like any other, never a 500.
+fn redirects_stay_on_site_and_pages_are_bounded(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let mut c = app.client();
+        for (next, to) in [
+            ("/plans/1?x=2", "/plans/1?x=2"),
+            ("/%5Cevil.example", "/"),
+            ("/%09/evil.example", "/"),
+            ("//evil.example", "/"),
+            ("/%0D%0ASet-Cookie:%20x=1", "/"),
+            ("%0D%0A", "/"),
+            ("https://evil.example/", "/"),
+            ("/%20/evil.example", "/"),
+        ] {
+            let r = c.get(&format!("/lang/en?next={next}")).await;
+            assert_eq!(r.status, 303, "{next}: {}", r.body);
+            assert_eq!(r.location(), to, "{next}");
+        }
+        let mut coord = app.signed_in("coord").await;
+        let round = crate::drafts::round(&app).await?;
+        for page in [
+            "9223372036854775807",
+            "-9223372036854775808",
+            "4611686018427387904",
+        ] {
+            let r = coord
+                .get(&format!("/rounds/{round}?show=all&page={page}"))
+                .await;
+            assert_eq!(r.status, 200, "page={page}: {}", r.body);
+        }
+        Ok(())
+    })
+}
 
 fn light(path: &str, r: &crate::client::Resp) {
     assert!(
