@@ -38,12 +38,21 @@ fn actor(user: &User) -> Option<Actor> {
 
 fn date_input(s: &str, what: &str) -> AppResult<time::Date> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s.trim(), &fmt).map_err(|_| {
+    let d = time::Date::parse(s.trim(), &fmt).map_err(|_| {
         AppError::BadRequest(format!(
             "{what}: \"{}\" không phải ngày hợp lệ (yyyy-mm-dd) / is not a valid date",
             s.trim()
         ))
-    })
+    })?;
+    // The same years a periodic round may have.
+    if !(1945..=2200).contains(&d.year()) {
+        return Err(AppError::BadRequest(format!(
+            "{what}: năm {} nằm ngoài khoảng 1945–2200 / the year {} is outside 1945–2200",
+            d.year(),
+            d.year()
+        )));
+    }
+    Ok(d)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,6 +259,13 @@ pub async fn open(
             start: date_input(&f.window_start, "Từ ngày / from")?,
             end: date_input(&f.window_end, "Đến ngày / to")?,
         };
+        if window.start > window.end {
+            return Err(AppError::BadRequest(format!(
+                "Từ ngày {} phải trước đến ngày {} / the window's start must come before its end",
+                pages::date_vn(&window.start),
+                pages::date_vn(&window.end)
+            )));
+        }
         let deadline = date_input(&f.deadline, "Hạn báo cáo / deadline")?;
         cal.check_deadline(window.end, deadline).map_err(|e| {
             let earliest = cal

@@ -625,6 +625,29 @@ fn regimes_and_indicators_as_data(app: TestApp) -> Fut {
             )
             .await;
         assert!(refused.is_err());
+        // Dates a round cannot have: out of 1945–2200, or a window that ends before it starts.
+        for (from, to, deadline, says) in [
+            ("0000-01-01", "2026-05-01", "2026-05-04", "1945"),
+            ("-2026-01-01", "2026-05-01", "2026-05-04", "1945"),
+            ("2026-01-01", "9999-05-01", "9999-05-04", "1945"),
+            ("2026-06-01", "2026-05-01", "2026-05-04", "trước"),
+        ] {
+            let r = coord
+                .post(
+                    "/rounds",
+                    &[
+                        ("plan_id", &plan),
+                        ("choice", "adhoc"),
+                        ("title", "Báo cáo đột xuất"),
+                        ("window_start", from),
+                        ("window_end", to),
+                        ("deadline", deadline),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, 422, "{from}–{to}: {}", r.body);
+            assert!(r.body.contains(says), "{from}–{to}: {}", r.body);
+        }
         Ok(())
     })
 }
