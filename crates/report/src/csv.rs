@@ -10,12 +10,29 @@ pub enum Cell {
     Number(f64),
 }
 
+/// Where a spreadsheet may start a new cell: the comma, the semicolon (Excel's separator where the
+/// decimal mark is a comma, as in Vietnamese), tab and line breaks, and a quote.
+const BREAKS: [char; 6] = [',', ';', '\t', '\n', '\r', '"'];
+
+/// One field: formula starts neutralised at its start and after every place a reader could split
+/// it, then quoted when it holds any of those places.
 fn quote(s: &str) -> String {
     let s = neutralize(s);
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+    let mut out = String::with_capacity(s.len() + 2);
+    let mut after_break = false;
+    for c in s.chars() {
+        if after_break && matches!(c, '=' | '+' | '-' | '@') {
+            out.push('\'');
+        }
+        if c != ' ' {
+            after_break = BREAKS.contains(&c);
+        }
+        out.push(c);
+    }
+    if out.contains(BREAKS) {
+        format!("\"{}\"", out.replace('"', "\"\""))
     } else {
-        s.into_owned()
+        out
     }
 }
 
@@ -137,6 +154,51 @@ pub fn missing(c: &Consolidation) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Split a line as Excel does where the list separator is ';' (a Vietnamese locale), honouring
+    /// quotes: no piece may start a formula.
+    fn excel_semicolon_cells(line: &str) -> Vec<String> {
+        let (mut cells, mut cur, mut quoted) = (Vec::new(), String::new(), false);
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' if quoted && chars.peek() == Some(&'"') => {
+                    cur.push('"');
+                    chars.next();
+                }
+                '"' => quoted = !quoted,
+                ';' | ',' if !quoted => cells.push(std::mem::take(&mut cur)),
+                c => cur.push(c),
+            }
+        }
+        cells.push(cur);
+        cells
+    }
+
+    #[test]
+    fn semicolons_do_not_open_a_formula() {
+        for bad in [
+            "Ghi chú;=HYPERLINK(\"http://x\")",
+            "a; +1",
+            "x,@SUM(A1)",
+            "dòng 1\n-2+3",
+            "\";=1+1",
+        ] {
+            let field = quote(bad);
+            assert!(field.starts_with('"'), "{bad:?} → {field}");
+            for cell in excel_semicolon_cells(&field) {
+                assert!(
+                    !cell.trim_start().starts_with(['=', '+', '-', '@']),
+                    "{bad:?} → {field} has a piece {cell:?}"
+                );
+            }
+            // Inside its quotes the field keeps its words.
+            let inner = field[1..field.len() - 1].replace("\"\"", "\"");
+            assert_eq!(inner.replace('\'', ""), bad.replace('\'', ""));
+        }
+        assert_eq!(quote("Sở Tư pháp"), "Sở Tư pháp");
+        assert_eq!(quote("a;b"), "\"a;b\"");
+    }
 
     #[test]
     fn bom_quotes_and_formulas() {

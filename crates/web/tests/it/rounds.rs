@@ -893,6 +893,17 @@ fn lists_export_safely(app: TestApp) -> Fut {
             "neutralised: {}",
             csv.body
         );
+        // Excel where the list separator is ';' (Vietnamese) splits there: the piece after it
+        // must not start a formula either, and the field is quoted.
+        app.db
+            .create_agency("Ban Ghi chú;=1+1", "other", false, None)
+            .await?;
+        let csv = coord.get("/agencies/export/csv").await;
+        assert!(
+            csv.body.contains("\"Ban Ghi chú;'=1+1\""),
+            "quoted and neutralised after ';': {}",
+            csv.body
+        );
         let xlsx = coord.get("/agencies/export/xlsx").await;
         assert!(xlsx.bytes.starts_with(b"PK"));
         let tasks = coord
