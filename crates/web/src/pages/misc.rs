@@ -76,6 +76,14 @@ pub async fn not_found(UiLang(_): UiLang) -> AppError {
 pub async fn log_and_secure(req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
+    // Whatever a signed-in person sees (reports, names, downloads) is kept out of shared and
+    // browser caches.
+    let signed_in = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains(crate::auth::SESSION_COOKIE));
     let started = Instant::now();
     let mut res = next.run(req).await;
     let status = res.status().as_u16();
@@ -97,5 +105,8 @@ pub async fn log_and_secure(req: Request, next: Next) -> Response {
         HeaderValue::from_static("same-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if signed_in && !path.starts_with("/static/") {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     res
 }

@@ -41,6 +41,17 @@ fn redirects_stay_on_site_and_pages_are_bounded(app: TestApp) -> Fut {
             assert_eq!(r.location(), to, "{next}");
         }
         let mut coord = app.signed_in("coord").await;
+        // Signed-in pages and downloads are kept out of caches; the public page is not.
+        for path in ["/plans", "/agencies/export/csv"] {
+            let r = coord.get(path).await;
+            assert_eq!(
+                r.header("cache-control").as_deref(),
+                Some("no-store"),
+                "{path}"
+            );
+        }
+        let public = c.get("/public").await;
+        assert_ne!(public.header("cache-control").as_deref(), Some("no-store"));
         let round = crate::drafts::round(&app).await?;
         for page in [
             "9223372036854775807",
