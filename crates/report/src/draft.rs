@@ -500,20 +500,22 @@ pub fn group_texts<'a>(items: &[(&'a str, &'a str)]) -> Vec<TextGroup<'a>> {
     let mut groups: Vec<(Vec<u64>, TextGroup<'a>)> = Vec::new();
     // Many bodies send the very same words: a text seen before goes to its group without being
     // folded again (folding is most of the cost over thousands of bodies).
-    let mut verbatim: HashMap<&'a str, usize> = HashMap::new();
-    let mut exact: HashMap<String, usize> = HashMap::new();
+    // Each text seen maps to its group and whether it is the group's printed text (a text only
+    // near it stays "similar" for every body that sends it again).
+    let mut verbatim: HashMap<&'a str, (usize, bool)> = HashMap::new();
+    let mut exact: HashMap<String, (usize, bool)> = HashMap::new();
     let mut buckets: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
     for (body, text) in order {
         let text: &'a str = text.trim();
-        if let Some(&g) = verbatim.get(text) {
-            push_body(&mut groups[g].1, body);
+        if let Some(&(g, printed)) = verbatim.get(text) {
+            join(&mut groups[g].1, body, printed);
             continue;
         }
         let folded = theodoi_text::fold_chars(text);
         let key: String = folded.split_whitespace().collect::<Vec<_>>().join(" ");
-        if let Some(&g) = exact.get(&key) {
-            push_body(&mut groups[g].1, body);
-            verbatim.insert(text, g);
+        if let Some(&(g, printed)) = exact.get(&key) {
+            join(&mut groups[g].1, body, printed);
+            verbatim.insert(text, (g, printed));
             continue;
         }
         let sh = shingles(&folded);
@@ -541,13 +543,10 @@ pub fn group_texts<'a>(items: &[(&'a str, &'a str)]) -> Vec<TextGroup<'a>> {
         let found = candidates
             .into_iter()
             .find(|&g| jaccard(&groups[g].0, &sh) >= SIMILAR);
-        let g = match found {
+        let (g, printed) = match found {
             Some(g) => {
-                push_body(&mut groups[g].1, body);
-                if !groups[g].1.similar.contains(body) {
-                    groups[g].1.similar.push(body);
-                }
-                g
+                join(&mut groups[g].1, body, false);
+                (g, false)
             }
             None => {
                 groups.push((
@@ -562,16 +561,24 @@ pub fn group_texts<'a>(items: &[(&'a str, &'a str)]) -> Vec<TextGroup<'a>> {
                 for b in bands {
                     buckets.entry(b).or_default().push(g);
                 }
-                g
+                (g, true)
             }
         };
-        exact.insert(key, g);
-        verbatim.insert(text, g);
+        exact.insert(key, (g, printed));
+        verbatim.insert(text, (g, printed));
     }
     let mut out: Vec<TextGroup<'a>> = groups.into_iter().map(|(_, g)| g).collect();
     // Stable: groups were created in name order, so ties keep it.
     out.sort_by_key(|b| std::cmp::Reverse(b.bodies.len()));
     out
+}
+
+/// `body` joins the group: as one who wrote its printed text (`printed`), or a text near it.
+fn join<'a>(g: &mut TextGroup<'a>, body: &'a str, printed: bool) {
+    push_body(g, body);
+    if !printed && !g.similar.contains(&body) {
+        g.similar.push(body);
+    }
 }
 
 fn push_body<'a>(g: &mut TextGroup<'a>, body: &'a str) {
@@ -897,7 +904,7 @@ fn task_section(n: usize, t: &TaskNarrative, ctx: &Ctx<'_>, budget: usize) -> Dr
             .collect();
         if !silent.is_empty() {
             s.push_str(&format!(
-                "; {} cơ quan chưa báo cáo ({})",
+                "; {} cơ quan chưa có báo cáo được tiếp nhận ({})",
                 number_vi(silent.len() as f64),
                 name_list(&silent, 3)
             ));
@@ -970,12 +977,25 @@ fn task_section(n: usize, t: &TaskNarrative, ctx: &Ctx<'_>, budget: usize) -> Dr
             lines: groups
                 .iter()
                 .map(|g| {
-                    format!(
+                    let exact: Vec<&str> = g
+                        .bodies
+                        .iter()
+                        .copied()
+                        .filter(|b| !g.similar.contains(b))
+                        .collect();
+                    let mut line = format!(
                         "{} cơ quan ({}): {}",
-                        g.bodies.len(),
-                        name_list(&g.bodies, 20),
+                        exact.len(),
+                        name_list(&exact, 20),
                         g.text.trim()
-                    )
+                    );
+                    if !g.similar.is_empty() {
+                        line.push_str(&format!(
+                            " — nội dung tương tự, khác số liệu hoặc tên: {}",
+                            name_list(&g.similar, 20)
+                        ));
+                    }
+                    line
                 })
                 .collect(),
         });
@@ -987,7 +1007,10 @@ fn task_section(n: usize, t: &TaskNarrative, ctx: &Ctx<'_>, budget: usize) -> Dr
                 .collect();
             lines.sort_by_cached_key(|l| collate_key(l));
             material.push(Material {
-                title: format!("Cơ quan phối hợp chưa báo cáo ({})", silent.len()),
+                title: format!(
+                    "Cơ quan phối hợp chưa có báo cáo được tiếp nhận ({})",
+                    silent.len()
+                ),
                 lines,
             });
         }
@@ -1085,8 +1108,13 @@ fn figures(c: &Consolidation) -> DraftSection {
         "Chưa có số liệu thống kê từ các báo cáo được tiếp nhận.".to_string()
     } else {
         format!(
-            "Số liệu tổng hợp từ {} báo cáo đã được tiếp nhận (chi tiết theo giới tính, dân tộc, nhóm đối tượng tại Phụ lục III, IV kèm theo):",
-            number_vi((c.accepted + c.facts.uncounted_accepted) as f64)
+            "Số liệu tổng hợp từ {} báo cáo đã được tiếp nhận{} (chi tiết theo giới tính, dân tộc, nhóm đối tượng tại Phụ lục III, IV kèm theo):",
+            number_vi((c.accepted + c.facts.uncounted_accepted) as f64),
+            if c.facts.uncounted_accepted > 0 {
+                format!(", kể cả báo cáo của {}", c.facts.coordinator)
+            } else {
+                String::new()
+            }
         )
     };
     DraftSection {

@@ -246,6 +246,21 @@ fn near_identical_texts_are_one_group_with_their_bodies() {
         ["Sở Nội vụ", "Xã Bình Thuận", "Xã Cẩm Giàng"]
     );
     assert_eq!(groups[1].bodies, ["Đoàn Luật sư thành phố"]);
+    // The printed text is Sở Nội vụ's and Xã Cẩm Giàng's; Xã Bình Thuận only wrote one near it.
+    assert_eq!(groups[0].text, SAME.trim());
+    assert_eq!(groups[0].similar, ["Xã Bình Thuận"]);
+}
+
+#[test]
+fn a_text_near_the_printed_one_stays_similar_for_everyone_who_sends_it() {
+    // Xã A's text is printed; Xã B wrote a near one; Xã C sent Xã B's words exactly. Xã C must
+    // not be credited with Xã A's text.
+    let items = [("Xã A", SAME), ("Xã B", NEARLY), ("Xã C", NEARLY)];
+    let groups = group_texts(&items);
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].text, SAME.trim());
+    assert_eq!(groups[0].bodies, ["Xã A", "Xã B", "Xã C"]);
+    assert_eq!(groups[0].similar, ["Xã B", "Xã C"]);
 }
 
 #[test]
@@ -263,7 +278,7 @@ fn the_missing_lead_is_said_outright_and_the_sos_own_task_is_reported() {
     assert!(text("II.PL.3").starts_with(
         "Sở Tư pháp (cơ quan chủ trì, đang triển khai): Đã ban hành văn bản hướng dẫn"
     ));
-    assert!(text("II.II.1").contains("4/5 cơ quan phối hợp đã báo cáo (3 đã triển khai, 1 chưa triển khai); 1 cơ quan chưa báo cáo (Xã Bắc Hưng)"));
+    assert!(text("II.II.1").contains("4/5 cơ quan phối hợp đã báo cáo (3 đã triển khai, 1 chưa triển khai); 1 cơ quan chưa có báo cáo được tiếp nhận (Xã Bắc Hưng)"));
 }
 
 #[test]
