@@ -1645,17 +1645,20 @@ macro_rules! backend {
                 user_id: Option<i64>,
                 now: OffsetDateTime,
             ) -> Result<i64> {
-                let status: Option<String> = sqlx::query_scalar("SELECT status FROM reports WHERE id = $1")
-                    .bind(report_id)
-                    .fetch_optional(pool)
-                    .await?;
-                let status = status.ok_or_else(|| StoreError::NotFound(format!("report {report_id}")))?;
+                let mut tx = pool.begin_with($begin).await?;
+                let current: Option<(String, i32)> =
+                    sqlx::query_as("SELECT status, version FROM reports WHERE id = $1")
+                        .bind(report_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let (status, version) =
+                    current.ok_or_else(|| StoreError::NotFound(format!("report {report_id}")))?;
                 if !ReportStatus::parse(&status).is_some_and(ReportStatus::editable) {
                     return Err(StoreError::Invalid(
                         "Báo cáo đã gửi hoặc đã tiếp nhận không đính kèm thêm được / a submitted or accepted report takes no more files".into(),
                     ));
                 }
-                Ok(sqlx::query_scalar(
+                let id: i64 = sqlx::query_scalar(
                     "INSERT INTO report_files (report_id, task_id, file_name, file_type, file_bytes, user_id, at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                 )
@@ -1666,8 +1669,23 @@ macro_rules! backend {
                 .bind(file.2)
                 .bind(user_id)
                 .bind(now)
-                .fetch_one(pool)
-                .await?)
+                .fetch_one(&mut *tx)
+                .await?;
+                // A file is part of what the head approved: adding one to an approved report voids
+                // the approval and makes a new version to approve, as a change of text does.
+                if status == ReportStatus::Approved.code() {
+                    sqlx::query(
+                        "UPDATE reports SET status = 'draft', version = version + 1, updated_by = $2, updated_at = $3 WHERE id = $1",
+                    )
+                    .bind(report_id)
+                    .bind(user_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    event(&mut tx, report_id, Action::Save, &status, "draft", version + 1, user_id, file.0, now).await?;
+                }
+                tx.commit().await?;
+                Ok(id)
             }
 
             /// A file with the report's round and agency, for the access check.

@@ -254,6 +254,47 @@ fn report_workflow_end_to_end(db: Db) -> Fut {
             )
             .await?;
         assert_eq!(s, ReportStatus::Approved);
+        // A file added after the approval is part of what was approved: the approval is void,
+        // the report a new version to approve again.
+        let report = db
+            .report_form(round, stp)
+            .await?
+            .and_then(|f| f.report)
+            .ok_or("no report")?;
+        db.add_report_file(
+            report.id,
+            None,
+            ("bien-ban.pdf", "application/pdf", b"%PDF-1.4"),
+            None,
+            NOW,
+        )
+        .await?;
+        let report = db
+            .report_form(round, stp)
+            .await?
+            .and_then(|f| f.report)
+            .ok_or("no report")?;
+        assert_eq!(report.status, "draft", "the approval is void");
+        assert_eq!(report.version, v2 + 2);
+        assert!(
+            db.act_on_report(
+                round,
+                stp,
+                &act(Action::Submit, Actor::FocalPoint, v2 + 2, ""),
+                NOW,
+            )
+            .await
+            .is_err(),
+            "not submitted without a new approval"
+        );
+        db.act_on_report(
+            round,
+            stp,
+            &act(Action::Approve, Actor::AgencyHead, v2 + 2, ""),
+            NOW,
+        )
+        .await?;
+        let v2 = v2 + 2;
         let first_submit = datetime!(2026-06-12 02:00 UTC);
         db.act_on_report(
             round,
