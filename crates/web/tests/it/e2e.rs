@@ -8,7 +8,6 @@ use base64::Engine as _;
 use libtest_mimic::Failed;
 use serde_json::{Value, json};
 use std::net::SocketAddr;
-use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
@@ -33,13 +32,6 @@ struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        // Killing chromedriver alone leaves its Chromium running when a test fails before the
-        // session is closed: the whole process group goes (chromedriver leads its own group).
-        let _ = Command::new("kill")
-            .args(["-KILL", &format!("-{}", self.child.id())])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -53,7 +45,6 @@ impl Driver {
         };
         let child = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
-            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
