@@ -2,8 +2,41 @@
 //! Every chart on a page sits above the table it was drawn from. Labels are escaped here, since
 //! the SVG is inserted into the page as markup.
 
-/// Colours of the series, in order (status or timeliness), chosen to stay apart in grey print.
-pub const PALETTE: [&str; 5] = ["#2e7d32", "#f0a202", "#8b0000", "#9e9e9e", "#153e75"];
+/// Colours of series that are not statuses (indicators over the rounds), apart in grey print.
+pub const PALETTE: [&str; 5] = ["#153e75", "#2e7d32", "#f0a202", "#8b0000", "#6a1b9a"];
+
+/// One palette for every status on every chart, read at a glance: greens for done, amber for in
+/// progress, greys for not started and not reported, red only for not done or overdue.
+pub const DONE: &str = "#2e7d32";
+pub const DONE_LATE: &str = "#8bc34a";
+pub const IN_PROGRESS: &str = "#f0a202";
+pub const NOT_STARTED: &str = "#8a8a8a";
+pub const NOT_REPORTED: &str = "#cfcfcf";
+pub const BAD: &str = "#c62828";
+
+/// A task status's colour.
+pub fn task_status_colour(s: theodoi_domain::report::TaskStatus) -> &'static str {
+    use theodoi_domain::report::TaskStatus as T;
+    match s {
+        T::Done => DONE,
+        T::DoneLate => DONE_LATE,
+        T::InProgress => IN_PROGRESS,
+        T::NotStarted => NOT_STARTED,
+        T::NotDone => BAD,
+    }
+}
+
+/// A body's timeliness as its colour: sent on time or late are done, overdue is red, not yet
+/// due is grey.
+pub fn timeliness_colour(t: theodoi_domain::Timeliness) -> &'static str {
+    use theodoi_domain::Timeliness as T;
+    match t {
+        T::OnTime => DONE,
+        T::Late => DONE_LATE,
+        T::Overdue => BAD,
+        T::Pending => NOT_REPORTED,
+    }
+}
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -12,9 +45,9 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Horizontal stacked bars: one bar per row, one segment per series, each row scaled to the
-/// largest row total.
-pub fn stacked_bars(title: &str, series: &[&str], rows: &[(String, Vec<i64>)]) -> String {
+/// Horizontal stacked bars: one bar per row, one segment per series (its label and colour),
+/// each row scaled to the largest row total.
+pub fn stacked_bars(title: &str, series: &[(&str, &str)], rows: &[(String, Vec<i64>)]) -> String {
     let width = 640.0;
     let label_w = 190.0;
     let bar_h = 22.0;
@@ -31,10 +64,9 @@ pub fn stacked_bars(title: &str, series: &[&str], rows: &[(String, Vec<i64>)]) -
         esc(title)
     );
     let mut x = 0.0;
-    for (i, s) in series.iter().enumerate() {
+    for (s, colour) in series {
         out.push_str(&format!(
-            "<rect x=\"{x}\" y=\"4\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"15\" font-size=\"12\">{}</text>",
-            PALETTE[i % PALETTE.len()],
+            "<rect x=\"{x}\" y=\"4\" width=\"12\" height=\"12\" fill=\"{colour}\"/><text x=\"{}\" y=\"15\" font-size=\"12\">{}</text>",
             x + 16.0,
             esc(s)
         ));
@@ -54,8 +86,8 @@ pub fn stacked_bars(title: &str, series: &[&str], rows: &[(String, Vec<i64>)]) -
             if w > 0.0 {
                 out.push_str(&format!(
                     "<rect x=\"{x:.1}\" y=\"{y}\" width=\"{w:.1}\" height=\"{bar_h}\" fill=\"{}\"><title>{}: {v}</title></rect>",
-                    PALETTE[i % PALETTE.len()],
-                    esc(series.get(i).copied().unwrap_or(""))
+                    series.get(i).map_or(NOT_REPORTED, |s| s.1),
+                    esc(series.get(i).map_or("", |s| s.0))
                 ));
             }
             x += w;
@@ -73,7 +105,9 @@ pub fn stacked_bars(title: &str, series: &[&str], rows: &[(String, Vec<i64>)]) -
 
 /// A line per series over the same points (rounds), each scaled to the largest value.
 pub fn lines(title: &str, points: &[String], series: &[(String, Vec<Option<f64>>)]) -> String {
-    let (width, height, left, top, bottom) = (640.0, 240.0, 40.0, 10.0, 40.0);
+    // The legend, one line per series, goes under the points' labels.
+    let legend = 18.0 * series.len() as f64;
+    let (width, height, left, top, bottom) = (640.0, 240.0 + legend, 40.0, 10.0, 40.0 + legend);
     let max = series
         .iter()
         .flat_map(|(_, v)| v.iter().flatten())
@@ -110,6 +144,14 @@ pub fn lines(title: &str, points: &[String], series: &[(String, Vec<Option<f64>>
             pts.join(" "),
             esc(name)
         ));
+        let y = height - legend + 14.0 + 18.0 * s as f64;
+        let short: String = name.chars().take(80).collect();
+        out.push_str(&format!(
+            "<rect x=\"{left}\" y=\"{:.1}\" width=\"12\" height=\"4\" fill=\"{colour}\"/><text x=\"{:.1}\" y=\"{y:.1}\" font-size=\"12\">{}</text>",
+            y - 5.0,
+            left + 18.0,
+            esc(&short)
+        ));
     }
     out.push_str("</svg>");
     out
@@ -123,7 +165,7 @@ mod tests {
     fn labels_are_escaped_and_bars_scale() {
         let svg = stacked_bars(
             "t",
-            &["Đúng hạn", "Trễ"],
+            &[("Đúng hạn", DONE), ("Trễ", DONE_LATE)],
             &[("<script>".into(), vec![2, 2]), ("Sở".into(), vec![1, 0])],
         );
         assert!(svg.contains("&lt;script&gt;") && !svg.contains("<script>"));
@@ -134,5 +176,26 @@ mod tests {
             &[("a".into(), vec![Some(1.0), Some(2.0)])],
         );
         assert!(line.contains("<polyline"));
+    }
+
+    #[test]
+    fn statuses_keep_their_colour_everywhere() {
+        use theodoi_domain::report::TaskStatus as T;
+        assert_eq!(task_status_colour(T::Done), DONE);
+        assert_eq!(task_status_colour(T::NotStarted), NOT_STARTED);
+        assert_eq!(task_status_colour(T::NotDone), BAD);
+        assert_eq!(timeliness_colour(theodoi_domain::Timeliness::OnTime), DONE);
+        assert_eq!(timeliness_colour(theodoi_domain::Timeliness::Overdue), BAD);
+        // A done task is never drawn red, a task not started never green.
+        let svg = stacked_bars(
+            "t",
+            &[
+                ("Chưa triển khai", task_status_colour(T::NotStarted)),
+                ("Hoàn thành", task_status_colour(T::Done)),
+            ],
+            &[("Phần II".into(), vec![1, 3])],
+        );
+        assert!(svg.contains(&format!("fill=\"{NOT_STARTED}\"><title>Chưa triển khai")));
+        assert!(svg.contains(&format!("fill=\"{DONE}\"><title>Hoàn thành")));
     }
 }

@@ -1349,11 +1349,11 @@ struct DashTable {
 
 impl DashTable {
     /// Stacked bars and their table from counts per row and series.
-    fn bars(title: &str, series: &[&str], rows: Vec<(String, Vec<i64>)>) -> Self {
+    fn bars(title: &str, series: &[(&str, &str)], rows: Vec<(String, Vec<i64>)>) -> Self {
         Self {
             title: title.to_string(),
             svg: crate::charts::stacked_bars(title, series, &rows),
-            headers: series.iter().map(|s| s.to_string()).collect(),
+            headers: series.iter().map(|s| s.0.to_string()).collect(),
             rows: rows
                 .into_iter()
                 .map(|(k, v)| (k, v.iter().map(i64::to_string).collect()))
@@ -1401,9 +1401,14 @@ pub async fn dashboard(
             slot[i] += t.n;
         }
     }
-    let series: Vec<&str> = order
+    let series: Vec<(&str, &str)> = order
         .iter()
-        .map(|t| pages::timeliness_name(&ctx, t))
+        .map(|t| {
+            (
+                pages::timeliness_name(&ctx, t),
+                crate::charts::timeliness_colour(*t),
+            )
+        })
         .collect();
     let rows: Vec<(String, Vec<i64>)> = by_kind.into_iter().map(|(k, v)| (k, v.to_vec())).collect();
     charts.push(DashTable::bars(
@@ -1438,9 +1443,14 @@ pub async fn dashboard(
             slot[i] += 1;
         }
     }
-    let series: Vec<&str> = statuses
+    let series: Vec<(&str, &str)> = statuses
         .iter()
-        .map(|s| ctx.t(s.label_vi(), s.label_en()))
+        .map(|s| {
+            (
+                ctx.t(s.label_vi(), s.label_en()),
+                crate::charts::task_status_colour(*s),
+            )
+        })
         .collect();
     let rows: Vec<(String, Vec<i64>)> = by_part.into_iter().collect();
     charts.push(DashTable::bars(
@@ -1500,7 +1510,7 @@ async fn trends(
     };
     let mut series: Vec<(String, Vec<Option<f64>>)> = indicators
         .iter()
-        .map(|i| (i.code.clone(), Vec::new()))
+        .map(|i| (i.name.clone(), Vec::new()))
         .collect();
     for r in &rounds {
         let figures = state.db.round_figures(r.round.id).await?;
@@ -1575,11 +1585,19 @@ pub async fn plan_dashboard(
             .unwrap_or(statuses.len());
         slot[i] += 1;
     }
-    let mut series: Vec<&str> = statuses
+    let mut series: Vec<(&str, &str)> = statuses
         .iter()
-        .map(|s| ctx.t(s.label_vi(), s.label_en()))
+        .map(|s| {
+            (
+                ctx.t(s.label_vi(), s.label_en()),
+                crate::charts::task_status_colour(*s),
+            )
+        })
         .collect();
-    series.push(ctx.t("Chưa có báo cáo", "Not yet reported"));
+    series.push((
+        ctx.t("Chưa có báo cáo", "Not yet reported"),
+        crate::charts::NOT_REPORTED,
+    ));
     let rows: Vec<(String, Vec<i64>)> = by_part.into_iter().collect();
     let mut charts = vec![DashTable::bars(
         ctx.t(
@@ -1594,9 +1612,15 @@ pub async fn plan_dashboard(
     let mut rounds = state.db.rounds(Some(id)).await?;
     rounds.reverse();
     let series = [
-        ctx.t("Đã tiếp nhận", "Accepted"),
-        ctx.t("Đã gửi, chờ xử lý", "Submitted"),
-        ctx.t("Chưa gửi", "Not submitted"),
+        (ctx.t("Đã tiếp nhận", "Accepted"), crate::charts::DONE),
+        (
+            ctx.t("Đã gửi, chờ xử lý", "Submitted"),
+            crate::charts::IN_PROGRESS,
+        ),
+        (
+            ctx.t("Chưa gửi", "Not submitted"),
+            crate::charts::NOT_REPORTED,
+        ),
     ];
     let rows: Vec<(String, Vec<i64>)> = rounds
         .iter()
