@@ -125,8 +125,16 @@ pub fn lines(title: &str, points: &[String], series: &[(String, Vec<Option<f64>>
         height - bottom
     );
     for (i, p) in points.iter().enumerate() {
+        // The first label starts at its point and the last ends at it, so neither is cut off.
+        let anchor = if i == 0 {
+            "start"
+        } else if i + 1 == points.len() {
+            "end"
+        } else {
+            "middle"
+        };
         out.push_str(&format!(
-            "<text x=\"{:.1}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",
+            "<text x=\"{:.1}\" y=\"{}\" font-size=\"11\" text-anchor=\"{anchor}\">{}</text>",
             x_of(i),
             height - bottom + 16.0,
             esc(p)
@@ -144,6 +152,17 @@ pub fn lines(title: &str, points: &[String], series: &[(String, Vec<Option<f64>>
             pts.join(" "),
             esc(name)
         ));
+        // A dot on every value, so a single round (or a gap) still shows its figure.
+        for (i, v) in values.iter().enumerate() {
+            if let Some(v) = v {
+                out.push_str(&format!(
+                    "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{colour}\"><title>{}: {v}</title></circle>",
+                    x_of(i),
+                    y_of(*v),
+                    esc(name)
+                ));
+            }
+        }
         let y = height - legend + 14.0 + 18.0 * s as f64;
         let short: String = name.chars().take(80).collect();
         out.push_str(&format!(
