@@ -200,6 +200,28 @@ pub fn same_site_path(next: &str) -> Option<String> {
     Some(parsed.as_str().to_string())
 }
 
+/// A file to download, named, never sniffed as another type.
+pub fn download(
+    name: &str,
+    content_type: &'static str,
+    bytes: Vec<u8>,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse as _;
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod redirect_tests {
     use super::same_site_path;

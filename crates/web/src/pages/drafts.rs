@@ -16,7 +16,7 @@ use crate::pages::{self, Ctx};
 use crate::{AppState, audit_by};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -872,21 +872,6 @@ pub async fn history(
     })
 }
 
-fn download(name: &str, content_type: &'static str, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 /// Query of the report's file: `group=tags` groups part II by ICCPR article and recommendation.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct FileQuery {
@@ -949,13 +934,13 @@ async fn draft_file(
         let bytes = theodoi_app::pdf::docx_to_pdf(file.docx)
             .await
             .map_err(|e| AppError::Office(format!("{e:#}")))?;
-        return Ok(download(
+        return Ok(pages::download(
             &format!("{}.pdf", file.stem),
             "application/pdf",
             bytes,
         ));
     }
-    Ok(download(
+    Ok(pages::download(
         &format!("{}.docx", file.stem),
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         file.docx,

@@ -1251,21 +1251,6 @@ pub async fn reminder_log(
 // ---------------------------------------------------------------------------------------------
 // The statistical annex of a round, consolidated from its accepted reports.
 
-fn download(name: &str, content_type: &'static str, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 async fn annex(state: &AppState, user: &User, id: i64, format: &str) -> AppResult<Response> {
     user.require(user.role.sees_all_agencies())?;
     let c = theodoi_app::consolidation::build(&state.db, id).await?;
@@ -1279,24 +1264,24 @@ async fn annex(state: &AppState, user: &User, id: i64, format: &str) -> AppResul
     .await?;
     let name = format!("phu-luc-so-lieu-dot-{id}.{format}");
     Ok(match format {
-        "xlsx" => download(
+        "xlsx" => pages::download(
             &name,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             theodoi_report::xlsx::annex(&c)
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))?,
         ),
-        "missing.xlsx" => download(
+        "missing.xlsx" => pages::download(
             &format!("chua-tiep-nhan-dot-{id}.xlsx"),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             theodoi_report::xlsx::missing(&c, &Default::default())
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))?,
         ),
-        "missing.csv" => download(
+        "missing.csv" => pages::download(
             &format!("chua-tiep-nhan-dot-{id}.csv"),
             "text/csv; charset=utf-8",
             theodoi_report::csv::missing(&c).into_bytes(),
         ),
-        _ => download(
+        _ => pages::download(
             &name,
             "text/csv; charset=utf-8",
             theodoi_report::csv::annex(&c).into_bytes(),
