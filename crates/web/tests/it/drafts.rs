@@ -126,6 +126,10 @@ fn draft_edit_approve_download(app: TestApp) -> Fut {
         assert!(page.body.contains("Dự thảo báo cáo"));
         assert!(page.body.contains("name=\"text:intro\""), "{}", page.body);
         assert!(page.body.contains("Tư liệu dùng để soạn"));
+        assert!(
+            page.body.contains("href=\"/settings/report\""),
+            "the coordinator finds the report settings from the draft"
+        );
         assert!(!page.body.contains("intro<"), "no code names shown");
         let v = field(&page, "version:intro").ok_or("no intro section")?;
         assert_eq!(v, "1");
