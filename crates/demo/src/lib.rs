@@ -34,6 +34,17 @@ pub const SEED_FILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The seed's files as a person names them, with their text: what the plan's first version keeps
+/// to show beside a later correction.
+pub fn seed_sources() -> Vec<(String, String)> {
+    const NAMES: [&str; 2] = ["Kế hoạch 14-KH-UBND.txt", "Phụ lục Kế hoạch 14-KH-UBND.txt"];
+    SEED_FILES
+        .iter()
+        .zip(NAMES)
+        .map(|((_, text), name)| (name.to_string(), text.to_string()))
+        .collect()
+}
+
 /// How big.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scale {
@@ -204,13 +215,19 @@ pub async fn seed_plan(db: &Db) -> anyhow::Result<i64> {
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let mut id = 0;
+    // The seed's text is kept with its first version, so a correction is made beside it.
+    let sources = seed_sources();
+    let publication = theodoi_store::Publication {
+        by: None,
+        sources: &sources,
+    };
     for p in theodoi_plandoc::combine(parsed) {
         let parts = theodoi_store::ImportParts {
             body: p.part != theodoi_plandoc::Part::Appendix,
             appendix: p.part != theodoi_plandoc::Part::Body,
         };
         id = db
-            .import_plan(&p.plan, parts)
+            .publish_plan(&p.plan, parts, &publication)
             .await
             .context("loading the seed plan")?
             .plan_id;

@@ -37,7 +37,7 @@ use sqlx::{PgPool, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
 
-pub use plans::{ImportOutcome, ImportParts};
+pub use plans::{ImportOutcome, ImportParts, PlanVersion, Publication, TaskInRound};
 pub use views::{AgencyRow, AssignmentRow, PlanSummary, PlanView, TaskRow};
 
 /// What can go wrong in storage. Messages say what to do.

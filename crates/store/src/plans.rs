@@ -28,10 +28,47 @@ pub struct ImportOutcome {
     pub assignments: usize,
 }
 
+/// Who publishes a plan and from what text: recorded as a version of the plan.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Publication<'a> {
+    /// The user who published it; None for the command line and the demo.
+    pub by: Option<i64>,
+    /// The source files as read: (file name, text).
+    pub sources: &'a [(String, String)],
+}
+
+/// One publication of a plan, newest first in [`Db::plan_versions`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanVersion {
+    pub version: i32,
+    /// "import" or "correction".
+    pub kind: String,
+    pub tasks: i32,
+    pub tasks_added: i32,
+    pub tasks_removed: i32,
+    pub tasks_changed: i32,
+    /// The publisher's display name; None for the command line.
+    pub by: Option<String>,
+    pub at: time::OffsetDateTime,
+}
+
+/// A task of a plan that a round reports on: what a correction must not delete.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskInRound {
+    pub reference: String,
+    pub round_id: i64,
+    pub round_title: String,
+}
+
 /// Values computed once from the domain plan, shared by both backends' code.
 struct Prepared<'a> {
     plan: &'a Plan,
     parts: ImportParts,
+    /// A correction of this stored plan: its header and whole task list are replaced, the rest of
+    /// its body (purposes, responsibilities, sections) is kept.
+    correction_of: Option<i64>,
+    by: Option<i64>,
+    sources: String,
     number: Option<String>,
     title_key: String,
     implements: Vec<String>,
@@ -41,9 +78,17 @@ struct Prepared<'a> {
     signer: Option<String>,
 }
 
-fn prepare(plan: &Plan, parts: ImportParts) -> Result<Prepared<'_>> {
+fn prepare<'a>(
+    plan: &'a Plan,
+    parts: ImportParts,
+    correction_of: Option<i64>,
+    publication: &Publication<'_>,
+) -> Result<Prepared<'a>> {
     let json = |v: &dyn erased::Json| v.to_json().map_err(|e| StoreError::Corrupt(e.to_string()));
     Ok(Prepared {
+        correction_of,
+        by: publication.by,
+        sources: json(&publication.sources)?,
         number: plan.document.number.as_ref().map(ToString::to_string),
         title_key: theodoi_text::key(&plan.document.title),
         implements: plan
@@ -174,19 +219,159 @@ macro_rules! backend {
                 let mut tx = pool.begin().await?;
                 let mut out = Vec::with_capacity(batch.len());
                 for p in batch {
-                    let found = find_document(&mut tx, p).await?;
+                    let found = match p.correction_of {
+                        Some(plan_id) => Some(document_of(&mut tx, plan_id, p).await?),
+                        None => find_document(&mut tx, p).await?,
+                    };
                     let created = found.is_none();
                     let doc_id = upsert_document(&mut tx, p, found).await?;
                     let plan_id = upsert_plan(&mut tx, p, doc_id).await?;
+                    let before = fingerprints(&mut tx, plan_id).await?;
+                    keep_reported_tasks(&mut tx, p, plan_id).await?;
                     let agencies = upsert_agencies(&mut tx, p).await?;
                     let (tasks, assignments) = replace_tasks(&mut tx, p, plan_id, &agencies).await?;
-                    if p.parts.body {
+                    if p.parts.body && p.correction_of.is_none() {
                         replace_body(&mut tx, p, plan_id, &agencies).await?;
                     }
+                    let after = fingerprints(&mut tx, plan_id).await?;
+                    record_version(&mut tx, p, plan_id, &before, &after).await?;
                     out.push(ImportOutcome { plan_id, created, tasks, assignments });
                 }
                 tx.commit().await?;
                 Ok(out)
+            }
+
+            /// The document of the plan a correction replaces; its number must stay its own.
+            async fn document_of(tx: &mut Tx<'_>, plan_id: i64, p: &Prepared<'_>) -> Result<i64> {
+                let doc: i64 = sqlx::query_scalar("SELECT document_id FROM plans WHERE id = $1")
+                    .bind(plan_id)
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .ok_or_else(|| StoreError::PlanNotFound(plan_id.to_string()))?;
+                if let Some(n) = &p.number {
+                    let other: Option<i64> =
+                        sqlx::query_scalar("SELECT id FROM documents WHERE number = $1 AND id <> $2")
+                            .bind(n)
+                            .bind(doc)
+                            .fetch_optional(&mut **tx)
+                            .await?;
+                    if other.is_some() {
+                        return Err(StoreError::Conflict(format!(
+                            "Số, ký hiệu {n} đã là số của một văn bản khác trong hệ thống"
+                        )));
+                    }
+                }
+                Ok(doc)
+            }
+
+            /// Each task's content as one string (title, time, items, bodies and roles), to count
+            /// what a publication changed.
+            async fn fingerprints(tx: &mut Tx<'_>, plan_id: i64) -> Result<HashMap<String, String>> {
+                let tasks: Vec<(i64, String, String, String)> =
+                    sqlx::query_as("SELECT id, ref, title, time_text FROM tasks WHERE plan_id = $1")
+                        .bind(plan_id)
+                        .fetch_all(&mut **tx)
+                        .await?;
+                let items: Vec<(i64, String)> = sqlx::query_as(
+                    "SELECT i.task_id, i.text FROM task_items i JOIN tasks t ON t.id = i.task_id \
+                     WHERE t.plan_id = $1 ORDER BY i.task_id, i.position",
+                )
+                .bind(plan_id)
+                .fetch_all(&mut **tx)
+                .await?;
+                let roles: Vec<(i64, i64, String)> = sqlx::query_as(
+                    "SELECT a.task_id, a.agency_id, a.role FROM assignments a JOIN tasks t ON t.id = a.task_id \
+                     WHERE t.plan_id = $1 ORDER BY a.task_id, a.role, a.agency_id",
+                )
+                .bind(plan_id)
+                .fetch_all(&mut **tx)
+                .await?;
+                let mut out = HashMap::with_capacity(tasks.len());
+                for (id, reference, title, time_text) in tasks {
+                    let mut f = format!("{title}\u{1}{time_text}");
+                    for (_, text) in items.iter().filter(|(t, _)| *t == id) {
+                        f.push('\u{2}');
+                        f.push_str(text);
+                    }
+                    for (_, agency, role) in roles.iter().filter(|(t, _, _)| *t == id) {
+                        f.push_str(&format!("\u{3}{agency}:{role}"));
+                    }
+                    out.insert(reference, f);
+                }
+                Ok(out)
+            }
+
+            /// Refuse to delete a task a round reports on: its obligations and reports would go
+            /// with it. The coordinator edits such a task instead.
+            async fn keep_reported_tasks(tx: &mut Tx<'_>, p: &Prepared<'_>, plan_id: i64) -> Result<()> {
+                let used: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT DISTINCT t.ref, r.title FROM round_obligations o JOIN tasks t ON t.id = o.task_id \
+                     JOIN rounds r ON r.id = o.round_id WHERE t.plan_id = $1 ORDER BY t.ref, r.title",
+                )
+                .bind(plan_id)
+                .fetch_all(&mut **tx)
+                .await?;
+                let gone: Vec<&(String, String)> = used
+                    .iter()
+                    .filter(|(r, _)| {
+                        in_parts(r, p.parts) && !p.plan.tasks.iter().any(|t| t.reference.as_str() == r)
+                    })
+                    .collect();
+                if gone.is_empty() {
+                    return Ok(());
+                }
+                let mut refs: Vec<&str> = gone.iter().map(|(r, _)| r.as_str()).collect();
+                refs.dedup();
+                let mut rounds: Vec<&str> = gone.iter().map(|(_, t)| t.as_str()).collect();
+                rounds.sort_unstable();
+                rounds.dedup();
+                Err(StoreError::Conflict(format!(
+                    "Không thể bỏ nhiệm vụ {} vì đợt báo cáo đã giao nhiệm vụ này ({}). \
+                     Hãy giữ nhiệm vụ và sửa nội dung của nó.",
+                    refs.join(", "),
+                    rounds.join("; ")
+                )))
+            }
+
+            /// One row of the plan's history: who published, when, and what the task list gained,
+            /// lost and changed.
+            async fn record_version(
+                tx: &mut Tx<'_>,
+                p: &Prepared<'_>,
+                plan_id: i64,
+                before: &HashMap<String, String>,
+                after: &HashMap<String, String>,
+            ) -> Result<()> {
+                let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+                let added = after.keys().filter(|k| !before.contains_key(*k)).count();
+                let removed = before.keys().filter(|k| !after.contains_key(*k)).count();
+                let changed = after
+                    .iter()
+                    .filter(|(k, v)| before.get(*k).is_some_and(|b| b != *v))
+                    .count();
+                let next: i32 = sqlx::query_scalar(
+                    "SELECT COALESCE(MAX(version), 0) + 1 FROM plan_versions WHERE plan_id = $1",
+                )
+                .bind(plan_id)
+                .fetch_one(&mut **tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO plan_versions (plan_id, version, kind, tasks, tasks_added, tasks_removed, \
+                     tasks_changed, sources, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(plan_id)
+                .bind(next)
+                .bind(if p.correction_of.is_some() { "correction" } else { "import" })
+                .bind(count(after.len()))
+                .bind(count(added))
+                .bind(count(removed))
+                .bind(count(changed))
+                .bind(&p.sources)
+                .bind(p.by)
+                .bind(time::OffsetDateTime::now_utc())
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
             }
 
             /// The stored document this import updates, if any.
@@ -277,6 +462,13 @@ macro_rules! backend {
                         .await?
                     }
                 };
+                if p.correction_of.is_some() {
+                    // A correction states the whole list of documents the plan implements.
+                    sqlx::query("DELETE FROM document_links WHERE document_id = $1 AND kind = 'implements'")
+                        .bind(id)
+                        .execute(&mut **tx)
+                        .await?;
+                }
                 for link in &d.links {
                     sqlx::query(
                         "INSERT INTO document_links (document_id, kind, to_number, to_type, to_date, to_issuer) \
@@ -308,7 +500,7 @@ macro_rules! backend {
                     .bind(doc_id)
                     .fetch_one(&mut **tx)
                     .await?;
-                if p.parts.body {
+                if p.parts.body && p.correction_of.is_none() {
                     sqlx::query(concat!(
                         "UPDATE plans SET has_body = TRUE, purposes = $2, requirements = $3, closing = $4, ",
                         "recipients = $5, signer = $6, updated_at = ", $now, " WHERE id = $1"
@@ -739,6 +931,170 @@ macro_rules! backend {
                 })
             }
 
+            pub async fn agency_codes(pool: &Pool<$db>) -> Result<Vec<String>> {
+                Ok(sqlx::query_scalar("SELECT code FROM agencies UNION SELECT code FROM agency_aliases")
+                    .fetch_all(pool)
+                    .await?)
+            }
+
+            pub async fn plan_versions(pool: &Pool<$db>, plan_id: i64) -> Result<Vec<PlanVersion>> {
+                let rows = sqlx::query(
+                    "SELECT v.version, v.kind, v.tasks, v.tasks_added, v.tasks_removed, v.tasks_changed, \
+                     u.display_name, v.created_at FROM plan_versions v LEFT JOIN users u ON u.id = v.created_by \
+                     WHERE v.plan_id = $1 ORDER BY v.version DESC",
+                )
+                .bind(plan_id)
+                .fetch_all(pool)
+                .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for r in rows {
+                    out.push(PlanVersion {
+                        version: r.try_get(0)?,
+                        kind: r.try_get(1)?,
+                        tasks: r.try_get(2)?,
+                        tasks_added: r.try_get(3)?,
+                        tasks_removed: r.try_get(4)?,
+                        tasks_changed: r.try_get(5)?,
+                        by: r.try_get(6)?,
+                        at: r.try_get(7)?,
+                    });
+                }
+                Ok(out)
+            }
+
+            pub async fn plan_sources(pool: &Pool<$db>, plan_id: i64) -> Result<Vec<(String, String)>> {
+                let json: Option<String> = sqlx::query_scalar(
+                    "SELECT sources FROM plan_versions WHERE plan_id = $1 AND sources <> '[]' \
+                     ORDER BY version DESC LIMIT 1",
+                )
+                .bind(plan_id)
+                .fetch_optional(pool)
+                .await?;
+                json.map_or(Ok(Vec::new()), |j| {
+                    serde_json::from_str(&j).map_err(|e| StoreError::Corrupt(e.to_string()))
+                })
+            }
+
+            pub async fn tasks_in_rounds(pool: &Pool<$db>, plan_id: i64) -> Result<Vec<TaskInRound>> {
+                let rows: Vec<(String, i64, String)> = sqlx::query_as(
+                    "SELECT DISTINCT t.ref, r.id, r.title FROM round_obligations o JOIN tasks t ON t.id = o.task_id \
+                     JOIN rounds r ON r.id = o.round_id WHERE t.plan_id = $1 ORDER BY r.id, t.ref",
+                )
+                .bind(plan_id)
+                .fetch_all(pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(reference, round_id, round_title)| TaskInRound { reference, round_id, round_title })
+                    .collect())
+            }
+
+            /// The stored plan as the review edits it: header, links and tasks with their bodies as
+            /// the plan wrote them (the rest of the body is kept by a correction, so not read).
+            pub async fn plan_for_review(pool: &Pool<$db>, plan_id: i64) -> Result<Plan> {
+                let row = sqlx::query(
+                    "SELECT d.id, d.doc_type, d.number, d.issuer, d.place, d.issued_on, d.title \
+                     FROM plans p JOIN documents d ON d.id = p.document_id WHERE p.id = $1",
+                )
+                .bind(plan_id)
+                .fetch_optional(pool)
+                .await?
+                .ok_or_else(|| StoreError::PlanNotFound(plan_id.to_string()))?;
+                let doc_id: i64 = row.try_get(0)?;
+                let doc_type: String = row.try_get(1)?;
+                let number: Option<String> = row.try_get(2)?;
+                let links: Vec<(String, String, Option<String>, Option<time::Date>, Option<String>)> = sqlx::query_as(
+                    "SELECT kind, to_number, to_type, to_date, to_issuer FROM document_links \
+                     WHERE document_id = $1 ORDER BY to_number",
+                )
+                .bind(doc_id)
+                .fetch_all(pool)
+                .await?;
+                let document = theodoi_domain::Document {
+                    doc_type: theodoi_domain::DocumentType::from_abbreviation(&doc_type)
+                        .unwrap_or(theodoi_domain::DocumentType::Plan),
+                    number: number.as_deref().and_then(|n| theodoi_domain::DocumentNumber::parse(n).ok()),
+                    issuer: row.try_get(3)?,
+                    place: row.try_get(4)?,
+                    date: row.try_get(5)?,
+                    title: row.try_get(6)?,
+                    links: links
+                        .into_iter()
+                        .filter_map(|(kind, n, t, date, issuer)| {
+                            Some(theodoi_domain::DocumentLink {
+                                kind: match kind.as_str() {
+                                    "implements" => theodoi_domain::LinkKind::Implements,
+                                    _ => theodoi_domain::LinkKind::AppendixOf,
+                                },
+                                number: theodoi_domain::DocumentNumber::parse(&n).ok()?,
+                                doc_type: t.as_deref().and_then(theodoi_domain::DocumentType::from_abbreviation),
+                                date,
+                                issuer,
+                            })
+                        })
+                        .collect(),
+                };
+                let task_rows: Vec<(i64, String, String, String, i32, i32)> = sqlx::query_as(
+                    "SELECT id, ref, title, time_json, start_line, end_line FROM tasks WHERE plan_id = $1 ORDER BY position, id",
+                )
+                .bind(plan_id)
+                .fetch_all(pool)
+                .await?;
+                let items: Vec<(i64, String, i32, i32)> = sqlx::query_as(
+                    "SELECT i.task_id, i.text, i.start_line, i.end_line FROM task_items i JOIN tasks t ON t.id = i.task_id \
+                     WHERE t.plan_id = $1 ORDER BY i.task_id, i.position",
+                )
+                .bind(plan_id)
+                .fetch_all(pool)
+                .await?;
+                let roles: Vec<(i64, String, String, bool, String)> = sqlx::query_as(
+                    "SELECT a.task_id, a.role, a.name_as_written, a.requested_only, g.kind FROM assignments a \
+                     JOIN tasks t ON t.id = a.task_id JOIN agencies g ON g.id = a.agency_id \
+                     WHERE t.plan_id = $1 ORDER BY a.task_id, a.position",
+                )
+                .bind(plan_id)
+                .fetch_all(pool)
+                .await?;
+                let span = |a: i32, b: i32| {
+                    theodoi_domain::SourceSpan::new(u32::try_from(a).unwrap_or(0), u32::try_from(b).unwrap_or(0))
+                };
+                let mut tasks = Vec::with_capacity(task_rows.len());
+                for (id, reference, title, time_json, start, end) in task_rows {
+                    let mention = |role: &str| -> Vec<theodoi_domain::AgencyMention> {
+                        roles
+                            .iter()
+                            .filter(|r| r.0 == id && r.1 == role)
+                            .map(|r| theodoi_domain::AgencyMention::new(&r.2, r.3))
+                            .collect()
+                    };
+                    tasks.push(theodoi_domain::Task {
+                        reference: theodoi_domain::TaskRef::parse(&reference)
+                            .ok_or_else(|| StoreError::Corrupt(format!("task reference {reference}")))?,
+                        title,
+                        items: items
+                            .iter()
+                            .filter(|i| i.0 == id)
+                            .map(|i| theodoi_domain::TaskItem { text: i.1.clone(), span: span(i.2, i.3) })
+                            .collect(),
+                        lead: mention("lead"),
+                        coordinating: mention("coordinating"),
+                        time: serde_json::from_str(&time_json).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                        span: span(start, end),
+                    });
+                }
+                Ok(Plan {
+                    document,
+                    purposes: Vec::new(),
+                    requirements: Vec::new(),
+                    sections: Vec::new(),
+                    tasks,
+                    responsibilities: Vec::new(),
+                    closing: None,
+                    recipients: Vec::new(),
+                    signer: None,
+                })
+            }
+
             pub async fn list_agencies(pool: &Pool<$db>) -> Result<Vec<AgencyRow>> {
                 let rows = sqlx::query(
                     "SELECT g.id, g.code, g.name, g.kind, g.is_group, g.requested_only, \
@@ -790,11 +1146,90 @@ impl Db {
     pub async fn import_plans(&self, plans: &[(&Plan, ImportParts)]) -> Result<Vec<ImportOutcome>> {
         let batch = plans
             .iter()
-            .map(|(plan, parts)| prepare(plan, *parts))
+            .map(|(plan, parts)| prepare(plan, *parts, None, &Publication::default()))
             .collect::<Result<Vec<_>>>()?;
+        self.run_import(&batch).await
+    }
+
+    /// Store a plan published from the review (or the command line with its files): like
+    /// [`Db::import_plan`], with who published it and the text it was read from in its history.
+    pub async fn publish_plan(
+        &self,
+        plan: &Plan,
+        parts: ImportParts,
+        publication: &Publication<'_>,
+    ) -> Result<ImportOutcome> {
+        let batch = [prepare(plan, parts, None, publication)?];
+        let mut out = self.run_import(&batch).await?;
+        out.pop()
+            .ok_or_else(|| StoreError::Corrupt("import returned no outcome".into()))
+    }
+
+    /// A correction of a stored plan: its header and whole task list become `plan`'s (tasks keep
+    /// their ids by reference); purposes, responsibilities and sections stay. Refused when it
+    /// would delete a task a round reports on.
+    pub async fn correct_plan(
+        &self,
+        plan_id: i64,
+        plan: &Plan,
+        publication: &Publication<'_>,
+    ) -> Result<ImportOutcome> {
+        let parts = ImportParts {
+            body: true,
+            appendix: true,
+        };
+        let batch = [prepare(plan, parts, Some(plan_id), publication)?];
+        let mut out = self.run_import(&batch).await?;
+        out.pop()
+            .ok_or_else(|| StoreError::Corrupt("import returned no outcome".into()))
+    }
+
+    async fn run_import(&self, batch: &[Prepared<'_>]) -> Result<Vec<ImportOutcome>> {
         match self {
-            Db::Sqlite(pool) => sqlite::import(pool, &batch).await,
-            Db::Postgres(pool) => postgres::import(pool, &batch).await,
+            Db::Sqlite(pool) => sqlite::import(pool, batch).await,
+            Db::Postgres(pool) => postgres::import(pool, batch).await,
+        }
+    }
+
+    /// The codes the directory resolves (agencies and the codes merged into them): a name whose
+    /// code is not among them becomes a new agency when a plan naming it is stored.
+    pub async fn agency_codes(&self) -> Result<std::collections::HashSet<String>> {
+        let codes = match self {
+            Db::Sqlite(pool) => sqlite::agency_codes(pool).await?,
+            Db::Postgres(pool) => postgres::agency_codes(pool).await?,
+        };
+        Ok(codes.into_iter().collect())
+    }
+
+    /// The plan's publications, newest first.
+    pub async fn plan_versions(&self, plan_id: i64) -> Result<Vec<PlanVersion>> {
+        match self {
+            Db::Sqlite(pool) => sqlite::plan_versions(pool, plan_id).await,
+            Db::Postgres(pool) => postgres::plan_versions(pool, plan_id).await,
+        }
+    }
+
+    /// The source files of the plan's latest publication that kept them.
+    pub async fn plan_sources(&self, plan_id: i64) -> Result<Vec<(String, String)>> {
+        match self {
+            Db::Sqlite(pool) => sqlite::plan_sources(pool, plan_id).await,
+            Db::Postgres(pool) => postgres::plan_sources(pool, plan_id).await,
+        }
+    }
+
+    /// Which of the plan's tasks each round reports on.
+    pub async fn tasks_in_rounds(&self, plan_id: i64) -> Result<Vec<TaskInRound>> {
+        match self {
+            Db::Sqlite(pool) => sqlite::tasks_in_rounds(pool, plan_id).await,
+            Db::Postgres(pool) => postgres::tasks_in_rounds(pool, plan_id).await,
+        }
+    }
+
+    /// The stored plan's header and tasks as a domain plan, for a correction in the review.
+    pub async fn plan_for_review(&self, plan_id: i64) -> Result<Plan> {
+        match self {
+            Db::Sqlite(pool) => sqlite::plan_for_review(pool, plan_id).await,
+            Db::Postgres(pool) => postgres::plan_for_review(pool, plan_id).await,
         }
     }
 

@@ -193,6 +193,7 @@ pub fn router(state: AppState) -> Router {
         .route("/plans", get(pages::plans::list))
         .route("/plans/{id}", get(pages::plans::detail))
         .route("/plans/{id}/matrix", get(pages::plans::matrix))
+        .route("/plans/{id}/edit", get(pages::import::edit))
         .route("/plans/{id}/dashboard", get(pages::rounds::plan_dashboard))
         .route(
             "/plans/{id}/cascade",

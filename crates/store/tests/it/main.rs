@@ -10,6 +10,7 @@ mod plans;
 mod plausibility;
 mod rounds;
 mod task_groups;
+mod versions;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::future::Future;
@@ -38,6 +39,7 @@ fn main() -> std::process::ExitCode {
         .chain(task_groups::CASES)
         .chain(plausibility::CASES)
         .chain(drafts::CASES)
+        .chain(versions::CASES)
     {
         let case = *case;
         trials.push(Trial::test(format!("sqlite::{name}"), move || {

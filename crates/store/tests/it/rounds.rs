@@ -26,9 +26,9 @@ pub const CASES: &[(&str, Case)] = &[
     ),
 ];
 
-const NOW: OffsetDateTime = datetime!(2026-06-10 03:00 UTC);
+pub(crate) const NOW: OffsetDateTime = datetime!(2026-06-10 03:00 UTC);
 
-fn h1<'a>(plan_id: i64) -> NewRound<'a> {
+pub(crate) fn h1<'a>(plan_id: i64) -> NewRound<'a> {
     NewRound {
         plan_id,
         regime_id: None,
@@ -48,7 +48,7 @@ fn h1<'a>(plan_id: i64) -> NewRound<'a> {
     }
 }
 
-async fn setup(db: &Db) -> i64 {
+pub(crate) async fn setup(db: &Db) -> i64 {
     import(db, &seed()).await;
     db.ensure_reporting_defaults(NOW)
         .await

@@ -53,13 +53,19 @@ async fn bootstrap(db: &Db) -> anyhow::Result<()> {
                 theodoi_plandoc::parse(text).map_err(|e| anyhow::anyhow!("seed {name}: {e}"))
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
+        // The seed's text is kept with its first version, so a correction is made beside it.
+        let sources = theodoi_demo::seed_sources();
+        let publication = theodoi_store::Publication {
+            by: None,
+            sources: &sources,
+        };
         for p in theodoi_plandoc::combine(parsed) {
             let parts = theodoi_store::ImportParts {
                 body: p.part != theodoi_plandoc::Part::Appendix,
                 appendix: p.part != theodoi_plandoc::Part::Body,
             };
             let o = db
-                .import_plan(&p.plan, parts)
+                .publish_plan(&p.plan, parts, &publication)
                 .await
                 .context("loading the seed plan")?;
             println!(

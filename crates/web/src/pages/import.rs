@@ -1,8 +1,12 @@
 //! Import review: upload or paste a plan → what was read, beside the source lines it came from →
-//! the coordinator corrects tasks, agencies, roles and times → publishes.
+//! the coordinator corrects it → publishes. The same review corrects a published plan.
 //!
-//! Nothing is stored before "Publish": the review form carries the source text and the
-//! corrections, so a review that is abandoned leaves nothing behind.
+//! After the first reading the review form is the plan: its header fields and its task rows (in
+//! their order) are what gets published, so tasks can be added, split, merged, reordered and
+//! deleted, and a document the reader found no task in can be entered by hand beside its text.
+//! The source text travels with the form only to be shown and, for a new plan, to read the parts
+//! of the body the form does not edit (purposes, responsibilities, signature). Nothing is stored
+//! before "Publish": an abandoned review leaves nothing behind.
 
 use crate::auth::{UiLang, User};
 use crate::error::{AppError, AppResult};
@@ -11,12 +15,15 @@ use crate::pages::cascade::multipart_error;
 use crate::pages::{self, Ctx};
 use crate::{AppState, audit_by};
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use theodoi_domain::{AgencyMention, DocumentNumber, Plan, Timeframe};
+use theodoi_domain::{
+    AgencyMention, Document, DocumentLink, DocumentNumber, DocumentType, LinkKind, Plan,
+    SourceSpan, Task, TaskItem, TaskRef, Timeframe,
+};
 use theodoi_plandoc::{Diagnostic, ParsedPlan, Part};
-use theodoi_store::ImportParts;
+use theodoi_store::{ImportParts, Publication};
 
 #[derive(Template)]
 #[template(path = "import.html")]
@@ -50,68 +57,105 @@ struct Source {
     lines: Vec<(usize, String)>,
 }
 
+/// A body from the directory offered for a task after a search.
+struct Match {
+    id: i64,
+    name: String,
+    kind: String,
+}
+
 /// A task row of the review form.
+#[derive(Default)]
 struct TaskForm {
-    index: usize,
     reference: String,
     title: String,
-    items: Vec<String>,
+    /// One item per line.
+    items: String,
+    /// One body per line; "Đề nghị …" marks a body the issuer can only request.
     lead: String,
     coordinating: String,
     time: String,
-    time_kind: &'static str,
     lines: (u32, u32),
     file: usize,
     dropped: bool,
+    /// The search typed for this task, and what it found.
+    query: String,
+    matches: Option<Vec<Match>>,
+    /// Names in lead or coordinating that the directory does not hold yet.
+    new_bodies: Vec<String>,
+}
+
+impl TaskForm {
+    fn from_task(t: &Task, file: usize) -> Self {
+        Self {
+            reference: t.reference.to_string(),
+            title: t.title.clone(),
+            items: t
+                .items
+                .iter()
+                .map(|i| i.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            lead: names(&t.lead),
+            coordinating: names(&t.coordinating),
+            time: t.time.text.clone(),
+            lines: (t.span.start_line, t.span.end_line),
+            file,
+            ..Self::default()
+        }
+    }
+
+    fn time_kind(&self) -> &'static str {
+        Timeframe::parse(&self.time).kind_name()
+    }
+}
+
+/// Everything the review form carries.
+#[derive(Default)]
+struct Review {
+    /// A correction of this stored plan (None: a new plan).
+    plan_id: Option<i64>,
+    sources: Vec<(String, String)>,
+    doc_type: String,
+    number: String,
+    date: String,
+    issuer: String,
+    title: String,
+    /// Numbers of the documents the plan implements, comma-separated.
+    implements: String,
+    tasks: Vec<TaskForm>,
 }
 
 #[derive(Template)]
 #[template(path = "review.html")]
 struct ReviewPage {
     ctx: Ctx,
+    r: Review,
     sources: Vec<Source>,
-    doc_type: String,
-    number: String,
-    date: String,
-    title: String,
-    implements: String,
-    tasks: Vec<TaskForm>,
+    doc_types: Vec<(&'static str, &'static str)>,
     responsibilities: usize,
-    diagnostics: Vec<(usize, Diagnostic)>,
+    diagnostics: Vec<Diagnostic>,
+    /// Problems that stop publishing, each naming its field.
+    errors: Vec<String>,
+    /// What publishing changes for the plan's rounds; non-empty asks for a confirmation.
+    impact: Vec<String>,
+    notice: String,
 }
 
-fn parse_sources(sources: &[(String, String)]) -> AppResult<(ParsedPlan, Vec<(usize, String)>)> {
-    let mut parsed = Vec::new();
-    let mut ranges = Vec::new();
-    for (i, (name, text)) in sources.iter().enumerate() {
-        let p = theodoi_plandoc::parse(text)
-            .map_err(|e| AppError::BadRequest(format!("{name}: {} / {e}", e.message_vi())))?;
-        ranges.push((
-            i,
-            p.plan
-                .tasks
-                .iter()
-                .map(|t| t.reference.to_string())
-                .collect::<Vec<_>>()
-                .join(","),
-        ));
-        parsed.push(p);
+impl ReviewPage {
+    fn kind_label(&self, kind: &str) -> &'static str {
+        let c = &self.ctx;
+        match kind {
+            "range" => c.t("giai đoạn nhiều năm", "multi-year period"),
+            "recurring" => c.t("định kỳ", "recurring"),
+            "quarter" => c.t("theo quý", "by quarter"),
+            "date" => c.t("thời hạn cụ thể", "a set date"),
+            "continuous" => c.t("thường xuyên", "continuous"),
+            "per_guidance" => c.t("theo hướng dẫn", "per guidance"),
+            "event" => c.t("theo sự kiện", "on an event"),
+            _ => c.t("chưa rõ thời gian", "no time read"),
+        }
     }
-    let mut combined = theodoi_plandoc::combine(parsed);
-    if combined.len() != 1 {
-        return Err(AppError::BadRequest(
-            "Các tệp không thuộc cùng một kế hoạch: hãy nhập từng kế hoạch một / the files are not one plan: import one plan at a time".into(),
-        ));
-    }
-    let plan = combined.remove(0);
-    Ok((plan, ranges))
-}
-
-fn lines_of(text: &str) -> Vec<(usize, String)> {
-    text.lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.to_string()))
-        .collect()
 }
 
 fn names(v: &[AgencyMention]) -> String {
@@ -127,67 +171,513 @@ fn names(v: &[AgencyMention]) -> String {
         .join("\n")
 }
 
-fn review_page(
-    ctx: Ctx,
-    sources: &[(String, String)],
-    p: &ParsedPlan,
-    ranges: &[(usize, String)],
-) -> ReviewPage {
-    let d = &p.plan.document;
-    let file_of = |reference: &str| {
-        ranges
+fn mentions(text: &str) -> Vec<AgencyMention> {
+    text.lines()
+        .map(theodoi_text::clean)
+        .filter(|l| !l.is_empty())
+        .map(
+            |l| match theodoi_text::fold_chars(&l).strip_prefix("de nghi ") {
+                Some(_) => AgencyMention::new(&l.chars().skip(8).collect::<String>(), true),
+                None => AgencyMention::new(&l, false),
+            },
+        )
+        .collect()
+}
+
+/// Parse every source; several files must make one plan (a body and its appendix).
+fn parse_sources(sources: &[(String, String)]) -> AppResult<(ParsedPlan, Vec<usize>)> {
+    let mut parsed = Vec::new();
+    let mut file_of_task = Vec::new();
+    for (i, (name, text)) in sources.iter().enumerate() {
+        let p = theodoi_plandoc::parse(text)
+            .map_err(|e| AppError::BadRequest(format!("{name}: {}", e.message_vi())))?;
+        file_of_task.extend(p.plan.tasks.iter().map(|_| i));
+        parsed.push(p);
+    }
+    let mut combined = theodoi_plandoc::combine(parsed);
+    if combined.len() != 1 {
+        return Err(AppError::BadRequest(
+            "Các tệp không thuộc cùng một kế hoạch: hãy nhập từng kế hoạch một.".into(),
+        ));
+    }
+    Ok((combined.remove(0), file_of_task))
+}
+
+impl Review {
+    fn from_plan(plan: &Plan, sources: Vec<(String, String)>, files: &[usize]) -> Self {
+        let d = &plan.document;
+        Self {
+            plan_id: None,
+            doc_type: d.doc_type.abbreviation().to_string(),
+            number: d
+                .number
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            date: d.date.map(|x| x.to_string()).unwrap_or_default(),
+            issuer: d.issuer.clone().unwrap_or_default(),
+            title: d.title.clone(),
+            implements: d
+                .implements()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            tasks: plan
+                .tasks
+                .iter()
+                .enumerate()
+                .map(|(i, t)| TaskForm::from_task(t, files.get(i).copied().unwrap_or(0)))
+                .collect(),
+            sources,
+        }
+    }
+
+    /// The review as the submitted form states it.
+    fn from_form(f: &[(String, String)]) -> AppResult<Self> {
+        let sources: Vec<(String, String)> = f
             .iter()
-            .find(|(_, refs)| refs.split(',').any(|r| r == reference))
-            .map_or(0, |(i, _)| *i)
-    };
-    ReviewPage {
-        sources: sources
-            .iter()
-            .map(|(name, text)| Source {
-                name: name.clone(),
-                text: text.clone(),
-                lines: lines_of(text),
+            .filter(|(k, _)| k == "source")
+            .zip(f.iter().filter(|(k, _)| k == "source_name"))
+            .map(|((_, text), (_, name))| (name.clone(), text.replace("\r\n", "\n")))
+            .collect();
+        let plan_id = match get(f, "plan_id").trim() {
+            "" => None,
+            s => Some(s.parse::<i64>().map_err(|_| {
+                AppError::BadRequest("Biểu mẫu kiểm tra bị hỏng: hãy mở lại trang sửa.".into())
+            })?),
+        };
+        let count: usize = get(f, "task_count").trim().parse().unwrap_or(0);
+        if count > MAX_TASKS {
+            return Err(AppError::BadRequest(format!(
+                "Một kế hoạch có tối đa {MAX_TASKS} nhiệm vụ."
+            )));
+        }
+        let text = |k: String| get(f, &k).replace("\r\n", "\n");
+        let tasks = (0..count)
+            .map(|i| {
+                let lines = get(f, &format!("t{i}_lines"));
+                let (a, b) = lines.split_once('-').unwrap_or(("0", "0"));
+                TaskForm {
+                    reference: theodoi_text::clean(get(f, &format!("t{i}_ref"))),
+                    title: text(format!("t{i}_title")),
+                    items: text(format!("t{i}_items")),
+                    lead: text(format!("t{i}_lead")),
+                    coordinating: text(format!("t{i}_coord")),
+                    time: text(format!("t{i}_time")),
+                    lines: (a.trim().parse().unwrap_or(0), b.trim().parse().unwrap_or(0)),
+                    file: get(f, &format!("t{i}_file")).parse().unwrap_or(0),
+                    dropped: !get(f, &format!("t{i}_drop")).is_empty(),
+                    query: get(f, &format!("t{i}_q")).trim().to_string(),
+                    ..TaskForm::default()
+                }
             })
-            .collect(),
-        doc_type: d.doc_type.abbreviation().to_string(),
-        number: d
-            .number
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default(),
-        date: d.date.map(|x| x.to_string()).unwrap_or_default(),
-        title: d.title.clone(),
-        implements: d
-            .implements()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
-        tasks: p
-            .plan
-            .tasks
+            .collect();
+        Ok(Self {
+            plan_id,
+            sources,
+            doc_type: get(f, "doc_type").to_string(),
+            number: get(f, "number").trim().to_string(),
+            date: get(f, "date").trim().to_string(),
+            issuer: theodoi_text::clean(get(f, "issuer")),
+            title: theodoi_text::clean(get(f, "title")),
+            implements: get(f, "implements").trim().to_string(),
+            tasks,
+        })
+    }
+
+    /// A reference no row uses yet, near `after`: the next number of its section ("II.3" →
+    /// "II.4"), else a sub-number ("II.3.1").
+    fn free_reference(&self, after: Option<&str>) -> String {
+        let taken = |r: &str| self.tasks.iter().any(|t| t.reference == r);
+        let base = after
+            .filter(|r| TaskRef::parse(r).is_some())
+            .map(str::to_string)
+            .or_else(|| {
+                self.tasks
+                    .iter()
+                    .rev()
+                    .find(|t| TaskRef::parse(&t.reference).is_some())
+                    .map(|t| t.reference.clone())
+            });
+        let Some(base) = base else {
+            return "II.1".into();
+        };
+        if let Some((head, last)) = base.rsplit_once('.')
+            && let Ok(n) = last.parse::<u32>()
+        {
+            let next = format!("{head}.{}", n + 1);
+            if !taken(&next) {
+                return next;
+            }
+        }
+        (1..)
+            .map(|k| format!("{base}.{k}"))
+            .find(|r| !taken(r))
+            .unwrap_or_default()
+    }
+
+    /// Apply an editing action of the form. Returns a notice for the page.
+    fn act(&mut self, action: &str, ctx: &Ctx, directory: &[theodoi_store::AgencyRow]) -> String {
+        let (verb, arg) = action.split_once(':').unwrap_or((action, ""));
+        let index: Option<usize> = arg.split(':').next().and_then(|s| s.parse().ok());
+        let n = self.tasks.len();
+        match (verb, index) {
+            ("add", _) => {
+                if n >= MAX_TASKS {
+                    return ctx
+                        .t("Đã đủ số nhiệm vụ tối đa.", "The task limit is reached.")
+                        .into();
+                }
+                let reference = self.free_reference(None);
+                self.tasks.push(TaskForm {
+                    reference,
+                    file: 0,
+                    ..TaskForm::default()
+                });
+                ctx.t(
+                    "Đã thêm một nhiệm vụ ở cuối danh sách.",
+                    "A task was added at the end.",
+                )
+                .into()
+            }
+            ("split", Some(i)) if i < n && n < MAX_TASKS => {
+                let reference = self.free_reference(Some(&self.tasks[i].reference));
+                let t = &self.tasks[i];
+                let new = TaskForm {
+                    reference,
+                    lead: t.lead.clone(),
+                    coordinating: t.coordinating.clone(),
+                    time: t.time.clone(),
+                    lines: t.lines,
+                    file: t.file,
+                    ..TaskForm::default()
+                };
+                self.tasks.insert(i + 1, new);
+                ctx.t(
+                    "Đã tách: nhiệm vụ mới ngay bên dưới có cùng cơ quan và thời gian; hãy chuyển tên và nội dung cần tách sang nó.",
+                    "Split: the new task below has the same bodies and time; move the title and items that belong to it.",
+                )
+                .into()
+            }
+            ("merge", Some(i)) if i + 1 < n => {
+                let next = self.tasks.remove(i + 1);
+                let t = &mut self.tasks[i];
+                let mut items: Vec<String> = t.items.lines().map(str::to_string).collect();
+                if !next.title.trim().is_empty() && next.title.trim() != t.title.trim() {
+                    items.push(next.title.trim().to_string());
+                }
+                items.extend(next.items.lines().map(str::to_string));
+                t.items = items
+                    .into_iter()
+                    .filter(|l| !l.trim().is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                t.lead = union_lines(&t.lead, &next.lead);
+                t.coordinating = union_lines(&t.coordinating, &next.coordinating);
+                if t.time.trim().is_empty() {
+                    t.time = next.time;
+                }
+                // Rows entered by hand have no source lines (0–0): the span is the other's.
+                t.lines = match (t.lines.0, next.lines.0) {
+                    (0, _) => next.lines,
+                    (_, 0) => t.lines,
+                    (a, b) => (a.min(b), t.lines.1.max(next.lines.1)),
+                };
+                ctx.t(
+                    "Đã gộp nhiệm vụ bên dưới vào nhiệm vụ này (tên của nó thành một nội dung).",
+                    "The task below was merged into this one (its title became an item).",
+                )
+                .into()
+            }
+            ("up", Some(i)) if i > 0 && i < n => {
+                self.tasks.swap(i, i - 1);
+                String::new()
+            }
+            ("down", Some(i)) if i + 1 < n => {
+                self.tasks.swap(i, i + 1);
+                String::new()
+            }
+            ("find", Some(i)) if i < n => {
+                let q = theodoi_text::fold(&self.tasks[i].query);
+                let found: Vec<Match> = if q.is_empty() {
+                    Vec::new()
+                } else {
+                    directory
+                        .iter()
+                        .filter(|a| theodoi_text::fold(&a.name).contains(&q) || a.code.contains(&q))
+                        .take(12)
+                        .map(|a| Match {
+                            id: a.id,
+                            name: a.name.clone(),
+                            kind: a.kind.clone(),
+                        })
+                        .collect()
+                };
+                self.tasks[i].matches = Some(found);
+                String::new()
+            }
+            ("pick", Some(i)) if i < n => {
+                let mut parts = arg.split(':').skip(1);
+                let role = parts.next().unwrap_or_default();
+                let id: i64 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+                let Some(a) = directory.iter().find(|a| a.id == id) else {
+                    return String::new();
+                };
+                let t = &mut self.tasks[i];
+                let field = if role == "lead" {
+                    &mut t.lead
+                } else {
+                    &mut t.coordinating
+                };
+                *field = union_lines(field, &a.name);
+                String::new()
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// The plan the form states, with the problems that stop publishing.
+    fn to_plan(&self, base: Option<&Plan>) -> (Plan, Vec<String>) {
+        let mut errors = Vec::new();
+        let mut plan = base.cloned().unwrap_or_else(|| Plan {
+            document: Document {
+                doc_type: DocumentType::Plan,
+                number: None,
+                issuer: None,
+                place: None,
+                date: None,
+                title: String::new(),
+                links: Vec::new(),
+            },
+            purposes: Vec::new(),
+            requirements: Vec::new(),
+            sections: Vec::new(),
+            tasks: Vec::new(),
+            responsibilities: Vec::new(),
+            closing: None,
+            recipients: Vec::new(),
+            signer: None,
+        });
+        let d = &mut plan.document;
+        if let Some(t) = DocumentType::from_abbreviation(&self.doc_type) {
+            d.doc_type = t;
+        }
+        d.number = if self.number.is_empty() {
+            None
+        } else {
+            let compact: String = self.number.split_whitespace().collect();
+            match DocumentNumber::parse(&compact) {
+                Ok(n) => Some(n),
+                Err(e) => {
+                    errors.push(format!("Số, ký hiệu \u{201C}{}\u{201D}: {e}", self.number));
+                    None
+                }
+            }
+        };
+        d.date = if self.date.is_empty() {
+            None
+        } else {
+            match time::Date::parse(
+                &self.date,
+                time::macros::format_description!("[year]-[month]-[day]"),
+            ) {
+                Ok(x) if (1945..=2200).contains(&x.year()) => Some(x),
+                _ => {
+                    errors.push(format!(
+                        "Ngày ban hành \u{201C}{}\u{201D} không hợp lệ.",
+                        self.date
+                    ));
+                    None
+                }
+            }
+        };
+        d.issuer = (!self.issuer.is_empty()).then(|| self.issuer.clone());
+        if self.title.is_empty() {
+            errors.push("Trích yếu (tên kế hoạch) không được để trống.".into());
+        }
+        d.title = self.title.clone();
+        let mut links: Vec<DocumentLink> = d
+            .links
             .iter()
-            .enumerate()
-            .map(|(index, t)| TaskForm {
-                index,
-                reference: t.reference.to_string(),
-                title: t.title.clone(),
-                items: t.items.iter().map(|i| i.text.clone()).collect(),
-                lead: names(&t.lead),
-                coordinating: names(&t.coordinating),
-                time: t.time.text.clone(),
-                time_kind: t.time.kind_name(),
-                lines: (t.span.start_line, t.span.end_line),
-                file: file_of(t.reference.as_str()),
-                dropped: false,
-            })
-            .collect(),
-        responsibilities: p.plan.responsibilities.len(),
-        diagnostics: p.diagnostics.iter().map(|d| (0, d.clone())).collect(),
-        ctx,
+            .filter(|l| l.kind != LinkKind::Implements)
+            .cloned()
+            .collect();
+        for raw in self
+            .implements
+            .split([',', ';', '\n'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            let compact: String = raw.split_whitespace().collect();
+            match DocumentNumber::parse(&compact) {
+                Ok(number) => {
+                    let old = d
+                        .links
+                        .iter()
+                        .find(|l| l.kind == LinkKind::Implements && l.number == number);
+                    links.push(old.cloned().unwrap_or(DocumentLink {
+                        kind: LinkKind::Implements,
+                        doc_type: None,
+                        date: None,
+                        issuer: None,
+                        number,
+                    }));
+                }
+                Err(e) => errors.push(format!(
+                    "Văn bản được triển khai \u{201C}{raw}\u{201D}: {e}"
+                )),
+            }
+        }
+        d.links = links;
+        let mut tasks = Vec::with_capacity(self.tasks.len());
+        for (i, t) in self.tasks.iter().enumerate() {
+            if t.dropped {
+                continue;
+            }
+            let at = i + 1;
+            let Some(reference) = TaskRef::parse(&t.reference) else {
+                errors.push(format!(
+                    "Nhiệm vụ thứ {at}: số thứ tự \u{201C}{}\u{201D} phải có dạng II.1 hoặc PL.3.",
+                    t.reference
+                ));
+                continue;
+            };
+            if tasks.iter().any(|x: &Task| x.reference == reference) {
+                errors.push(format!(
+                    "Nhiệm vụ thứ {at}: số thứ tự {reference} đã dùng cho nhiệm vụ khác."
+                ));
+            }
+            let title = theodoi_text::clean(&t.title);
+            if title.is_empty() {
+                errors.push(format!(
+                    "Nhiệm vụ {reference}: tên nhiệm vụ không được để trống."
+                ));
+            }
+            let lead = mentions(&t.lead);
+            let coordinating = mentions(&t.coordinating);
+            if let Some(bad) = lead
+                .iter()
+                .chain(&coordinating)
+                .find(|a| a.code().is_empty())
+            {
+                errors.push(format!(
+                    "Nhiệm vụ {reference}: \u{201C}{}\u{201D} không phải tên một cơ quan.",
+                    bad.name
+                ));
+            }
+            let span = SourceSpan::new(t.lines.0, t.lines.1);
+            tasks.push(Task {
+                reference,
+                title,
+                items: t
+                    .items
+                    .lines()
+                    .map(theodoi_text::clean)
+                    .filter(|l| !l.is_empty())
+                    .map(|text| TaskItem { text, span })
+                    .collect(),
+                lead,
+                coordinating,
+                time: Timeframe::parse(&theodoi_text::clean(&t.time)),
+                span,
+            });
+        }
+        plan.tasks = tasks;
+        (plan, errors)
+    }
+
+    /// Mark the names the directory does not hold yet: they become new bodies on publishing.
+    fn mark_new_bodies(&mut self, codes: &std::collections::HashSet<String>) {
+        for t in &mut self.tasks {
+            t.new_bodies = mentions(&t.lead)
+                .into_iter()
+                .chain(mentions(&t.coordinating))
+                .filter(|m| !m.code().is_empty() && !codes.contains(&m.code()))
+                .map(|m| m.name)
+                .collect();
+        }
     }
 }
 
-/// The upload (multipart): files and/or pasted text → the review page.
+/// The lines of `a` followed by those of `b` it does not have (compared by matching key).
+fn union_lines(a: &str, b: &str) -> String {
+    let mut out: Vec<String> = a
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    for l in b.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !out
+            .iter()
+            .any(|o| theodoi_text::key(o) == theodoi_text::key(l))
+        {
+            out.push(l.to_string());
+        }
+    }
+    out.join("\n")
+}
+
+/// More tasks than any plan has: a form claiming more is not the review's.
+const MAX_TASKS: usize = 2000;
+
+/// The kinds of document a plan to follow arrives as, with their names for the select.
+const DOC_TYPES: [(DocumentType, &str); 4] = [
+    (DocumentType::Plan, "Kế hoạch"),
+    (DocumentType::Programme, "Chương trình"),
+    (DocumentType::Decision, "Quyết định"),
+    (DocumentType::Directive, "Chỉ thị"),
+];
+
+fn get<'a>(f: &'a [(String, String)], key: &str) -> &'a str {
+    f.iter()
+        .find(|(k, _)| k == key)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// Render the review. `parsed` gives the reader's diagnostics and the body's size for a new plan.
+async fn page(
+    state: &AppState,
+    ctx: Ctx,
+    mut r: Review,
+    parsed: Option<&ParsedPlan>,
+    errors: Vec<String>,
+    impact: Vec<String>,
+    notice: String,
+) -> AppResult<ReviewPage> {
+    let codes = state.db.agency_codes().await?;
+    r.mark_new_bodies(&codes);
+    let sources = r
+        .sources
+        .iter()
+        .map(|(name, text)| Source {
+            name: name.clone(),
+            text: text.clone(),
+            lines: text
+                .lines()
+                .enumerate()
+                .map(|(i, l)| (i + 1, l.to_string()))
+                .collect(),
+        })
+        .collect();
+    Ok(ReviewPage {
+        doc_types: DOC_TYPES
+            .iter()
+            .map(|(t, name)| (t.abbreviation(), *name))
+            .collect(),
+        sources,
+        responsibilities: parsed.map_or(0, |p| p.plan.responsibilities.len()),
+        diagnostics: parsed.map(|p| p.diagnostics.clone()).unwrap_or_default(),
+        errors,
+        impact,
+        notice,
+        r,
+        ctx,
+    })
+}
+
+/// The upload (multipart): files and/or pasted text → the review page. No file and no text
+/// opens an empty review, to enter a plan by hand.
 pub async fn review(
     State(state): State<AppState>,
     UiLang(lang): UiLang,
@@ -195,16 +685,15 @@ pub async fn review(
     mut form: Multipart,
 ) -> AppResult<Response> {
     let mut csrf = String::new();
+    let mut manual = false;
     let mut sources: Vec<(String, String)> = Vec::new();
     while let Some(field) = form.next_field().await.map_err(multipart_error)? {
         match field.name().unwrap_or_default() {
             "csrf" => csrf = field.text().await.map_err(multipart_error)?,
+            "manual" => manual = true,
             "file" => {
                 let name = field.file_name().unwrap_or("tệp").to_string();
                 let bytes = field.bytes().await.map_err(multipart_error)?;
-                if bytes.is_empty() && name.is_empty() {
-                    continue;
-                }
                 if bytes.is_empty() {
                     continue;
                 }
@@ -212,9 +701,12 @@ pub async fn review(
                     return Err(AppError::TooLarge);
                 }
                 // Text, DOCX, PDF with a text layer, XLSX or CSV: the same reader as the CLI's.
-                let text = theodoi_plandoc::formats::to_text(&bytes, Some(&name)).map_err(|e| {
-                    AppError::BadRequest(format!("{name}: {} / {e}", e.message_vi()))
-                })?;
+                let text = match theodoi_plandoc::formats::to_text(&bytes, Some(&name)) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        return refuse(&state, lang, &user, format!("{name}: {}", e.message_vi()));
+                    }
+                };
                 sources.push((
                     crate::form::document_text(&name),
                     crate::form::document_text(&text),
@@ -234,118 +726,141 @@ pub async fn review(
     }
     user.check_csrf(&csrf)?;
     coordinator(&user)?;
-    if sources.is_empty() {
-        return Err(AppError::BadRequest(
-            "Chưa chọn tệp hoặc dán nội dung / choose a file or paste the text".into(),
-        ));
-    }
     let ctx = Ctx::new(lang, Some(&user));
+    if sources.is_empty() {
+        if !manual {
+            return refuse(
+                &state,
+                lang,
+                &user,
+                "Chưa chọn tệp hoặc dán nội dung. Để nhập kế hoạch bằng tay, bấm \u{201C}Nhập bằng tay\u{201D}.".into(),
+            );
+        }
+        let mut r = Review {
+            doc_type: DocumentType::Plan.abbreviation().into(),
+            ..Review::default()
+        };
+        r.act("add", &ctx, &[]);
+        let p = page(&state, ctx, r, None, Vec::new(), Vec::new(), String::new()).await?;
+        return Ok(pages::render(&p)?.into_response());
+    }
     match parse_sources(&sources) {
-        Ok((p, ranges)) => {
-            Ok(pages::render(&review_page(ctx, &sources, &p, &ranges))?.into_response())
-        }
-        Err(AppError::BadRequest(msg)) => {
-            let page = FormPage {
+        Ok((parsed, files)) => {
+            let r = Review::from_plan(&parsed.plan, sources, &files);
+            let p = page(
+                &state,
                 ctx,
-                error: msg,
-                max_mb: state.config.max_upload_bytes / (1024 * 1024),
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, pages::render(&page)?).into_response())
+                r,
+                Some(&parsed),
+                Vec::new(),
+                Vec::new(),
+                String::new(),
+            )
+            .await?;
+            Ok(pages::render(&p)?.into_response())
         }
+        Err(AppError::BadRequest(msg)) => refuse(&state, lang, &user, msg),
         Err(e) => Err(e),
     }
 }
 
-fn get<'a>(f: &'a [(String, String)], key: &str) -> &'a str {
-    f.iter()
-        .find(|(k, _)| k == key)
-        .map_or("", |(_, v)| v.as_str())
-}
-
-fn mentions(text: &str) -> Vec<AgencyMention> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(
-            |l| match theodoi_text::fold_chars(l).strip_prefix("de nghi ") {
-                Some(_) => AgencyMention::new(&l.chars().skip(8).collect::<String>(), true),
-                None => AgencyMention::new(l, false),
-            },
-        )
-        .collect()
-}
-
-/// Apply the review form's corrections to the plan parsed again from the same sources.
-/// Dropped tasks are removed only when publishing; a preview keeps them (ticked) so the form's
-/// task indexes stay those of the source.
-fn apply(plan: &mut Plan, f: &[(String, String)], remove_dropped: bool) -> AppResult<()> {
-    let number = get(f, "number").trim();
-    plan.document.number = if number.is_empty() {
-        None
-    } else {
-        Some(
-            DocumentNumber::parse(number)
-                .map_err(|e| AppError::BadRequest(format!("Số, ký hiệu: {e}")))?,
-        )
+/// The upload form again with what went wrong.
+fn refuse(
+    state: &AppState,
+    lang: crate::i18n::Lang,
+    user: &User,
+    msg: String,
+) -> AppResult<Response> {
+    let page = FormPage {
+        ctx: Ctx::new(lang, Some(user)),
+        error: msg,
+        max_mb: state.config.max_upload_bytes / (1024 * 1024),
     };
-    let date = get(f, "date").trim();
-    plan.document.date = if date.is_empty() {
-        None
-    } else {
-        Some(
-            time::Date::parse(
-                date,
-                time::macros::format_description!("[year]-[month]-[day]"),
-            )
-            .map_err(|_| {
-                AppError::BadRequest(format!(
-                    "Ngày \"{date}\" không hợp lệ (năm-tháng-ngày) / not a date"
-                ))
-            })?,
-        )
-    };
-    let title = theodoi_text::clean(get(f, "title"));
-    if !title.is_empty() {
-        plan.document.title = title;
-    }
-    let mut kept = Vec::with_capacity(plan.tasks.len());
-    for (i, mut t) in std::mem::take(&mut plan.tasks).into_iter().enumerate() {
-        if get(f, &format!("t{i}_ref")) != t.reference.as_str() {
-            return Err(AppError::BadRequest(
-                "Biểu mẫu kiểm tra không khớp văn bản gốc; hãy nhập lại từ đầu / the review form does not match its source; start the import again".into(),
-            ));
-        }
-        if remove_dropped && !get(f, &format!("t{i}_drop")).is_empty() {
-            continue;
-        }
-        let title = theodoi_text::clean(get(f, &format!("t{i}_title")));
-        if title.is_empty() {
-            return Err(AppError::BadRequest(format!(
-                "Nhiệm vụ {}: tên không được để trống / a task needs a title",
-                t.reference
-            )));
-        }
-        t.title = title;
-        t.lead = mentions(get(f, &format!("t{i}_lead")));
-        t.coordinating = mentions(get(f, &format!("t{i}_coord")));
-        t.time = Timeframe::parse(get(f, &format!("t{i}_time")));
-        if t.lead
-            .iter()
-            .chain(&t.coordinating)
-            .any(|a| a.code().is_empty())
-        {
-            return Err(AppError::BadRequest(format!(
-                "Nhiệm vụ {}: tên cơ quan không hợp lệ / an agency name has no letters",
-                t.reference
-            )));
-        }
-        kept.push(t);
-    }
-    plan.tasks = kept;
-    Ok(())
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, pages::render(&page)?).into_response())
 }
 
-/// Preview (re-render with the corrections) or publish (store in one transaction).
+/// A published plan opened in the review, beside the text it was last published from.
+pub async fn edit(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+    Path(plan_id): Path<i64>,
+) -> AppResult<Html<String>> {
+    coordinator(&user)?;
+    let plan = state.db.plan_for_review(plan_id).await?;
+    let sources = state.db.plan_sources(plan_id).await?;
+    let mut r = Review::from_plan(&plan, sources, &[]);
+    r.plan_id = Some(plan_id);
+    let ctx = Ctx::new(lang, Some(&user));
+    let notice = ctx
+        .t(
+            "Sửa kế hoạch đã công bố: mỗi lần công bố là một phiên bản mới, ghi người sửa và thời điểm. Các đợt báo cáo đang mở giữ phân công như lúc mở.",
+            "Correcting a published plan: each publication is a new version recording who and when. Open rounds keep the assignments they were opened with.",
+        )
+        .to_string();
+    pages::render(&page(&state, ctx, r, None, Vec::new(), Vec::new(), notice).await?)
+}
+
+/// What publishing changes for the rounds of the plan it replaces: tasks added, removed or
+/// reassigned. Empty when the plan has no round.
+async fn impact(state: &AppState, plan_id: i64, new: &Plan) -> AppResult<Vec<String>> {
+    let used = state.db.tasks_in_rounds(plan_id).await?;
+    if used.is_empty() {
+        return Ok(Vec::new());
+    }
+    let old = state.db.plan_for_review(plan_id).await?;
+    let mut rounds: Vec<&str> = used.iter().map(|u| u.round_title.as_str()).collect();
+    rounds.dedup();
+    let mut out = vec![format!(
+        "Kế hoạch này đã có {} đợt báo cáo ({}). Các đợt đang mở giữ phân công như lúc mở; thay đổi áp dụng cho các đợt mở sau.",
+        rounds.len(),
+        rounds.join("; ")
+    )];
+    for t in &new.tasks {
+        match old.tasks.iter().find(|o| o.reference == t.reference) {
+            None => out.push(format!(
+                "Nhiệm vụ mới {}: chưa có trong các đợt đã mở.",
+                t.reference
+            )),
+            Some(o) => {
+                let codes = |v: &[AgencyMention]| {
+                    let mut c: Vec<String> = v.iter().map(AgencyMention::code).collect();
+                    c.sort();
+                    c
+                };
+                if codes(&o.lead) != codes(&t.lead)
+                    || codes(&o.coordinating) != codes(&t.coordinating)
+                {
+                    out.push(format!(
+                        "Nhiệm vụ {}: đổi cơ quan chủ trì hoặc phối hợp (từ \u{201C}{}\u{201D} sang \u{201C}{}\u{201D}).",
+                        t.reference,
+                        names(&o.lead).replace('\n', ", "),
+                        names(&t.lead).replace('\n', ", ")
+                    ));
+                } else if o.title != t.title || o.time.text != t.time.text {
+                    out.push(format!("Nhiệm vụ {}: sửa tên hoặc thời gian.", t.reference));
+                }
+            }
+        }
+    }
+    for o in &old.tasks {
+        if !new.tasks.iter().any(|t| t.reference == o.reference) {
+            let in_round = used.iter().any(|u| u.reference == o.reference.as_str());
+            out.push(if in_round {
+                format!(
+                    "Nhiệm vụ {} bị bỏ nhưng đã được giao trong đợt báo cáo: không thể công bố khi còn bỏ nhiệm vụ này.",
+                    o.reference
+                )
+            } else {
+                format!("Nhiệm vụ {} bị bỏ.", o.reference)
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Every action of the review form: editing (add, split, merge, move, search, pick), preview,
+/// publish and the confirmation that follows a publish over a plan with rounds.
 pub async fn publish(
     State(state): State<AppState>,
     UiLang(lang): UiLang,
@@ -354,45 +869,117 @@ pub async fn publish(
 ) -> AppResult<Response> {
     user.check_csrf(get(&f, "csrf"))?;
     coordinator(&user)?;
-    let sources: Vec<(String, String)> = f
-        .iter()
-        .filter(|(k, _)| k == "source")
-        .zip(f.iter().filter(|(k, _)| k == "source_name"))
-        .map(|((_, text), (_, name))| (name.clone(), text.replace("\r\n", "\n")))
-        .collect();
-    if sources.is_empty() {
-        return Err(AppError::BadRequest(
-            "Biểu mẫu kiểm tra thiếu văn bản gốc; hãy nhập lại từ đầu / the review form has no source; start the import again".into(),
+    let ctx = Ctx::new(lang, Some(&user));
+    let mut r = Review::from_form(&f)?;
+    let action = get(&f, "action").to_string();
+    // The body a new plan was read with (purposes, responsibilities, signature): read again from
+    // its text, since the form edits only the header and the tasks.
+    let parsed = match (r.plan_id, r.sources.is_empty()) {
+        (None, false) => Some(parse_sources(&r.sources)?.0),
+        _ => None,
+    };
+    let publishing = action == "publish" || action == "confirm";
+    if !publishing {
+        let directory = if action.starts_with("find:") || action.starts_with("pick:") {
+            state.db.list_agencies().await?
+        } else {
+            Vec::new()
+        };
+        let notice = r.act(&action, &ctx, &directory);
+        let (_, errors) = r.to_plan(parsed.as_ref().map(|p| &p.plan));
+        let errors = if action == "preview" {
+            errors
+        } else {
+            Vec::new()
+        };
+        let p = page(&state, ctx, r, parsed.as_ref(), errors, Vec::new(), notice).await?;
+        return Ok(pages::render(&p)?.into_response());
+    }
+    let (plan, mut errors) = r.to_plan(parsed.as_ref().map(|p| &p.plan));
+    let parts = match (&parsed, r.plan_id) {
+        (Some(p), None) => ImportParts {
+            body: p.part != Part::Appendix,
+            appendix: p.part != Part::Body,
+        },
+        _ => ImportParts {
+            body: true,
+            appendix: true,
+        },
+    };
+    if !parts.body
+        && let Some(t) = plan.tasks.iter().find(|t| !t.reference.is_appendix())
+    {
+        errors.push(format!(
+            "Nhiệm vụ {}: văn bản này là phụ lục, số thứ tự nhiệm vụ phải có dạng PL.1, PL.2…",
+            t.reference
         ));
     }
-    let (mut parsed, ranges) = parse_sources(&sources)?;
-    let publishing = get(&f, "action") == "publish";
-    apply(&mut parsed.plan, &f, publishing)?;
-    if !publishing {
-        let mut page = review_page(Ctx::new(lang, Some(&user)), &sources, &parsed, &ranges);
-        for t in &mut page.tasks {
-            t.dropped = !get(&f, &format!("t{}_drop", t.index)).is_empty();
-        }
-        return Ok(pages::render(&page)?.into_response());
-    }
-    let parts = ImportParts {
-        body: parsed.part != Part::Appendix,
-        appendix: parsed.part != Part::Body,
+    // The stored plan this publication replaces: the one corrected, or one with the same number.
+    let replaces = match r.plan_id {
+        Some(id) => Some(id),
+        None => match &plan.document.number {
+            Some(n) => state.db.find_plan(n.as_str()).await?,
+            None => None,
+        },
     };
-    let outcome = state.db.import_plan(&parsed.plan, parts).await?;
+    let impact = match replaces {
+        Some(id) if errors.is_empty() => impact(&state, id, &plan).await?,
+        _ => Vec::new(),
+    };
+    if !errors.is_empty() || (!impact.is_empty() && action != "confirm") {
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let p = page(
+            &state,
+            ctx,
+            r,
+            parsed.as_ref(),
+            errors,
+            impact,
+            String::new(),
+        )
+        .await?;
+        return Ok((status, pages::render(&p)?).into_response());
+    }
+    let publication = Publication {
+        by: Some(user.id()),
+        sources: &r.sources,
+    };
+    let stored = match r.plan_id {
+        Some(id) => state.db.correct_plan(id, &plan, &publication).await,
+        None => state.db.publish_plan(&plan, parts, &publication).await,
+    };
+    let outcome = match stored {
+        Ok(o) => o,
+        Err(theodoi_store::StoreError::Conflict(msg)) => {
+            let p = page(
+                &state,
+                ctx,
+                r,
+                parsed.as_ref(),
+                vec![msg],
+                Vec::new(),
+                String::new(),
+            )
+            .await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, pages::render(&p)?).into_response());
+        }
+        Err(e) => return Err(e.into()),
+    };
     state.cache.invalidate();
     let target = format!("plan:{}", outcome.plan_id);
     let detail = format!(
         "{} tasks, {} assignments",
         outcome.tasks, outcome.assignments
     );
-    audit_by(
-        &state,
-        &user,
-        "plan_published",
-        Some(&target),
-        Some(&detail),
-    )
-    .await?;
+    let event = if r.plan_id.is_some() {
+        "plan_corrected"
+    } else {
+        "plan_published"
+    };
+    audit_by(&state, &user, event, Some(&target), Some(&detail)).await?;
     Ok(Redirect::to(&format!("/plans/{}?published=1", outcome.plan_id)).into_response())
 }

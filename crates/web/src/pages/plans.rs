@@ -46,6 +46,8 @@ struct PlanPage {
     ctx: Ctx,
     plan: PlanView,
     full: theodoi_store::views::PlanContent,
+    /// Its publications, newest first.
+    versions: Vec<theodoi_store::PlanVersion>,
 }
 
 impl PlanPage {
@@ -94,7 +96,13 @@ pub async fn detail(
     if q.published.is_some() {
         ctx = ctx.with_flash(lang.msg().published);
     }
-    pages::render(&PlanPage { ctx, plan, full })
+    let versions = state.db.plan_versions(id).await?;
+    pages::render(&PlanPage {
+        ctx,
+        plan,
+        full,
+        versions,
+    })
 }
 
 #[derive(Deserialize, Default)]

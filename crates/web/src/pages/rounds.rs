@@ -389,6 +389,8 @@ struct RoundPage {
     /// Some task of the plan has tags (ICCPR articles, recommendations): the report can be
     /// grouped by them.
     has_tags: bool,
+    /// The plan's latest version, when it was published after the round opened.
+    plan_changed: Option<theodoi_store::PlanVersion>,
 }
 
 #[derive(Deserialize)]
@@ -462,7 +464,15 @@ pub async fn detail(
         .into_iter()
         .map(line)
         .collect();
+    let plan_changed = state
+        .db
+        .plan_versions(round.plan_id)
+        .await?
+        .into_iter()
+        .next()
+        .filter(|v| v.at > round.opened_at);
     pages::render(&RoundPage {
+        plan_changed,
         has_tags: !state.db.plan_tags(round.plan_id).await?.is_empty(),
         ctx,
         round,

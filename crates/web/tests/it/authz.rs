@@ -63,6 +63,7 @@ fn rules(app: &TestApp, task: i64, r: i64) -> Vec<Rule> {
             &["admin", "coord", "leader", "focal", "head"],
         ),
         get("/import".into(), &["coord"]),
+        get(format!("/plans/{p}/edit"), &["coord"]),
         get(
             format!("/plans/{p}/cascade"),
             &["admin", "coord", "leader", "focal", "head", "police"],

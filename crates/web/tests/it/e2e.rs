@@ -267,6 +267,52 @@ pub async fn browser_flow(app: &TestApp) -> Result<(), Failed> {
     );
     d.screenshot("03-plan").await?;
 
+    // A plan that arrived on paper, entered entirely by hand in the review: its header, two
+    // tasks, a body picked from the directory by a search typed without marks.
+    d.go(&format!("{base}/import")).await?;
+    d.click("button[name=manual]").await?;
+    d.wait_for("nhập tay").await?;
+    d.type_into("input[name=number]", "21/KH-STP").await?;
+    d.type_into("input[name=issuer]", "Sở Tư pháp").await?;
+    d.type_into(
+        "textarea[name=title]",
+        "Kế hoạch thực hiện Kế hoạch số 14/KH-UBND năm 2026",
+    )
+    .await?;
+    d.type_into("input[name=implements]", "14/KH-UBND").await?;
+    d.type_into(
+        "textarea[name=t0_title]",
+        "Tổ chức tập huấn Công ước ICCPR cho cán bộ tư pháp",
+    )
+    .await?;
+    d.type_into("textarea[name=t0_lead]", "Sở Tư pháp").await?;
+    d.type_into("input[name=t0_time]", "Quý II/2026").await?;
+    d.click("button[value=add]").await?;
+    d.wait_for("name=\"t1_ref\"").await?;
+    d.type_into(
+        "textarea[name=t1_title]",
+        "Rà soát, thống kê số liệu trợ giúp pháp lý theo giới tính, dân tộc",
+    )
+    .await?;
+    d.type_into("input[name=t1_time]", "Hằng năm").await?;
+    d.type_into("input[name=t1_q]", "tu phap").await?;
+    d.click("button[value='find:1']").await?;
+    d.wait_for("pick:1:lead:").await?;
+    d.click("button[value^='pick:1:lead:']").await?;
+    let filled = d.wait_for("Hằng năm").await?;
+    assert!(filled.contains("(định kỳ)"), "the time's kind is named");
+    d.screenshot("03b-review-by-hand").await?;
+    d.window(390, 844).await?;
+    d.screenshot("03c-review-by-hand-phone").await?;
+    d.window(1280, 900).await?;
+    d.click("button[value=publish]").await?;
+    let entered = d.wait_for("Đã công bố kế hoạch.").await?;
+    assert!(
+        entered.contains("Kế hoạch thực hiện Kế hoạch số 14/KH-UBND năm 2026")
+            && entered.contains("Rà soát, thống kê số liệu trợ giúp pháp lý"),
+        "the plan entered by hand is published"
+    );
+
     d.go(&format!("{base}/plans/{}/matrix", app.plan_id))
         .await?;
     d.wait_for("class=\"grid matrix\"").await?;

@@ -235,6 +235,7 @@ fn import_review_preview_publish(app: TestApp) -> Fut {
             ("number".into(), "15/KH-UBND".into()),
             ("date".into(), "2026-02-01".into()),
             ("title".into(), "Kế hoạch thử".into()),
+            ("task_count".into(), "6".into()),
         ];
         for (i, r) in ["PL.1", "PL.2", "PL.3", "PL.4", "PL.5", "PL.6"]
             .iter()
@@ -259,7 +260,7 @@ fn import_review_preview_publish(app: TestApp) -> Fut {
         let r = c.post("/import/publish", &pv).await;
         assert_eq!(r.status, 200, "{}", r.body);
         assert!(
-            r.body.contains("Nhiệm vụ PL.1") && r.body.contains("(quarter)"),
+            r.body.contains("Nhiệm vụ PL.1") && r.body.contains("(theo quý)"),
             "corrections shown in the preview"
         );
         assert!(r.body.contains("fieldset class=\"task dropped\""));

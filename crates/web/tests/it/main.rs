@@ -8,6 +8,7 @@ mod e2e;
 mod flows;
 mod pages;
 mod public;
+mod review;
 mod rounds;
 mod task_groups;
 
@@ -43,7 +44,8 @@ fn main() -> std::process::ExitCode {
         .chain(rounds::CASES)
         .chain(task_groups::CASES)
         .chain(public::CASES)
-        .chain(drafts::CASES);
+        .chain(drafts::CASES)
+        .chain(review::CASES);
     let mut trials = Vec::new();
     for (name, case) in cases {
         let case = *case;

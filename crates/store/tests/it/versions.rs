@@ -1,0 +1,175 @@
+//! Corrections of a published plan: versions with who and when, what a correction keeps, and
+//! the tasks a round reports on, which a correction may not delete.
+
+use crate::plans::{import, seed};
+use crate::{Case, Fut};
+use theodoi_domain::{AgencyMention, Task, TaskRef, Timeframe};
+use theodoi_store::{Db, Publication, StoreError};
+
+pub const CASES: &[(&str, Case)] = &[
+    ("first_import_is_version_one", first_import_is_version_one),
+    (
+        "correction_replaces_tasks_and_keeps_body",
+        correction_replaces_tasks_and_keeps_body,
+    ),
+    (
+        "correction_cannot_delete_task_of_a_round",
+        correction_cannot_delete_task_of_a_round,
+    ),
+    (
+        "correction_cannot_take_another_documents_number",
+        correction_cannot_take_another_documents_number,
+    ),
+];
+
+fn first_import_is_version_one(db: Db) -> Fut {
+    Box::pin(async move {
+        let p = seed();
+        let sources = vec![("Kế hoạch 14.txt".to_string(), "nội dung".to_string())];
+        let o = db
+            .publish_plan(
+                &p.plan,
+                theodoi_store::ImportParts {
+                    body: true,
+                    appendix: true,
+                },
+                &Publication {
+                    by: None,
+                    sources: &sources,
+                },
+            )
+            .await?;
+        let v = db.plan_versions(o.plan_id).await?;
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].version, 1);
+        assert_eq!(v[0].kind, "import");
+        assert_eq!(v[0].tasks, 10);
+        assert_eq!((v[0].tasks_added, v[0].tasks_removed), (10, 0));
+        assert_eq!(v[0].by, None);
+        assert_eq!(db.plan_sources(o.plan_id).await?, sources);
+        // The same document again: a second version, nothing changed.
+        import(&db, &p).await;
+        let v = db.plan_versions(o.plan_id).await?;
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].version, 2);
+        assert_eq!(
+            (v[0].tasks_added, v[0].tasks_removed, v[0].tasks_changed),
+            (0, 0, 0)
+        );
+        // A version without text does not hide the text of the one before.
+        assert_eq!(db.plan_sources(o.plan_id).await?, sources);
+        Ok(())
+    })
+}
+
+fn correction_replaces_tasks_and_keeps_body(db: Db) -> Fut {
+    Box::pin(async move {
+        let id = import(&db, &seed()).await.plan_id;
+        let before = db.plan_content(id).await?;
+        let mut plan = db.plan_for_review(id).await?;
+        assert_eq!(plan.tasks.len(), 10);
+        assert_eq!(plan.document.title, db.load_plan(id).await?.summary.title);
+        // Reorder, retitle one task, drop one with no round, add one by hand.
+        plan.tasks.swap(0, 1);
+        plan.tasks[0].title = "Tên nhiệm vụ đã sửa".into();
+        let dropped = plan.tasks.pop().map(|t| t.reference);
+        plan.tasks.push(Task {
+            reference: TaskRef::parse("II.9").unwrap_or_else(|| panic!("reference")),
+            title: "Nhiệm vụ nhập tay".into(),
+            items: Vec::new(),
+            lead: vec![AgencyMention::new("Sở Nội vụ", false)],
+            coordinating: vec![AgencyMention::new(
+                "Ban Dân tộc và Tôn giáo thành phố",
+                false,
+            )],
+            time: Timeframe::parse("Hằng năm"),
+            span: Default::default(),
+        });
+        plan.document.title = "Kế hoạch đã sửa trích yếu".into();
+        let o = db.correct_plan(id, &plan, &Publication::default()).await?;
+        assert_eq!(o.plan_id, id);
+        assert!(!o.created);
+        let view = db.load_plan(id).await?;
+        assert_eq!(view.summary.title, "Kế hoạch đã sửa trích yếu");
+        let refs: Vec<&str> = view.tasks.iter().map(|t| t.reference.as_str()).collect();
+        assert_eq!(refs.len(), 10);
+        assert_eq!(view.tasks[0].title, "Tên nhiệm vụ đã sửa");
+        // Body tasks in the form's order, the appendix rows after them.
+        assert_eq!(&refs[..5], ["II.2", "II.1", "II.3", "II.4", "II.9"]);
+        if let Some(d) = dropped {
+            assert!(!refs.contains(&d.as_str()), "{d} was dropped");
+        }
+        let new_body = db
+            .list_agencies()
+            .await?
+            .into_iter()
+            .find(|a| a.name == "Ban Dân tộc và Tôn giáo thành phố");
+        assert!(
+            new_body.is_some(),
+            "a body named by hand joins the directory"
+        );
+        // The parts of the body the review does not edit are kept.
+        assert_eq!(db.plan_content(id).await?, before);
+        let v = db.plan_versions(id).await?;
+        assert_eq!(v[0].kind, "correction");
+        assert_eq!(v[0].version, 2);
+        assert_eq!(
+            (v[0].tasks_added, v[0].tasks_removed, v[0].tasks_changed),
+            (1, 1, 1)
+        );
+        Ok(())
+    })
+}
+
+fn correction_cannot_delete_task_of_a_round(db: Db) -> Fut {
+    Box::pin(async move {
+        let id = crate::rounds::setup(&db).await;
+        db.open_round(&crate::rounds::h1(id), crate::rounds::NOW)
+            .await?;
+        let in_rounds = db.tasks_in_rounds(id).await?;
+        assert!(!in_rounds.is_empty());
+        let used = in_rounds[0].reference.clone();
+        let mut plan = db.plan_for_review(id).await?;
+        let tasks_before = plan.tasks.len();
+        plan.tasks.retain(|t| t.reference.as_str() != used);
+        assert_eq!(plan.tasks.len(), tasks_before - 1);
+        match db.correct_plan(id, &plan, &Publication::default()).await {
+            Err(StoreError::Conflict(msg)) => {
+                assert!(msg.contains(&used), "{msg}");
+                assert!(msg.contains("Báo cáo 6 tháng đầu năm 2026"), "{msg}");
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        // Nothing was written: the task and the single version remain.
+        assert_eq!(db.load_plan(id).await?.tasks.len(), tasks_before);
+        assert_eq!(db.plan_versions(id).await?.len(), 1);
+        Ok(())
+    })
+}
+
+fn correction_cannot_take_another_documents_number(db: Db) -> Fut {
+    Box::pin(async move {
+        let id = import(&db, &seed()).await.plan_id;
+        let mut other = db.plan_for_review(id).await?;
+        other.document.number = theodoi_domain::DocumentNumber::parse("5/KH-STP").ok();
+        other.document.title = "Kế hoạch của Sở Tư pháp".into();
+        let second = db
+            .publish_plan(
+                &other,
+                theodoi_store::ImportParts {
+                    body: true,
+                    appendix: true,
+                },
+                &Publication::default(),
+            )
+            .await?;
+        assert!(second.created);
+        let mut plan = db.plan_for_review(id).await?;
+        plan.document.number = theodoi_domain::DocumentNumber::parse("5/KH-STP").ok();
+        match db.correct_plan(id, &plan, &Publication::default()).await {
+            Err(StoreError::Conflict(msg)) => assert!(msg.contains("5/KH-STP"), "{msg}"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,317 @@
+//! The import review as the coordinator uses it: a plan entered entirely by hand, tasks added,
+//! split, merged, reordered and given bodies from the directory; a published plan corrected as a
+//! new version, with what changes for its rounds shown before it is published.
+
+use crate::client::{Client, Resp};
+use crate::{Case, Fut, TestApp};
+
+pub const CASES: &[(&str, Case)] = &[
+    ("plan_entered_by_hand", plan_entered_by_hand),
+    (
+        "published_plan_corrected_as_a_version",
+        published_plan_corrected_as_a_version,
+    ),
+];
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let marker = format!(" {name}=\"");
+    let at = tag.find(&marker)? + marker.len();
+    let end = tag[at..].find('"')?;
+    Some(unescape(&tag[at..at + end]))
+}
+
+/// The fields the review form would send, as a browser fills them from the page: inputs
+/// (checkboxes only when ticked), textareas and selects; buttons are not fields.
+fn fields_of(page: &Resp) -> Vec<(String, String)> {
+    let html = &page.body;
+    let start = html
+        .find("<form method=\"post\" action=\"/import/publish\"")
+        .unwrap_or_else(|| panic!("no review form in: {html}"));
+    let end = html[start..]
+        .find("</form>")
+        .map_or(html.len(), |e| start + e);
+    let form = &html[start..end];
+    let mut out = Vec::new();
+    let mut rest = form;
+    while let Some(lt) = rest.find('<') {
+        rest = &rest[lt..];
+        let close = rest.find('>').unwrap_or(rest.len() - 1);
+        let tag = &rest[..=close];
+        let after = &rest[close + 1..];
+        if tag.starts_with("<input") {
+            let kind = attr(tag, "type").unwrap_or_default();
+            if let Some(name) = attr(tag, "name")
+                && (kind != "checkbox" || tag.contains(" checked"))
+            {
+                out.push((name, attr(tag, "value").unwrap_or_default()));
+            }
+        } else if tag.starts_with("<textarea") {
+            if let Some(name) = attr(tag, "name") {
+                let end = after.find("</textarea>").unwrap_or(0);
+                out.push((name, unescape(&after[..end])));
+            }
+        } else if tag.starts_with("<select")
+            && let Some(name) = attr(tag, "name")
+        {
+            let end = after.find("</select>").unwrap_or(0);
+            let options = &after[..end];
+            let value = options
+                .split("<option")
+                .find(|o| o.contains(" selected"))
+                .or_else(|| options.split("<option").nth(1))
+                .and_then(|o| attr(o, "value"))
+                .unwrap_or_default();
+            out.push((name, value));
+        }
+        rest = after;
+    }
+    out
+}
+
+fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
+    match fields.iter_mut().find(|(k, _)| k == name) {
+        Some(f) => f.1 = value.to_string(),
+        None => fields.push((name.to_string(), value.to_string())),
+    }
+}
+
+fn value<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// Press the button `action` of the review form as the page stands, after `edits`.
+async fn press(c: &mut Client, page: &Resp, edits: &[(&str, &str)], action: &str) -> Resp {
+    let mut f = fields_of(page);
+    for (k, v) in edits {
+        set(&mut f, k, v);
+    }
+    f.push(("action".into(), action.into()));
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    c.post("/import/publish", &pairs).await
+}
+
+fn plan_entered_by_hand(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let mut c = app.signed_in("coord").await;
+        let form = c.get("/import").await;
+        assert!(form.body.contains("Nhập bằng tay"));
+        // Nothing chosen and not asking for the manual form: the reason, and the way out.
+        let r = c.post_multipart("/import/review", &[], &[]).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("Nhập bằng tay"), "{}", r.body);
+        let page = c
+            .post_multipart("/import/review", &[("manual", "1")], &[])
+            .await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("nhập tay"));
+        let f = fields_of(&page);
+        assert_eq!(value(&f, "task_count"), "1");
+        assert_eq!(value(&f, "t0_ref"), "II.1");
+        // Publishing an empty form names what is missing and keeps what was typed.
+        let r = press(&mut c, &page, &[("number", "21/KH-STP")], "publish").await;
+        assert_eq!(r.status, 422);
+        assert!(
+            r.body
+                .contains("Trích yếu (tên kế hoạch) không được để trống")
+        );
+        assert!(
+            r.body
+                .contains("Nhiệm vụ II.1: tên nhiệm vụ không được để trống")
+        );
+        assert_eq!(value(&fields_of(&r), "number"), "21/KH-STP");
+        let header = [
+            ("number", "21/KH-STP"),
+            ("date", "2026-02-10"),
+            ("issuer", "Sở Tư pháp"),
+            (
+                "title",
+                "Kế hoạch thực hiện Kế hoạch số 14/KH-UBND của UBND thành phố",
+            ),
+            ("implements", "14/KH-UBND"),
+            ("t0_title", "Tuyên truyền, phổ biến Công ước ICCPR"),
+            ("t0_items", "Tổ chức hội nghị\nBiên soạn tài liệu"),
+            ("t0_lead", "Sở Tư pháp"),
+            ("t0_time", "Hằng năm"),
+        ];
+        let page = press(&mut c, &r, &header, "add").await;
+        assert_eq!(page.status, 200);
+        let f = fields_of(&page);
+        assert_eq!(value(&f, "task_count"), "2");
+        assert_eq!(value(&f, "t1_ref"), "II.2");
+        assert_eq!(value(&f, "t0_lead"), "Sở Tư pháp", "typing survives");
+        assert!(
+            page.body.contains("(định kỳ)"),
+            "the time's kind in Vietnamese"
+        );
+        // A body typed by hand that the directory lacks is announced as new.
+        let page = press(
+            &mut c,
+            &page,
+            &[
+                ("t1_title", "Rà soát văn bản quy phạm pháp luật"),
+                ("t1_lead", "Phòng Pháp chế mới"),
+                ("t1_time", "2026-2030"),
+            ],
+            "preview",
+        )
+        .await;
+        assert!(
+            page.body
+                .contains("Chưa có trong danh mục, sẽ được thêm khi công bố")
+                && page.body.contains("<strong>Phòng Pháp chế mới</strong>"),
+            "{}",
+            page.body
+        );
+        // The directory is searched without marks; a body found is added with one press.
+        let page = press(&mut c, &page, &[("t1_q", "noi vu")], "find:1").await;
+        let home = app
+            .db
+            .list_agencies()
+            .await?
+            .into_iter()
+            .find(|a| a.name == "Sở Nội vụ")
+            .ok_or("Sở Nội vụ in the directory")?;
+        let pick = format!("pick:1:coord:{}", home.id);
+        assert!(page.body.contains(&pick), "{}", page.body);
+        let page = press(&mut c, &page, &[], &pick).await;
+        assert_eq!(value(&fields_of(&page), "t1_coord"), "Sở Nội vụ");
+        // Split the first task: the new row below shares its bodies and time.
+        let page = press(&mut c, &page, &[], "split:0").await;
+        let f = fields_of(&page);
+        assert_eq!(value(&f, "task_count"), "3");
+        assert_eq!(value(&f, "t1_ref"), "II.1.1");
+        assert_eq!(value(&f, "t1_lead"), "Sở Tư pháp");
+        assert_eq!(value(&f, "t1_time"), "Hằng năm");
+        // Move the split row below the last, then merge the first two back.
+        let page = press(
+            &mut c,
+            &page,
+            &[("t1_title", "Tập huấn cho cán bộ")],
+            "down:1",
+        )
+        .await;
+        let f = fields_of(&page);
+        assert_eq!(value(&f, "t1_ref"), "II.2");
+        assert_eq!(value(&f, "t2_title"), "Tập huấn cho cán bộ");
+        let page = press(&mut c, &page, &[], "merge:0").await;
+        let f = fields_of(&page);
+        assert_eq!(value(&f, "task_count"), "2");
+        assert_eq!(
+            value(&f, "t0_items"),
+            "Tổ chức hội nghị\nBiên soạn tài liệu\nRà soát văn bản quy phạm pháp luật"
+        );
+        assert_eq!(
+            value(&f, "t0_lead"),
+            "Sở Tư pháp\nPhòng Pháp chế mới",
+            "bodies united"
+        );
+        let done = press(&mut c, &page, &[], "publish").await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        let plans = app.db.list_plans().await?;
+        let new = plans
+            .iter()
+            .find(|p| p.number.as_deref() == Some("21/KH-STP"))
+            .ok_or("the plan entered by hand")?;
+        assert_eq!(new.implements, vec!["14/KH-UBND".to_string()]);
+        assert_eq!(new.issuer.as_deref(), Some("Sở Tư pháp"));
+        let view = app.db.load_plan(new.id).await?;
+        let refs: Vec<&str> = view.tasks.iter().map(|t| t.reference.as_str()).collect();
+        assert_eq!(refs, ["II.1", "II.1.1"]);
+        assert_eq!(view.tasks[1].title, "Tập huấn cho cán bộ");
+        assert_eq!(view.tasks[0].items.len(), 3);
+        let versions = app.db.plan_versions(new.id).await?;
+        assert_eq!(versions.len(), 1);
+        assert!(versions[0].by.is_some(), "who published is recorded");
+        Ok(())
+    })
+}
+
+fn published_plan_corrected_as_a_version(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let p = app.plan_id;
+        let mut c = app.signed_in("coord").await;
+        let plan_page = c.get(&format!("/plans/{p}")).await;
+        assert!(plan_page.body.contains(&format!("/plans/{p}/edit")));
+        let mut focal = app.signed_in("focal").await;
+        assert_eq!(focal.get(&format!("/plans/{p}/edit")).await.status, 403);
+        let page = c.get(&format!("/plans/{p}/edit")).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("Sửa kế hoạch"));
+        let f = fields_of(&page);
+        assert_eq!(value(&f, "plan_id"), p.to_string());
+        let first = value(&f, "t0_title").to_string();
+        // No round yet: a correction publishes at once.
+        let r = press(
+            &mut c,
+            &page,
+            &[("t0_title", "Tên đã sửa lần một")],
+            "publish",
+        )
+        .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_ne!(first, "Tên đã sửa lần một");
+        let view = app.db.load_plan(p).await?;
+        assert_eq!(view.tasks[0].title, "Tên đã sửa lần một");
+        let plan_page = c.get(&format!("/plans/{p}")).await;
+        assert!(plan_page.body.contains("Các phiên bản"));
+        assert!(plan_page.body.contains("sửa 1"), "{}", plan_page.body);
+        // With a round open, publishing first shows what changes for it.
+        let round = crate::drafts::round(&app).await?;
+        let page = c.get(&format!("/plans/{p}/edit")).await;
+        let f = fields_of(&page);
+        let lead0 = value(&f, "t0_lead").to_string();
+        let r = press(&mut c, &page, &[("t0_lead", "Sở Nội vụ")], "publish").await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body.contains("Thay đổi đối với các đợt báo cáo"));
+        assert!(r.body.contains("đổi cơ quan chủ trì hoặc phối hợp"));
+        assert_eq!(
+            app.db.load_plan(p).await?.tasks[0].title,
+            "Tên đã sửa lần một"
+        );
+        assert_eq!(
+            app.db.plan_versions(p).await?.len(),
+            2,
+            "nothing stored yet"
+        );
+        let r = press(&mut c, &r, &[], "confirm").await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(app.db.plan_versions(p).await?.len(), 3);
+        assert_ne!(lead0, "Sở Nội vụ");
+        let round_page = c.get(&format!("/rounds/{round}")).await;
+        assert!(
+            round_page
+                .body
+                .contains("Kế hoạch đã được sửa sau khi mở đợt này"),
+            "{}",
+            round_page.body
+        );
+        // A task the round reports on cannot be dropped: refused with the reason, nothing stored.
+        let used = app.db.tasks_in_rounds(p).await?;
+        let reported = &used.first().ok_or("a task of the round")?.reference;
+        let page = c.get(&format!("/plans/{p}/edit")).await;
+        let f = fields_of(&page);
+        let at = (0..)
+            .find(|i| value(&f, &format!("t{i}_ref")) == reported)
+            .ok_or("the reported task in the form")?;
+        let drop = format!("t{at}_drop");
+        let r = press(&mut c, &page, &[(drop.as_str(), "1")], "publish").await;
+        assert!(r.body.contains("không thể công bố khi còn bỏ nhiệm vụ này"));
+        let r = press(&mut c, &r, &[], "confirm").await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("Không thể bỏ nhiệm vụ"), "{}", r.body);
+        assert_eq!(app.db.plan_versions(p).await?.len(), 3);
+        Ok(())
+    })
+}
