@@ -21,6 +21,7 @@ macro_rules! dispatch {
 pub(crate) use dispatch;
 
 pub mod accounts;
+pub mod agency_merge;
 mod copy;
 pub mod drafts;
 mod plans;

@@ -1,6 +1,6 @@
-//! The coordinator's and agencies' work on a stored plan: the agency directory (add, edit, merge),
-//! each agency's home (what it must do), task detail, agencies' own implementation plans
-//! (cascade plans) and escalations (vướng mắc).
+//! The coordinator's and agencies' work on a stored plan: the agency directory (add, edit; merging
+//! is in `agency_merge`), each agency's home (what it must do), task detail, agencies' own
+//! implementation plans (cascade plans) and escalations (vướng mắc).
 
 use crate::{Db, Result, StoreError};
 use time::{Date, OffsetDateTime};
@@ -244,63 +244,6 @@ macro_rules! backend {
                     .bind(name)
                     .execute(&mut *tx)
                     .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            /// Merge `remove` into `keep`: every reference moves, the removed code becomes an alias.
-            pub async fn merge_agencies(pool: &Pool<$db>, keep: i64, remove: i64) -> Result<()> {
-                if keep == remove {
-                    return Err(StoreError::Invalid("Không thể gộp cơ quan vào chính nó / an agency cannot be merged into itself".into()));
-                }
-                let mut tx = pool.begin().await?;
-                let code: Option<String> = sqlx::query_scalar("SELECT code FROM agencies WHERE id = $1")
-                    .bind(remove)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let Some(code) = code else { return Err(StoreError::NotFound(format!("agency {remove}"))) };
-                let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM agencies WHERE id = $1")
-                    .bind(keep)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if exists.is_none() {
-                    return Err(StoreError::NotFound(format!("agency {keep}")));
-                }
-                let statements = [
-                    "INSERT INTO assignments (task_id, agency_id, role, position, name_as_written, requested_only) \
-                     SELECT task_id, $1, role, position, name_as_written, requested_only FROM assignments WHERE agency_id = $2 \
-                     ON CONFLICT DO NOTHING",
-                    "DELETE FROM assignments WHERE agency_id = $2",
-                    "INSERT INTO responsibility_agencies (responsibility_id, agency_id, position) \
-                     SELECT responsibility_id, $1, position FROM responsibility_agencies WHERE agency_id = $2 \
-                     ON CONFLICT DO NOTHING",
-                    "DELETE FROM responsibility_agencies WHERE agency_id = $2",
-                    "INSERT INTO agency_names (agency_id, name) SELECT $1, name FROM agency_names WHERE agency_id = $2 \
-                     ON CONFLICT DO NOTHING",
-                    "UPDATE users SET agency_id = $1 WHERE agency_id = $2",
-                    "UPDATE escalations SET agency_id = $1 WHERE agency_id = $2",
-                    "DELETE FROM cascade_plans WHERE agency_id = $2 AND plan_id IN (SELECT plan_id FROM cascade_plans WHERE agency_id = $1)",
-                    "UPDATE cascade_plans SET agency_id = $1 WHERE agency_id = $2",
-                    "UPDATE agencies SET parent_id = $1 WHERE parent_id = $2",
-                    "UPDATE agency_aliases SET agency_id = $1 WHERE agency_id = $2",
-                    "INSERT INTO task_group_members (task_id, group_id, agency_id) \
-                     SELECT task_id, group_id, $1 FROM task_group_members WHERE agency_id = $2 ON CONFLICT DO NOTHING",
-                    "INSERT INTO task_group_members (task_id, group_id, agency_id) \
-                     SELECT task_id, $1, agency_id FROM task_group_members WHERE group_id = $2 ON CONFLICT DO NOTHING",
-                    "UPDATE agencies SET requested_only = requested_only AND (SELECT requested_only FROM agencies WHERE id = $2) WHERE id = $1",
-                ];
-                for sql in statements {
-                    sqlx::query(sql).bind(keep).bind(remove).execute(&mut *tx).await?;
-                }
-                sqlx::query("DELETE FROM agencies WHERE id = $1").bind(remove).execute(&mut *tx).await?;
-                sqlx::query(
-                    "INSERT INTO agency_aliases (code, agency_id) VALUES ($1, $2) \
-                     ON CONFLICT (code) DO UPDATE SET agency_id = excluded.agency_id",
-                )
-                .bind(&code)
-                .bind(keep)
-                .execute(&mut *tx)
-                .await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -585,10 +528,6 @@ impl Db {
             self,
             update_agency(id, name, kind, parent_id, requested_only)
         )
-    }
-    /// Merge a duplicate into the agency to keep, in one transaction.
-    pub async fn merge_agencies(&self, keep: i64, remove: i64) -> Result<()> {
-        crate::dispatch!(self, merge_agencies(keep, remove))
     }
     pub async fn agency_tasks(&self, agency_id: i64) -> Result<Vec<AgencyTask>> {
         crate::dispatch!(self, agency_tasks(agency_id))

@@ -5,6 +5,7 @@
 //! are reported as ignored and a note says how to run them. `.ci/run` sets it and fails when the
 //! server cannot be reached.
 
+mod agency_merge;
 mod drafts;
 mod plans;
 mod plausibility;
@@ -39,6 +40,7 @@ fn main() -> std::process::ExitCode {
         .chain(task_groups::CASES)
         .chain(plausibility::CASES)
         .chain(drafts::CASES)
+        .chain(agency_merge::CASES)
         .chain(versions::CASES)
     {
         let case = *case;

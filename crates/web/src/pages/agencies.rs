@@ -78,6 +78,51 @@ fn parse_parent(s: &str) -> AppResult<Option<i64>> {
         .map_err(|_| AppError::BadRequest(format!("\"{s}\" không phải cơ quan / is not an agency")))
 }
 
+/// The parent an agency may have, from the form's `parent_id` (empty: none): a single body that
+/// exists, not the agency itself and not one of the bodies under it, so the hierarchy has no
+/// loop. `id` is the agency being edited (none for a new one). Each refusal says why.
+async fn check_parent(state: &AppState, id: Option<i64>, raw: &str) -> AppResult<Option<i64>> {
+    let Some(parent) = parse_parent(raw)? else {
+        return Ok(None);
+    };
+    if Some(parent) == id {
+        return Err(AppError::BadRequest(
+            "Cơ quan không thể là cấp trên của chính mình / an agency cannot be its own parent"
+                .into(),
+        ));
+    }
+    let mut above = state.db.agency(parent).await?.ok_or_else(|| {
+        AppError::BadRequest(
+            "Cơ quan cấp trên đã chọn không còn trong danh mục; hãy tải lại trang rồi chọn lại \
+             / the chosen parent is not in the directory"
+                .into(),
+        )
+    })?;
+    if above.is_group {
+        return Err(AppError::BadRequest(format!(
+            "\u{201C}{}\u{201D} là một nhóm, không thể là cơ quan cấp trên / a group cannot be a parent",
+            above.name
+        )));
+    }
+    let parent_name = theodoi_text::clean(&above.name);
+    // Up the chain from the chosen parent: meeting the agency itself would close a loop. The
+    // directory is a few levels deep; the bound only guards against a loop already stored.
+    for _ in 0..64 {
+        let Some(up) = above.parent_id else { break };
+        if Some(up) == id {
+            return Err(AppError::BadRequest(format!(
+                "\u{201C}{parent_name}\u{201D} trực thuộc cơ quan này, nên không thể là cấp trên của nó \
+                 / the chosen parent is itself under this agency"
+            )));
+        }
+        match state.db.agency(up).await? {
+            Some(a) => above = a,
+            None => break,
+        }
+    }
+    Ok(Some(parent))
+}
+
 fn check_kind(kind: &str) -> AppResult<()> {
     if AgencyKind::from_code(kind).is_some() {
         Ok(())
@@ -107,14 +152,10 @@ pub async fn create(
     user.require(user.role.coordinates())?;
     let name = check_name(&f.name)?;
     check_kind(&f.kind)?;
+    let parent = check_parent(&state, None, &f.parent_id).await?;
     let id = state
         .db
-        .create_agency(
-            &name,
-            &f.kind,
-            f.is_group.is_some(),
-            parse_parent(&f.parent_id)?,
-        )
+        .create_agency(&name, &f.kind, f.is_group.is_some(), parent)
         .await?;
     // After the write: a reader in between would otherwise cache the old state anew.
     state.cache.invalidate();
@@ -232,15 +273,10 @@ pub async fn update(
     user.require(user.role.coordinates())?;
     let name = check_name(&f.name)?;
     check_kind(&f.kind)?;
+    let parent = check_parent(&state, Some(id), &f.parent_id).await?;
     state
         .db
-        .update_agency(
-            id,
-            &name,
-            &f.kind,
-            parse_parent(&f.parent_id)?,
-            f.requested_only.is_some(),
-        )
+        .update_agency(id, &name, &f.kind, parent, f.requested_only.is_some())
         .await?;
     state.cache.invalidate();
     audit_by(
@@ -268,9 +304,25 @@ pub async fn merge(
 ) -> AppResult<Response> {
     user.check_csrf(&f.csrf)?;
     user.require(user.role.coordinates())?;
-    state.db.merge_agencies(f.keep, f.remove).await?;
+    let outcome = match state
+        .db
+        .merge_agencies(f.keep, f.remove, time::OffsetDateTime::now_utc())
+        .await
+    {
+        Err(theodoi_store::StoreError::NotFound(_)) => {
+            return Err(AppError::BadRequest(
+                "Một trong hai cơ quan không còn trong danh mục; hãy tải lại trang rồi chọn lại \
+                 / one of the two agencies is no longer in the directory"
+                    .into(),
+            ));
+        }
+        other => other?,
+    };
     state.cache.invalidate();
-    let detail = format!("agency:{} merged into agency:{}", f.remove, f.keep);
+    let detail = format!(
+        "agency:{} merged into agency:{}; {} reports moved, {} empty reports dropped",
+        f.remove, f.keep, outcome.reports_moved, outcome.empty_reports_dropped
+    );
     audit_by(
         &state,
         &user,

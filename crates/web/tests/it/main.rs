@@ -1,6 +1,7 @@
 //! HTTP tests of the web workspace: the real router on a random port against a fresh database,
 //! once on SQLite and, when THEODOI_TEST_DATABASE_URL is set, once on PostgreSQL.
 
+mod agency_merge;
 mod authz;
 mod client;
 mod drafts;
@@ -42,6 +43,7 @@ fn main() -> std::process::ExitCode {
         .chain(authz::CASES)
         .chain(flows::CASES)
         .chain(rounds::CASES)
+        .chain(agency_merge::CASES)
         .chain(task_groups::CASES)
         .chain(public::CASES)
         .chain(drafts::CASES)
