@@ -515,9 +515,9 @@ fn type_line(text: &str) -> Option<TypeLine> {
 /// preamble ("Thực hiện Quyết định số …").
 fn implements(title: &str, preamble: &str) -> Vec<DocumentLink> {
     let first_sentence = preamble.split(['.', '\n']).next().unwrap_or_default();
-    let mut cited = refs::citations(title);
+    let mut cited = direct(title, refs::citations(title));
     if cited.is_empty() {
-        cited = refs::citations(first_sentence);
+        cited = direct(first_sentence, refs::citations(first_sentence));
     }
     let mut out: Vec<DocumentLink> = Vec::new();
     for c in cited {
@@ -530,6 +530,43 @@ fn implements(title: &str, preamble: &str) -> Vec<DocumentLink> {
                 issuer: c.issuer,
             });
         }
+    }
+    out
+}
+
+/// The documents cited directly, not those inside the description of an earlier one: "Thực hiện
+/// Kế hoạch số 14/KH-UBND ngày 09/01/2026 của Ủy ban nhân dân thành phố triển khai thực hiện
+/// Quyết định số 2715/QĐ-TTg …" implements KH 14 (which implements QĐ 2715). Documents named side
+/// by side ("Nghị quyết số … của Chính phủ và Quyết định số …") are all kept; from the first one
+/// that a describing word ("về", "triển khai", "thực hiện" …) leads to, the rest is description.
+fn direct(text: &str, cited: Vec<refs::Citation>) -> Vec<refs::Citation> {
+    const DESCRIBING: &[&str] = &[
+        "ve",
+        "trien khai",
+        "thuc hien",
+        "huong dan",
+        "phe duyet",
+        "ban hanh",
+        "quy dinh",
+        "sua doi",
+    ];
+    let mut out: Vec<refs::Citation> = Vec::new();
+    for c in cited {
+        if let Some(prev) = out.last() {
+            let gap = text.get(prev.at.end..c.at.start).unwrap_or_default();
+            let words: String = theodoi_text::fold_chars(gap)
+                .chars()
+                .map(|ch| if ch.is_alphanumeric() { ch } else { ' ' })
+                .collect();
+            let words = format!(
+                " {} ",
+                words.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+            if DESCRIBING.iter().any(|w| words.contains(&format!(" {w} "))) {
+                break;
+            }
+        }
+        out.push(c);
     }
     out
 }

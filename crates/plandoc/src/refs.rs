@@ -11,6 +11,8 @@ pub struct Citation {
     pub doc_type: Option<DocumentType>,
     pub date: Option<Date>,
     pub issuer: Option<String>,
+    /// Where the number is in the text (bytes).
+    pub at: std::ops::Range<usize>,
 }
 
 /// Every document number in `text`, with the date and issuer that follow it.
@@ -37,6 +39,7 @@ pub fn citations(text: &str) -> Vec<Citation> {
             date: date_after(after),
             issuer: issuer_after(after),
             number,
+            at: start..end,
         });
         i = end_i;
     }

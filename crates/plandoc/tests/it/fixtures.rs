@@ -38,11 +38,41 @@ fn golden() {
         "bodies.txt",
         "fragment.txt",
         "times.txt",
+        "body_plan.txt",
     ] {
         let p = read(name);
         insta::assert_json_snapshot!(name, theodoi_plandoc::json::view(&p));
     }
 }
+
+/// A body's own plan (KH 14, III.9): "Thực hiện Kế hoạch số 14/KH-UBND …" in the first sentence
+/// makes it a plan that implements KH 14, and the stacked header names the body under the city.
+#[test]
+fn body_plan_implements_its_parent() {
+    let p = read("body_plan.txt");
+    let d = &p.plan.document;
+    assert_eq!(d.number.as_ref().map(|n| n.as_str()), Some("25/KH-STP"));
+    assert_eq!(
+        d.issuer.as_deref(),
+        Some("ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG SỞ TƯ PHÁP")
+    );
+    let implements: Vec<&str> = d.implements().map(|n| n.as_str()).collect();
+    assert_eq!(implements, ["14/KH-UBND"]);
+    let refs: Vec<&str> = p.plan.tasks.iter().map(|t| t.reference.as_str()).collect();
+    assert_eq!(refs, ["II.1", "II.2"]);
+    // Documents named side by side are all implemented.
+    let text = BODY_PLAN_SIDE_BY_SIDE;
+    let p = theodoi_plandoc::parse(text).unwrap_or_else(|e| panic!("{e}"));
+    let implements: Vec<&str> = p.plan.document.implements().map(|n| n.as_str()).collect();
+    assert_eq!(implements, ["14/KH-UBND", "20/KH-UBND"]);
+}
+
+const BODY_PLAN_SIDE_BY_SIDE: &str = "ỦY BAN NHÂN DÂN\nXÃ BẮC HƯNG\nSố: 3/KH-UBND\n\
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nBắc Hưng, ngày 02 tháng 02 năm 2026\n\
+KẾ HOẠCH\nThực hiện các khuyến nghị về quyền dân sự và chính trị trên địa bàn xã năm 2026\n\
+Thực hiện Kế hoạch số 14/KH-UBND ngày 09/01/2026 và Kế hoạch số 20/KH-UBND ngày 15/01/2026 của \
+Ủy ban nhân dân thành phố, Ủy ban nhân dân xã ban hành Kế hoạch như sau:\n\
+II. NHIỆM VỤ CỤ THỂ\n1. Tuyên truyền tại các thôn\nĐơn vị chủ trì: Công chức Tư pháp - Hộ tịch.\n";
 
 #[test]
 fn label_lines_in_their_variants() {
