@@ -24,6 +24,7 @@ pub mod accounts;
 pub mod agency_merge;
 mod copy;
 pub mod drafts;
+pub mod links;
 mod plans;
 pub mod plausibility;
 pub mod reminders;

@@ -51,7 +51,10 @@ pub struct PendingEmail {
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct NotificationRow {
     pub id: i64,
-    pub round_id: i64,
+    /// The round a report reminder is about; a reminder to issue a plan has none.
+    pub round_id: Option<i64>,
+    /// The plan a body is reminded to issue its own plan for (`links`).
+    pub plan_id: Option<i64>,
     pub agency_id: i64,
     pub subject: String,
     pub body: String,
@@ -167,7 +170,7 @@ macro_rules! backend {
 
             pub async fn notifications_for(pool: &Pool<$db>, user_id: i64, limit: i64) -> Result<Vec<NotificationRow>> {
                 Ok(sqlx::query_as(
-                    "SELECT id, round_id, agency_id, subject, body, created_at, read_at FROM notifications \
+                    "SELECT id, round_id, plan_id, agency_id, subject, body, created_at, read_at FROM notifications \
                      WHERE user_id = $1 AND channel = 'app' ORDER BY id DESC LIMIT $2",
                 )
                 .bind(user_id)

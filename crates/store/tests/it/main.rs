@@ -7,6 +7,7 @@
 
 mod agency_merge;
 mod drafts;
+mod links;
 mod plans;
 mod plausibility;
 mod rounds;
@@ -40,8 +41,9 @@ fn main() -> std::process::ExitCode {
         .chain(task_groups::CASES)
         .chain(plausibility::CASES)
         .chain(drafts::CASES)
-        .chain(agency_merge::CASES)
+        .chain(links::CASES)
         .chain(versions::CASES)
+        .chain(agency_merge::CASES)
     {
         let case = *case;
         trials.push(Trial::test(format!("sqlite::{name}"), move || {
