@@ -200,7 +200,8 @@ pub fn same_site_path(next: &str) -> Option<String> {
     Some(parsed.as_str().to_string())
 }
 
-/// A file to download, named, never sniffed as another type.
+/// A file to download, named, never sniffed as another type: every download of the site goes
+/// through here.
 pub fn download(
     name: &str,
     content_type: &'static str,
@@ -211,15 +212,148 @@ pub fn download(
     (
         [
             (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
+            (header::CONTENT_DISPOSITION, content_disposition(name)),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
         ],
         bytes,
     )
         .into_response()
+}
+
+/// A file name fit to offer: the last part of a path, without control characters, quotes or
+/// separators, without leading dots, at most 120 characters (the extension kept), "tep" when
+/// nothing is left. Vietnamese letters stay.
+pub fn safe_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = theodoi_text::clean(base)
+        .chars()
+        .map(|c| match c {
+            '"' | '\'' | ':' | '*' | '?' | '<' | '>' | '|' | ';' | '%' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    let cleaned = cleaned
+        .trim_start_matches(['.', ' '])
+        .trim_end_matches(['.', ' ']);
+    const MAX: usize = 120;
+    let short = if cleaned.chars().count() > MAX {
+        let (stem, ext) = match cleaned.rsplit_once('.') {
+            Some((s, e)) if !e.is_empty() && e.chars().count() <= 10 => (s, Some(e)),
+            _ => (cleaned, None),
+        };
+        let keep = MAX - ext.map_or(0, |e| e.chars().count() + 1);
+        let stem: String = stem.chars().take(keep).collect();
+        match ext {
+            Some(e) => format!("{stem}.{e}"),
+            None => stem,
+        }
+    } else {
+        cleaned.to_string()
+    };
+    if short.is_empty() {
+        "tep".to_string()
+    } else {
+        short
+    }
+}
+
+/// `Content-Disposition` for a download that keeps its Vietnamese name (RFC 6266): an ASCII
+/// fallback for old clients — tone marks dropped, đ as d, anything else but letters, digits, '.',
+/// '-' and '_' as '_' — and the name itself as `filename*=UTF-8''…`, percent-encoded (RFC 5987).
+/// Nothing of the name can end the header value or the quoted string.
+pub fn content_disposition(name: &str) -> String {
+    let name = safe_file_name(name);
+    let ascii: String = theodoi_text::strip_marks(&name)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut encoded = String::with_capacity(name.len() * 3);
+    for b in name.bytes() {
+        // RFC 5987 attr-char: ALPHA / DIGIT / "!" / "#" / "$" / "&" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~"
+        if b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#' | b'$' | b'&' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
+            )
+        {
+            encoded.push(char::from(b));
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    if ascii == name {
+        format!("attachment; filename=\"{ascii}\"")
+    } else {
+        format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+    }
+}
+
+#[cfg(test)]
+mod download_tests {
+    use super::{content_disposition, safe_file_name};
+
+    #[test]
+    fn vietnamese_names_kept_with_an_ascii_fallback() {
+        assert_eq!(
+            content_disposition("Kế hoạch số 25 Sở Tư pháp.pdf"),
+            "attachment; filename=\"Ke_hoach_so_25_So_Tu_phap.pdf\"; \
+             filename*=UTF-8''K%E1%BA%BF%20ho%E1%BA%A1ch%20s%E1%BB%91%2025%20S%E1%BB%9F%20T%C6%B0%20ph%C3%A1p.pdf"
+        );
+        assert_eq!(
+            content_disposition("phu-luc-so-lieu-dot-3.xlsx"),
+            "attachment; filename=\"phu-luc-so-lieu-dot-3.xlsx\""
+        );
+        assert!(
+            content_disposition("Đề án.docx").starts_with("attachment; filename=\"De_an.docx\"")
+        );
+    }
+
+    #[test]
+    fn nothing_ends_the_header_or_leaves_the_folder() {
+        for hostile in [
+            "a\"; filename=evil.html",
+            "../../etc/passwd",
+            "..\\..\\boot.ini",
+            "x\r\nSet-Cookie: a=b",
+            "tab\there.pdf",
+            "100%.pdf",
+            "",
+            "...",
+        ] {
+            let h = content_disposition(hostile);
+            assert!(
+                axum::http::HeaderValue::from_str(&h).is_ok(),
+                "{hostile:?} → {h}"
+            );
+            let quoted = h
+                .split('"')
+                .nth(1)
+                .unwrap_or_else(|| panic!("no quoted name in {h}"));
+            assert!(
+                quoted
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')),
+                "{hostile:?} → {h}"
+            );
+            assert_eq!(h.matches('"').count(), 2, "{h}");
+            assert!(!quoted.starts_with('.'), "{h}");
+            assert!(!h.contains('/') && !h.contains('\\'), "{h}");
+        }
+        assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(safe_file_name("C:\\x\\Báo cáo.docx"), "Báo cáo.docx");
+        assert_eq!(safe_file_name("..."), "tep");
+        let long = format!("{}.pdf", "ạ".repeat(300));
+        let s = safe_file_name(&long);
+        assert_eq!(s.chars().count(), 120);
+        assert!(s.ends_with(".pdf"));
+    }
 }
 
 #[cfg(test)]

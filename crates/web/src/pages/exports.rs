@@ -6,8 +6,7 @@ use crate::auth::User;
 use crate::error::{AppError, AppResult};
 use crate::{AppState, audit_by};
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use theodoi_domain::Timeliness;
 use theodoi_report::csv::Cell;
 use time::OffsetDateTime;
@@ -21,7 +20,12 @@ fn n(v: i64) -> Cell {
 }
 
 /// Write `rows` in the asked format as a download.
-fn export(name: &str, format: &str, headers: &[&str], rows: &[Vec<Cell>]) -> AppResult<Response> {
+pub(crate) fn export(
+    name: &str,
+    format: &str,
+    headers: &[&str],
+    rows: &[Vec<Cell>],
+) -> AppResult<Response> {
     let (bytes, kind) = match format {
         "csv" => (
             theodoi_report::csv::table(headers, rows).into_bytes(),
@@ -38,18 +42,11 @@ fn export(name: &str, format: &str, headers: &[&str], rows: &[Vec<Cell>]) -> App
             )));
         }
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, kind.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.{format}\""),
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-        ],
+    Ok(crate::pages::download(
+        &format!("{name}.{format}"),
+        kind,
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 /// A plan's tasks with their leads and coordinating bodies.

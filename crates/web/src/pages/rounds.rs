@@ -1143,29 +1143,9 @@ pub async fn file(
     let (_, agency_id, (name, _kind, bytes)) =
         state.db.report_file(id).await?.ok_or(AppError::NotFound)?;
     user.require(may_see(&user, agency_id))?;
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    // Served as a download of opaque bytes, never rendered by the browser as a page.
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/octet-stream".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\""),
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-        ],
-        bytes,
-    )
-        .into_response())
+    // Served as a download of opaque bytes under its own (Vietnamese) name, never rendered by
+    // the browser as a page.
+    Ok(pages::download(&name, "application/octet-stream", bytes))
 }
 
 pub async fn snapshot(
