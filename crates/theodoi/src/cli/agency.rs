@@ -11,13 +11,17 @@ pub async fn list(db: &Db) -> anyhow::Result<ExitCode> {
         eprintln!("theodoi: no agencies yet; import a plan first: theodoi plan import --seed");
         return Ok(ExitCode::SUCCESS);
     }
+    // Each body's accounts, so a newcomer knows whom to sign in as (and which id a URL takes).
+    let users = db.list_users().await?;
     let mut rows = vec![vec![
+        "ID".to_string(),
         "Mã (code)".to_string(),
         "Loại (kind)".to_string(),
         "CT".to_string(),
         "PH".to_string(),
         "III".to_string(),
         "Tên (name)".to_string(),
+        "Tài khoản (accounts)".to_string(),
     ]];
     for a in &agencies {
         let kind = AgencyKind::from_code(&a.kind)
@@ -29,13 +33,20 @@ pub async fn list(db: &Db) -> anyhow::Result<ExitCode> {
         if a.requested_only {
             name.push_str(" [đề nghị]");
         }
+        let accounts: Vec<&str> = users
+            .iter()
+            .filter(|u| u.agency_id == Some(a.id) && !u.disabled)
+            .map(|u| u.username.as_str())
+            .collect();
         rows.push(vec![
+            a.id.to_string(),
             table::truncate(&a.code, 40),
             kind,
             a.lead_count.to_string(),
             a.coordinating_count.to_string(),
             a.responsibility_count.to_string(),
             name,
+            accounts.join(", "),
         ]);
     }
     print!("{}", table::render(&rows));

@@ -62,6 +62,23 @@ fn date_input(s: &str, what: &str) -> AppResult<time::Date> {
 struct PeriodChoice {
     value: String,
     label: String,
+    /// The choice the select starts on: the current or next period no round covers yet.
+    selected: bool,
+}
+
+/// A round asked to be opened over the window of another round of the same plan: shown back
+/// with the rounds it overlaps, to be confirmed or dropped.
+struct PendingOpen {
+    plan_id: i64,
+    choice: String,
+    title: String,
+    window_start: String,
+    window_end: String,
+    deadline: String,
+    /// The new round's label and window, as it would be opened.
+    label: String,
+    window: DateRange,
+    overlaps: Vec<RoundRow>,
 }
 
 #[derive(Template)]
@@ -73,6 +90,7 @@ struct ListPage {
     regimes: Vec<(i64, String, Vec<PeriodChoice>)>,
     /// Tasks whose "các cơ quan liên quan" name nobody yet: said before a round is opened.
     unnamed: Vec<theodoi_store::rounds::UnnamedGroup>,
+    pending: Option<PendingOpen>,
 }
 
 pub async fn list(
@@ -84,8 +102,23 @@ pub async fn list(
         return Ok(Redirect::to(&format!("/agencies/{a}/home#rounds")).into_response());
     }
     user.require(user.role.sees_all_agencies())?;
+    Ok(pages::render(&list_page(&state, lang, &user, None).await?)?.into_response())
+}
+
+/// Today in Vietnam (UTC+7), the day a period is current on.
+fn today_vn() -> time::Date {
+    let offset = time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    OffsetDateTime::now_utc().to_offset(offset).date()
+}
+
+async fn list_page(
+    state: &AppState,
+    lang: crate::i18n::Lang,
+    user: &User,
+    pending: Option<PendingOpen>,
+) -> AppResult<ListPage> {
     let rounds = state.db.rounds(None).await?;
-    let plans = state
+    let plans: Vec<(i64, String)> = state
         .db
         .list_plans()
         .await?
@@ -98,15 +131,32 @@ pub async fn list(
             (p.id, label)
         })
         .collect();
-    let year = OffsetDateTime::now_utc().year();
+    let today = today_vn();
+    let year = today.year();
+    // The select starts on the first regime's current period (the one whose data window holds
+    // today), or the next one when the first plan has a round for it already.
+    let first_plan = plans.first().map(|(id, _)| *id);
     let mut regimes = Vec::new();
+    let mut chosen = false;
     for r in state.db.regimes().await? {
         let Some(freq) = r.frequency.as_deref().and_then(ReportFrequency::parse) else {
             continue;
         };
+        let windows = if r.windows == "calendar" {
+            Windows::Calendar
+        } else {
+            Windows::Decree09
+        };
         let mut choices = Vec::new();
         for y in [year - 1, year, year + 1] {
             for p in Period::all_in(freq, y).unwrap_or_default() {
+                let opened = rounds.iter().any(|s| {
+                    Some(s.round.plan_id) == first_plan
+                        && s.round.regime_id == Some(r.id)
+                        && s.round.period_start == Some(p.start())
+                });
+                let selected = !chosen && !opened && p.window(windows).end >= today;
+                chosen |= selected;
                 choices.push(PeriodChoice {
                     value: format!("{y}-{}", p.index),
                     label: if lang == crate::i18n::Lang::Vi {
@@ -114,6 +164,7 @@ pub async fn list(
                     } else {
                         p.label_en()
                     },
+                    selected,
                 });
             }
         }
@@ -124,14 +175,14 @@ pub async fn list(
     } else {
         Vec::new()
     };
-    Ok(pages::render(&ListPage {
-        ctx: Ctx::new(lang, Some(&user)),
+    Ok(ListPage {
+        ctx: Ctx::new(lang, Some(user)),
         rounds,
         plans,
         regimes,
         unnamed,
-    })?
-    .into_response())
+        pending,
+    })
 }
 
 #[derive(Deserialize)]
@@ -148,10 +199,14 @@ pub struct OpenForm {
     window_end: String,
     #[serde(default)]
     deadline: String,
+    /// "1" once the coordinator has seen the rounds the new one overlaps.
+    #[serde(default)]
+    confirm: String,
 }
 
 pub async fn open(
     State(state): State<AppState>,
+    UiLang(lang): UiLang,
     user: User,
     Form(f): Form<OpenForm>,
 ) -> AppResult<Response> {
@@ -292,6 +347,31 @@ pub async fn open(
         parts;
     let agency_deadline =
         agency.ok_or_else(|| AppError::BadRequest("Thiếu hạn báo cáo / no deadline".into()))?;
+    // Two rounds of one plan over the same days ask the bodies twice for the same figures: the
+    // coordinator sees which rounds the new one overlaps and confirms (a thematic round may).
+    let overlaps: Vec<RoundRow> = state
+        .db
+        .rounds(Some(f.plan_id))
+        .await?
+        .into_iter()
+        .map(|s| s.round)
+        .filter(|r| r.window_start <= window.end && window.start <= r.window_end)
+        .collect();
+    if !overlaps.is_empty() && f.confirm != "1" {
+        let pending = PendingOpen {
+            plan_id: f.plan_id,
+            choice: f.choice.clone(),
+            title: f.title.clone(),
+            window_start: f.window_start.clone(),
+            window_end: f.window_end.clone(),
+            deadline: f.deadline.clone(),
+            label: label.clone(),
+            window,
+            overlaps,
+        };
+        let page = list_page(&state, lang, &user, Some(pending)).await?;
+        return Ok((StatusCode::CONFLICT, pages::render(&page)?).into_response());
+    }
     let opened = state
         .db
         .open_round(

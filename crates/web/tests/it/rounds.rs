@@ -32,6 +32,16 @@ pub const CASES: &[(&str, Case)] = &[
 async fn open_h1(app: &TestApp, coord: &mut Client) -> Result<i64, Failed> {
     let page = coord.get("/rounds").await;
     assert_eq!(page.status, 200);
+    // The period starts on the current or next one, never on last year's first period.
+    let select = page
+        .body
+        .split("<select name=\"choice\"")
+        .nth(1)
+        .and_then(|s| s.split("</select>").next())
+        .ok_or("no period select")?;
+    assert_eq!(select.matches(" selected>").count(), 1, "{select}");
+    let first = select.split("<option").nth(1).unwrap_or_default();
+    assert!(!first.contains(" selected>"), "{select}");
     let regime = app
         .db
         .regimes()
@@ -607,7 +617,33 @@ fn regimes_and_indicators_as_data(app: TestApp) -> Fut {
                 ],
             )
             .await;
+        // It covers days of the half-year round: the coordinator is asked first, with the
+        // round it overlaps named and the typed dates kept, and nothing is opened yet.
+        assert_eq!(r.status, 409, "{}", r.body);
+        assert!(
+            r.body.contains("trùng thời gian với đợt đã mở"),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains(&format!("href=\"/rounds/{round}\"")));
+        assert!(r.body.contains("name=\"window_end\" value=\"2026-05-01\""));
+        let before = app.db.rounds(Some(app.plan_id)).await?.len();
+        let r = coord
+            .post(
+                "/rounds",
+                &[
+                    ("plan_id", &plan),
+                    ("choice", "adhoc"),
+                    ("title", "Báo cáo đột xuất về trợ giúp pháp lý"),
+                    ("window_start", "2026-01-01"),
+                    ("window_end", "2026-05-01"),
+                    ("deadline", "2026-05-04"),
+                    ("confirm", "1"),
+                ],
+            )
+            .await;
         assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(app.db.rounds(Some(app.plan_id)).await?.len(), before + 1);
         // The store refuses a deadline before the cut-off whatever the caller.
         let refused = app
             .db
