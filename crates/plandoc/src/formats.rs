@@ -4,13 +4,19 @@
 //! row on), and clear refusals for what cannot be read (a legacy .doc or .xls, a zip that is not
 //! an office file, a zip bomb; a scanned, protected or damaged PDF).
 //!
+//! Vietnamese typed in the legacy 8-bit fonts (TCVN3 .VnTime …, VNI-Times …) becomes Unicode: in a
+//! DOCX by the font of each run, in any other text only when the whole text is clearly TCVN3 (see
+//! [`crate::charset`]). [`to_text_noted`] says when that happened, for the caller's log.
+//!
 //! Pure: the bytes come from the caller; nothing here touches the file system.
 
 use crate::ParseError;
+use crate::charset::{self, Encoding, FontEncoding};
 use crate::input::MAX_INPUT_BYTES;
 use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
+use unicode_normalization::UnicodeNormalization;
 
 /// The most a DOCX or XLSX may unpack to: a real plan is a few megabytes of XML; more is a zip bomb.
 pub const MAX_UNPACKED_BYTES: u64 = 64 * 1024 * 1024;
@@ -62,6 +68,46 @@ pub fn detect(bytes: &[u8], name: Option<&str>) -> Format {
 
 /// The text of a file of any format the reader takes.
 pub fn to_text(bytes: &[u8], name: Option<&str>) -> Result<String, ParseError> {
+    to_text_noted(bytes, name).map(|(text, _)| text)
+}
+
+/// Text the reader converted from a legacy Vietnamese font encoding. Not a diagnostic — the
+/// converted text is what the document shows — but worth a line in the caller's log.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Converted {
+    /// Runs of a DOCX set in TCVN3 fonts (.VnTime, .VnTimeH …), converted by their font.
+    pub tcvn3_runs: usize,
+    /// Runs of a DOCX set in VNI fonts (VNI-Times …), converted by their font.
+    pub vni_runs: usize,
+    /// The whole text was recognised as TCVN3 by its characters ([`charset::looks_tcvn3`]).
+    pub guessed_tcvn3: bool,
+}
+
+impl std::fmt::Display for Converted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.guessed_tcvn3 {
+            return write!(
+                f,
+                "converted from {} to Unicode: the text had TCVN3's characters and no Unicode Vietnamese letter",
+                Encoding::Tcvn3.name()
+            );
+        }
+        write!(
+            f,
+            "converted to Unicode: {} run(s) in {} fonts, {} run(s) in {} fonts",
+            self.tcvn3_runs,
+            Encoding::Tcvn3.name(),
+            self.vni_runs,
+            Encoding::Vni.name()
+        )
+    }
+}
+
+/// [`to_text`], and whether text in a legacy Vietnamese font encoding was converted.
+pub fn to_text_noted(
+    bytes: &[u8],
+    name: Option<&str>,
+) -> Result<(String, Option<Converted>), ParseError> {
     if bytes.len() > MAX_INPUT_BYTES {
         return Err(ParseError::TooLarge {
             size: bytes.len(),
@@ -70,14 +116,35 @@ pub fn to_text(bytes: &[u8], name: Option<&str>) -> Result<String, ParseError> {
     }
     let lower = name.map(str::to_ascii_lowercase).unwrap_or_default();
     match detect(bytes, name) {
-        Format::Text => crate::input::decode(bytes),
+        Format::Text => Ok(guess_tcvn3(decode_text(bytes)?)),
         Format::Csv => {
-            let text = crate::input::decode(bytes)?;
-            grid_text(&csv_rows(&text))
+            let (text, converted) = guess_tcvn3(decode_text(bytes)?);
+            Ok((grid_text(&csv_rows(&text))?, converted))
         }
-        Format::Docx => docx_text(bytes),
-        Format::Xlsx => grid_text(&xlsx_rows(bytes)?),
-        Format::Pdf => crate::pdf::text(bytes),
+        Format::Docx => {
+            let (text, converted) = docx_text_noted(bytes)?;
+            if converted.is_some() {
+                Ok((text, converted))
+            } else {
+                Ok(guess_tcvn3(text))
+            }
+        }
+        Format::Xlsx => {
+            let mut rows = xlsx_rows(bytes)?;
+            let all: String = rows.iter().flatten().fold(String::new(), |mut all, c| {
+                all.push_str(c);
+                all.push('\n');
+                all
+            });
+            let converted = charset::looks_tcvn3(&all).then(|| {
+                for cell in rows.iter_mut().flatten() {
+                    *cell = charset::tcvn3_to_unicode(cell);
+                }
+                GUESSED
+            });
+            Ok((grid_text(&rows)?, converted))
+        }
+        Format::Pdf => Ok(guess_tcvn3(crate::pdf::text(bytes)?)),
         Format::Legacy => Err(ParseError::Legacy {
             save_as: if lower.ends_with(".xls") {
                 "xlsx"
@@ -88,6 +155,51 @@ pub fn to_text(bytes: &[u8], name: Option<&str>) -> Result<String, ParseError> {
         Format::OtherZip => Err(ParseError::Office(
             "a zip file that is neither a Word document (.docx) nor a workbook (.xlsx)".into(),
         )),
+    }
+}
+
+const GUESSED: Converted = Converted {
+    tcvn3_runs: 0,
+    vni_runs: 0,
+    guessed_tcvn3: true,
+};
+
+/// A text converted from TCVN3 when it clearly is TCVN3, else as it is.
+fn guess_tcvn3(text: String) -> (String, Option<Converted>) {
+    if charset::looks_tcvn3(&text) {
+        (charset::tcvn3_to_unicode(&text), Some(GUESSED))
+    } else {
+        (text, None)
+    }
+}
+
+/// [`crate::input::decode`], and for bytes that are not UTF-8, Windows-1252 when that gives a
+/// text that is clearly TCVN3 (a plan saved as "plain text" from a .VnTime document). Otherwise
+/// the UTF-8 error stands.
+fn decode_text(bytes: &[u8]) -> Result<String, ParseError> {
+    match crate::input::decode(bytes) {
+        Err(ParseError::InvalidUtf8 { offset }) => {
+            let text: String = bytes.iter().map(|&b| windows_1252(b)).collect();
+            if charset::looks_tcvn3(&text) {
+                crate::input::decode(text.as_bytes())
+            } else {
+                Err(ParseError::InvalidUtf8 { offset })
+            }
+        }
+        other => other,
+    }
+}
+
+/// A byte of Windows-1252 as Unicode (its five unassigned bytes as the C1 controls).
+fn windows_1252(b: u8) -> char {
+    const C1: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž',
+        '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}',
+        'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9F => C1.get(usize::from(b - 0x80)).copied().unwrap_or('\u{FFFD}'),
+        _ => char::from(b),
     }
 }
 
@@ -315,9 +427,156 @@ struct TableState {
     row_merged: Vec<usize>,
 }
 
+/// A run's fonts as far as legacy encodings go: for each of Word's two Latin slots — `w:ascii`
+/// (characters below U+0080) and `w:hAnsi` (the others) — `None` when not set at this level,
+/// `Some(None)` for a Unicode font (or a theme font), `Some(Some(_))` for a TCVN3 or VNI font.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Slots {
+    ascii: Option<Option<FontEncoding>>,
+    other: Option<Option<FontEncoding>>,
+}
+
+impl Slots {
+    /// A `w:rFonts` element. A theme font (`w:asciiTheme`) wins over the named one of its slot.
+    fn of(e: &BytesStart<'_>) -> Self {
+        let slot = |theme: &[u8], named: &[u8]| {
+            if attr(e, theme).is_some() {
+                Some(None)
+            } else {
+                attr(e, named).map(|n| charset::font_encoding(&n))
+            }
+        };
+        Self {
+            ascii: slot(b"w:asciiTheme", b"w:ascii"),
+            other: slot(b"w:hAnsiTheme", b"w:hAnsi"),
+        }
+    }
+
+    /// These fonts, with what is not set here taken from `below`.
+    fn or(self, below: Self) -> Self {
+        Self {
+            ascii: self.ascii.or(below.ascii),
+            other: self.other.or(below.other),
+        }
+    }
+
+    fn is_legacy(self) -> bool {
+        self.ascii.flatten().is_some() || self.other.flatten().is_some()
+    }
+}
+
+/// styles.xml as far as fonts go: each style's fonts with what it is based on folded in, the
+/// document defaults, and the default paragraph style.
+#[derive(Default)]
+struct Styles {
+    fonts: HashMap<String, Slots>,
+    defaults: Slots,
+    default_paragraph: Option<String>,
+}
+
+impl Styles {
+    fn parse(xml: &[u8]) -> Result<Self, ParseError> {
+        let mut own: HashMap<String, Slots> = HashMap::new();
+        let mut based: HashMap<String, String> = HashMap::new();
+        let mut out = Self::default();
+        let mut reader = quick_xml::Reader::from_reader(xml);
+        let mut buf = Vec::new();
+        let mut style: Option<String> = None;
+        let mut in_defaults = false;
+        // Conditional formatting of a table style (w:tblStylePr) is not the style's own.
+        let mut conditional = 0usize;
+        loop {
+            let ev = reader
+                .read_event_into(&mut buf)
+                .map_err(|e| xml_error("styles.xml", e))?;
+            match &ev {
+                Event::Start(e) | Event::Empty(e) => {
+                    let empty = matches!(ev, Event::Empty(_));
+                    match e.local_name().as_ref() {
+                        b"docDefaults" if !empty => in_defaults = true,
+                        b"style" if !empty => {
+                            style = attr(e, b"w:styleId");
+                            if attr(e, b"w:type").as_deref() == Some("paragraph")
+                                && attr(e, b"w:default").is_some_and(|v| v == "1" || v == "true")
+                            {
+                                out.default_paragraph.clone_from(&style);
+                            }
+                        }
+                        b"tblStylePr" if !empty => conditional += 1,
+                        b"basedOn" => {
+                            if let (Some(id), Some(base)) = (&style, attr(e, b"w:val")) {
+                                based.insert(id.clone(), base);
+                            }
+                        }
+                        b"rFonts" if conditional == 0 => {
+                            if in_defaults {
+                                out.defaults = Slots::of(e);
+                            } else if let Some(id) = &style {
+                                own.insert(id.clone(), Slots::of(e));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                Event::End(e) => match e.local_name().as_ref() {
+                    b"docDefaults" => in_defaults = false,
+                    b"style" => style = None,
+                    b"tblStylePr" => conditional = conditional.saturating_sub(1),
+                    _ => {}
+                },
+                Event::Eof => break,
+                _ => {}
+            }
+            buf.clear();
+        }
+        let ids: Vec<&String> = own.keys().chain(based.keys()).collect();
+        for id in ids {
+            let mut slots = Slots::default();
+            let mut at = Some(id);
+            // A chain longer than this is a loop.
+            for _ in 0..32 {
+                let Some(cur) = at else { break };
+                slots = slots.or(own.get(cur).copied().unwrap_or_default());
+                at = based.get(cur);
+            }
+            out.fonts.insert(id.clone(), slots);
+        }
+        Ok(out)
+    }
+
+    fn get(&self, id: Option<&str>) -> Slots {
+        id.and_then(|i| self.fonts.get(i))
+            .copied()
+            .unwrap_or_default()
+    }
+}
+
+/// Where text goes: the run being read, or the paragraph between runs.
+fn sink<'a>(runs: &'a mut [Run], para: &'a mut String) -> &'a mut String {
+    match runs.last_mut() {
+        Some(r) => &mut r.text,
+        None => para,
+    }
+}
+
+/// A run being read: its own fonts, its character style and its text.
+#[derive(Default)]
+struct Run {
+    fonts: Slots,
+    style: Option<String>,
+    text: String,
+}
+
 /// The text of a DOCX: one line per paragraph (with its automatic number), one '|' row per table
 /// row. A cell merged down repeats the text above it, except a row number.
 pub fn docx_text(bytes: &[u8]) -> Result<String, ParseError> {
+    docx_text_noted(bytes).map(|(text, _)| text)
+}
+
+/// [`docx_text`], with the runs set in a TCVN3 or VNI font converted to Unicode (the font from the
+/// run, its character style, the paragraph's style or the document's defaults), each paragraph
+/// with such a run put in NFC.
+fn docx_text_noted(bytes: &[u8]) -> Result<(String, Option<Converted>), ParseError> {
     let mut zip = open(bytes)?;
     let mut budget = MAX_UNPACKED_BYTES;
     let doc = member(&mut zip, "word/document.xml", &mut budget)?
@@ -326,15 +585,34 @@ pub fn docx_text(bytes: &[u8]) -> Result<String, ParseError> {
         Some(x) => numbering(&x)?,
         None => HashMap::new(),
     };
+    let styles = match member(&mut zip, "word/styles.xml", &mut budget)? {
+        Some(x) => Styles::parse(&x)?,
+        None => Styles::default(),
+    };
+    let mut converted = Converted::default();
     let mut counters = Counters::default();
     let mut out = String::new();
     let mut reader = quick_xml::Reader::from_reader(doc.as_slice());
     let mut buf = Vec::new();
     let mut para = String::new();
+    // The paragraph has a run in a legacy font: put it in NFC when it ends.
+    let mut para_legacy = false;
+    let mut para_style: Option<String> = None;
     let mut in_text = false;
+    let mut in_ppr = false;
+    // Inside w:rPrChange: the formatting before a tracked change, not the run's.
+    let mut in_change = false;
     let mut num: Option<String> = None;
     let mut ilvl = 0usize;
     let mut tables: Vec<TableState> = Vec::new();
+    // Runs being read (a text box inside a run has runs of its own).
+    let mut runs: Vec<Run> = Vec::new();
+    let run_fonts = |run: &Run, para_style: Option<&str>| -> Slots {
+        run.fonts
+            .or(styles.get(run.style.as_deref()))
+            .or(styles.get(para_style.or(styles.default_paragraph.as_deref())))
+            .or(styles.defaults)
+    };
     loop {
         let ev = reader
             .read_event_into(&mut buf)
@@ -345,12 +623,39 @@ pub fn docx_text(bytes: &[u8]) -> Result<String, ParseError> {
                 match e.local_name().as_ref() {
                     b"p" if !empty => {
                         para.clear();
+                        para_legacy = false;
+                        para_style = None;
                         num = None;
                         ilvl = 0;
                     }
+                    b"pPr" if !empty => in_ppr = true,
+                    b"pStyle" if in_ppr => para_style = attr(e, b"w:val"),
+                    b"r" if !empty => runs.push(Run::default()),
+                    b"rPrChange" if !empty => in_change = true,
+                    b"rFonts" if !in_ppr && !in_change => {
+                        if let Some(r) = runs.last_mut() {
+                            r.fonts = Slots::of(e);
+                        }
+                    }
+                    b"rStyle" if !in_ppr && !in_change => {
+                        if let Some(r) = runs.last_mut() {
+                            r.style = attr(e, b"w:val");
+                        }
+                    }
                     b"t" if !empty => in_text = true,
-                    b"tab" => para.push(' '),
-                    b"br" | b"cr" => para.push('\n'),
+                    b"tab" => sink(&mut runs, &mut para).push(' '),
+                    b"br" | b"cr" => sink(&mut runs, &mut para).push('\n'),
+                    // TCVN3 keeps ư at 0xAD, the soft hyphen, which Word writes as an element.
+                    b"softHyphen"
+                        if runs.last().is_some_and(|r| {
+                            run_fonts(r, para_style.as_deref())
+                                .other
+                                .flatten()
+                                .is_some_and(|f| f.encoding == Encoding::Tcvn3)
+                        }) =>
+                    {
+                        sink(&mut runs, &mut para).push('\u{AD}');
+                    }
                     b"numId" => num = attr(e, b"w:val").filter(|v| v != "0"),
                     b"ilvl" => ilvl = attr(e, b"w:val").and_then(|v| v.parse().ok()).unwrap_or(0),
                     b"tbl" if !empty => tables.push(TableState::default()),
@@ -385,12 +690,34 @@ pub fn docx_text(bytes: &[u8]) -> Result<String, ParseError> {
             }
             Event::Text(t) if in_text => {
                 let s = t.decode().map_err(|e| xml_error("word/document.xml", e))?;
-                para.push_str(&s);
+                sink(&mut runs, &mut para).push_str(&s);
             }
-            Event::GeneralRef(r) if in_text => para.push_str(entity(r)),
+            Event::GeneralRef(r) if in_text => sink(&mut runs, &mut para).push_str(entity(r)),
             Event::End(e) => match e.local_name().as_ref() {
                 b"t" => in_text = false,
+                b"pPr" => in_ppr = false,
+                b"rPrChange" => in_change = false,
+                b"r" => {
+                    if let Some(run) = runs.pop() {
+                        let fonts = run_fonts(&run, para_style.as_deref());
+                        let into = sink(&mut runs, &mut para);
+                        if fonts.is_legacy() {
+                            let (ascii, other) = (fonts.ascii.flatten(), fonts.other.flatten());
+                            match other.or(ascii).map(|f| f.encoding) {
+                                Some(Encoding::Vni) => converted.vni_runs += 1,
+                                _ => converted.tcvn3_runs += 1,
+                            }
+                            charset::push_run(&run.text, ascii, other, into);
+                            para_legacy = true;
+                        } else {
+                            into.push_str(&run.text);
+                        }
+                    }
+                }
                 b"p" => {
+                    if para_legacy {
+                        para = para.nfc().collect();
+                    }
                     let marker = num
                         .as_deref()
                         .and_then(|n| counters.marker(&defs, n, ilvl.min(8)));
@@ -449,7 +776,8 @@ pub fn docx_text(bytes: &[u8]) -> Result<String, ParseError> {
         }
         buf.clear();
     }
-    Ok(out)
+    let any = converted.tcvn3_runs + converted.vni_runs > 0;
+    Ok((out, any.then_some(converted)))
 }
 
 /// A row number ("1", "2.", "IV"): not repeated down a merged cell.

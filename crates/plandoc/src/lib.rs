@@ -15,6 +15,7 @@
 
 mod appendix;
 mod body;
+pub mod charset;
 pub mod formats;
 mod header;
 mod inline;

@@ -2,6 +2,7 @@
 
 mod fixtures;
 mod heldout;
+mod legacy;
 mod layouts;
 mod pdf;
 mod properties;
