@@ -75,11 +75,12 @@ async fn bootstrap(db: &Db) -> anyhow::Result<()> {
         }
     }
     let (password, generated) = match std::env::var("THEODOI_ADMIN_PASSWORD") {
-        Ok(p) if p.chars().count() >= theodoi_app::password::MIN_PASSWORD_CHARS => (p, false),
-        Ok(_) => anyhow::bail!(
-            "THEODOI_ADMIN_PASSWORD must have at least {} characters",
-            theodoi_app::password::MIN_PASSWORD_CHARS
-        ),
+        // The same policy as a password set in the browser: not blank, 12 to 256 characters,
+        // not among the commonest.
+        Ok(p) => match theodoi_app::password::check_password(&p, "admin") {
+            Ok(()) => (p, false),
+            Err(problem) => anyhow::bail!("THEODOI_ADMIN_PASSWORD: {}", problem.message()),
+        },
         Err(_) => (theodoi_app::password::one_time_password()?, true),
     };
     let hash = theodoi_app::password::hash_password(&password)?;
