@@ -313,6 +313,160 @@ macro_rules! backend {
                 Ok(r.rows_affected())
             }
 
+            pub async fn change_password(
+                pool: &Pool<$db>,
+                id: i64,
+                hash: &str,
+                must_change: bool,
+                keep_session: Option<&str>,
+            ) -> Result<u64> {
+                let mut tx = pool.begin().await?;
+                let n = sqlx::query(
+                    "UPDATE users SET password_hash = $2, must_change_password = $3, failed_logins = 0, locked_until = NULL \
+                     WHERE id = $1",
+                )
+                .bind(id)
+                .bind(hash)
+                .bind(must_change)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if n == 0 {
+                    return Err(StoreError::NotFound(format!("user {id}")));
+                }
+                let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                    .bind(id)
+                    .bind(keep_session.unwrap_or_default())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                tx.commit().await?;
+                Ok(ended)
+            }
+
+            pub async fn set_recovery_codes(
+                pool: &Pool<$db>,
+                user_id: i64,
+                hashes: &[String],
+                now: OffsetDateTime,
+            ) -> Result<()> {
+                let mut tx = pool.begin().await?;
+                sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                for h in hashes {
+                    sqlx::query("INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES ($1, $2, $3)")
+                        .bind(user_id)
+                        .bind(h)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub async fn enable_second_factor(
+                pool: &Pool<$db>,
+                user_id: i64,
+                secret: &str,
+                hashes: &[String],
+                now: OffsetDateTime,
+            ) -> Result<()> {
+                let mut tx = pool.begin().await?;
+                sqlx::query("UPDATE users SET totp_secret = $2, totp_enabled = TRUE WHERE id = $1")
+                    .bind(user_id)
+                    .bind(secret)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                for h in hashes {
+                    sqlx::query("INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES ($1, $2, $3)")
+                        .bind(user_id)
+                        .bind(h)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub async fn use_recovery_code(pool: &Pool<$db>, user_id: i64, hash: &str, now: OffsetDateTime) -> Result<bool> {
+                // One statement: of two sign-ins racing with the same code, one wins.
+                let n = sqlx::query(
+                    "UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
+                )
+                .bind(user_id)
+                .bind(hash)
+                .bind(now)
+                .execute(pool)
+                .await?
+                .rows_affected();
+                Ok(n == 1)
+            }
+
+            pub async fn recovery_codes_left(pool: &Pool<$db>, user_id: i64) -> Result<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
+                    .bind(user_id)
+                    .fetch_one(pool)
+                    .await?)
+            }
+
+            pub async fn reset_second_factor(pool: &Pool<$db>, user_id: i64) -> Result<u64> {
+                let mut tx = pool.begin().await?;
+                let n = sqlx::query("UPDATE users SET totp_secret = NULL, totp_enabled = FALSE WHERE id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if n == 0 {
+                    return Err(StoreError::NotFound(format!("user {user_id}")));
+                }
+                sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                tx.commit().await?;
+                Ok(ended)
+            }
+
+            pub async fn disable_second_factor(pool: &Pool<$db>, user_id: i64) -> Result<()> {
+                let mut tx = pool.begin().await?;
+                sqlx::query("UPDATE users SET totp_secret = NULL, totp_enabled = FALSE WHERE id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub async fn server_key(pool: &Pool<$db>, name: &str, candidate: &str, now: OffsetDateTime) -> Result<String> {
+                sqlx::query("INSERT INTO server_keys (name, key, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING")
+                    .bind(name)
+                    .bind(candidate)
+                    .bind(now)
+                    .execute(pool)
+                    .await?;
+                Ok(sqlx::query_scalar("SELECT key FROM server_keys WHERE name = $1")
+                    .bind(name)
+                    .fetch_one(pool)
+                    .await?)
+            }
+
             pub async fn delete_expired_sessions(pool: &Pool<$db>, now: OffsetDateTime) -> Result<u64> {
                 let r = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(pool).await?;
                 Ok(r.rows_affected())
@@ -460,6 +614,72 @@ impl Db {
     }
     pub async fn delete_user_sessions(&self, user_id: i64) -> Result<u64> {
         crate::dispatch!(self, delete_user_sessions(user_id))
+    }
+    /// Change the account's password and end its sessions in one transaction, all of them or all
+    /// but `keep_session` (the token hash of the session the change was made in). Returns how
+    /// many sessions ended.
+    pub async fn change_password(
+        &self,
+        id: i64,
+        hash: &str,
+        must_change: bool,
+        keep_session: Option<&str>,
+    ) -> Result<u64> {
+        crate::dispatch!(self, change_password(id, hash, must_change, keep_session))
+    }
+    /// Replace the account's recovery codes with these (SHA-256 hex of each code), in one
+    /// transaction: codes issued earlier stop working.
+    pub async fn set_recovery_codes(
+        &self,
+        user_id: i64,
+        hashes: &[String],
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        crate::dispatch!(self, set_recovery_codes(user_id, hashes, now))
+    }
+    /// Turn the account's second factor on with `secret` and these recovery codes (SHA-256 hex),
+    /// in one transaction.
+    pub async fn enable_second_factor(
+        &self,
+        user_id: i64,
+        secret: &str,
+        hashes: &[String],
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        crate::dispatch!(self, enable_second_factor(user_id, secret, hashes, now))
+    }
+    /// Use the recovery code with this hash: true once, false if it is unknown or used already.
+    pub async fn use_recovery_code(
+        &self,
+        user_id: i64,
+        hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
+        crate::dispatch!(self, use_recovery_code(user_id, hash, now))
+    }
+    /// How many of the account's recovery codes are still unused.
+    pub async fn recovery_codes_left(&self, user_id: i64) -> Result<i64> {
+        crate::dispatch!(self, recovery_codes_left(user_id))
+    }
+    /// An administrator's reset of a lost second factor, in one transaction: the secret and the
+    /// recovery codes go, and so does every session of the account. Returns the sessions ended.
+    pub async fn reset_second_factor(&self, user_id: i64) -> Result<u64> {
+        crate::dispatch!(self, reset_second_factor(user_id))
+    }
+    /// The account's own switching off of its second factor: the secret and its recovery codes
+    /// go together.
+    pub async fn disable_second_factor(&self, user_id: i64) -> Result<()> {
+        crate::dispatch!(self, disable_second_factor(user_id))
+    }
+    /// The server key `name`: the stored one, or `candidate` (hex) stored now if there is none,
+    /// so every server process of the installation signs with the same key.
+    pub async fn server_key(
+        &self,
+        name: &str,
+        candidate: &str,
+        now: OffsetDateTime,
+    ) -> Result<String> {
+        crate::dispatch!(self, server_key(name, candidate, now))
     }
     pub async fn delete_expired_sessions(&self, now: OffsetDateTime) -> Result<u64> {
         crate::dispatch!(self, delete_expired_sessions(now))

@@ -434,6 +434,134 @@ pub fn new_totp_secret() -> anyhow::Result<String> {
     Ok(totp_rs::Secret::from(buf).to_base32())
 }
 
+/// The issuer an authenticator app shows beside the account.
+const TOTP_ISSUER: &str = "theodoi";
+
+/// The `otpauth://` address of an account's secret (Key URI Format: SHA-1, 6 digits, 30 s, as
+/// [`totp`] checks), which an authenticator app reads from the QR code or a link.
+pub fn otpauth_url(username: &str, secret_base32: &str) -> String {
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    char::from(b).to_string()
+                }
+                b => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    format!(
+        "otpauth://totp/{issuer}:{name}?secret={secret}&issuer={issuer}&algorithm=SHA1&digits=6&period=30",
+        issuer = enc(TOTP_ISSUER),
+        name = enc(username),
+        secret = enc(secret_base32),
+    )
+}
+
+/// `text` as a QR code, an SVG element to place inline in a page (no script, no image file).
+pub fn qr_svg(text: &str, label: &str) -> anyhow::Result<String> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| anyhow::anyhow!("QR code: {e}"))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build();
+    // Inline in HTML: without the XML declaration, and named for screen readers.
+    let body = svg.find("<svg").map_or(svg.as_str(), |at| &svg[at..]);
+    let label: String = label
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '-' | '_' | ':'))
+        .collect();
+    Ok(body.replacen(
+        "<svg ",
+        &format!("<svg role=\"img\" aria-label=\"{label}\" class=\"qr\" "),
+        1,
+    ))
+}
+
+/// How many recovery codes an account gets with its second factor.
+pub const RECOVERY_CODES: usize = 10;
+/// Characters of a recovery code: lower-case letters and digits without look-alikes (no 0/o,
+/// 1/l/i), 31 of them; 16 make about 79 bits.
+const RECOVERY_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+const RECOVERY_LEN: usize = 16;
+
+/// Ten new recovery codes, shown to the account once, as `abcd-efgh-jkmn-pqrs`.
+pub fn new_recovery_codes() -> anyhow::Result<Vec<String>> {
+    let n = RECOVERY_ALPHABET.len();
+    // Bytes at or past the largest multiple of the alphabet's size are drawn again, so every
+    // character is equally likely.
+    let limit = 256 - 256 % n;
+    let mut codes = Vec::with_capacity(RECOVERY_CODES);
+    while codes.len() < RECOVERY_CODES {
+        let mut chars = String::with_capacity(RECOVERY_LEN + 3);
+        while chars.chars().filter(|c| *c != '-').count() < RECOVERY_LEN {
+            let mut buf = [0u8; 32];
+            getrandom::fill(&mut buf).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+            for b in buf.into_iter().map(usize::from).filter(|b| *b < limit) {
+                let have = chars.chars().filter(|c| *c != '-').count();
+                if have == RECOVERY_LEN {
+                    break;
+                }
+                if have > 0 && have % 4 == 0 {
+                    chars.push('-');
+                }
+                chars.push(char::from(RECOVERY_ALPHABET[b % n]));
+            }
+        }
+        codes.push(chars);
+    }
+    Ok(codes)
+}
+
+/// A typed recovery code as stored: the SHA-256 (hex) of its letters and digits in lower case,
+/// so dashes, spaces and capitals do not matter. None when what was typed cannot be one.
+pub fn recovery_code_hash(typed: &str) -> Option<String> {
+    let code: String = typed
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    (code.len() == RECOVERY_LEN && typed.chars().count() <= 64)
+        .then(|| hex::encode(Sha256::digest(code.as_bytes())))
+}
+
+/// How long a sign-in form stays good, in seconds (as long as its nonce cookie).
+pub const SIGN_IN_FORM_SECS: i64 = 3600;
+
+/// A sign-in form's nonce: when it was issued (Unix seconds) and 16 random bytes. It travels in a
+/// cookie; the form carries [`sign_in_token`] of it.
+pub fn sign_in_nonce(now_unix: i64) -> anyhow::Result<String> {
+    Ok(format!("{now_unix}.{}", random_token(16)?))
+}
+
+/// The sign-in form's anti-forgery token for `nonce`: HMAC-SHA-256 under the server's key. A
+/// token equal to its cookie (double submit) could be planted together with the cookie by anyone
+/// able to set a cookie for the site (a neighbouring subdomain); this one cannot be made without
+/// the key.
+pub fn sign_in_token(key: &[u8], nonce: &str) -> anyhow::Result<String> {
+    use hmac::{KeyInit, Mac};
+    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(key)
+        .map_err(|e| anyhow::anyhow!("sign-in key: {e}"))?;
+    mac.update(b"theodoi sign-in form\0");
+    mac.update(nonce.as_bytes());
+    Ok(hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Whether `token` is the token of `nonce` under `key` and the nonce is recent (issued at most
+/// [`SIGN_IN_FORM_SECS`] before `now_unix`, and not in the future).
+pub fn check_sign_in_token(key: &[u8], nonce: &str, token: &str, now_unix: i64) -> bool {
+    let fresh = nonce
+        .split_once('.')
+        .and_then(|(at, _)| at.parse::<i64>().ok())
+        .is_some_and(|at| at <= now_unix + 60 && now_unix - at <= SIGN_IN_FORM_SECS);
+    let expected = sign_in_token(key, nonce).unwrap_or_default();
+    // Both are compared whatever the freshness, in time independent of where they differ.
+    let same = !expected.is_empty() && same_secret(&expected, token);
+    fresh && same
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -546,6 +674,80 @@ mod tests {
             client_ip(peer, &h, &[proxy]),
             IpAddr::from([203, 0, 113, 8])
         );
+    }
+
+    #[test]
+    fn recovery_codes_are_random_readable_and_hashed_as_typed() {
+        let codes = new_recovery_codes().unwrap_or_default();
+        assert_eq!(codes.len(), RECOVERY_CODES);
+        for c in &codes {
+            assert_eq!(c.len(), 19, "{c}");
+            assert_eq!(c.matches('-').count(), 3, "{c}");
+            assert!(
+                c.chars()
+                    .all(|ch| ch == '-' || RECOVERY_ALPHABET.contains(&(ch as u8))),
+                "{c}"
+            );
+        }
+        let mut unique = codes.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), RECOVERY_CODES);
+        let h = recovery_code_hash(&codes[0]);
+        assert!(h.as_ref().is_some_and(|h| h.len() == 64));
+        // Typed in capitals, with spaces instead of dashes: the same code.
+        let typed = codes[0].to_uppercase().replace('-', " ");
+        assert_eq!(recovery_code_hash(&typed), h);
+        assert_eq!(recovery_code_hash("123456"), None);
+    }
+
+    #[test]
+    fn sign_in_token_needs_the_key_and_a_fresh_nonce() {
+        let key = [7u8; 32];
+        let now = 1_780_000_000;
+        let nonce = sign_in_nonce(now).unwrap_or_default();
+        let token = sign_in_token(&key, &nonce).unwrap_or_default();
+        assert_eq!(token.len(), 64);
+        assert!(check_sign_in_token(&key, &nonce, &token, now + 10));
+        // The cookie's own value as the token (double submit) is no longer enough.
+        assert!(!check_sign_in_token(&key, &nonce, &nonce, now));
+        // Another key, another nonce, an old or future nonce: refused.
+        assert!(!check_sign_in_token(&[8u8; 32], &nonce, &token, now));
+        let other = sign_in_nonce(now).unwrap_or_default();
+        assert!(!check_sign_in_token(&key, &other, &token, now));
+        assert!(!check_sign_in_token(
+            &key,
+            &nonce,
+            &token,
+            now + SIGN_IN_FORM_SECS + 1
+        ));
+        assert!(!check_sign_in_token(&key, &nonce, &token, now - 3600));
+        // RFC 4231 test case 2: the HMAC itself is HMAC-SHA-256.
+        use hmac::{KeyInit, Mac};
+        let mut mac =
+            hmac::Hmac::<Sha256>::new_from_slice(b"Jefe").unwrap_or_else(|e| panic!("{e}"));
+        mac.update(b"what do ya want for nothing?");
+        assert_eq!(
+            hex::encode(mac.finalize().into_bytes()),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn otpauth_url_and_qr_code() {
+        let url = otpauth_url("nguyen.an", "JBSWY3DPEHPK3PXP");
+        assert_eq!(
+            url,
+            "otpauth://totp/theodoi:nguyen.an?secret=JBSWY3DPEHPK3PXP&issuer=theodoi&algorithm=SHA1&digits=6&period=30"
+        );
+        let svg = qr_svg(&url, "Mã QR").unwrap_or_default();
+        assert!(
+            svg.starts_with("<svg role=\"img\""),
+            "{}",
+            &svg[..40.min(svg.len())]
+        );
+        assert!(svg.ends_with("</svg>"));
+        assert!(!svg.contains("<?xml"));
     }
 
     #[test]

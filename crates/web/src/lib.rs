@@ -71,6 +71,9 @@ pub struct AppState {
     pub cache: Arc<cache::Cache>,
     /// Weekends and public holidays, for deadlines in working days.
     pub calendar: Arc<theodoi_domain::WorkCalendar>,
+    /// The key the sign-in form's anti-forgery token is signed with, read from the database at
+    /// first use (`pages::login`).
+    pub sign_in_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
 }
 
 impl AppState {
@@ -82,6 +85,7 @@ impl AppState {
             cache: Arc::new(cache::Cache::default()),
             // The shipped years are checked by the domain's tests; weekends alone are the fallback.
             calendar: Arc::new(theodoi_domain::WorkCalendar::shipped().unwrap_or_default()),
+            sign_in_key: Arc::new(tokio::sync::OnceCell::new()),
         }
     }
 }
@@ -300,6 +304,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/admin/users/{id}/disable",
             post(pages::admin::toggle_disabled),
+        )
+        .route(
+            "/admin/users/{id}/second-factor/reset",
+            post(pages::admin::reset_second_factor),
         )
         .route(
             "/admin/policies",

@@ -45,6 +45,7 @@ async fn users_page(
     lang: crate::i18n::Lang,
     user: &User,
     issued: Option<(String, String)>,
+    flash: &str,
 ) -> AppResult<Html<String>> {
     let users = state.db.list_users().await?;
     let agencies = state
@@ -59,7 +60,7 @@ async fn users_page(
         .map(|r| (r.code(), r.label(lang)))
         .collect();
     pages::render(&UsersPage {
-        ctx: Ctx::new(lang, Some(user)),
+        ctx: Ctx::new(lang, Some(user)).with_flash(flash),
         users,
         agencies,
         roles,
@@ -67,13 +68,29 @@ async fn users_page(
     })
 }
 
+#[derive(Deserialize, Default)]
+pub struct UsersQuery {
+    #[serde(default)]
+    done: String,
+}
+
 pub async fn users(
     State(state): State<AppState>,
     UiLang(lang): UiLang,
     user: User,
+    Query(q): Query<UsersQuery>,
 ) -> AppResult<Html<String>> {
     admin_only(&user)?;
-    users_page(&state, lang, &user, None).await
+    let flash = match (q.done.as_str(), lang) {
+        ("second_factor_reset", crate::i18n::Lang::Vi) => {
+            "Đã đặt lại xác thực hai lớp; tài khoản đã được đăng xuất khỏi mọi phiên."
+        }
+        ("second_factor_reset", crate::i18n::Lang::En) => {
+            "The second factor was reset; the account was signed out everywhere."
+        }
+        _ => "",
+    };
+    users_page(&state, lang, &user, None, flash).await
 }
 
 #[derive(Deserialize)]
@@ -189,7 +206,7 @@ pub async fn create_user(
         Some(role.code()),
     )
     .await?;
-    users_page(&state, lang, &user, Some((username, password))).await
+    users_page(&state, lang, &user, Some((username, password)), "").await
 }
 
 #[derive(Deserialize)]
@@ -207,22 +224,49 @@ pub async fn reset_password(
     user.check_csrf(&f.csrf)?;
     admin_only(&user)?;
     let target = state.db.user_by_id(id).await?.ok_or(AppError::NotFound)?;
+    // A random one-time password, which meets the password policy by construction.
     let password = auth::one_time_password()?;
-    state
+    // A reset password ends the account's sessions everywhere, in the same transaction.
+    let ended = state
         .db
-        .set_password(id, &auth::hash_password(&password)?, true)
+        .change_password(id, &auth::hash_password(&password)?, true, None)
         .await?;
-    // A reset password ends the account's sessions everywhere.
-    state.db.delete_user_sessions(id).await?;
     audit_by(
         &state,
         &user,
         "password_reset",
         Some(&format!("user:{id}")),
-        None,
+        Some(&format!("{ended} sessions ended")),
     )
     .await?;
-    users_page(&state, lang, &user, Some((target.username, password))).await
+    users_page(&state, lang, &user, Some((target.username, password)), "").await
+}
+
+/// Reset an account's second factor (a lost phone, no recovery code left): the secret and the
+/// recovery codes are removed and every session of the account ends. Signing in again, the
+/// account sets the factor up anew if its role requires one.
+pub async fn reset_second_factor(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    admin_only(&user)?;
+    let target = state.db.user_by_id(id).await?.ok_or(AppError::NotFound)?;
+    let ended = state.db.reset_second_factor(id).await?;
+    audit_by(
+        &state,
+        &user,
+        "second_factor_reset",
+        Some(&format!("user:{id}")),
+        Some(&format!(
+            "was {}; {ended} sessions ended",
+            if target.totp_enabled { "on" } else { "off" }
+        )),
+    )
+    .await?;
+    Ok(Redirect::to("/admin/users?done=second_factor_reset").into_response())
 }
 
 pub async fn toggle_disabled(

@@ -32,15 +32,39 @@ fn pre_csrf(headers: &HeaderMap) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-/// The sign-in page, with a fresh token in a cookie and in the form (double submit: there is no
-/// session yet to hold it).
-fn login_page(
+/// The key sign-in forms are signed with: the installation's, from the database (made there at
+/// first use, so every server process and restart signs alike), read once per process.
+async fn sign_in_key(state: &AppState) -> AppResult<&[u8]> {
+    let key = state
+        .sign_in_key
+        .get_or_try_init(|| async {
+            let candidate = auth::random_token(32)?;
+            let stored = state
+                .db
+                .server_key("sign_in_csrf", &candidate, OffsetDateTime::now_utc())
+                .await?;
+            let key = hex::decode(stored.trim())
+                .ok()
+                .filter(|k| k.len() >= 32)
+                .ok_or_else(|| anyhow::anyhow!("the stored sign-in key is not 32 hex bytes"))?;
+            Ok::<Vec<u8>, AppError>(key)
+        })
+        .await?;
+    Ok(key.as_slice())
+}
+
+/// The sign-in page. There is no session yet to hold a token, so the visit gets a nonce in a
+/// cookie and the form the nonce's HMAC under the server's key ([`auth::sign_in_token`]): a page
+/// elsewhere can neither read the token nor make one for a cookie it managed to plant.
+async fn login_page(
     state: &AppState,
     lang: crate::i18n::Lang,
     error: &str,
     username: &str,
 ) -> AppResult<Response> {
-    let token = auth::random_token(16)?;
+    let key = sign_in_key(state).await?;
+    let nonce = auth::sign_in_nonce(OffsetDateTime::now_utc().unix_timestamp())?;
+    let token = auth::sign_in_token(key, &nonce)?;
     let mut ctx = Ctx::new(lang, None);
     ctx.csrf.clone_from(&token);
     let status = if error.is_empty() {
@@ -59,7 +83,12 @@ fn login_page(
         .into_response();
     r.headers_mut().append(
         header::SET_COOKIE,
-        pages::cookie(PRE_CSRF_COOKIE, &token, 3600, state.config.secure_cookies),
+        pages::cookie(
+            PRE_CSRF_COOKIE,
+            &nonce,
+            auth::SIGN_IN_FORM_SECS,
+            state.config.secure_cookies,
+        ),
     );
     Ok(r)
 }
@@ -72,7 +101,7 @@ pub async fn form(
     if s.is_some_and(|s| !s.second_factor_pending) {
         return Ok(Redirect::to("/").into_response());
     }
-    login_page(&state, lang, "", "")
+    login_page(&state, lang, "", "").await
 }
 
 #[derive(Deserialize)]
@@ -92,9 +121,12 @@ pub async fn submit(
     axum::Form(f): axum::Form<LoginForm>,
 ) -> AppResult<Response> {
     let m = lang.msg();
-    match pre_csrf(&headers) {
-        Some(c) if auth::same_secret(&c, &f.csrf) => {}
-        _ => return Err(AppError::Csrf),
+    let key = sign_in_key(&state).await?;
+    let now_unix = OffsetDateTime::now_utc().unix_timestamp();
+    if !pre_csrf(&headers)
+        .is_some_and(|nonce| auth::check_sign_in_token(key, &nonce, &f.csrf, now_unix))
+    {
+        return Err(AppError::Csrf);
     }
     let client = auth::client_ip(addr.ip(), &headers, &state.config.trusted_proxies);
     let ip = client.to_string();
@@ -131,12 +163,17 @@ pub async fn submit(
             lang,
             &paused_message(lang, verdict, &username),
             &username,
-        );
+        )
+        .await;
     }
     let now = OffsetDateTime::now_utc();
+    // A name or password no account can have (a control character, or longer than any allowed)
+    // is answered like a wrong password, without looking it up or hashing megabytes.
     let clean = [&f.username, &f.password]
         .iter()
-        .all(|v| v.chars().all(crate::form::allowed_char));
+        .all(|v| v.chars().all(crate::form::allowed_char))
+        && f.username.chars().count() <= MAX_USERNAME_INPUT
+        && f.password.chars().count() <= theodoi_app::password::MAX_PASSWORD_CHARS;
     let user = if clean {
         state.db.user_by_username(&username).await?
     } else {
@@ -147,7 +184,9 @@ pub async fn submit(
         Some(u) if !u.disabled => auth::verify_password(&f.password, &u.password_hash),
         _ => {
             // Spend the same time as a real check, so timing does not reveal which names exist.
-            let _ = auth::verify_password(&f.password, &DUMMY_HASH);
+            if clean {
+                let _ = auth::verify_password(&f.password, &DUMMY_HASH);
+            }
             false
         }
     };
@@ -183,7 +222,7 @@ pub async fn submit(
                 auth::SignInVerdict::Allowed => m.bad_login.to_string(),
                 v => paused_message(lang, v, &username),
             };
-            return login_page(&state, lang, &message, &username);
+            return login_page(&state, lang, &message, &username).await;
         }
     };
     let role = Role::parse(&user.role).ok_or(AppError::Forbidden)?;
@@ -231,6 +270,9 @@ pub async fn submit(
     Ok(r)
 }
 
+/// Longer than any user name (64 characters): not looked up.
+const MAX_USERNAME_INPUT: usize = 200;
+
 /// What a paused sign-in is told: the name and how long, the same whether or not it exists.
 fn paused_message(lang: crate::i18n::Lang, verdict: auth::SignInVerdict, username: &str) -> String {
     let m = lang.msg();
@@ -257,8 +299,124 @@ static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 struct TotpPage {
     ctx: Ctx,
     error: String,
-    /// Shown when the account sets up its second factor now (the role requires one).
+    /// Shown when the account sets up its second factor now (the role requires one), with its
+    /// QR code and `otpauth://` link.
     new_secret: String,
+    qr_svg: String,
+    otpauth: String,
+    /// Shown once, right after the setup succeeded.
+    recovery_codes: Vec<String>,
+}
+
+impl TotpPage {
+    fn new(ctx: Ctx, username: &str, setup_secret: Option<&str>, error: String) -> AppResult<Self> {
+        let (new_secret, qr_svg, otpauth) = match setup_secret {
+            Some(secret) => {
+                let url = auth::otpauth_url(username, secret);
+                let qr = auth::qr_svg(
+                    &url,
+                    ctx.t(
+                        "Mã QR để thêm tài khoản vào ứng dụng xác thực",
+                        "QR code to add the account to an authenticator app",
+                    ),
+                )?;
+                (secret.to_string(), qr, url)
+            }
+            None => Default::default(),
+        };
+        Ok(Self {
+            ctx,
+            error,
+            new_secret,
+            qr_svg,
+            otpauth,
+            recovery_codes: Vec::new(),
+        })
+    }
+}
+
+/// What a typed second-factor code turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Factor {
+    /// The authenticator's current code, not used before.
+    Code,
+    /// One of the account's unused recovery codes, now used.
+    Recovery,
+    Wrong,
+}
+
+/// Check a typed code against the account's enabled second factor: the authenticator's code
+/// (accepted once) or one of its recovery codes (each good once). Either is used up on success.
+pub(crate) async fn check_factor(
+    state: &AppState,
+    user: &theodoi_store::accounts::UserRow,
+    typed: &str,
+) -> AppResult<Factor> {
+    let Some(secret) = user.totp_secret.as_deref().filter(|_| user.totp_enabled) else {
+        return Ok(Factor::Wrong);
+    };
+    if typed.chars().count() > 64 {
+        return Ok(Factor::Wrong);
+    }
+    let now = OffsetDateTime::now_utc();
+    let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
+    // An authenticator's code is digits only (perhaps spaced); a recovery code has letters too.
+    let only_digits = typed
+        .chars()
+        .all(|c| c.is_ascii_digit() || c.is_whitespace() || c == '-');
+    if !only_digits && let Some(hash) = auth::recovery_code_hash(typed) {
+        return Ok(if state.db.use_recovery_code(user.id, &hash, now).await? {
+            Factor::Recovery
+        } else {
+            Factor::Wrong
+        });
+    }
+    let step = auth::totp(secret)?
+        .check(
+            &digits,
+            u64::try_from(now.unix_timestamp()).unwrap_or_default(),
+        )
+        .and_then(|s| i64::try_from(s).ok());
+    Ok(match step {
+        Some(s) if state.db.accept_totp_step(user.id, s).await? => Factor::Code,
+        _ => Factor::Wrong,
+    })
+}
+
+/// New recovery codes and their hashes (what is stored).
+fn recovery_codes() -> AppResult<(Vec<String>, Vec<String>)> {
+    let codes = auth::new_recovery_codes()?;
+    let hashes = codes
+        .iter()
+        .filter_map(|c| auth::recovery_code_hash(c))
+        .collect();
+    Ok((codes, hashes))
+}
+
+/// New recovery codes for the account, stored as hashes (the earlier ones stop working) and
+/// returned to be shown once.
+pub(crate) async fn issue_recovery_codes(state: &AppState, user_id: i64) -> AppResult<Vec<String>> {
+    let (codes, hashes) = recovery_codes()?;
+    state
+        .db
+        .set_recovery_codes(user_id, &hashes, OffsetDateTime::now_utc())
+        .await?;
+    Ok(codes)
+}
+
+/// Turn the account's second factor on with `secret`, its ten recovery codes issued in the same
+/// transaction; returns the codes, to be shown once.
+pub(crate) async fn enable_factor(
+    state: &AppState,
+    user_id: i64,
+    secret: &str,
+) -> AppResult<Vec<String>> {
+    let (codes, hashes) = recovery_codes()?;
+    state
+        .db
+        .enable_second_factor(user_id, secret, &hashes, OffsetDateTime::now_utc())
+        .await?;
+    Ok(codes)
 }
 
 async fn pending(
@@ -300,11 +458,12 @@ pub async fn totp_form(
     let (secret, setting_up) = secret_for(&state, &session.user).await?;
     let mut ctx = Ctx::new(lang, None);
     ctx.csrf = session.csrf_token.clone();
-    let page = TotpPage {
+    let page = TotpPage::new(
         ctx,
-        error: String::new(),
-        new_secret: if setting_up { secret } else { String::new() },
-    };
+        &session.user.username,
+        setting_up.then_some(secret.as_str()),
+        String::new(),
+    )?;
     Ok(pages::render(&page)?.into_response())
 }
 
@@ -330,17 +489,23 @@ pub async fn totp_submit(
     let client = auth::client_ip(addr.ip(), &headers, &state.config.trusted_proxies);
     let ip = client.to_string();
     let (secret, setting_up) = secret_for(&state, user).await?;
-    let code: String = f.code.chars().filter(char::is_ascii_digit).collect();
-    let now = OffsetDateTime::now_utc();
-    let step = auth::totp(&secret)?.check(
-        &code,
-        u64::try_from(now.unix_timestamp()).unwrap_or_default(),
-    );
-    // A code is accepted once: a replayed one fails like a wrong one.
-    let ok = match step.and_then(|s| i64::try_from(s).ok()) {
-        Some(s) => state.db.accept_totp_step(user.id, s).await?,
-        None => false,
+    let factor = if setting_up {
+        // Setting up: the new secret's code, accepted once like any other.
+        let code: String = f.code.chars().filter(char::is_ascii_digit).collect();
+        let now = u64::try_from(OffsetDateTime::now_utc().unix_timestamp()).unwrap_or_default();
+        let step = auth::totp(&secret)?
+            .check(&code, now)
+            .and_then(|s| i64::try_from(s).ok());
+        match step {
+            Some(s) if state.db.accept_totp_step(user.id, s).await? => Factor::Code,
+            _ => Factor::Wrong,
+        }
+    } else {
+        // Once the factor is on, a recovery code stands in for the phone's code.
+        check_factor(&state, user, &f.code).await?
     };
+    let recovered = factor == Factor::Recovery;
+    let ok = factor != Factor::Wrong;
     if !ok {
         // A wrong code counts against the account name like a wrong password.
         let verdict = state
@@ -369,22 +534,37 @@ pub async fn totp_submit(
         }
         let mut ctx = Ctx::new(lang, None);
         ctx.csrf = session.csrf_token.clone();
-        let page = TotpPage {
+        let page = TotpPage::new(
             ctx,
-            error: lang.msg().bad_code.into(),
-            new_secret: if setting_up { secret } else { String::new() },
-        };
+            &user.username,
+            setting_up.then_some(secret.as_str()),
+            lang.msg().bad_code.into(),
+        )?;
         return Ok((axum::http::StatusCode::UNAUTHORIZED, pages::render(&page)?).into_response());
     }
+    let mut issued = Vec::new();
     if setting_up {
-        state.db.set_totp(user.id, Some(&secret), true).await?;
+        issued = enable_factor(&state, user.id, &secret).await?;
         audit(
             &state,
             Some(user.id),
             Some(&user.username),
             "second_factor_enabled",
             None,
+            Some(&format!("{} recovery codes issued", issued.len())),
+            Some(&ip),
+        )
+        .await?;
+    }
+    if recovered {
+        let left = state.db.recovery_codes_left(user.id).await?;
+        audit(
+            &state,
+            Some(user.id),
+            Some(&user.username),
+            "recovery_code_used",
             None,
+            Some(&format!("{left} left")),
             Some(&ip),
         )
         .await?;
@@ -399,10 +579,18 @@ pub async fn totp_submit(
         Some(&user.username),
         "second_factor_ok",
         None,
-        None,
+        recovered.then_some("recovery code"),
         Some(&ip),
     )
     .await?;
+    if !issued.is_empty() {
+        // The codes are shown once, on the page that follows the setup.
+        let mut ctx = Ctx::new(lang, None);
+        ctx.csrf = session.csrf_token.clone();
+        let mut page = TotpPage::new(ctx, &user.username, None, String::new())?;
+        page.recovery_codes = issued;
+        return Ok(pages::render(&page)?.into_response());
+    }
     Ok(Redirect::to("/").into_response())
 }
 

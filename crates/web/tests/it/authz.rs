@@ -34,7 +34,8 @@ const SIGNED_IN: &[&str] = &[
     "leader",
 ];
 
-fn rules(app: &TestApp, task: i64, r: i64) -> Vec<Rule> {
+/// `spare`: an account outside the matrix's own (its second factor is reset).
+fn rules(app: &TestApp, task: i64, r: i64, spare: i64) -> Vec<Rule> {
     let p = app.plan_id;
     let j = app.justice;
     let post = |path: String,
@@ -263,6 +264,12 @@ fn rules(app: &TestApp, task: i64, r: i64) -> Vec<Rule> {
             fields: Vec::new(),
             allowed: &["admin"],
         },
+        // An account outside the matrix's own, so no session of the matrix ends.
+        post(
+            format!("/admin/users/{spare}/second-factor/reset"),
+            Vec::new(),
+            &["admin"],
+        ),
     ]
 }
 
@@ -305,7 +312,8 @@ fn authorisation_matrix(app: TestApp) -> Fut {
                 time::OffsetDateTime::now_utc(),
             )
             .await?;
-        let rules = rules(&app, task, round);
+        let spare = app.db.user_by_username("coord2").await?.ok_or("coord2")?.id;
+        let rules = rules(&app, task, round, spare);
         let mut failures = Vec::new();
         for role in ROLES {
             let mut c: Client = if role == "anonymous" {

@@ -11,6 +11,7 @@ mod pages;
 mod public;
 mod review;
 mod rounds;
+mod second_factor;
 mod task_groups;
 
 use client::Client;
@@ -44,6 +45,7 @@ fn main() -> std::process::ExitCode {
         .chain(flows::CASES)
         .chain(rounds::CASES)
         .chain(agency_merge::CASES)
+        .chain(second_factor::CASES)
         .chain(task_groups::CASES)
         .chain(public::CASES)
         .chain(drafts::CASES)
