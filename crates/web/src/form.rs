@@ -40,6 +40,45 @@ pub fn check_field(lang: Lang, name: &str, value: &str) -> Result<(), AppError> 
     }))
 }
 
+/// Longest single-line text a form takes: a name, a title, a subject, a unit.
+pub const MAX_LINE: usize = 300;
+/// Longest narrative a form takes (a task's results, difficulties, proposals): some twelve pages,
+/// well beyond what a body writes in a report, far short of the megabytes a paste can carry.
+pub const MAX_TEXT: usize = 20_000;
+
+/// Refuse `value` longer than `max` characters with a 422 naming the field as the page labels it
+/// (`vi` and `en`), how long it was and how long it may be. Handlers call this for every free-text
+/// field, each with the limit that fits it.
+pub fn check_len(vi: &str, en: &str, value: &str, max: usize) -> Result<(), AppError> {
+    let n = value.chars().count();
+    if n <= max {
+        return Ok(());
+    }
+    Err(AppError::BadRequest(too_long(vi, en, n, max)))
+}
+
+/// The message of [`check_len`], for handlers that collect several problems before answering.
+pub fn too_long(vi: &str, en: &str, n: usize, max: usize) -> String {
+    let group = |x: usize, sep: char| -> String {
+        let digits = x.to_string();
+        let mut out = String::new();
+        for (i, d) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(sep);
+            }
+            out.push(d);
+        }
+        out
+    };
+    format!(
+        "{vi}: dài {} ký tự, tối đa {} ký tự; hãy rút gọn rồi gửi lại. / {en}: {} characters, at most {}.",
+        group(n, '.'),
+        group(max, '.'),
+        group(n, ','),
+        group(max, ',')
+    )
+}
+
 /// Text taken from a document rather than typed (a plan pasted or uploaded for import): page
 /// breaks from PDF extraction become line breaks and other characters that are not allowed are
 /// dropped, so the text can travel through the review's forms.
@@ -143,6 +182,25 @@ mod tests {
         }
         match check_field(Lang::Vi, "results", "a\0") {
             Err(AppError::BadRequest(m)) => assert!(m.contains("“results”"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn lengths_are_refused_with_the_field_and_both_numbers() {
+        assert!(check_len("Kết quả", "results", &"x".repeat(MAX_TEXT), MAX_TEXT).is_ok());
+        assert!(check_len("Tên", "name", "Sở Tư pháp", 10).is_ok());
+        match check_len("Kết quả", "results", &"x".repeat(5_000_000), MAX_TEXT) {
+            Err(AppError::BadRequest(m)) => {
+                assert!(
+                    m.starts_with("Kết quả: dài 5.000.000 ký tự, tối đa 20.000 ký tự"),
+                    "{m}"
+                );
+                assert!(
+                    m.contains("results: 5,000,000 characters, at most 20,000"),
+                    "{m}"
+                );
+            }
             other => panic!("{other:?}"),
         }
     }

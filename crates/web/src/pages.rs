@@ -93,6 +93,18 @@ impl Ctx {
             .and_then(|u| u.agency_id)
     }
 
+    /// Where an agency's name links: its directory page for those who edit the directory (the
+    /// coordinator, administrators), its home for those who may see that, else nowhere ("").
+    pub fn agency_href(&self, id: i64) -> String {
+        match &self.user {
+            Some(u) if u.role.coordinates() || u.role == Role::Admin => format!("/agencies/{id}"),
+            Some(u) if u.role.sees_all_agencies() || (u.role.is_agency() && u.agency_id == Some(id)) => {
+                format!("/agencies/{id}/home")
+            }
+            _ => String::new(),
+        }
+    }
+
     pub fn role_name(&self, role: &str) -> &'static str {
         match role {
             "lead" => self.m.role_lead,

@@ -1,7 +1,7 @@
 //! The agency directory (the coordinator adds, edits, merges duplicates, sets parent and kind)
 //! and each agency's home: what it must do and report, as lead and as coordinator.
 
-use crate::auth::{UiLang, User};
+use crate::auth::{Role, UiLang, User};
 use crate::error::{AppError, AppResult};
 use crate::form::Form;
 use crate::pages::{self, Ctx};
@@ -189,6 +189,9 @@ pub async fn edit(
     user: User,
     Path(id): Path<i64>,
 ) -> AppResult<Html<String>> {
+    // The directory's edit page is the coordinator's (who edits) and administrators' (who
+    // look after accounts of agencies); others reach an agency through its home.
+    user.require(user.role.coordinates() || user.role == Role::Admin)?;
     let agency = state.db.agency(id).await?.ok_or(AppError::NotFound)?;
     let others = state
         .db

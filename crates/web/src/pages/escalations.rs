@@ -39,10 +39,15 @@ pub async fn list(
 
 fn text(s: &str, what: &str, max: usize) -> AppResult<String> {
     let t = s.trim().replace("\r\n", "\n");
-    if t.is_empty() || t.chars().count() > max {
+    if t.is_empty() {
         return Err(AppError::BadRequest(format!(
-            "{what}: 1 to {max} characters"
+            "{what}: cần nhập nội dung / cannot be empty"
         )));
+    }
+    let n = t.chars().count();
+    if n > max {
+        let (vi, en) = what.split_once(" / ").unwrap_or((what, what));
+        return Err(AppError::BadRequest(crate::form::too_long(vi, en, n, max)));
     }
     Ok(t)
 }

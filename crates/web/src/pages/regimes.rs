@@ -69,6 +69,13 @@ pub async fn create_regime(
 ) -> AppResult<Response> {
     user.check_csrf(&f.csrf)?;
     user.require(user.role.coordinates())?;
+    crate::form::check_len("Tên chế độ", "name", &f.name, crate::form::MAX_LINE)?;
+    crate::form::check_len(
+        "Các mốc nhắc hạn",
+        "reminder offsets",
+        &f.reminder_offsets,
+        200,
+    )?;
     let code = f.code.trim().to_uppercase();
     if code.is_empty() || code.len() > 32 || f.name.trim().is_empty() {
         return Err(AppError::BadRequest(
@@ -214,6 +221,9 @@ pub async fn save_indicator(
     };
     user.check_csrf(&get("csrf"))?;
     user.require(user.role.coordinates())?;
+    crate::form::check_len("Mã chỉ tiêu", "code", &get("code"), 32)?;
+    crate::form::check_len("Tên chỉ tiêu", "name", &get("name"), crate::form::MAX_LINE)?;
+    crate::form::check_len("Đơn vị tính", "unit", &get("unit"), 50)?;
     let dimensions: Vec<Dimension> = raw
         .iter()
         .filter(|(n, _)| n == "dimension")

@@ -941,7 +941,11 @@ pub async fn report(
     pages::render(&page)
 }
 
-/// Read the posted form into a save, collecting every problem with the field it came from.
+/// Longest reason a task was not done, in characters.
+const REASON_CHARS: usize = 2_000;
+
+/// Read the posted form into a save, collecting every problem with the field it came from, a
+/// text longer than it may be among them.
 fn read_save(
     tasks: &[ReportTaskLine],
     indicators: &[IndicatorRow],
@@ -979,12 +983,36 @@ fn read_save(
                 }
             }
         };
+        let (reason, results) = (get("reason"), get("results"));
+        for (value, vi, en, max) in [
+            (&reason, "lý do", "reason", REASON_CHARS),
+            (&results, "kết quả", "results", crate::form::MAX_TEXT),
+        ] {
+            let n = value.chars().count();
+            if n > max {
+                errors.push(crate::form::too_long(
+                    &format!("{} ({vi})", t.reference),
+                    &format!("{} ({en})", t.reference),
+                    n,
+                    max,
+                ));
+            }
+        }
         save.tasks.push(TaskEntry {
             task_id: t.task_id,
             status,
-            reason: get("reason"),
-            results: get("results"),
+            reason,
+            results,
         });
+    }
+    for (value, vi, en) in [
+        (&save.difficulties, "Khó khăn, vướng mắc", "Difficulties"),
+        (&save.proposals, "Đề xuất, kiến nghị", "Proposals"),
+    ] {
+        let n = value.chars().count();
+        if n > crate::form::MAX_TEXT {
+            errors.push(crate::form::too_long(vi, en, n, crate::form::MAX_TEXT));
+        }
     }
     for ind in indicators {
         let mut push = |name: String, dim: &str, cat: &str, label: String| match parse_count(

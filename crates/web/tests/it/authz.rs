@@ -58,7 +58,8 @@ fn rules(app: &TestApp, task: i64, r: i64, spare: i64) -> Vec<Rule> {
         get(format!("/plans/{p}/matrix"), SIGNED_IN),
         get(format!("/tasks/{task}"), SIGNED_IN),
         get("/agencies".into(), SIGNED_IN),
-        get(format!("/agencies/{j}"), SIGNED_IN),
+        // The directory's edit page: the coordinator edits, administrators look.
+        get(format!("/agencies/{j}"), &["admin", "coord"]),
         get(
             format!("/agencies/{j}/home"),
             &["admin", "coord", "leader", "focal", "head"],

@@ -7,6 +7,7 @@ mod client;
 mod drafts;
 mod e2e;
 mod flows;
+mod limits;
 mod pages;
 mod public;
 mod review;
@@ -46,6 +47,7 @@ fn main() -> std::process::ExitCode {
         .chain(rounds::CASES)
         .chain(agency_merge::CASES)
         .chain(second_factor::CASES)
+        .chain(limits::CASES)
         .chain(task_groups::CASES)
         .chain(public::CASES)
         .chain(drafts::CASES)
