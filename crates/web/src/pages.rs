@@ -157,6 +157,28 @@ pub fn when(t: &time::OffsetDateTime) -> String {
     )
 }
 
+/// A date as a person types it: "09/01/2026" (day first, as everywhere in Vietnam, whatever the
+/// browser's language) or "2026-01-09"; None for anything else or a year outside 1945–2200.
+pub fn parse_date(s: &str) -> Option<time::Date> {
+    let s = s.trim();
+    let (y, m, d) = if let Some((y, rest)) = s.split_once('-').filter(|(y, _)| y.len() == 4) {
+        let (m, d) = rest.split_once('-')?;
+        (y, m, d)
+    } else {
+        let mut parts = s.split(['/', '.', '-']);
+        let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || y.len() != 4 {
+            return None;
+        }
+        (y, m, d)
+    };
+    let year: i32 = y.trim().parse().ok()?;
+    let month = time::Month::try_from(m.trim().parse::<u8>().ok()?).ok()?;
+    let day: u8 = d.trim().parse().ok()?;
+    let date = time::Date::from_calendar_date(year, month, day).ok()?;
+    (1945..=2200).contains(&year).then_some(date)
+}
+
 /// Format a civil date the Vietnamese way: 09/01/2026.
 pub fn date_vn(d: &time::Date) -> String {
     format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
@@ -390,6 +412,35 @@ mod redirect_tests {
             "/ /evil",
         ] {
             assert_eq!(same_site_path(bad), None, "{bad:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::parse_date;
+    use time::macros::date;
+
+    #[test]
+    fn dates_are_read_day_first_or_iso() {
+        assert_eq!(parse_date("09/01/2026"), Some(date!(2026 - 01 - 09)));
+        assert_eq!(parse_date(" 9/1/2026 "), Some(date!(2026 - 01 - 09)));
+        assert_eq!(parse_date("09.01.2026"), Some(date!(2026 - 01 - 09)));
+        assert_eq!(parse_date("2026-01-09"), Some(date!(2026 - 01 - 09)));
+        for bad in [
+            "",
+            "01/13/2026",
+            "31/02/2026",
+            "09/01/26",
+            "1/1/1900",
+            "1/1/9999",
+            "x",
+            "2026-1",
+            "-2026-01-01",
+            "0000-01-01",
+            "1/2/3/2026",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
         }
     }
 }

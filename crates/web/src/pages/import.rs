@@ -134,7 +134,8 @@ struct ReviewPage {
     sources: Vec<Source>,
     doc_types: Vec<(&'static str, &'static str)>,
     responsibilities: usize,
-    diagnostics: Vec<Diagnostic>,
+    /// The reader's notes, each with its file.
+    diagnostics: Vec<(String, Diagnostic)>,
     /// Problems that stop publishing, each naming its field.
     errors: Vec<String>,
     /// What publishing changes for the plan's rounds; non-empty asks for a confirmation.
@@ -184,14 +185,24 @@ fn mentions(text: &str) -> Vec<AgencyMention> {
         .collect()
 }
 
+/// What parsing the sources gave: the plan, the file each task came from, and the reader's
+/// notes with the file they are about.
+struct Reading {
+    parsed: ParsedPlan,
+    file_of_task: Vec<usize>,
+    notes: Vec<(String, Diagnostic)>,
+}
+
 /// Parse every source; several files must make one plan (a body and its appendix).
-fn parse_sources(sources: &[(String, String)]) -> AppResult<(ParsedPlan, Vec<usize>)> {
+fn parse_sources(sources: &[(String, String)]) -> AppResult<Reading> {
     let mut parsed = Vec::new();
     let mut file_of_task = Vec::new();
+    let mut notes = Vec::new();
     for (i, (name, text)) in sources.iter().enumerate() {
         let p = theodoi_plandoc::parse(text)
             .map_err(|e| AppError::BadRequest(format!("{name}: {}", e.message_vi())))?;
         file_of_task.extend(p.plan.tasks.iter().map(|_| i));
+        notes.extend(p.diagnostics.iter().map(|d| (name.clone(), d.clone())));
         parsed.push(p);
     }
     let mut combined = theodoi_plandoc::combine(parsed);
@@ -200,7 +211,11 @@ fn parse_sources(sources: &[(String, String)]) -> AppResult<(ParsedPlan, Vec<usi
             "Các tệp không thuộc cùng một kế hoạch: hãy nhập từng kế hoạch một.".into(),
         ));
     }
-    Ok((combined.remove(0), file_of_task))
+    Ok(Reading {
+        parsed: combined.remove(0),
+        file_of_task,
+        notes,
+    })
 }
 
 impl Review {
@@ -214,7 +229,7 @@ impl Review {
                 .as_ref()
                 .map(ToString::to_string)
                 .unwrap_or_default(),
-            date: d.date.map(|x| x.to_string()).unwrap_or_default(),
+            date: d.date.as_ref().map(pages::date_vn).unwrap_or_default(),
             issuer: d.issuer.clone().unwrap_or_default(),
             title: d.title.clone(),
             implements: d
@@ -477,19 +492,14 @@ impl Review {
         d.date = if self.date.is_empty() {
             None
         } else {
-            match time::Date::parse(
-                &self.date,
-                time::macros::format_description!("[year]-[month]-[day]"),
-            ) {
-                Ok(x) if (1945..=2200).contains(&x.year()) => Some(x),
-                _ => {
-                    errors.push(format!(
-                        "Ngày ban hành \u{201C}{}\u{201D} không hợp lệ.",
-                        self.date
-                    ));
-                    None
-                }
+            let date = pages::parse_date(&self.date);
+            if date.is_none() {
+                errors.push(format!(
+                    "Ngày ban hành \u{201C}{}\u{201D} không hợp lệ: nhập ngày/tháng/năm, ví dụ 09/01/2026.",
+                    self.date
+                ));
             }
+            date
         };
         d.issuer = (!self.issuer.is_empty()).then(|| self.issuer.clone());
         if self.title.is_empty() {
@@ -640,7 +650,7 @@ async fn page(
     state: &AppState,
     ctx: Ctx,
     mut r: Review,
-    parsed: Option<&ParsedPlan>,
+    parsed: Option<&Reading>,
     errors: Vec<String>,
     impact: Vec<String>,
     notice: String,
@@ -666,8 +676,8 @@ async fn page(
             .map(|(t, name)| (t.abbreviation(), *name))
             .collect(),
         sources,
-        responsibilities: parsed.map_or(0, |p| p.plan.responsibilities.len()),
-        diagnostics: parsed.map(|p| p.diagnostics.clone()).unwrap_or_default(),
+        responsibilities: parsed.map_or(0, |p| p.parsed.plan.responsibilities.len()),
+        diagnostics: parsed.map(|p| p.notes.clone()).unwrap_or_default(),
         errors,
         impact,
         notice,
@@ -745,13 +755,13 @@ pub async fn review(
         return Ok(pages::render(&p)?.into_response());
     }
     match parse_sources(&sources) {
-        Ok((parsed, files)) => {
-            let r = Review::from_plan(&parsed.plan, sources, &files);
+        Ok(reading) => {
+            let r = Review::from_plan(&reading.parsed.plan, sources, &reading.file_of_task);
             let p = page(
                 &state,
                 ctx,
                 r,
-                Some(&parsed),
+                Some(&reading),
                 Vec::new(),
                 Vec::new(),
                 String::new(),
@@ -875,7 +885,7 @@ pub async fn publish(
     // The body a new plan was read with (purposes, responsibilities, signature): read again from
     // its text, since the form edits only the header and the tasks.
     let parsed = match (r.plan_id, r.sources.is_empty()) {
-        (None, false) => Some(parse_sources(&r.sources)?.0),
+        (None, false) => Some(parse_sources(&r.sources)?),
         _ => None,
     };
     let publishing = action == "publish" || action == "confirm";
@@ -886,7 +896,7 @@ pub async fn publish(
             Vec::new()
         };
         let notice = r.act(&action, &ctx, &directory);
-        let (_, errors) = r.to_plan(parsed.as_ref().map(|p| &p.plan));
+        let (_, errors) = r.to_plan(parsed.as_ref().map(|p| &p.parsed.plan));
         let errors = if action == "preview" {
             errors
         } else {
@@ -895,11 +905,11 @@ pub async fn publish(
         let p = page(&state, ctx, r, parsed.as_ref(), errors, Vec::new(), notice).await?;
         return Ok(pages::render(&p)?.into_response());
     }
-    let (plan, mut errors) = r.to_plan(parsed.as_ref().map(|p| &p.plan));
+    let (plan, mut errors) = r.to_plan(parsed.as_ref().map(|p| &p.parsed.plan));
     let parts = match (&parsed, r.plan_id) {
         (Some(p), None) => ImportParts {
-            body: p.part != Part::Appendix,
-            appendix: p.part != Part::Body,
+            body: p.parsed.part != Part::Appendix,
+            appendix: p.parsed.part != Part::Body,
         },
         _ => ImportParts {
             body: true,

@@ -37,22 +37,13 @@ fn actor(user: &User) -> Option<Actor> {
 }
 
 fn date_input(s: &str, what: &str) -> AppResult<time::Date> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    let d = time::Date::parse(s.trim(), &fmt).map_err(|_| {
+    // Day first whatever the browser's language; the same years a periodic round may have.
+    pages::parse_date(s).ok_or_else(|| {
         AppError::BadRequest(format!(
-            "{what}: \"{}\" không phải ngày hợp lệ (yyyy-mm-dd) / is not a valid date",
+            "{what}: \u{201C}{}\u{201D} không phải ngày hợp lệ. Nhập ngày/tháng/năm, ví dụ 15/06/2026, năm trong khoảng 1945–2200.",
             s.trim()
         ))
-    })?;
-    // The same years a periodic round may have.
-    if !(1945..=2200).contains(&d.year()) {
-        return Err(AppError::BadRequest(format!(
-            "{what}: năm {} nằm ngoài khoảng 1945–2200 / the year {} is outside 1945–2200",
-            d.year(),
-            d.year()
-        )));
-    }
-    Ok(d)
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -155,6 +155,17 @@ impl Driver {
 
     async fn click(&mut self, css: &str) -> Result<(), Failed> {
         let e = self.find(css).await?;
+        // To the middle of the window, as a person scrolls to what they press: WebDriver scrolls
+        // it only to the bottom edge, where the review's sticky action bar sits above it.
+        self.s(
+            "POST",
+            "/execute/sync",
+            json!({
+                "script": "arguments[0].scrollIntoView({block: 'center'});",
+                "args": [{ELEMENT: e}],
+            }),
+        )
+        .await?;
         self.s("POST", &format!("/element/{e}/click"), json!({}))
             .await
             .map(|_| ())
