@@ -5,7 +5,7 @@
 //! paper or through the e-office registered by the coordinator, and reminders to the bodies that
 //! have not issued a plan yet.
 
-use crate::workspace::NewCascadePlan;
+use crate::workspace::{CascadePlanRow, NewCascadePlan};
 use crate::{Db, Result, StoreError};
 use time::{Date, OffsetDateTime};
 
@@ -60,6 +60,34 @@ pub struct CascadeRecord {
     pub agency_id: i64,
     pub recorded_by: Option<String>,
     pub received_via: Option<String>,
+}
+
+/// A body expected to issue its own plan under a plan, and what it has issued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CascadeBody {
+    pub agency_id: i64,
+    pub agency_name: String,
+    pub kind: String,
+    /// Recorded by the body, or registered for it by the coordinator.
+    pub plan: Option<CascadePlanRow>,
+    pub record: Option<CascadeRecord>,
+    /// Imported plans it issued that implement the plan.
+    pub imported: Vec<ImplementingPlan>,
+}
+
+impl CascadeBody {
+    /// It has issued its plan: recorded, registered or imported.
+    pub fn has_plan(&self) -> bool {
+        self.plan.is_some() || !self.imported.is_empty()
+    }
+}
+
+/// Who has issued a plan under a plan, and the imported plans credited to no expected body.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cascade {
+    /// Those without a plan first, each part in Vietnamese order.
+    pub bodies: Vec<CascadeBody>,
+    pub unmatched: Vec<ImplementingPlan>,
 }
 
 /// A reminder about a plan (not a round) to store.
@@ -389,6 +417,26 @@ macro_rules! backend {
                 .await?)
             }
 
+            /// Agencies named only by bodies' own plans (plans that implement another stored plan)
+            /// and by no other plan: a body's units ("Phòng Phổ biến, giáo dục pháp luật", "Công
+            /// chức Tư pháp - Hộ tịch"), not bodies of the city.
+            pub async fn units_of_bodies_plans(pool: &Pool<$db>) -> Result<Vec<i64>> {
+                Ok(sqlx::query_scalar(
+                    "WITH children AS (SELECT DISTINCT p.id FROM plans p \
+                     JOIN document_links l ON l.document_id = p.document_id AND l.kind = 'implements' \
+                     JOIN documents pd ON pd.number = l.to_number JOIN plans pp ON pp.document_id = pd.id AND pp.id <> p.id), \
+                     named AS (SELECT a.agency_id, t.plan_id FROM assignments a JOIN tasks t ON t.id = a.task_id \
+                     UNION ALL SELECT ra.agency_id, r.plan_id FROM responsibility_agencies ra \
+                     JOIN responsibilities r ON r.id = ra.responsibility_id) \
+                     SELECT DISTINCT agency_id FROM named WHERE plan_id IN (SELECT id FROM children) \
+                     AND agency_id NOT IN (SELECT agency_id FROM named WHERE plan_id NOT IN (SELECT id FROM children)) \
+                     AND agency_id NOT IN (SELECT agency_id FROM cascade_plans) \
+                     ORDER BY agency_id",
+                )
+                .fetch_all(pool)
+                .await?)
+            }
+
             /// Store plan reminders in one transaction; the number new (a body, person and
             /// channel already reminded that day is not reminded twice).
             pub async fn add_plan_reminders(pool: &Pool<$db>, list: &[PlanReminder<'_>], now: OffsetDateTime) -> Result<usize> {
@@ -430,6 +478,47 @@ backend!(sqlite, sqlx::Sqlite);
 backend!(postgres, sqlx::Postgres);
 
 impl Db {
+    /// The bodies expected to issue their own plan under a plan (those `cascade_status` expects,
+    /// less the units named only by bodies' own plans) with what each has issued: recorded,
+    /// registered for it, or imported and implementing the plan.
+    pub async fn cascade(&self, plan_id: i64) -> Result<Cascade> {
+        let status = self.cascade_status(plan_id).await?;
+        let records = self.cascade_records(plan_id).await?;
+        let units = self.units_of_bodies_plans().await?;
+        let mut bodies: Vec<CascadeBody> = status
+            .into_iter()
+            .filter(|s| !units.contains(&s.agency_id))
+            .map(|s| CascadeBody {
+                record: s
+                    .plan
+                    .as_ref()
+                    .and_then(|p| records.iter().find(|r| r.id == p.id).cloned()),
+                imported: Vec::new(),
+                agency_id: s.agency_id,
+                agency_name: s.agency_name,
+                kind: s.kind,
+                plan: s.plan,
+            })
+            .collect();
+        let mut unmatched = Vec::new();
+        for p in self.implementing_plans(plan_id).await? {
+            let body = p
+                .agency
+                .as_ref()
+                .and_then(|(a, _)| bodies.iter_mut().find(|b| b.agency_id == *a));
+            match body {
+                Some(b) => b.imported.push(p),
+                None => unmatched.push(p),
+            }
+        }
+        // cascade_status gives them in Vietnamese order; a stable sort keeps it in each part.
+        bodies.sort_by_key(|b| b.has_plan());
+        Ok(Cascade { bodies, unmatched })
+    }
+    /// Agencies named only by bodies' own plans.
+    pub async fn units_of_bodies_plans(&self) -> Result<Vec<i64>> {
+        crate::dispatch!(self, units_of_bodies_plans())
+    }
     /// Every single agency with its spellings as codes, for [`match_issuer`].
     pub async fn issuer_candidates(&self) -> Result<Vec<IssuerCandidate>> {
         crate::dispatch!(self, issuer_candidates())

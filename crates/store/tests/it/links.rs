@@ -87,6 +87,34 @@ fn body_plan_implements_parent_and_links_tasks(db: Db) -> Fut {
             "the seed implements a decision not stored"
         );
 
+        // The Sở's units its plan assigns are not bodies of the city to chase for a plan; the
+        // Sở counts as having issued one.
+        let unit = agency(&db, "phong-pho-bien-giao-duc-phap-luat").await;
+        assert_eq!(db.units_of_bodies_plans().await?.len(), 2);
+        assert!(db.units_of_bodies_plans().await?.contains(&unit));
+        let cascade = db.cascade(parent).await?;
+        assert!(cascade.bodies.iter().all(|b| b.agency_id != unit));
+        let sotp = cascade
+            .bodies
+            .iter()
+            .find(|b| b.agency_id == justice)
+            .ok_or("the Sở")?;
+        assert!(sotp.has_plan() && sotp.plan.is_none());
+        assert_eq!(
+            sotp.imported.iter().map(|p| p.plan_id).collect::<Vec<_>>(),
+            [child]
+        );
+        assert!(cascade.unmatched.is_empty());
+        let first_with = cascade
+            .bodies
+            .iter()
+            .position(|b| b.has_plan())
+            .unwrap_or(0);
+        assert!(
+            cascade.bodies[first_with..].iter().all(|b| b.has_plan()),
+            "those to chase first"
+        );
+
         // The child's tasks may be linked to the parent's, in the parent's order.
         let c1 = task(&db, child, "II.1").await;
         let c2 = task(&db, child, "II.2").await;
