@@ -204,6 +204,13 @@ pub fn router(state: AppState) -> Router {
             get(pages::cascade::overview).post(pages::cascade::record),
         )
         .route("/cascade/{id}/file", get(pages::cascade::file))
+        .route(
+            "/plans/{id}/cascade/missing/{format}",
+            get(pages::cascade::export_missing),
+        )
+        .route("/plans/{id}/cascade/remind", post(pages::cascade::remind))
+        .route("/tasks/{id}/links", post(pages::plans::link))
+        .route("/tasks/{id}/links/remove", post(pages::plans::unlink))
         .route("/tasks/{id}", get(pages::plans::task))
         .route("/tasks/{id}/escalations", post(pages::escalations::raise))
         .route("/tasks/{id}/tags", post(pages::plans::set_tags))

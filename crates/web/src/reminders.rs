@@ -126,6 +126,14 @@ pub async fn run_once(state: &AppState, now: OffsetDateTime) -> anyhow::Result<R
     Ok(report)
 }
 
+/// Send the e-mails waiting now (a reminder made by hand), when mail is configured.
+pub(crate) async fn send_now(state: &AppState) -> anyhow::Result<(usize, usize)> {
+    match &state.config.smtp_url {
+        Some(url) => send_pending(state, url, OffsetDateTime::now_utc()).await,
+        None => Ok((0, 0)),
+    }
+}
+
 async fn send_pending(
     state: &AppState,
     url: &str,

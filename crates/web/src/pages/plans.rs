@@ -9,6 +9,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use theodoi_store::links::{ImplementingPlan, LinkedTask, ParentPlan, TaskChoice};
 use theodoi_store::views::{PlanSummary, PlanView, TaskRow};
 use theodoi_store::workspace::{EscalationRow, TaskDetail};
 
@@ -48,9 +49,20 @@ struct PlanPage {
     full: theodoi_store::views::PlanContent,
     /// Its publications, newest first.
     versions: Vec<theodoi_store::PlanVersion>,
+    /// The stored plans this one implements, and bodies' plans that implement it.
+    parents: Vec<ParentPlan>,
+    children: Vec<ImplementingPlan>,
 }
 
 impl PlanPage {
+    /// The stored plan of a number this plan implements, if any.
+    fn parent_id(&self, number: &str) -> Option<i64> {
+        self.parents
+            .iter()
+            .find(|p| p.number == number)
+            .map(|p| p.plan_id)
+    }
+
     fn assignments_of(&self, task: &TaskRow, role: &str) -> Vec<(i64, String)> {
         self.plan
             .assignments
@@ -97,11 +109,15 @@ pub async fn detail(
         ctx = ctx.with_flash(lang.msg().published);
     }
     let versions = state.db.plan_versions(id).await?;
+    let parents = state.db.parent_plans(id).await?;
+    let children = state.db.implementing_plans(id).await?;
     pages::render(&PlanPage {
         ctx,
         plan,
         full,
         versions,
+        parents,
+        children,
     })
 }
 
@@ -187,6 +203,15 @@ pub async fn matrix(
 struct TaskPage {
     ctx: Ctx,
     task: TaskDetail,
+    /// The stored plans this task's plan implements (a body's own plan under its parent).
+    parents: Vec<ParentPlan>,
+    /// The parent's tasks this task is linked to, and those it may still be linked to.
+    links_up: Vec<LinkedTask>,
+    choices: Vec<TaskChoice>,
+    /// The coordinator, or an account of the body that issued this task's plan.
+    may_link: bool,
+    /// Tasks of bodies' plans linked to this task.
+    links_down: Vec<LinkedTask>,
     escalations: Vec<EscalationRow>,
     /// The account's agency is assigned to this task (directly): it may raise a difficulty.
     may_raise: bool,
@@ -196,6 +221,19 @@ struct TaskPage {
     vague: Vec<VagueGroup>,
     /// Every body by kind, in Vietnamese order, to name members from (coordinators only).
     bodies: Vec<(String, Vec<(i64, String)>)>,
+}
+
+impl TaskPage {
+    /// A title cut to fit a choice list, at a word, with "…".
+    fn short(&self, title: &str) -> String {
+        const MAX: usize = 90;
+        if title.chars().count() <= MAX {
+            return title.to_string();
+        }
+        let cut: String = title.chars().take(MAX).collect();
+        let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+        format!("{}…", cut.trim_end_matches([',', ';', ':']))
+    }
 }
 
 /// A vague group of a task with the bodies named for it here.
@@ -283,9 +321,30 @@ pub async fn task(
             }
         }
     }
+    let parents = state.db.parent_plans(task.plan_id).await?;
+    let (mut links_up, mut choices, mut may_link) = (Vec::new(), Vec::new(), false);
+    if !parents.is_empty() {
+        links_up = state.db.links_up(id).await?;
+        may_link = may_link_tasks(&state, &user, task.plan_id).await?;
+        if may_link {
+            choices = state
+                .db
+                .parent_task_choices(id)
+                .await?
+                .into_iter()
+                .filter(|c| !links_up.iter().any(|l| l.task_id == c.id))
+                .collect();
+        }
+    }
+    let links_down = state.db.links_down(id).await?;
     pages::render(&TaskPage {
         ctx,
         task,
+        parents,
+        links_up,
+        choices,
+        may_link,
+        links_down,
         escalations,
         may_raise,
         tags,
@@ -380,6 +439,91 @@ pub async fn set_tags(
     )
     .await?;
     Ok(axum::response::Redirect::to(&format!("/tasks/{id}")).into_response())
+}
+
+/// Who may link the tasks of a body's plan to its parent's: the coordinator, and the focal point
+/// or head of the body that issued the plan (matched from the plan's issuer line).
+async fn may_link_tasks(state: &AppState, user: &User, plan_id: i64) -> AppResult<bool> {
+    if user.role.coordinates() {
+        return Ok(true);
+    }
+    match (user.role.is_agency(), user.row.agency_id) {
+        (true, Some(a)) => Ok(state
+            .db
+            .plan_issuer_agency(plan_id)
+            .await?
+            .is_some_and(|(issuer, _)| issuer == a)),
+        _ => Ok(false),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LinkForm {
+    csrf: String,
+    #[serde(default)]
+    parent: String,
+}
+
+impl LinkForm {
+    fn parent(&self) -> AppResult<i64> {
+        self.parent.trim().parse::<i64>().map_err(|_| {
+            AppError::BadRequest(
+                "Chọn nhiệm vụ của kế hoạch cấp trên / choose a task of the parent plan".into(),
+            )
+        })
+    }
+}
+
+/// Link a task of a body's plan to a task of the plan it implements.
+pub async fn link(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    crate::form::Form(f): crate::form::Form<LinkForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    let task = state.db.task_detail(id).await?.ok_or(AppError::NotFound)?;
+    user.require(may_link_tasks(&state, &user, task.plan_id).await?)?;
+    let parent = f.parent()?;
+    let added = state
+        .db
+        .link_tasks(id, parent, user.id(), time::OffsetDateTime::now_utc())
+        .await?;
+    if added {
+        crate::audit_by(
+            &state,
+            &user,
+            "task_linked",
+            Some(&format!("task:{id}")),
+            Some(&format!("parent task:{parent}")),
+        )
+        .await?;
+    }
+    Ok(Redirect::to(&format!("/tasks/{id}#links")).into_response())
+}
+
+/// Remove a task's link to a parent task.
+pub async fn unlink(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<i64>,
+    crate::form::Form(f): crate::form::Form<LinkForm>,
+) -> AppResult<Response> {
+    user.check_csrf(&f.csrf)?;
+    let task = state.db.task_detail(id).await?.ok_or(AppError::NotFound)?;
+    user.require(may_link_tasks(&state, &user, task.plan_id).await?)?;
+    let parent = f.parent()?;
+    if state.db.unlink_tasks(id, parent).await? {
+        crate::audit_by(
+            &state,
+            &user,
+            "task_unlinked",
+            Some(&format!("task:{id}")),
+            Some(&format!("parent task:{parent}")),
+        )
+        .await?;
+    }
+    Ok(Redirect::to(&format!("/tasks/{id}#links")).into_response())
 }
 
 /// True when an agency account may act on a task: assigned directly or through a group of its kind.

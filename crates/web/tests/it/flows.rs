@@ -425,7 +425,7 @@ fn cascade_plans_are_counted(app: TestApp) -> Fut {
         assert!(after.contains("<strong>1</strong> đã ban hành"));
         assert!(after.contains("21/KH-STP"));
         let file_link = after
-            .split("/cascade/")
+            .split("href=\"/cascade/")
             .nth(1)
             .and_then(|s| s.split('/').next())
             .ok_or("file link")?

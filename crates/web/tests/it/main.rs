@@ -3,6 +3,7 @@
 
 mod agency_merge;
 mod authz;
+mod cascade;
 mod client;
 mod drafts;
 mod e2e;
@@ -50,6 +51,7 @@ fn main() -> std::process::ExitCode {
         .chain(limits::CASES)
         .chain(task_groups::CASES)
         .chain(public::CASES)
+        .chain(cascade::CASES)
         .chain(drafts::CASES)
         .chain(review::CASES);
     let mut trials = Vec::new();
