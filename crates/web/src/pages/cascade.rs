@@ -285,11 +285,12 @@ pub async fn record(
         .collect();
     theodoi_domain::DocumentNumber::parse(&number)
         .map_err(|e| AppError::BadRequest(format!("Số, ký hiệu: {e}")))?;
-    let issued_on = time::Date::parse(
-        date.trim(),
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .map_err(|_| AppError::BadRequest(format!("Ngày \"{date}\" không hợp lệ (năm-tháng-ngày)")))?;
+    let issued_on = pages::parse_date(&date).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "Ngày ban hành \"{}\" không hợp lệ: ghi ngày/tháng/năm, ví dụ 09/01/2026",
+            date.trim()
+        ))
+    })?;
     let title = theodoi_text::clean(&title);
     if title.is_empty() {
         return Err(AppError::BadRequest("Trích yếu không được để trống".into()));

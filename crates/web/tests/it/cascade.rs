@@ -272,7 +272,7 @@ fn imported_and_registered_plans_count(app: TestApp) -> Fut {
                 ("agency_id", agency),
                 ("via", via.to_string()),
                 ("number", "30/KH-CAT".to_string()),
-                ("date", "2026-02-03".to_string()),
+                ("date", "03/02/2026".to_string()),
                 (
                     "title",
                     "Kế hoạch thực hiện Kế hoạch số 14/KH-UBND".to_string(),
@@ -283,6 +283,11 @@ fn imported_and_registered_plans_count(app: TestApp) -> Fut {
         assert_eq!(r.status, 422, "{}", r.body);
         assert!(r.body.contains("Chọn cách nhận kế hoạch"));
         let r = send(&mut coord, p, fields("paper", "abc".into())).await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        let mut bad_date = fields("paper", police.clone());
+        bad_date[3].1 = "31/02/2026".into();
+        let r = send(&mut coord, p, bad_date).await;
+        assert!(r.body.contains("ghi ngày/tháng/năm"), "{}", r.body);
         assert_eq!(r.status, 422, "{}", r.body);
         let group = app
             .db

@@ -459,7 +459,7 @@ fn cascade_plans_are_counted(app: TestApp) -> Fut {
         let r = focal
             .post_multipart(
                 &format!("/plans/{p}/cascade"),
-                &[("number", "1/KH-X"), ("date", "10/02/2026"), ("title", "x")],
+                &[("number", "1/KH-X"), ("date", "31/02/2026"), ("title", "x")],
                 &[],
             )
             .await;
