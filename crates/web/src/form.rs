@@ -63,7 +63,7 @@ pub fn too_long(vi: &str, en: &str, n: usize, max: usize) -> String {
         let digits = x.to_string();
         let mut out = String::new();
         for (i, d) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push(sep);
             }
             out.push(d);
