@@ -944,6 +944,7 @@ async fn report(
                 expected_version: version,
                 comment,
                 user_id: None,
+                email: false,
             },
             at,
         )

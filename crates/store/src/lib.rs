@@ -25,6 +25,7 @@ pub mod agency_merge;
 mod copy;
 pub mod drafts;
 pub mod links;
+pub mod notices;
 mod plans;
 pub mod plausibility;
 pub mod reminders;

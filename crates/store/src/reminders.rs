@@ -45,6 +45,8 @@ pub struct PendingEmail {
     pub address: Option<String>,
     pub subject: String,
     pub body: String,
+    /// The page a workflow notice points to, a path of this site.
+    pub link: Option<String>,
 }
 
 /// A reminder as its recipient sees it in the app.
@@ -55,9 +57,12 @@ pub struct NotificationRow {
     pub round_id: Option<i64>,
     /// The plan a body is reminded to issue its own plan for (`links`).
     pub plan_id: Option<i64>,
-    pub agency_id: i64,
+    /// The body it concerns; none for a digest about many.
+    pub agency_id: Option<i64>,
     pub subject: String,
     pub body: String,
+    /// The page a workflow notice points to; reminders link by round or plan.
+    pub link: Option<String>,
     pub created_at: OffsetDateTime,
     pub read_at: Option<OffsetDateTime>,
 }
@@ -120,7 +125,8 @@ macro_rules! backend {
                 let done = sqlx::query(
                     "INSERT INTO notifications (round_id, agency_id, offset_days, user_id, channel, subject, body, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                     ON CONFLICT (round_id, agency_id, offset_days, user_id, channel) DO NOTHING",
+                     ON CONFLICT (round_id, agency_id, offset_days, user_id, channel) \
+                     WHERE event_key IS NULL AND round_id IS NOT NULL DO NOTHING",
                 )
                 .bind(n.round_id)
                 .bind(n.agency_id)
@@ -137,7 +143,7 @@ macro_rules! backend {
 
             pub async fn pending_emails(pool: &Pool<$db>, limit: i64) -> Result<Vec<PendingEmail>> {
                 Ok(sqlx::query_as(
-                    "SELECT n.id, u.email AS address, n.subject, n.body FROM notifications n JOIN users u ON u.id = n.user_id \
+                    "SELECT n.id, u.email AS address, n.subject, n.body, n.link FROM notifications n JOIN users u ON u.id = n.user_id \
                      WHERE n.channel = 'email' AND n.sent_at IS NULL AND n.attempts < $1 ORDER BY n.id LIMIT $2",
                 )
                 .bind(MAX_ATTEMPTS)
@@ -170,7 +176,7 @@ macro_rules! backend {
 
             pub async fn notifications_for(pool: &Pool<$db>, user_id: i64, limit: i64) -> Result<Vec<NotificationRow>> {
                 Ok(sqlx::query_as(
-                    "SELECT id, round_id, plan_id, agency_id, subject, body, created_at, read_at FROM notifications \
+                    "SELECT id, round_id, plan_id, agency_id, subject, body, link, created_at, read_at FROM notifications \
                      WHERE user_id = $1 AND channel = 'app' ORDER BY id DESC LIMIT $2",
                 )
                 .bind(user_id)
@@ -194,7 +200,7 @@ macro_rules! backend {
                 Ok(sqlx::query_as(
                     "SELECT n.id, n.round_id, g.name AS agency_name, n.offset_days, u.username, n.channel, n.created_at, \
                      n.sent_at, n.attempts, n.last_error FROM notifications n JOIN users u ON u.id = n.user_id \
-                     JOIN agencies g ON g.id = n.agency_id WHERE n.round_id = $1 ORDER BY n.id DESC LIMIT 500",
+                     JOIN agencies g ON g.id = n.agency_id WHERE n.round_id = $1 AND n.event_key IS NULL ORDER BY n.id DESC LIMIT 500",
                 )
                 .bind(round_id)
                 .fetch_all(pool)

@@ -307,6 +307,8 @@ pub struct ReportAction<'a> {
     pub expected_version: i32,
     pub comment: &'a str,
     pub user_id: Option<i64>,
+    /// Tell the step by e-mail too (the server has a mail relay), not only in the app.
+    pub email: bool,
 }
 
 /// What a submitted report was, kept as it was.
@@ -496,6 +498,47 @@ const REPORT_COLUMNS: &str = "id, round_id, agency_id, status, version, difficul
 /// writer commits in between.
 /// `$ts` wraps a timestamp for comparison: SQLite keeps RFC 3339 text, compared through
 /// `julianday`; PostgreSQL compares TIMESTAMPTZ as it is.
+/// What a workflow step tells, to whom: (audience, subject, body). None for a step told
+/// otherwise (a report sent: the coordinators' digest).
+fn workflow_notice(
+    action: Action,
+    agency_id: i64,
+    label: &str,
+    agency: &str,
+    reason: &str,
+) -> Option<(crate::notices::Audience, String, String)> {
+    use crate::notices::Audience;
+    match action {
+        Action::Approve => Some((
+            Audience::FocalPoints(agency_id),
+            format!("Báo cáo {label} đã được lãnh đạo duyệt"),
+            format!(
+                "Lãnh đạo {agency} đã duyệt báo cáo {label}. Đề nghị đầu mối gửi báo cáo đến Sở Tư pháp."
+            ),
+        )),
+        Action::Return => Some((
+            Audience::Body(agency_id),
+            format!("Sở Tư pháp trả lại báo cáo {label}"),
+            format!(
+                "Báo cáo {label} của {agency} bị trả lại.\nLý do: {reason}\nĐề nghị sửa, trình lãnh đạo duyệt lại và gửi lại."
+            ),
+        )),
+        Action::Accept => Some((
+            Audience::Body(agency_id),
+            format!("Sở Tư pháp đã tiếp nhận báo cáo {label}"),
+            format!("Báo cáo {label} của {agency} đã được Sở Tư pháp tiếp nhận."),
+        )),
+        Action::Reopen => Some((
+            Audience::Body(agency_id),
+            format!("Sở Tư pháp mở lại báo cáo {label} để sửa"),
+            format!(
+                "Báo cáo {label} của {agency} được mở lại để sửa.\nLý do: {reason}\nĐề nghị sửa, trình lãnh đạo duyệt lại và gửi lại."
+            ),
+        )),
+        Action::Save | Action::Submit => None,
+    }
+}
+
 macro_rules! backend {
     ($module:ident, $db:ty, $begin:literal, $ts:literal) => {
         pub(crate) mod $module {
@@ -1503,6 +1546,29 @@ macro_rules! backend {
                     .await?;
                 }
                 event(&mut tx, report.id, a.action, from.code(), to.code(), version, a.user_id, comment, now).await?;
+                // Whoever acts next learns of it with the step itself (the coordinators learn of
+                // reports sent from a digest, not one message per body).
+                let (label, agency_name): (String, String) = sqlx::query_as(
+                    "SELECT r.label, g.name FROM rounds r JOIN agencies g ON g.id = $2 WHERE r.id = $1",
+                )
+                .bind(round_id)
+                .bind(agency_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                if let Some((audience, subject, body)) = workflow_notice(a.action, agency_id, &label, &agency_name, comment) {
+                    let link = format!("/rounds/{round_id}/reports/{agency_id}");
+                    let notice = crate::notices::Notice {
+                        event_key: format!("report:{}:{}:{version}", report.id, a.action.code()),
+                        round_id: Some(round_id),
+                        agency_id: Some(agency_id),
+                        audience,
+                        subject: &subject,
+                        body: &body,
+                        link: &link,
+                        email: a.email,
+                    };
+                    crate::notices::$module::notify(&mut *tx, &notice, now).await?;
+                }
                 tx.commit().await?;
                 Ok(to)
             }

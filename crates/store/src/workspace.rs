@@ -122,6 +122,17 @@ pub struct EscalationMessage {
 }
 
 /// What a message does to the escalation's status.
+/// A difficulty a body raises on one of its tasks.
+#[derive(Debug, Clone, Copy)]
+pub struct NewEscalation<'a> {
+    pub task_id: i64,
+    pub agency_id: i64,
+    /// Who raises it.
+    pub user_id: i64,
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
 pub fn status_after(kind: &str) -> Option<&'static str> {
     match kind {
         "raise" | "reply" => Some("open"),
@@ -403,13 +414,11 @@ macro_rules! backend {
 
             pub async fn raise_escalation(
                 pool: &Pool<$db>,
-                task_id: i64,
-                agency_id: i64,
-                user_id: i64,
-                subject: &str,
-                body: &str,
+                e: &NewEscalation<'_>,
                 now: OffsetDateTime,
+                email: bool,
             ) -> Result<i64> {
+                let NewEscalation { task_id, agency_id, user_id, subject, body } = *e;
                 let mut tx = pool.begin().await?;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO escalations (task_id, agency_id, subject, status, created_by, created_at, updated_at) \
@@ -431,8 +440,62 @@ macro_rules! backend {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                escalation_notice(&mut tx, id, "raise", user_id, now, email).await?;
                 tx.commit().await?;
                 Ok(id)
+            }
+
+            /// Tell the other side of an escalation what was written: the coordinators when a
+            /// body writes, the body's focal points and heads when the coordinator does.
+            async fn escalation_notice(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                id: i64,
+                kind: &str,
+                author: i64,
+                now: OffsetDateTime,
+                email: bool,
+            ) -> Result<()> {
+                let (agency_id, agency, subject, role): (i64, String, String, String) = sqlx::query_as(
+                    "SELECT e.agency_id, g.name, e.subject, u.role FROM escalations e \
+                     JOIN agencies g ON g.id = e.agency_id JOIN users u ON u.id = $2 WHERE e.id = $1",
+                )
+                .bind(id)
+                .bind(author)
+                .fetch_one(&mut **tx)
+                .await?;
+                let from_body = matches!(role.as_str(), "focal_point" | "agency_head" | "inspector");
+                let audience = if from_body {
+                    crate::notices::Audience::Coordinators
+                } else {
+                    crate::notices::Audience::Body(agency_id)
+                };
+                let what = match kind {
+                    "raise" => format!("{agency} nêu vướng mắc"),
+                    "answer" => "Sở Tư pháp trả lời vướng mắc".to_string(),
+                    "forward" => "Sở Tư pháp chuyển vướng mắc đến cơ quan có thẩm quyền".to_string(),
+                    "close" => "Sở Tư pháp đóng vướng mắc".to_string(),
+                    _ if from_body => format!("{agency} trao đổi thêm về vướng mắc"),
+                    _ => "Sở Tư pháp trao đổi thêm về vướng mắc".to_string(),
+                };
+                let title = format!("{what}: {subject}");
+                let body = format!("{what} \u{201C}{subject}\u{201D}. Mở trang vướng mắc để xem và trả lời.");
+                let seq: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM escalation_messages WHERE escalation_id = $1")
+                    .bind(id)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                let link = format!("/escalations/{id}");
+                let notice = crate::notices::Notice {
+                    event_key: format!("escalation:{id}:{seq}"),
+                    round_id: None,
+                    agency_id: Some(agency_id),
+                    audience,
+                    subject: &title,
+                    body: &body,
+                    link: &link,
+                    email,
+                };
+                crate::notices::$module::notify(&mut **tx, &notice, now).await?;
+                Ok(())
             }
 
             pub async fn add_escalation_message(
@@ -442,13 +505,20 @@ macro_rules! backend {
                 kind: &str,
                 body: &str,
                 now: OffsetDateTime,
+                email: bool,
             ) -> Result<()> {
                 let status = status_after(kind).ok_or_else(|| StoreError::Invalid(format!("unknown message kind {kind}")))?;
                 let mut tx = pool.begin().await?;
-                let n = sqlx::query("UPDATE escalations SET status = $2, updated_at = $3 WHERE id = $1")
+                // A reply to a forwarded escalation keeps it forwarded: it still waits on the
+                // body it was forwarded to.
+                let n = sqlx::query(
+                    "UPDATE escalations SET status = CASE WHEN $4 = 'reply' AND status = 'forwarded' \
+                     THEN status ELSE $2 END, updated_at = $3 WHERE id = $1",
+                )
                     .bind(id)
                     .bind(status)
                     .bind(now)
+                    .bind(kind)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
@@ -465,6 +535,7 @@ macro_rules! backend {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                escalation_notice(&mut tx, id, kind, user_id, now, email).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -551,19 +622,14 @@ impl Db {
     pub async fn cascade_file(&self, id: i64) -> Result<Option<(i64, StoredFile)>> {
         crate::dispatch!(self, cascade_file(id))
     }
+    /// Raise an escalation; the coordinators are told with it (by e-mail too when `email`).
     pub async fn raise_escalation(
         &self,
-        task_id: i64,
-        agency_id: i64,
-        user_id: i64,
-        subject: &str,
-        body: &str,
+        e: &NewEscalation<'_>,
         now: OffsetDateTime,
+        email: bool,
     ) -> Result<i64> {
-        crate::dispatch!(
-            self,
-            raise_escalation(task_id, agency_id, user_id, subject, body, now)
-        )
+        crate::dispatch!(self, raise_escalation(e, now, email))
     }
     pub async fn add_escalation_message(
         &self,
@@ -572,8 +638,12 @@ impl Db {
         kind: &str,
         body: &str,
         now: OffsetDateTime,
+        email: bool,
     ) -> Result<()> {
-        crate::dispatch!(self, add_escalation_message(id, user_id, kind, body, now))
+        crate::dispatch!(
+            self,
+            add_escalation_message(id, user_id, kind, body, now, email)
+        )
     }
     pub async fn escalations(
         &self,

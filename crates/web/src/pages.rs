@@ -98,7 +98,10 @@ impl Ctx {
     pub fn agency_href(&self, id: i64) -> String {
         match &self.user {
             Some(u) if u.role.coordinates() || u.role == Role::Admin => format!("/agencies/{id}"),
-            Some(u) if u.role.sees_all_agencies() || (u.role.is_agency() && u.agency_id == Some(id)) => {
+            Some(u)
+                if u.role.sees_all_agencies()
+                    || (u.role.is_agency() && u.agency_id == Some(id)) =>
+            {
                 format!("/agencies/{id}/home")
             }
             _ => String::new(),

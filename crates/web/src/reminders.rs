@@ -9,6 +9,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::collections::HashMap;
 use std::time::Duration;
 use theodoi_domain::reminder::{self, Audience};
+use theodoi_store::notices::{Audience as NoticeAudience, Notice};
 use theodoi_store::reminders::{Contact, NewNotification, Owing};
 use time::OffsetDateTime;
 
@@ -21,33 +22,23 @@ pub struct RunReport {
     pub failed: usize,
 }
 
-fn message(o: &Owing, offset: i32, public_url: &str) -> (String, String) {
+/// A reminder to one body. The lateness stated is the true one on `today` (a reminder due at the
+/// "+3 days" step and sent months later says how late the report really is).
+fn message(o: &Owing, offset: i32, today: time::Date, public_url: &str) -> (String, String) {
     let deadline = crate::pages::date_vn(&o.agency_deadline);
     let plan = o.plan_number.as_deref().unwrap_or("");
-    let (when_vi, when_en) = if offset < 0 {
-        (
-            format!("còn {} ngày đến hạn {deadline}", -offset),
-            format!("due in {} days, on {deadline}", -offset),
-        )
-    } else if offset == 0 {
-        (
-            format!("hạn là hôm nay, {deadline}"),
-            format!("due today, {deadline}"),
-        )
+    let late = (today - o.agency_deadline).whole_days();
+    let when = if offset < 0 && late < 0 {
+        format!("còn {} ngày đến hạn {deadline}", -late)
+    } else if late <= 0 {
+        format!("hạn là hôm nay, {deadline}")
     } else {
-        (
-            format!("đã quá hạn {deadline} {offset} ngày"),
-            format!("{offset} days past the deadline of {deadline}"),
-        )
+        format!("đã quá hạn {deadline} {late} ngày")
     };
-    let subject = format!(
-        "[theodoi] Nhắc báo cáo {} — {} / report reminder",
-        o.label, o.agency_name
-    );
+    let subject = format!("[theodoi] Nhắc báo cáo {} — {}", o.label, o.agency_name);
     let body = format!(
-        "Kính gửi {agency},\n\nBáo cáo {label} thực hiện Kế hoạch {plan}: {when_vi}. \
+        "Kính gửi {agency},\n\nBáo cáo {label} thực hiện Kế hoạch {plan}: {when}. \
          Đề nghị hoàn thành và gửi báo cáo tại:\n{url}/rounds/{round}/reports/{agency_id}\n\n\
-         Reminder: the {label} report of {agency} under plan {plan} is {when_en}.\n\n\
          Sở Tư pháp — theodoi",
         agency = o.agency_name,
         label = o.label,
@@ -57,6 +48,39 @@ fn message(o: &Owing, offset: i32, public_url: &str) -> (String, String) {
     );
     (subject, body)
 }
+
+/// Whether `public_url` names this machine only (localhost, 127.0.0.0/8, ::1, 0.0.0.0): links to
+/// it in e-mails open nothing for anyone else.
+pub fn loopback_public_url(public_url: &str) -> bool {
+    let host = public_url.parse::<axum::http::Uri>().ok().and_then(|u| {
+        u.host()
+            .map(|h| h.trim_matches(['[', ']']).to_ascii_lowercase())
+    });
+    match host {
+        None => true,
+        Some(h) => {
+            h == "localhost"
+                || h.ends_with(".localhost")
+                || h.parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
+        }
+    }
+}
+
+/// Lines of a digest: at most `MAX_DIGEST_LINES`, then how many more.
+fn digest_lines(lines: &[String]) -> String {
+    let mut out: Vec<String> = lines
+        .iter()
+        .take(MAX_DIGEST_LINES)
+        .map(|l| format!("- {l}"))
+        .collect();
+    if lines.len() > MAX_DIGEST_LINES {
+        out.push(format!("… và {} mục khác.", lines.len() - MAX_DIGEST_LINES));
+    }
+    out.join("\n")
+}
+
+const MAX_DIGEST_LINES: usize = 40;
 
 fn recipients(contacts: &[Contact], agency_id: i64, audience: Audience) -> Vec<&Contact> {
     contacts
@@ -79,6 +103,7 @@ pub async fn run_once(state: &AppState, now: OffsetDateTime) -> anyhow::Result<R
     let owing = state.db.owing(today - span, today + span).await?;
     let contacts = state.db.contacts().await?;
     let mut offsets_of: HashMap<i64, Vec<i32>> = HashMap::new();
+    let mut late: Vec<&Owing> = Vec::new();
     for o in &owing {
         let offsets = offsets_of.entry(o.round_id).or_insert_with(|| {
             reminder::parse_offsets(&o.reminder_offsets)
@@ -87,8 +112,15 @@ pub async fn run_once(state: &AppState, now: OffsetDateTime) -> anyhow::Result<R
         let Some((offset, audience)) = reminder::due(o.agency_deadline, today, offsets) else {
             continue;
         };
-        let (subject, body) = message(o, offset, &state.config.public_url);
-        for c in recipients(&contacts, o.agency_id, audience) {
+        let (subject, body) = message(o, offset, today, &state.config.public_url);
+        if audience >= Audience::Coordinator {
+            // The coordinators hear of late bodies once a day, all of them in one message.
+            late.push(o);
+        }
+        for c in recipients(&contacts, o.agency_id, audience)
+            .into_iter()
+            .filter(|c| c.role != "coordinator")
+        {
             let mut channels = vec!["app"];
             if state.config.smtp_url.is_some() && c.email.as_deref().is_some_and(|e| !e.is_empty())
             {
@@ -109,6 +141,76 @@ pub async fn run_once(state: &AppState, now: OffsetDateTime) -> anyhow::Result<R
                 }
             }
         }
+    }
+    let email = state.config.smtp_url.is_some();
+    if !late.is_empty() {
+        let lines: Vec<String> = late
+            .iter()
+            .map(|o| {
+                format!(
+                    "{} — {}: quá hạn {} ngày (hạn {})",
+                    o.agency_name,
+                    o.label,
+                    (today - o.agency_deadline).whole_days(),
+                    crate::pages::date_vn(&o.agency_deadline)
+                )
+            })
+            .collect();
+        let subject = format!(
+            "[theodoi] {} cơ quan chưa gửi báo cáo quá hạn — {}",
+            late.len(),
+            crate::pages::date_vn(&today)
+        );
+        let body = format!(
+            "Các cơ quan, đơn vị sau chưa gửi báo cáo dù đã quá hạn:\n{}",
+            digest_lines(&lines)
+        );
+        let notice = Notice {
+            event_key: format!("digest:late:{today}"),
+            round_id: None,
+            agency_id: None,
+            audience: NoticeAudience::Coordinators,
+            subject: &subject,
+            body: &body,
+            link: "/rounds",
+            email,
+        };
+        report.created += usize::try_from(state.db.notify(&notice, now).await?).unwrap_or(0);
+    }
+    // Reports sent since the last digest: one message to the coordinators per run.
+    let after = state.db.digest_watermark().await?;
+    let sent = state.db.submissions_after(after).await?;
+    if let Some(last) = sent.last() {
+        let lines: Vec<String> = sent
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} — {} ({})",
+                    s.agency_name,
+                    s.round_label,
+                    crate::pages::when(&s.at)
+                )
+            })
+            .collect();
+        let subject = format!("[theodoi] Đã nhận {} báo cáo mới", sent.len());
+        let body = format!(
+            "Các cơ quan, đơn vị sau đã gửi báo cáo, chờ Sở Tư pháp tiếp nhận:\n{}",
+            digest_lines(&lines)
+        );
+        let link = format!("/rounds/{}?show=submitted", last.round_id);
+        let notice = Notice {
+            event_key: format!("digest:submitted:{}", last.event_id),
+            round_id: None,
+            agency_id: None,
+            audience: NoticeAudience::Coordinators,
+            subject: &subject,
+            body: &body,
+            link: &link,
+            email,
+        };
+        report.created +=
+            usize::try_from(state.db.record_digest(&notice, last.event_id, now).await?)
+                .unwrap_or(0);
     }
     if let Some(url) = &state.config.smtp_url {
         let (sent, failed) = send_pending(state, url, now).await?;
@@ -169,7 +271,14 @@ async fn send_pending(
                 .to(to)
                 .subject(p.subject.clone())
                 .header(ContentType::TEXT_PLAIN)
-                .body(p.body.clone())
+                .body(match &p.link {
+                    Some(link) => format!(
+                        "{}\n\n{}{link}\n\nSở Tư pháp — theodoi",
+                        p.body,
+                        state.config.public_url.trim_end_matches('/')
+                    ),
+                    None => p.body.clone(),
+                })
                 .map_err(|e| e.to_string())?;
             mailer
                 .send(email)
@@ -214,4 +323,55 @@ pub fn check_smtp_url(url: &str) -> Result<(), String> {
     AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
         .map(|_| ())
         .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{loopback_public_url, message};
+    use theodoi_store::reminders::Owing;
+    use time::macros::date;
+
+    #[test]
+    fn a_reminder_states_the_true_lateness() {
+        let o = Owing {
+            round_id: 3,
+            label: "6 tháng đầu năm 2026".into(),
+            plan_number: Some("14/KH-UBND".into()),
+            agency_deadline: date!(2026 - 06 - 15),
+            reminder_offsets: "-7,-1,1,3".into(),
+            agency_id: 12,
+            agency_name: "Công an thành phố".into(),
+        };
+        // Due at the "+3 days" step, sent (the server was down) on 1 December.
+        let (subject, body) = message(&o, 3, date!(2026 - 12 - 01), "https://theodoi.example.vn/");
+        assert!(subject.contains("Công an thành phố"), "{subject}");
+        assert!(body.contains("đã quá hạn 15/06/2026 169 ngày"), "{body}");
+        assert!(
+            body.contains("https://theodoi.example.vn/rounds/3/reports/12"),
+            "{body}"
+        );
+        assert!(!body.contains(" / "), "Vietnamese only: {body}");
+        let (_, body) = message(&o, -7, date!(2026 - 06 - 08), "http://x");
+        assert!(body.contains("còn 7 ngày đến hạn 15/06/2026"), "{body}");
+    }
+
+    #[test]
+    fn public_urls_only_this_machine_opens() {
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://localhost:8080/",
+            "http://[::1]:8080",
+            "http://0.0.0.0",
+            "http://app.localhost",
+            "not a url",
+        ] {
+            assert!(loopback_public_url(url), "{url}");
+        }
+        for url in [
+            "https://theodoi.sotuphap.haiphong.gov.vn",
+            "http://10.1.2.3:8080",
+        ] {
+            assert!(!loopback_public_url(url), "{url}");
+        }
+    }
 }

@@ -110,6 +110,7 @@ fn act(action: Action, actor: Actor, version: i32) -> ReportAction<'static> {
         expected_version: version,
         comment: "",
         user_id: None,
+        email: false,
     }
 }
 

@@ -191,6 +191,7 @@ fn act(action: Action, actor: Actor, version: i32, comment: &str) -> ReportActio
         expected_version: version,
         comment,
         user_id: None,
+        email: false,
     }
 }
 

@@ -7,6 +7,18 @@ use theodoi_store::Db;
 use theodoi_store::accounts::NewUser;
 
 pub async fn run(db: Db, url: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    if args
+        .smtp_url
+        .as_deref()
+        .is_some_and(|u| !u.trim().is_empty())
+        && theodoi_web::reminders::loopback_public_url(&args.public_url)
+    {
+        anyhow::bail!(
+            "--smtp-url cần --public-url là địa chỉ mọi người mở được (ví dụ https://theodoi.sotuphap.gov.vn): \
+             liên kết trong thư sẽ trỏ tới {}, chỉ máy này mở được / --smtp-url needs a --public-url others can open",
+            args.public_url
+        );
+    }
     bootstrap(&db).await?;
     let config = theodoi_web::Config {
         secure_cookies: args.secure_cookies,

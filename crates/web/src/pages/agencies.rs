@@ -343,6 +343,54 @@ struct HomeRound {
     tasks: i64,
     status: Option<theodoi_domain::ReportStatus>,
     overdue: bool,
+    /// Who the report waits for now, in words ("Chờ lãnh đạo duyệt", "Bị trả lại: …").
+    waiting: String,
+}
+
+/// Who a report waits for, from its status, whether the head was asked and the last return's
+/// reason.
+fn waiting_for(
+    ctx: &Ctx,
+    status: Option<theodoi_domain::ReportStatus>,
+    wait: Option<&theodoi_store::notices::ReportWait>,
+) -> String {
+    use theodoi_domain::ReportStatus as S;
+    match status {
+        None => ctx
+            .t(
+                "Chưa soạn: chờ đầu mối nhập",
+                "Not started: the focal point enters it",
+            )
+            .into(),
+        Some(S::Draft) if wait.is_some_and(|w| w.asked) => ctx
+            .t("Chờ lãnh đạo duyệt", "Awaiting the head's approval")
+            .into(),
+        Some(S::Draft) => ctx
+            .t(
+                "Đang soạn: đầu mối hoàn thành rồi trình lãnh đạo duyệt",
+                "Being drafted by the focal point",
+            )
+            .into(),
+        Some(S::Approved) => ctx
+            .t(
+                "Đã duyệt: chờ đầu mối gửi",
+                "Approved: the focal point sends it",
+            )
+            .into(),
+        Some(S::Submitted) => ctx
+            .t(
+                "Đã gửi: chờ Sở Tư pháp tiếp nhận",
+                "Sent: awaiting the Sở Tư pháp",
+            )
+            .into(),
+        Some(S::Returned) => {
+            let reason = wait.and_then(|w| w.return_reason.as_deref()).unwrap_or("");
+            format!("{}: {reason}", ctx.t("Bị trả lại", "Returned"))
+        }
+        Some(S::Accepted) => ctx
+            .t("Sở Tư pháp đã tiếp nhận", "Accepted by the Sở Tư pháp")
+            .into(),
+    }
 }
 
 #[derive(Template)]
@@ -373,12 +421,21 @@ pub async fn home(
     let duties = work.duties.clone();
     let escalations = state.db.escalations(Some(id), None).await?;
     let now = time::OffsetDateTime::now_utc();
+    let ctx = Ctx::new(lang, Some(&user));
+    let waits = state.db.report_waits(id).await?;
     let rounds = state
         .db
         .agency_rounds(id)
         .await?
         .into_iter()
         .map(|(r, tasks, status)| HomeRound {
+            waiting: waiting_for(
+                &ctx,
+                status
+                    .as_deref()
+                    .and_then(theodoi_domain::ReportStatus::parse),
+                waits.iter().find(|w| w.round_id == r.id),
+            ),
             status: status
                 .as_deref()
                 .and_then(theodoi_domain::ReportStatus::parse),
@@ -400,7 +457,7 @@ pub async fn home(
     pages::render(&HomePage {
         rounds,
         drafts,
-        ctx: Ctx::new(lang, Some(&user)),
+        ctx,
         agency,
         lead,
         coordinating,

@@ -76,12 +76,15 @@ pub async fn raise(
     let id = state
         .db
         .raise_escalation(
-            task_id,
-            agency_id,
-            user.id(),
-            &subject,
-            &body,
+            &theodoi_store::workspace::NewEscalation {
+                task_id,
+                agency_id,
+                user_id: user.id(),
+                subject: &subject,
+                body: &body,
+            },
             time::OffsetDateTime::now_utc(),
+            state.config.smtp_url.is_some(),
         )
         .await?;
     audit_by(
@@ -168,6 +171,7 @@ pub async fn add(
             &f.kind,
             &body,
             time::OffsetDateTime::now_utc(),
+            state.config.smtp_url.is_some(),
         )
         .await?;
     let action = format!("escalation_{}", f.kind);

@@ -623,6 +623,8 @@ struct ReportPage {
     history: Vec<(String, String, String, String, String)>,
     timeliness: Timeliness,
     statuses: Vec<(&'static str, &'static str)>,
+    /// A focal point's form: saving can also ask the head to approve.
+    asks_head: bool,
 }
 
 /// May this account see this body's report, and act as whom?
@@ -897,6 +899,7 @@ async fn render_form(
         history,
         timeliness,
         statuses,
+        asks_head: actor(user) == Some(Actor::FocalPoint),
         ctx,
     })
 }
@@ -924,9 +927,19 @@ pub async fn report(
         return Err(AppError::NotFound);
     }
     let mut ctx = Ctx::new(lang, Some(&user));
-    if q.saved.is_some() {
-        let saved = ctx.t("Đã lưu bản nháp.", "Draft saved.");
-        ctx = ctx.with_flash(saved);
+    match q.saved {
+        Some(2) => {
+            let asked = ctx.t(
+                "Đã lưu bản nháp và báo lãnh đạo đơn vị duyệt.",
+                "Draft saved; the head was asked to approve it.",
+            );
+            ctx = ctx.with_flash(asked);
+        }
+        Some(_) => {
+            let saved = ctx.t("Đã lưu bản nháp.", "Draft saved.");
+            ctx = ctx.with_flash(saved);
+        }
+        None => {}
     }
     let page = render_form(&state, ctx, &user, agency_id, form, None, Vec::new()).await?;
     pages::render(&page)
@@ -1033,6 +1046,41 @@ fn read_save(
     (save, errors)
 }
 
+/// Tell the body's heads that its report (at `version`) awaits their approval.
+async fn ask_head(
+    state: &AppState,
+    user: &User,
+    round_id: i64,
+    agency_id: i64,
+    version: i32,
+) -> AppResult<()> {
+    let round = state.db.round(round_id).await?.ok_or(AppError::NotFound)?;
+    let agency = state
+        .db
+        .agency(agency_id)
+        .await?
+        .map(|a| a.name)
+        .unwrap_or_default();
+    let subject = format!("Báo cáo {} chờ lãnh đạo duyệt", round.label);
+    let body = format!(
+        "{} (đầu mối) đã hoàn thành báo cáo {} của {agency} và trình lãnh đạo duyệt.",
+        user.row.display_name, round.label
+    );
+    let link = format!("/rounds/{round_id}/reports/{agency_id}");
+    let notice = theodoi_store::notices::Notice {
+        event_key: format!("report:{round_id}:{agency_id}:ask:{version}"),
+        round_id: Some(round_id),
+        agency_id: Some(agency_id),
+        audience: theodoi_store::notices::Audience::Heads(agency_id),
+        subject: &subject,
+        body: &body,
+        link: &link,
+        email: state.config.smtp_url.is_some(),
+    };
+    state.db.notify(&notice, OffsetDateTime::now_utc()).await?;
+    Ok(())
+}
+
 pub async fn save(
     State(state): State<AppState>,
     UiLang(lang): UiLang,
@@ -1073,8 +1121,15 @@ pub async fn save(
                     Some(&format!("version {version}")),
                 )
                 .await?;
+                // "Lưu và trình lãnh đạo duyệt": the heads learn the report awaits them.
+                let asked =
+                    fields.get("ask").is_some_and(|v| v == "1") && actor == Actor::FocalPoint;
+                if asked {
+                    ask_head(&state, &user, round_id, agency_id, version).await?;
+                }
                 return Ok(Redirect::to(&format!(
-                    "/rounds/{round_id}/reports/{agency_id}?saved=1"
+                    "/rounds/{round_id}/reports/{agency_id}?saved={}",
+                    if asked { 2 } else { 1 }
                 ))
                 .into_response());
             }
@@ -1139,6 +1194,7 @@ pub async fn act(
                 expected_version: f.version,
                 comment: &f.comment,
                 user_id: Some(user.id()),
+                email: state.config.smtp_url.is_some(),
             },
             OffsetDateTime::now_utc(),
         )

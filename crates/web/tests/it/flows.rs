@@ -509,6 +509,28 @@ fn escalation_thread(app: TestApp) -> Fut {
             .post(&thread, &[("kind", "reply"), ("body", "Xin cảm ơn.")])
             .await;
         assert_eq!(r.status, 303);
+        // A reply keeps it forwarded: it still waits on the body it went to.
+        let r = focal.get(&thread).await;
+        assert!(r.body.contains("Đã chuyển UBND"), "{}", r.body);
+        // Each side hears of what the other wrote, with a link to the thread.
+        let inbox = coord.get("/notifications").await;
+        assert!(
+            inbox
+                .body
+                .contains("Sở Tư pháp nêu vướng mắc: Thiếu kinh phí &#60;b&#62;")
+                && inbox.body.contains("trao đổi thêm về vướng mắc")
+                && inbox.body.contains(&format!("href=\"{thread}\"")),
+            "{}",
+            inbox.body
+        );
+        let inbox = focal.get("/notifications").await;
+        assert!(
+            inbox
+                .body
+                .contains("Sở Tư pháp chuyển vướng mắc đến cơ quan có thẩm quyền"),
+            "{}",
+            inbox.body
+        );
         // Another agency sees nothing of it.
         let mut police = app.signed_in("police").await;
         assert_eq!(police.get(&thread).await.status, 403);

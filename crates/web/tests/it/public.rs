@@ -174,6 +174,7 @@ async fn setup(app: &TestApp) -> Result<i64, Failed> {
                     expected_version: v + i32::try_from(i)?,
                     comment: "",
                     user_id: None,
+                    email: false,
                 },
                 now,
             )

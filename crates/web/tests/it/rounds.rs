@@ -125,8 +125,13 @@ fn round_report_workflow(app: TestApp) -> Fut {
         let mut fields = complete_fields(&app, round, 40).await?;
         fields.push(("version".into(), "0".into()));
         fields.push(("difficulties".into(), "Kinh phí hạn chế <b>".into()));
+        // Saved and put to the head: the head hears of it, the home says whom it waits for.
+        fields.push(("ask".into(), "1".into()));
         let r = focal.post(&path, &refs(&fields)).await;
         assert_eq!(r.status, 303, "{}", r.body);
+        assert!(r.location().ends_with("?saved=2"), "{}", r.location());
+        let home = focal.get(&format!("/agencies/{}/home", app.justice)).await;
+        assert!(home.body.contains("Chờ lãnh đạo duyệt"), "{}", home.body);
         let form = focal.get(&path).await;
         assert!(
             form.body.contains("Kinh phí hạn chế &") && !form.body.contains("hạn chế <b>"),
@@ -171,11 +176,24 @@ fn round_report_workflow(app: TestApp) -> Fut {
             .await;
         assert_eq!(r.status, 422, "{}", r.body);
         let mut head = app.signed_in("head").await;
+        let inbox = head.get("/notifications").await;
+        assert!(
+            inbox.body.contains("chờ lãnh đạo duyệt")
+                && inbox.body.contains(&format!("href=\"{path}\"")),
+            "{}",
+            inbox.body
+        );
         head.get(&path).await;
         let r = head
             .post(&format!("{path}/action"), &act("approve", "1"))
             .await;
         assert_eq!(r.status, 303, "{}", r.body);
+        let inbox = focal.get("/notifications").await;
+        assert!(
+            inbox.body.contains("đã được lãnh đạo duyệt"),
+            "{}",
+            inbox.body
+        );
         let r = focal
             .post(&format!("{path}/action"), &act("submit", "2"))
             .await;
@@ -209,6 +227,37 @@ fn round_report_workflow(app: TestApp) -> Fut {
             )
             .await;
         assert_eq!(r.status, 303);
+        // The body hears why, in its inbox and on its home.
+        let inbox = head.get("/notifications").await;
+        assert!(
+            inbox.body.contains("Sở Tư pháp trả lại báo cáo")
+                && inbox.body.contains("Lý do: Bổ sung phân tổ"),
+            "{}",
+            inbox.body
+        );
+        let home = focal.get(&format!("/agencies/{}/home", app.justice)).await;
+        assert!(
+            home.body.contains("Bị trả lại: Bổ sung phân tổ"),
+            "{}",
+            home.body
+        );
+        // The coordinators hear of reports sent as one digest per run, never twice.
+        let state = theodoi_web::AppState::new(app.db.clone(), theodoi_web::Config::default());
+        let now = time::OffsetDateTime::now_utc();
+        theodoi_web::reminders::run_once(&state, now)
+            .await
+            .map_err(|e| Failed::from(e.to_string()))?;
+        theodoi_web::reminders::run_once(&state, now)
+            .await
+            .map_err(|e| Failed::from(e.to_string()))?;
+        let inbox = coord.get("/notifications").await;
+        assert_eq!(
+            inbox.body.matches("Đã nhận 1 báo cáo mới").count(),
+            1,
+            "{}",
+            inbox.body
+        );
+        assert!(inbox.body.contains("Sở Tư pháp — 6 tháng đầu năm 2026"));
         let mut fields = complete_fields(&app, round, 44).await?;
         fields.push(("version".into(), "4".into()));
         assert_eq!(focal.post(&path, &refs(&fields)).await.status, 303);
@@ -231,6 +280,12 @@ fn round_report_workflow(app: TestApp) -> Fut {
                 .await
                 .status,
             303
+        );
+        let inbox = focal.get("/notifications").await;
+        assert!(
+            inbox.body.contains("Sở Tư pháp đã tiếp nhận báo cáo"),
+            "{}",
+            inbox.body
         );
         // Locked: a save is refused with the reason, nothing changes.
         let mut fields = complete_fields(&app, round, 99).await?;
@@ -904,6 +959,25 @@ pub async fn reminders_flow(app: &TestApp) -> Result<(), Failed> {
         page.body
     );
     let mut coord = app.signed_in("coord").await;
+    // The coordinators hear of late bodies once a day, all in one message.
+    run(state(), date!(2026 - 06 - 18)).await?;
+    let inbox = coord.get("/notifications").await;
+    assert_eq!(
+        inbox
+            .body
+            .matches("cơ quan chưa gửi báo cáo quá hạn")
+            .count(),
+        1,
+        "{}",
+        inbox.body
+    );
+    assert!(
+        inbox
+            .body
+            .contains("Công an thành phố — Báo cáo đột xuất: quá hạn 3 ngày"),
+        "{}",
+        inbox.body
+    );
     let log = coord.get(&format!("/rounds/{round}/reminders")).await;
     assert!(log.body.contains("cong.an") || log.body.contains("police"));
     assert!(
@@ -1172,6 +1246,7 @@ async fn save_and_step(
                     expected_version: v + i32::try_from(i)?,
                     comment: "",
                     user_id: None,
+                    email: false,
                 },
                 now,
             )
