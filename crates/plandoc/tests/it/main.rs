@@ -2,8 +2,8 @@
 
 mod fixtures;
 mod heldout;
-mod legacy;
 mod layouts;
+mod legacy;
 mod pdf;
 mod properties;
 mod seeds;
