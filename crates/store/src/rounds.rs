@@ -1444,6 +1444,15 @@ macro_rules! backend {
                 Ok(())
             }
 
+            pub async fn report_status(pool: &Pool<$db>, round_id: i64, agency_id: i64) -> Result<Option<ReportStatus>> {
+                let s: Option<String> = sqlx::query_scalar("SELECT status FROM reports WHERE round_id = $1 AND agency_id = $2")
+                    .bind(round_id)
+                    .bind(agency_id)
+                    .fetch_optional(pool)
+                    .await?;
+                Ok(s.as_deref().and_then(ReportStatus::parse))
+            }
+
             /// Approve, submit, return, accept or reopen. Returns the new status.
             pub async fn act_on_report(
                 pool: &Pool<$db>,
@@ -1911,6 +1920,15 @@ impl Db {
     pub async fn round_difficulties(&self, round_id: i64) -> Result<Vec<(String, String, String)>> {
         crate::dispatch!(self, round_difficulties(round_id))
     }
+    /// A body's report status in a round; None before its first save.
+    pub async fn report_status(
+        &self,
+        round_id: i64,
+        agency_id: i64,
+    ) -> Result<Option<ReportStatus>> {
+        crate::dispatch!(self, report_status(round_id, agency_id))
+    }
+
     pub async fn public_task_status(&self, plan_id: i64) -> Result<Vec<(i64, String)>> {
         crate::dispatch!(self, public_task_status(plan_id))
     }

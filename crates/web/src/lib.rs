@@ -184,6 +184,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(pages::misc::healthz))
         .route("/static/style.css", get(pages::misc::style))
+        .route("/static/form.js", get(pages::misc::form_js))
         .route("/lang/{code}", get(pages::misc::set_lang))
         .route("/login", get(pages::login::form).post(pages::login::submit))
         .route(

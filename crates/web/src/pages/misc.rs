@@ -37,6 +37,20 @@ pub async fn style() -> Response {
         .into_response()
 }
 
+const FORM_JS: &str = include_str!("../../static/form.js");
+
+/// The report form's script: autosave and the question before leaving with unsaved changes.
+pub async fn form_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        FORM_JS,
+    )
+        .into_response()
+}
+
 #[derive(Deserialize)]
 pub struct Next_ {
     next: Option<String>,

@@ -1081,14 +1081,72 @@ async fn ask_head(
     Ok(())
 }
 
+/// The report form as posted: its fields, and the evidence file chosen with it. The page posts
+/// multipart (text and a file in one save, so attaching keeps what was typed); a URL-encoded post
+/// is read too.
+async fn read_posted(
+    state: &AppState,
+    lang: crate::i18n::Lang,
+    req: axum::extract::Request,
+) -> AppResult<(Typed, Option<(String, String, Vec<u8>)>)> {
+    use axum::extract::FromRequest;
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let Form(raw) = Form::<Vec<(String, String)>>::from_request(req, state).await?;
+        return Ok((raw.into_iter().collect(), None));
+    }
+    let mut mp = Multipart::from_request(req, state)
+        .await
+        .map_err(|e| AppError::BadRequest(format!("Biểu mẫu không đọc được: {e}")))?;
+    let mut fields = Typed::new();
+    let mut file = None;
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(crate::pages::cascade::multipart_error)?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or_default().to_string();
+            crate::form::check_field(lang, "file", &file_name)?;
+            let kind = field
+                .content_type()
+                .unwrap_or("application/octet-stream")
+                .to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(crate::pages::cascade::multipart_error)?;
+            if !bytes.is_empty() {
+                file = Some((file_name, kind, bytes.to_vec()));
+            }
+            continue;
+        }
+        let value = field
+            .text()
+            .await
+            .map_err(crate::pages::cascade::multipart_error)?;
+        crate::form::check_field(lang, &name, &value)?;
+        fields.insert(name, value);
+    }
+    Ok((fields, file))
+}
+
 pub async fn save(
     State(state): State<AppState>,
     UiLang(lang): UiLang,
     user: User,
     Path((round_id, agency_id)): Path<(i64, i64)>,
-    Form(raw): Form<Vec<(String, String)>>,
+    req: axum::extract::Request,
 ) -> AppResult<Response> {
-    let fields: Typed = raw.into_iter().collect();
+    // Saved by the page's script a few seconds after a change: answered with the new version
+    // (or the problems), not a page.
+    let autosave = req.headers().contains_key("x-theodoi-autosave");
+    let (fields, file) = read_posted(&state, lang, req).await?;
     user.check_csrf(fields.get("csrf").map_or("", String::as_str))?;
     user.require(user.role.is_agency() && user.row.agency_id == Some(agency_id))?;
     let actor = actor(&user).ok_or(AppError::Forbidden)?;
@@ -1099,6 +1157,22 @@ pub async fn save(
         return Err(AppError::NotFound);
     }
     let (save, mut errors) = read_save(&tasks, &indicators, &fields);
+    // An approved report edited loses its approval: said before, and done only when asked.
+    if state.db.report_status(round_id, agency_id).await? == Some(ReportStatus::Approved)
+        && fields.get("void_approval").is_none_or(|v| v != "1")
+    {
+        errors.push(
+            match lang {
+                crate::i18n::Lang::Vi => {
+                    "Báo cáo đã được lãnh đạo duyệt: lưu thay đổi sẽ hủy phê duyệt và lãnh đạo phải duyệt lại. Bấm «Lưu và hủy phê duyệt» nếu vẫn cần sửa."
+                }
+                crate::i18n::Lang::En => {
+                    "The report is approved: saving a change voids the approval and the head must approve again. Press «Save and void the approval» if it still needs changing."
+                }
+            }
+            .to_string(),
+        );
+    }
     if errors.is_empty() {
         match state
             .db
@@ -1113,6 +1187,11 @@ pub async fn save(
             .await
         {
             Ok(version) => {
+                // The file chosen with the save: the report now exists, and a draft's file does
+                // not change its version.
+                if let Some(f) = file {
+                    attach(&state, &user, round_id, agency_id, fields.get("task_id"), f).await?;
+                }
                 audit_by(
                     &state,
                     &user,
@@ -1127,6 +1206,9 @@ pub async fn save(
                 if asked {
                     ask_head(&state, &user, round_id, agency_id, version).await?;
                 }
+                if autosave {
+                    return Ok((StatusCode::OK, version.to_string()).into_response());
+                }
                 return Ok(Redirect::to(&format!(
                     "/rounds/{round_id}/reports/{agency_id}?saved={}",
                     if asked { 2 } else { 1 }
@@ -1138,6 +1220,9 @@ pub async fn save(
             }
             Err(e) => return Err(e.into()),
         }
+    }
+    if autosave {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, errors.join("\n")).into_response());
     }
     // Refused: the same form again with what was typed, and why.
     let form = state
@@ -1210,6 +1295,64 @@ pub async fn act(
     Ok(Redirect::to(&format!("/rounds/{round_id}/reports/{agency_id}")).into_response())
 }
 
+/// Attach an evidence file to the body's report (to one of its tasks when `task_id` names one);
+/// the report must exist. Returns the file's id.
+async fn attach(
+    state: &AppState,
+    user: &User,
+    round_id: i64,
+    agency_id: i64,
+    task_id: Option<&String>,
+    (name, kind, bytes): (String, String, Vec<u8>),
+) -> AppResult<i64> {
+    let task_id: Option<i64> = match task_id.map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        Some(t) => Some(
+            t.parse()
+                .map_err(|_| AppError::BadRequest("Nhiệm vụ không thuộc báo cáo này.".into()))?,
+        ),
+        None => None,
+    };
+    let form = state
+        .db
+        .report_form(round_id, agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if let Some(t) = task_id
+        && !form.tasks.iter().any(|x| x.task_id == t)
+    {
+        return Err(AppError::BadRequest(
+            "Nhiệm vụ không thuộc báo cáo này.".into(),
+        ));
+    }
+    let report = form
+        .report
+        .ok_or_else(|| AppError::BadRequest("Hãy lưu báo cáo trước khi đính kèm tệp.".into()))?;
+    let name: String = name
+        .chars()
+        .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+        .take(200)
+        .collect();
+    let id = state
+        .db
+        .add_report_file(
+            report.id,
+            task_id,
+            (&name, &kind, &bytes),
+            Some(user.id()),
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
+    audit_by(
+        state,
+        user,
+        "report_file_added",
+        Some(&format!("report_file:{id}")),
+        None,
+    )
+    .await?;
+    Ok(id)
+}
+
 pub async fn upload(
     State(state): State<AppState>,
     UiLang(lang): UiLang,
@@ -1245,48 +1388,9 @@ pub async fn upload(
         }
     }
     user.check_csrf(&csrf)?;
-    let (name, kind, bytes) =
-        file.ok_or_else(|| AppError::BadRequest("Chưa chọn tệp / no file chosen".into()))?;
-    let form = state
-        .db
-        .report_form(round_id, agency_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if let Some(t) = task_id
-        && !form.tasks.iter().any(|x| x.task_id == t)
-    {
-        return Err(AppError::BadRequest(
-            "Nhiệm vụ không thuộc báo cáo này / the task is not in this report".into(),
-        ));
-    }
-    let report = form.report.ok_or_else(|| {
-        AppError::BadRequest(
-            "Hãy lưu báo cáo trước khi đính kèm / save the report before attaching files".into(),
-        )
-    })?;
-    let name: String = name
-        .chars()
-        .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
-        .take(200)
-        .collect();
-    let id = state
-        .db
-        .add_report_file(
-            report.id,
-            task_id,
-            (&name, &kind, &bytes),
-            Some(user.id()),
-            OffsetDateTime::now_utc(),
-        )
-        .await?;
-    audit_by(
-        &state,
-        &user,
-        "report_file_added",
-        Some(&format!("report_file:{id}")),
-        None,
-    )
-    .await?;
+    let file = file.ok_or_else(|| AppError::BadRequest("Chưa chọn tệp.".into()))?;
+    let task = task_id.map(|t| t.to_string());
+    attach(&state, &user, round_id, agency_id, task.as_ref(), file).await?;
     Ok(Redirect::to(&format!("/rounds/{round_id}/reports/{agency_id}")).into_response())
 }
 

@@ -9,6 +9,7 @@ mod drafts;
 mod e2e;
 mod flows;
 mod limits;
+mod lost_work;
 mod pages;
 mod public;
 mod review;
@@ -53,7 +54,8 @@ fn main() -> std::process::ExitCode {
         .chain(public::CASES)
         .chain(cascade::CASES)
         .chain(drafts::CASES)
-        .chain(review::CASES);
+        .chain(review::CASES)
+        .chain(lost_work::CASES);
     let mut trials = Vec::new();
     for (name, case) in cases {
         let case = *case;

@@ -29,7 +29,7 @@ pub const CASES: &[(&str, Case)] = &[
 ];
 
 /// Open the first half of 2026 through the page, as the coordinator; returns the round's id.
-async fn open_h1(app: &TestApp, coord: &mut Client) -> Result<i64, Failed> {
+pub(crate) async fn open_h1(app: &TestApp, coord: &mut Client) -> Result<i64, Failed> {
     let page = coord.get("/rounds").await;
     assert_eq!(page.status, 200);
     // The period starts on the current or next one, never on last year's first period.
@@ -65,7 +65,7 @@ async fn open_h1(app: &TestApp, coord: &mut Client) -> Result<i64, Failed> {
 
 /// Form fields that complete the Sở Tư pháp's report: every task done, every required indicator
 /// with a total and its sex breakdown.
-async fn complete_fields(
+pub(crate) async fn complete_fields(
     app: &TestApp,
     round: i64,
     total: i64,
@@ -94,7 +94,7 @@ async fn complete_fields(
     Ok(f)
 }
 
-fn refs(f: &[(String, String)]) -> Vec<(&str, &str)> {
+pub(crate) fn refs(f: &[(String, String)]) -> Vec<(&str, &str)> {
     f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
