@@ -377,12 +377,26 @@ macro_rules! backend {
             /// The stored document this import updates, if any.
             async fn find_document(tx: &mut Tx<'_>, p: &Prepared<'_>) -> Result<Option<i64>> {
                 if let Some(n) = &p.number {
-                    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM documents WHERE number = $1")
-                        .bind(n)
-                        .fetch_optional(&mut **tx)
-                        .await?;
-                    if id.is_some() {
-                        return Ok(id);
+                    let found: Option<(i64, Option<String>)> =
+                        sqlx::query_as("SELECT id, issuer FROM documents WHERE number = $1")
+                            .bind(n)
+                            .fetch_optional(&mut **tx)
+                            .await?;
+                    if let Some((id, issuer)) = found {
+                        // Every People's Committee numbers its plans "…/KH-UBND": the same number
+                        // from another issuer is another document, never an update of this one.
+                        let key = |i: &Option<String>| i.as_deref().map(theodoi_text::key).filter(|k| !k.is_empty());
+                        if let (Some(stored), Some(new)) = (key(&issuer), key(&p.plan.document.issuer))
+                            && stored != new
+                        {
+                            return Err(StoreError::Conflict(format!(
+                                "Đã có văn bản số {n} của {}; văn bản cùng số của {} không được ghi đè lên văn bản đó. \
+                                 Hãy kiểm tra lại số, ký hiệu hoặc cơ quan ban hành.",
+                                issuer.as_deref().unwrap_or_default(),
+                                p.plan.document.issuer.as_deref().unwrap_or_default()
+                            )));
+                        }
+                        return Ok(Some(id));
                     }
                 }
                 if p.parts.body && p.number.is_none() {

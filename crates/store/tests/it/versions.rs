@@ -20,7 +20,44 @@ pub const CASES: &[(&str, Case)] = &[
         "correction_cannot_take_another_documents_number",
         correction_cannot_take_another_documents_number,
     ),
+    (
+        "same_number_from_another_issuer_is_not_an_update",
+        same_number_from_another_issuer_is_not_an_update,
+    ),
 ];
+
+fn same_number_from_another_issuer_is_not_an_update(db: Db) -> Fut {
+    Box::pin(async move {
+        let seed = seed();
+        let id = import(&db, &seed).await.plan_id;
+        let before = db.load_plan(id).await?;
+        assert!(before.summary.issuer.is_some(), "the seed names its issuer");
+        // A ward's plan numbered like the city's (every UBND numbers its plans …/KH-UBND).
+        let mut ward = seed.plan.clone();
+        ward.document.issuer = Some("Ủy ban nhân dân phường Bình Thái".into());
+        ward.document.title = "Kế hoạch của phường".into();
+        let parts = theodoi_store::ImportParts {
+            body: true,
+            appendix: true,
+        };
+        match db.import_plan(&ward, parts).await {
+            Err(StoreError::Conflict(msg)) => {
+                assert!(
+                    msg.contains("14/KH-UBND") && msg.contains("phường Bình Thái"),
+                    "{msg}"
+                )
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        // The city's plan is untouched.
+        assert_eq!(db.load_plan(id).await?, before);
+        // The same issuer written another way is the same document.
+        let mut again = seed.plan.clone();
+        again.document.issuer = again.document.issuer.map(|i| i.to_lowercase());
+        assert_eq!(db.import_plan(&again, parts).await?.plan_id, id);
+        Ok(())
+    })
+}
 
 fn first_import_is_version_one(db: Db) -> Fut {
     Box::pin(async move {
