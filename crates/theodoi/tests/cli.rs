@@ -244,10 +244,14 @@ fn import_show_and_list_agencies() {
         1
     );
     assert!(out.contains("19 cơ quan, đơn vị"));
-    assert!(
-        out.lines()
-            .any(|l| l.starts_with("toa-an-nhan-dan-thanh-pho") && l.contains("[đề nghị]"))
-    );
+    // Each row starts with the body's id (what a URL takes), then its code.
+    assert!(out.lines().any(|l| {
+        let mut cols = l.split_whitespace();
+        cols.next().is_some_and(|id| id.parse::<i64>().is_ok())
+            && cols.next() == Some("toa-an-nhan-dan-thanh-pho")
+            && l.contains("[đề nghị]")
+    }));
+    assert!(out.lines().next().is_some_and(|h| h.contains("Tài khoản")));
 }
 
 #[test]
@@ -721,5 +725,39 @@ fn serve_refuses_a_common_admin_password() {
         stdout(&o).contains("password from THEODOI_ADMIN_PASSWORD"),
         "{}",
         stdout(&o)
+    );
+}
+
+#[test]
+fn serve_refuses_mail_with_links_only_this_machine_opens() {
+    let dir = tmp();
+    let db = format!("sqlite://{}", dir.path().join("x.db").display());
+    let run = |public_url: &str| {
+        Command::new(env!("CARGO_BIN_EXE_theodoi"))
+            .current_dir(dir.path())
+            .env_remove("THEODOI_DATABASE_URL")
+            // Should the check pass, the address fails, so the test never hangs on a server.
+            .args(["--database", &db, "serve", "--listen", "256.0.0.1:1"])
+            .args([
+                "--smtp-url",
+                "smtp://127.0.0.1:2525",
+                "--public-url",
+                public_url,
+            ])
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run theodoi: {e}"))
+    };
+    let o = run("http://127.0.0.1:8080");
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("--public-url") && stderr(&o).contains("chỉ máy này mở được"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run("https://theodoi.sotuphap.example.vn");
+    assert!(
+        !stderr(&o).contains("chỉ máy này mở được"),
+        "{}",
+        stderr(&o)
     );
 }
