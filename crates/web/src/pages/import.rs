@@ -811,44 +811,120 @@ pub async fn edit(
     pages::render(&page(&state, ctx, r, None, Vec::new(), Vec::new(), notice).await?)
 }
 
-/// What publishing changes for the rounds of the plan it replaces: tasks added, removed or
-/// reassigned. Empty when the plan has no round.
-async fn impact(state: &AppState, plan_id: i64, new: &Plan) -> AppResult<Vec<String>> {
+/// The stored plan a publication replaces: the one being corrected, or one with the same number.
+async fn replaced(state: &AppState, r: &Review, plan: &Plan) -> AppResult<Option<i64>> {
+    Ok(match (r.plan_id, &plan.document.number) {
+        (Some(id), _) => Some(id),
+        (None, Some(n)) => state.db.find_plan(n.as_str()).await?,
+        (None, None) => None,
+    })
+}
+
+/// What publishing changes in the stored plan it replaces, and for that plan's rounds: tasks
+/// added, removed, given other bodies or retitled. `correcting`: the coordinator opened the plan to
+/// correct it (a plan without rounds then publishes at once); a new import over a stored plan of
+/// the same number always says so first. The flag is true when something in it stops publishing.
+async fn impact(
+    state: &AppState,
+    plan_id: i64,
+    new: &Plan,
+    correcting: bool,
+) -> AppResult<(Vec<String>, bool)> {
     let used = state.db.tasks_in_rounds(plan_id).await?;
-    if used.is_empty() {
-        return Ok(Vec::new());
+    if used.is_empty() && correcting {
+        return Ok((Vec::new(), false));
     }
     let old = state.db.plan_for_review(plan_id).await?;
+    let mut out = Vec::new();
+    if !correcting {
+        let number = old
+            .document
+            .number
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let version = state.db.plan_versions(plan_id).await?.into_iter().next();
+        out.push(match version {
+            Some(v) => format!(
+                "Kế hoạch số {number} đã có trong hệ thống (phiên bản {}, {}). Công bố bản này sẽ thay nội dung của kế hoạch đã có bằng nội dung đang xem.",
+                v.version,
+                pages::when(&v.at)
+            ),
+            None => format!(
+                "Kế hoạch số {number} đã có trong hệ thống. Công bố bản này sẽ thay nội dung của kế hoạch đã có bằng nội dung đang xem."
+            ),
+        });
+    }
     let mut rounds: Vec<&str> = used.iter().map(|u| u.round_title.as_str()).collect();
+    rounds.sort_unstable();
     rounds.dedup();
-    let mut out = vec![format!(
-        "Kế hoạch này đã có {} đợt báo cáo ({}). Các đợt đang mở giữ phân công như lúc mở; thay đổi áp dụng cho các đợt mở sau.",
-        rounds.len(),
-        rounds.join("; ")
-    )];
+    if !rounds.is_empty() {
+        out.push(format!(
+            "Kế hoạch này đã có {} đợt báo cáo ({}). Các đợt đang mở giữ phân công như lúc mở; thay đổi áp dụng cho các đợt mở sau.",
+            rounds.len(),
+            rounds.join("; ")
+        ));
+    }
+    let list = |v: &[&AgencyMention]| {
+        v.iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let diff = |old: &[AgencyMention], new: &[AgencyMention]| {
+        let added: Vec<&AgencyMention> = new
+            .iter()
+            .filter(|n| !old.iter().any(|o| o.code() == n.code()))
+            .collect();
+        let removed: Vec<&AgencyMention> = old
+            .iter()
+            .filter(|o| !new.iter().any(|n| n.code() == o.code()))
+            .collect();
+        let mut parts = Vec::new();
+        if !added.is_empty() {
+            parts.push(format!("thêm {}", list(&added)));
+        }
+        if !removed.is_empty() {
+            parts.push(format!("bỏ {}", list(&removed)));
+        }
+        parts.join("; ")
+    };
+    let mut blocking = false;
     for t in &new.tasks {
         match old.tasks.iter().find(|o| o.reference == t.reference) {
+            None if rounds.is_empty() => out.push(format!("Thêm nhiệm vụ {}.", t.reference)),
             None => out.push(format!(
                 "Nhiệm vụ mới {}: chưa có trong các đợt đã mở.",
                 t.reference
             )),
             Some(o) => {
-                let codes = |v: &[AgencyMention]| {
-                    let mut c: Vec<String> = v.iter().map(AgencyMention::code).collect();
-                    c.sort();
-                    c
-                };
-                if codes(&o.lead) != codes(&t.lead)
-                    || codes(&o.coordinating) != codes(&t.coordinating)
-                {
-                    out.push(format!(
-                        "Nhiệm vụ {}: đổi cơ quan chủ trì hoặc phối hợp (từ \u{201C}{}\u{201D} sang \u{201C}{}\u{201D}).",
-                        t.reference,
-                        names(&o.lead).replace('\n', ", "),
-                        names(&t.lead).replace('\n', ", ")
+                let lead = diff(&o.lead, &t.lead);
+                let coordinating = diff(&o.coordinating, &t.coordinating);
+                let mut changes = Vec::new();
+                if !lead.is_empty() {
+                    changes.push(format!("chủ trì: {lead}"));
+                }
+                if !coordinating.is_empty() {
+                    changes.push(format!("phối hợp: {coordinating}"));
+                }
+                if o.title != t.title {
+                    changes.push("sửa tên nhiệm vụ".to_string());
+                }
+                if o.time.text != t.time.text {
+                    changes.push(format!(
+                        "thời gian \u{201C}{}\u{201D} → \u{201C}{}\u{201D}",
+                        o.time.text, t.time.text
                     ));
-                } else if o.title != t.title || o.time.text != t.time.text {
-                    out.push(format!("Nhiệm vụ {}: sửa tên hoặc thời gian.", t.reference));
+                }
+                if o.items
+                    .iter()
+                    .map(|i| &i.text)
+                    .ne(t.items.iter().map(|i| &i.text))
+                {
+                    changes.push("sửa nội dung".to_string());
+                }
+                if !changes.is_empty() {
+                    out.push(format!("Nhiệm vụ {}: {}.", t.reference, changes.join("; ")));
                 }
             }
         }
@@ -856,17 +932,18 @@ async fn impact(state: &AppState, plan_id: i64, new: &Plan) -> AppResult<Vec<Str
     for o in &old.tasks {
         if !new.tasks.iter().any(|t| t.reference == o.reference) {
             let in_round = used.iter().any(|u| u.reference == o.reference.as_str());
+            blocking |= in_round;
             out.push(if in_round {
                 format!(
-                    "Nhiệm vụ {} bị bỏ nhưng đã được giao trong đợt báo cáo: không thể công bố khi còn bỏ nhiệm vụ này.",
+                    "Nhiệm vụ {} bị bỏ nhưng đã được giao trong đợt báo cáo: không thể công bố khi còn bỏ nhiệm vụ này. Hãy giữ nhiệm vụ và sửa nội dung của nó.",
                     o.reference
                 )
             } else {
-                format!("Nhiệm vụ {} bị bỏ.", o.reference)
+                format!("Bỏ nhiệm vụ {}.", o.reference)
             });
         }
     }
-    Ok(out)
+    Ok((out, blocking))
 }
 
 /// Every action of the review form: editing (add, split, merge, move, search, pick), preview,
@@ -896,13 +973,20 @@ pub async fn publish(
             Vec::new()
         };
         let notice = r.act(&action, &ctx, &directory);
-        let (_, errors) = r.to_plan(parsed.as_ref().map(|p| &p.parsed.plan));
-        let errors = if action == "preview" {
-            errors
+        let (plan, errors) = r.to_plan(parsed.as_ref().map(|p| &p.parsed.plan));
+        // A preview also says what publishing would change in a plan already stored.
+        let (errors, impact) = if action == "preview" {
+            let impact = match replaced(&state, &r, &plan).await? {
+                Some(id) if errors.is_empty() => {
+                    impact(&state, id, &plan, r.plan_id.is_some()).await?.0
+                }
+                _ => Vec::new(),
+            };
+            (errors, impact)
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
-        let p = page(&state, ctx, r, parsed.as_ref(), errors, Vec::new(), notice).await?;
+        let p = page(&state, ctx, r, parsed.as_ref(), errors, impact, notice).await?;
         return Ok(pages::render(&p)?.into_response());
     }
     let (plan, mut errors) = r.to_plan(parsed.as_ref().map(|p| &p.parsed.plan));
@@ -924,19 +1008,16 @@ pub async fn publish(
             t.reference
         ));
     }
-    // The stored plan this publication replaces: the one corrected, or one with the same number.
-    let replaces = match r.plan_id {
-        Some(id) => Some(id),
-        None => match &plan.document.number {
-            Some(n) => state.db.find_plan(n.as_str()).await?,
-            None => None,
-        },
+    let (impact, blocking) = match replaced(&state, &r, &plan).await? {
+        Some(id) if errors.is_empty() => impact(&state, id, &plan, r.plan_id.is_some()).await?,
+        _ => (Vec::new(), false),
     };
-    let impact = match replaces {
-        Some(id) if errors.is_empty() => impact(&state, id, &plan).await?,
-        _ => Vec::new(),
-    };
-    if !errors.is_empty() || (!impact.is_empty() && action != "confirm") {
+    if blocking {
+        errors.push(
+            "Không thể bỏ nhiệm vụ đã giao trong đợt báo cáo (xem danh sách thay đổi). Hãy giữ nhiệm vụ và sửa nội dung của nó.".into(),
+        );
+    }
+    if !errors.is_empty() || (!impact.is_empty() && (action != "confirm" || blocking)) {
         let status = if errors.is_empty() {
             StatusCode::OK
         } else {

@@ -234,6 +234,33 @@ fn plan_entered_by_hand(app: TestApp) -> Fut {
         let versions = app.db.plan_versions(new.id).await?;
         assert_eq!(versions.len(), 1);
         assert!(versions[0].by.is_some(), "who published is recorded");
+        // The same number entered again: publishing first says it replaces the stored plan.
+        let page = c
+            .post_multipart("/import/review", &[("manual", "1")], &[])
+            .await;
+        let again = [
+            ("number", "21/KH-STP"),
+            ("issuer", "Sở Tư pháp"),
+            ("title", "Kế hoạch nhập lại"),
+            ("t0_title", "Một nhiệm vụ khác"),
+            ("t0_lead", "Sở Tư pháp"),
+        ];
+        let r = press(&mut c, &page, &again, "publish").await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(
+            r.body
+                .contains("Kế hoạch số 21/KH-STP đã có trong hệ thống (phiên bản 1"),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("Bỏ nhiệm vụ II.1.1."), "{}", r.body);
+        assert_eq!(app.db.load_plan(new.id).await?.summary.title, new.title);
+        let r = press(&mut c, &r, &[], "confirm").await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(
+            app.db.load_plan(new.id).await?.summary.title,
+            "Kế hoạch nhập lại"
+        );
         Ok(())
     })
 }
@@ -274,8 +301,8 @@ fn published_plan_corrected_as_a_version(app: TestApp) -> Fut {
         let lead0 = value(&f, "t0_lead").to_string();
         let r = press(&mut c, &page, &[("t0_lead", "Sở Nội vụ")], "publish").await;
         assert_eq!(r.status, 200, "{}", r.body);
-        assert!(r.body.contains("Thay đổi đối với các đợt báo cáo"));
-        assert!(r.body.contains("đổi cơ quan chủ trì hoặc phối hợp"));
+        assert!(r.body.contains("Những gì sẽ thay đổi khi công bố"));
+        assert!(r.body.contains("chủ trì: thêm Sở Nội vụ"), "{}", r.body);
         assert_eq!(
             app.db.load_plan(p).await?.tasks[0].title,
             "Tên đã sửa lần một"
@@ -307,7 +334,9 @@ fn published_plan_corrected_as_a_version(app: TestApp) -> Fut {
             .ok_or("the reported task in the form")?;
         let drop = format!("t{at}_drop");
         let r = press(&mut c, &page, &[(drop.as_str(), "1")], "publish").await;
+        assert_eq!(r.status, 422, "{}", r.body);
         assert!(r.body.contains("không thể công bố khi còn bỏ nhiệm vụ này"));
+        assert!(!r.body.contains("value=\"confirm\""), "nothing to confirm");
         let r = press(&mut c, &r, &[], "confirm").await;
         assert_eq!(r.status, 422, "{}", r.body);
         assert!(r.body.contains("Không thể bỏ nhiệm vụ"), "{}", r.body);
