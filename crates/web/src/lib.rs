@@ -177,155 +177,171 @@ pub(crate) async fn audit_by(
     .await
 }
 
+/// Who may use a route, as the handler itself decides (the handlers keep their own checks; this
+/// table documents them and `tests/it/authz.rs` holds every route to its row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in account.
+    SignedIn,
+    /// These roles only; the agency roles (focal point, head) only where the page or the thing
+    /// acted on belongs to their own agency (or, for the report draft, the coordinating body).
+    Roles(&'static [auth::Role]),
+}
+
+/// One route of the application: its method, its path pattern, who may use it, and the handler.
+#[derive(Clone, Copy)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+    handler: fn() -> axum::routing::MethodRouter<AppState>,
+}
+
+impl std::fmt::Debug for RouteSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RouteSpec")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("access", &self.access)
+            .finish()
+    }
+}
+
+macro_rules! routes {
+    ($($method:ident $path:literal, $access:expr, $handler:path;)*) => {
+        &[$(RouteSpec {
+            method: routes!(@name $method),
+            path: $path,
+            access: $access,
+            handler: || $method($handler),
+        }),*]
+    };
+    (@name get) => { "GET" };
+    (@name post) => { "POST" };
+}
+
+use Access::{Public, Roles, SignedIn};
+use auth::Role::{Admin, AgencyHead, Coordinator, FocalPoint, Leader};
+const READERS: Access = Roles(&[Admin, Coordinator, Leader]);
+const COORDINATOR: Access = Roles(&[Coordinator]);
+const ADMIN: Access = Roles(&[Admin]);
+/// Those who see every agency's pages, and the agencies their own.
+const AGENCY_READERS: Access = Roles(&[Admin, Coordinator, Leader, FocalPoint, AgencyHead]);
+const AGENCY_WRITERS: Access = Roles(&[FocalPoint, AgencyHead]);
+
+/// Every route of the application: the router is built from it, and the authorisation test
+/// checks that its matrix has a row for each (and no other).
+const ROUTES: &[RouteSpec] = routes![
+    get "/healthz", Public, pages::misc::healthz;
+    get "/static/style.css", Public, pages::misc::style;
+    get "/static/form.js", Public, pages::misc::form_js;
+    get "/lang/{code}", Public, pages::misc::set_lang;
+    get "/login", Public, pages::login::form;
+    post "/login", Public, pages::login::submit;
+    get "/login/totp", Public, pages::login::totp_form;
+    post "/login/totp", Public, pages::login::totp_submit;
+    post "/logout", Public, pages::login::logout;
+    get "/", SignedIn, pages::plans::start;
+    get "/public", Public, pages::public::index;
+    get "/public/plans/{id}", Public, pages::public::plan;
+    get "/plans", SignedIn, pages::plans::list;
+    get "/plans/{id}", SignedIn, pages::plans::detail;
+    get "/plans/{id}/matrix", SignedIn, pages::plans::matrix;
+    get "/plans/{id}/edit", COORDINATOR, pages::import::edit;
+    get "/plans/{id}/dashboard", READERS, pages::rounds::plan_dashboard;
+    get "/plans/{id}/cascade", AGENCY_READERS, pages::cascade::overview;
+    post "/plans/{id}/cascade", Roles(&[Coordinator, FocalPoint, AgencyHead]), pages::cascade::record;
+    get "/cascade/{id}/file", AGENCY_READERS, pages::cascade::file;
+    get "/plans/{id}/cascade/missing/{format}", READERS, pages::cascade::export_missing;
+    post "/plans/{id}/cascade/remind", COORDINATOR, pages::cascade::remind;
+    post "/tasks/{id}/links", Roles(&[Coordinator, FocalPoint, AgencyHead]), pages::plans::link;
+    post "/tasks/{id}/links/remove", Roles(&[Coordinator, FocalPoint, AgencyHead]), pages::plans::unlink;
+    get "/tasks/{id}", SignedIn, pages::plans::task;
+    post "/tasks/{id}/escalations", AGENCY_WRITERS, pages::escalations::raise;
+    post "/tasks/{id}/tags", COORDINATOR, pages::plans::set_tags;
+    post "/tasks/{id}/groups/{group}", COORDINATOR, pages::plans::set_group_members;
+    get "/agencies", SignedIn, pages::agencies::list;
+    post "/agencies", COORDINATOR, pages::agencies::create;
+    post "/agencies/merge", COORDINATOR, pages::agencies::merge;
+    get "/agencies/{id}", Roles(&[Admin, Coordinator]), pages::agencies::edit;
+    post "/agencies/{id}", COORDINATOR, pages::agencies::update;
+    get "/agencies/{id}/home", AGENCY_READERS, pages::agencies::home;
+    post "/agencies/{id}/members", COORDINATOR, pages::agencies::set_members;
+    // Agency accounts are sent on to their home's list of rounds.
+    get "/rounds", AGENCY_READERS, pages::rounds::list;
+    post "/rounds", COORDINATOR, pages::rounds::open;
+    get "/rounds/{id}", READERS, pages::rounds::detail;
+    get "/rounds/{id}/reports/{agency}", AGENCY_READERS, pages::rounds::report;
+    post "/rounds/{id}/reports/{agency}", AGENCY_WRITERS, pages::rounds::save;
+    post "/rounds/{id}/reports/{agency}/action", Roles(&[Coordinator, FocalPoint, AgencyHead]), pages::rounds::act;
+    post "/rounds/{id}/reports/{agency}/files", AGENCY_WRITERS, pages::rounds::upload;
+    get "/rounds/{id}/reports/{agency}/snapshots/{version}", AGENCY_READERS, pages::rounds::snapshot;
+    get "/report-files/{id}", AGENCY_READERS, pages::rounds::file;
+    get "/rounds/{id}/reminders", READERS, pages::rounds::reminder_log;
+    get "/rounds/{id}/dashboard", READERS, pages::rounds::dashboard;
+    get "/rounds/{id}/annex.xlsx", READERS, pages::rounds::annex_xlsx;
+    get "/rounds/{id}/annex.csv", READERS, pages::rounds::annex_csv;
+    get "/rounds/{id}/missing.xlsx", READERS, pages::rounds::missing_xlsx;
+    get "/rounds/{id}/missing.csv", READERS, pages::rounds::missing_csv;
+    // The report draft: the coordinator edits, the coordinating body's head approves, its
+    // accounts, leaders and administrators read.
+    get "/rounds/{id}/draft", AGENCY_READERS, pages::drafts::show;
+    post "/rounds/{id}/draft/sections", COORDINATOR, pages::drafts::save;
+    post "/rounds/{id}/draft/refresh", COORDINATOR, pages::drafts::refresh;
+    post "/rounds/{id}/draft/parts", COORDINATOR, pages::drafts::save_parts;
+    post "/rounds/{id}/draft/approve", Roles(&[AgencyHead]), pages::drafts::approve;
+    get "/rounds/{id}/draft/history", AGENCY_READERS, pages::drafts::history;
+    get "/rounds/{id}/draft.docx", AGENCY_READERS, pages::drafts::docx;
+    get "/rounds/{id}/draft.pdf", AGENCY_READERS, pages::drafts::pdf;
+    get "/rounds/{id}/export/{list}/{format}", READERS, pages::exports::round_bodies;
+    get "/plans/{id}/export/tasks/{format}", SignedIn, pages::exports::plan_tasks;
+    get "/agencies/export/{format}", SignedIn, pages::exports::agencies;
+    get "/notifications", SignedIn, pages::rounds::notifications;
+    post "/notifications/read", SignedIn, pages::rounds::mark_read;
+    get "/regimes", READERS, pages::regimes::regimes;
+    post "/regimes", COORDINATOR, pages::regimes::create_regime;
+    get "/indicators", READERS, pages::regimes::indicators;
+    post "/indicators", COORDINATOR, pages::regimes::save_indicator;
+    get "/import", COORDINATOR, pages::import::form;
+    post "/import/review", COORDINATOR, pages::import::review;
+    post "/import/publish", COORDINATOR, pages::import::publish;
+    get "/escalations", AGENCY_READERS, pages::escalations::list;
+    get "/escalations/{id}", AGENCY_READERS, pages::escalations::thread;
+    post "/escalations/{id}", Roles(&[Coordinator, FocalPoint, AgencyHead]), pages::escalations::add;
+    get "/account", SignedIn, pages::account::page;
+    post "/account/password", SignedIn, pages::account::password;
+    post "/account/totp", SignedIn, pages::account::totp;
+    post "/account/logout-all", SignedIn, pages::account::logout_all;
+    post "/account/email", SignedIn, pages::account::set_email;
+    get "/admin/users", ADMIN, pages::admin::users;
+    post "/admin/users", ADMIN, pages::admin::create_user;
+    post "/admin/users/{id}/reset", ADMIN, pages::admin::reset_password;
+    post "/admin/users/{id}/disable", ADMIN, pages::admin::toggle_disabled;
+    post "/admin/users/{id}/second-factor/reset", ADMIN, pages::admin::reset_second_factor;
+    get "/admin/policies", ADMIN, pages::admin::policies;
+    post "/admin/policies", ADMIN, pages::admin::set_policies;
+    get "/admin/audit", ADMIN, pages::admin::audit_log;
+    get "/settings/report", Roles(&[Admin, Coordinator]), pages::settings::show;
+    post "/settings/report", Roles(&[Admin, Coordinator]), pages::settings::save;
+];
+
+/// Every route of the application with who may use it (the router's own table).
+pub fn route_table() -> &'static [RouteSpec] {
+    ROUTES
+}
+
 /// Every route of the application.
 pub fn router(state: AppState) -> Router {
     // Room for the multipart framing around the largest file.
     let body_limit = state.config.max_upload_bytes + 64 * 1024;
-    Router::new()
-        .route("/healthz", get(pages::misc::healthz))
-        .route("/static/style.css", get(pages::misc::style))
-        .route("/static/form.js", get(pages::misc::form_js))
-        .route("/lang/{code}", get(pages::misc::set_lang))
-        .route("/login", get(pages::login::form).post(pages::login::submit))
-        .route(
-            "/login/totp",
-            get(pages::login::totp_form).post(pages::login::totp_submit),
-        )
-        .route("/logout", post(pages::login::logout))
-        .route("/", get(pages::plans::start))
-        .route("/public", get(pages::public::index))
-        .route("/public/plans/{id}", get(pages::public::plan))
-        .route("/plans", get(pages::plans::list))
-        .route("/plans/{id}", get(pages::plans::detail))
-        .route("/plans/{id}/matrix", get(pages::plans::matrix))
-        .route("/plans/{id}/edit", get(pages::import::edit))
-        .route("/plans/{id}/dashboard", get(pages::rounds::plan_dashboard))
-        .route(
-            "/plans/{id}/cascade",
-            get(pages::cascade::overview).post(pages::cascade::record),
-        )
-        .route("/cascade/{id}/file", get(pages::cascade::file))
-        .route(
-            "/plans/{id}/cascade/missing/{format}",
-            get(pages::cascade::export_missing),
-        )
-        .route("/plans/{id}/cascade/remind", post(pages::cascade::remind))
-        .route("/tasks/{id}/links", post(pages::plans::link))
-        .route("/tasks/{id}/links/remove", post(pages::plans::unlink))
-        .route("/tasks/{id}", get(pages::plans::task))
-        .route("/tasks/{id}/escalations", post(pages::escalations::raise))
-        .route("/tasks/{id}/tags", post(pages::plans::set_tags))
-        .route(
-            "/tasks/{id}/groups/{group}",
-            post(pages::plans::set_group_members),
-        )
-        .route(
-            "/agencies",
-            get(pages::agencies::list).post(pages::agencies::create),
-        )
-        .route("/agencies/merge", post(pages::agencies::merge))
-        .route(
-            "/agencies/{id}",
-            get(pages::agencies::edit).post(pages::agencies::update),
-        )
-        .route("/agencies/{id}/home", get(pages::agencies::home))
-        .route("/agencies/{id}/members", post(pages::agencies::set_members))
-        .route(
-            "/rounds",
-            get(pages::rounds::list).post(pages::rounds::open),
-        )
-        .route("/rounds/{id}", get(pages::rounds::detail))
-        .route(
-            "/rounds/{id}/reports/{agency}",
-            get(pages::rounds::report).post(pages::rounds::save),
-        )
-        .route(
-            "/rounds/{id}/reports/{agency}/action",
-            post(pages::rounds::act),
-        )
-        .route(
-            "/rounds/{id}/reports/{agency}/files",
-            post(pages::rounds::upload),
-        )
-        .route(
-            "/rounds/{id}/reports/{agency}/snapshots/{version}",
-            get(pages::rounds::snapshot),
-        )
-        .route("/report-files/{id}", get(pages::rounds::file))
-        .route("/rounds/{id}/reminders", get(pages::rounds::reminder_log))
-        .route("/rounds/{id}/dashboard", get(pages::rounds::dashboard))
-        .route("/rounds/{id}/annex.xlsx", get(pages::rounds::annex_xlsx))
-        .route("/rounds/{id}/annex.csv", get(pages::rounds::annex_csv))
-        .route(
-            "/rounds/{id}/missing.xlsx",
-            get(pages::rounds::missing_xlsx),
-        )
-        .route("/rounds/{id}/missing.csv", get(pages::rounds::missing_csv))
-        .route("/rounds/{id}/draft", get(pages::drafts::show))
-        .route("/rounds/{id}/draft/sections", post(pages::drafts::save))
-        .route("/rounds/{id}/draft/refresh", post(pages::drafts::refresh))
-        .route("/rounds/{id}/draft/parts", post(pages::drafts::save_parts))
-        .route("/rounds/{id}/draft/approve", post(pages::drafts::approve))
-        .route("/rounds/{id}/draft/history", get(pages::drafts::history))
-        .route("/rounds/{id}/draft.docx", get(pages::drafts::docx))
-        .route("/rounds/{id}/draft.pdf", get(pages::drafts::pdf))
-        .route(
-            "/rounds/{id}/export/{list}/{format}",
-            get(pages::exports::round_bodies),
-        )
-        .route(
-            "/plans/{id}/export/tasks/{format}",
-            get(pages::exports::plan_tasks),
-        )
-        .route("/agencies/export/{format}", get(pages::exports::agencies))
-        .route("/notifications", get(pages::rounds::notifications))
-        .route("/notifications/read", post(pages::rounds::mark_read))
-        .route(
-            "/regimes",
-            get(pages::regimes::regimes).post(pages::regimes::create_regime),
-        )
-        .route(
-            "/indicators",
-            get(pages::regimes::indicators).post(pages::regimes::save_indicator),
-        )
-        .route("/import", get(pages::import::form))
-        .route("/import/review", post(pages::import::review))
-        .route("/import/publish", post(pages::import::publish))
-        .route("/escalations", get(pages::escalations::list))
-        .route(
-            "/escalations/{id}",
-            get(pages::escalations::thread).post(pages::escalations::add),
-        )
-        .route("/account", get(pages::account::page))
-        .route("/account/password", post(pages::account::password))
-        .route("/account/totp", post(pages::account::totp))
-        .route("/account/logout-all", post(pages::account::logout_all))
-        .route("/account/email", post(pages::account::set_email))
-        .route(
-            "/admin/users",
-            get(pages::admin::users).post(pages::admin::create_user),
-        )
-        .route(
-            "/admin/users/{id}/reset",
-            post(pages::admin::reset_password),
-        )
-        .route(
-            "/admin/users/{id}/disable",
-            post(pages::admin::toggle_disabled),
-        )
-        .route(
-            "/admin/users/{id}/second-factor/reset",
-            post(pages::admin::reset_second_factor),
-        )
-        .route(
-            "/admin/policies",
-            get(pages::admin::policies).post(pages::admin::set_policies),
-        )
-        .route("/admin/audit", get(pages::admin::audit_log))
-        .route(
-            "/settings/report",
-            get(pages::settings::show).post(pages::settings::save),
-        )
+    // Two rows of one path (GET and POST) merge into one method router.
+    ROUTES
+        .iter()
+        .fold(Router::new(), |r, spec| {
+            r.route(spec.path, (spec.handler)())
+        })
         .fallback(pages::misc::not_found)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::from_fn(pages::misc::log_and_secure))

@@ -2,6 +2,8 @@
 
 use crate::client::Client;
 use crate::{Case, Fut, TestApp};
+use theodoi_web::auth::Role;
+use theodoi_web::{Access, RouteSpec, route_table};
 
 pub const CASES: &[(&str, Case)] = &[("authorisation_matrix", authorisation_matrix)];
 
@@ -22,7 +24,23 @@ struct Rule {
     path: String,
     fields: Vec<(&'static str, String)>,
     allowed: &'static [&'static str],
+    /// Sent as multipart (the handlers that take files).
+    multipart: bool,
+    /// Statuses also accepted from an allowed account (a PDF without LibreOffice: 503).
+    also: &'static [u16],
 }
+
+/// Every account, the anonymous included: a public route refuses nobody.
+const PUBLIC: &[&str] = &[
+    "anonymous",
+    "admin",
+    "coord",
+    "focal",
+    "head",
+    "police",
+    "inspector",
+    "leader",
+];
 
 const SIGNED_IN: &[&str] = &[
     "admin",
@@ -34,8 +52,20 @@ const SIGNED_IN: &[&str] = &[
     "leader",
 ];
 
-/// `spare`: an account outside the matrix's own (its second factor is reset).
-fn rules(app: &TestApp, task: i64, r: i64, spare: i64) -> Vec<Rule> {
+/// Things the matrix reads: a cascade plan, an escalation and an attached file of the Sở Tư pháp.
+struct Fixtures {
+    task: i64,
+    round: i64,
+    /// An account outside the matrix's own (its password and second factor are reset, it is
+    /// disabled).
+    spare: i64,
+    cascade: i64,
+    escalation: i64,
+    file: String,
+}
+
+fn rules(app: &TestApp, fx: &Fixtures) -> Vec<Rule> {
+    let (task, r, spare) = (fx.task, fx.round, fx.spare);
     let p = app.plan_id;
     let j = app.justice;
     let post = |path: String,
@@ -45,12 +75,26 @@ fn rules(app: &TestApp, task: i64, r: i64, spare: i64) -> Vec<Rule> {
         path,
         fields,
         allowed,
+        multipart: false,
+        also: &[],
+    };
+    let multipart = |path: String,
+                     fields: Vec<(&'static str, String)>,
+                     allowed: &'static [&'static str]| Rule {
+        method: "POST",
+        path,
+        fields,
+        allowed,
+        multipart: true,
+        also: &[],
     };
     let get = |path: String, allowed: &'static [&'static str]| Rule {
         method: "GET",
         path,
         fields: Vec::new(),
         allowed,
+        multipart: false,
+        also: &[],
     };
     vec![
         get("/plans".into(), SIGNED_IN),
@@ -220,12 +264,16 @@ fn rules(app: &TestApp, task: i64, r: i64, spare: i64) -> Vec<Rule> {
                 ("kind", "department".into()),
             ],
             allowed: &["coord"],
+            multipart: false,
+            also: &[],
         },
         Rule {
             method: "POST",
             path: format!("/agencies/{j}"),
             fields: vec![("name", "Sở Tư pháp".into()), ("kind", "department".into())],
             allowed: &["coord"],
+            multipart: false,
+            also: &[],
         },
         Rule {
             method: "POST",
@@ -235,12 +283,16 @@ fn rules(app: &TestApp, task: i64, r: i64, spare: i64) -> Vec<Rule> {
                 ("body", "Nội dung".into()),
             ],
             allowed: &["focal", "head", "police"],
+            multipart: false,
+            also: &[],
         },
         Rule {
             method: "POST",
             path: "/import/publish".into(),
             fields: Vec::new(),
             allowed: &["coord"],
+            multipart: false,
+            also: &[],
         },
         Rule {
             method: "POST",
@@ -251,6 +303,8 @@ fn rules(app: &TestApp, task: i64, r: i64, spare: i64) -> Vec<Rule> {
                 ("role", "leader".into()),
             ],
             allowed: &["admin"],
+            multipart: false,
+            also: &[],
         },
         Rule {
             method: "POST",
@@ -258,12 +312,16 @@ fn rules(app: &TestApp, task: i64, r: i64, spare: i64) -> Vec<Rule> {
             // Too long a place: refused (422) for those allowed, so nothing changes.
             fields: vec![("place", "x".repeat(201))],
             allowed: &["admin", "coord"],
+            multipart: false,
+            also: &[],
         },
         Rule {
             method: "POST",
             path: "/admin/policies".into(),
             fields: Vec::new(),
             allowed: &["admin"],
+            multipart: false,
+            also: &[],
         },
         // An account outside the matrix's own, so no session of the matrix ends.
         post(
@@ -271,7 +329,251 @@ fn rules(app: &TestApp, task: i64, r: i64, spare: i64) -> Vec<Rule> {
             Vec::new(),
             &["admin"],
         ),
+        post(
+            format!("/admin/users/{spare}/reset"),
+            Vec::new(),
+            &["admin"],
+        ),
+        post(
+            format!("/admin/users/{spare}/disable"),
+            Vec::new(),
+            &["admin"],
+        ),
+        // Reachable without an account.
+        get("/healthz".into(), PUBLIC),
+        get("/static/style.css".into(), PUBLIC),
+        get("/static/form.js".into(), PUBLIC),
+        get("/static/favicon.svg".into(), PUBLIC),
+        get("/lang/vi".into(), PUBLIC),
+        get("/login".into(), PUBLIC),
+        // The second step of signing in: without a first step, back to the first.
+        Rule {
+            also: &[303],
+            ..get("/login/totp".into(), PUBLIC)
+        },
+        get("/public".into(), PUBLIC),
+        get(format!("/public/plans/{p}"), PUBLIC),
+        get(format!("/public/plans/{p}/document"), PUBLIC),
+        get("/".into(), SIGNED_IN),
+        // Cascade plans: the agencies record their own, the coordinator records for them.
+        multipart(
+            format!("/plans/{p}/cascade"),
+            vec![
+                ("number", String::new()),
+                ("date", "2026-13-40".into()),
+                ("title", String::new()),
+                ("agency_id", j.to_string()),
+            ],
+            &["coord", "focal", "head", "police"],
+        ),
+        get(
+            format!("/cascade/{}/file", fx.cascade),
+            &["admin", "coord", "leader", "focal", "head"],
+        ),
+        get(
+            format!("/plans/{p}/cascade/missing/csv"),
+            &["admin", "coord", "leader"],
+        ),
+        post(
+            format!("/plans/{p}/cascade/remind"),
+            vec![("kind", "nonsense".into())],
+            &["coord"],
+        ),
+        // Links between plans: the coordinator, or the body that issued the plan (not the Sở
+        // Tư pháp for the city's plan).
+        post(
+            format!("/tasks/{task}/links"),
+            vec![("parent", "not a task".into())],
+            &["coord"],
+        ),
+        post(
+            format!("/tasks/{task}/links/remove"),
+            vec![("parent", "not a task".into())],
+            &["coord"],
+        ),
+        // The Sở Tư pháp is no group: 404 once the role is checked.
+        Rule {
+            also: &[404],
+            ..post(
+                format!("/tasks/{task}/groups/{j}"),
+                vec![("agency", "not a body".into())],
+                &["coord"],
+            )
+        },
+        // The same body twice: refused with the reason (422), nothing merged.
+        post(
+            "/agencies/merge".into(),
+            vec![("keep", j.to_string()), ("remove", j.to_string())],
+            &["coord"],
+        ),
+        multipart(
+            format!("/rounds/{r}/reports/{j}/files"),
+            vec![("task_id", "not a task".into())],
+            &["focal", "head"],
+        ),
+        Rule {
+            also: &[404],
+            ..get(
+                format!("/rounds/{r}/reports/{j}/snapshots/1"),
+                &["admin", "coord", "leader", "focal", "head"],
+            )
+        },
+        get(
+            fx.file.clone(),
+            &["admin", "coord", "leader", "focal", "head"],
+        ),
+        // Without LibreOffice the PDF is a 503 with its reason.
+        Rule {
+            also: &[503],
+            ..get(
+                format!("/rounds/{r}/draft.pdf"),
+                &["admin", "coord", "leader", "focal", "head"],
+            )
+        },
+        post("/notifications/read".into(), Vec::new(), SIGNED_IN),
+        multipart("/import/review".into(), Vec::new(), &["coord"]),
+        get(
+            format!("/escalations/{}", fx.escalation),
+            &["admin", "coord", "leader", "focal", "head"],
+        ),
+        // The coordinator answers, the body replies; an empty message is refused (422).
+        post(
+            format!("/escalations/{}", fx.escalation),
+            vec![("kind", "answer".into()), ("body", String::new())],
+            &["coord"],
+        ),
+        post(
+            format!("/escalations/{}", fx.escalation),
+            vec![("kind", "reply".into()), ("body", String::new())],
+            &["focal", "head"],
+        ),
+        post(
+            "/account/password".into(),
+            vec![
+                ("current", "không phải mật khẩu".into()),
+                ("new", "x".into()),
+                ("repeat", "y".into()),
+            ],
+            SIGNED_IN,
+        ),
+        post(
+            "/account/totp".into(),
+            vec![("action", "disable".into()), ("password", "sai".into())],
+            SIGNED_IN,
+        ),
+        // A signed-in page's token is not the sign-in form's: refused as a forgery (403).
+        Rule {
+            also: &[403],
+            ..post(
+                "/login".into(),
+                vec![("username", "khong-co".into()), ("password", "sai".into())],
+                PUBLIC,
+            )
+        },
+        Rule {
+            also: &[303],
+            ..post(
+                "/login/totp".into(),
+                vec![("code", "000000".into())],
+                PUBLIC,
+            )
+        },
+        // Last: they end sessions.
+        post("/account/logout-all".into(), Vec::new(), SIGNED_IN),
+        Rule {
+            also: &[303],
+            ..post("/logout".into(), Vec::new(), PUBLIC)
+        },
     ]
+}
+
+/// The role each test account has (`police` is a focal point of another body).
+fn role_of(account: &str) -> Option<Role> {
+    Some(match account {
+        "admin" => Role::Admin,
+        "coord" => Role::Coordinator,
+        "focal" | "police" => Role::FocalPoint,
+        "head" => Role::AgencyHead,
+        "inspector" => Role::Inspector,
+        "leader" => Role::Leader,
+        _ => return None,
+    })
+}
+
+/// Does a concrete path (query dropped) match a pattern of the route table?
+fn matches(pattern: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or_default();
+    let (p, c): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), path.split('/').collect());
+    p.len() == c.len()
+        && p.iter()
+            .zip(&c)
+            .all(|(p, c)| (p.starts_with('{') && p.ends_with('}') && !c.is_empty()) || p == c)
+}
+
+/// The route of the table a rule exercises: the most literal pattern that matches, as the
+/// router chooses.
+fn route_of<'a>(table: &'a [RouteSpec], rule: &Rule) -> Option<&'a RouteSpec> {
+    table
+        .iter()
+        .filter(|s| s.method == rule.method && matches(s.path, &rule.path))
+        .min_by_key(|s| s.path.matches('{').count())
+}
+
+/// Every route of the table has rules, every rule a route, and the accounts a route's rules
+/// allow agree with the roles the table gives it.
+fn check_table(rules: &[Rule]) -> Vec<String> {
+    let table = route_table();
+    let mut problems = Vec::new();
+    for r in rules {
+        if route_of(table, r).is_none() {
+            problems.push(format!(
+                "no route in route_table() for {} {}",
+                r.method, r.path
+            ));
+        }
+    }
+    for spec in table {
+        let mine: Vec<&Rule> = rules
+            .iter()
+            .filter(|r| route_of(table, r).is_some_and(|s| std::ptr::eq(s, spec)))
+            .collect();
+        if mine.is_empty() {
+            problems.push(format!(
+                "{} {} has no row in the authorisation matrix",
+                spec.method, spec.path
+            ));
+            continue;
+        }
+        let allowed: Vec<&str> = mine
+            .iter()
+            .flat_map(|r| r.allowed.iter().copied())
+            .collect();
+        let agrees = match spec.access {
+            Access::Public => allowed.contains(&"anonymous"),
+            Access::SignedIn => {
+                SIGNED_IN.iter().all(|a| allowed.contains(a)) && !allowed.contains(&"anonymous")
+            }
+            Access::Roles(roles) => {
+                // An allowed account has one of the roles; a role not scoped to an agency is
+                // allowed exactly when the table says so (agency roles may be refused another
+                // body's things).
+                allowed
+                    .iter()
+                    .all(|a| role_of(a).is_some_and(|role| roles.contains(&role)))
+                    && SIGNED_IN.iter().all(|a| {
+                        let Some(role) = role_of(a) else { return false };
+                        role.is_agency() || roles.contains(&role) == allowed.contains(a)
+                    })
+            }
+        };
+        if !agrees {
+            problems.push(format!(
+                "{} {}: the table says {:?}, the matrix allows {allowed:?}",
+                spec.method, spec.path, spec.access
+            ));
+        }
+    }
+    problems
 }
 
 fn authorisation_matrix(app: TestApp) -> Fut {
@@ -314,8 +616,70 @@ fn authorisation_matrix(app: TestApp) -> Fut {
             )
             .await?;
         let spare = app.db.user_by_username("coord2").await?.ok_or("coord2")?.id;
-        let rules = rules(&app, task, round, spare);
-        let mut failures = Vec::new();
+        let focal_id = app.db.user_by_username("focal").await?.ok_or("focal")?.id;
+        let now = time::OffsetDateTime::now_utc();
+        let cascade = app
+            .db
+            .record_cascade_plan(
+                &theodoi_store::workspace::NewCascadePlan {
+                    plan_id: app.plan_id,
+                    agency_id: app.justice,
+                    number: "12/KH-STP",
+                    issued_on: time::macros::date!(2026 - 02 - 01),
+                    title: "Kế hoạch của Sở Tư pháp",
+                    file: Some(("ke-hoach.txt", "text/plain", "Kế hoạch".as_bytes())),
+                    recorded_by: focal_id,
+                },
+                now,
+            )
+            .await?;
+        let escalation = app
+            .db
+            .raise_escalation(
+                &theodoi_store::workspace::NewEscalation {
+                    task_id: task,
+                    agency_id: app.justice,
+                    user_id: focal_id,
+                    subject: "Vướng mắc",
+                    body: "Nội dung",
+                },
+                now,
+                false,
+            )
+            .await?;
+        // An attached file, through the report form as the body would.
+        let mut focal = app.signed_in("focal").await;
+        let report = format!("/rounds/{round}/reports/{}", app.justice);
+        focal.get(&report).await;
+        let r = focal.post(&report, &[("version", "0")]).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let r = focal
+            .post_multipart(
+                &format!("{report}/files"),
+                &[("task_id", "")],
+                &[("file", "bien-ban.txt", "Biên bản".as_bytes())],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let file = focal
+            .get(&report)
+            .await
+            .body
+            .split("href=\"")
+            .find_map(|s| s.strip_prefix("/report-files/"))
+            .and_then(|s| s.split('"').next())
+            .map(|id| format!("/report-files/{id}"))
+            .ok_or("no link to the attached file")?;
+        let fx = Fixtures {
+            task,
+            round,
+            spare,
+            cascade,
+            escalation,
+            file,
+        };
+        let rules = rules(&app, &fx);
+        let mut failures = check_table(&rules);
         for role in ROLES {
             let mut c: Client = if role == "anonymous" {
                 app.client()
@@ -335,13 +699,25 @@ fn authorisation_matrix(app: TestApp) -> Fut {
                     .collect();
                 let resp = if r.method == "GET" {
                     c.get(&r.path).await
+                } else if r.multipart {
+                    c.post_multipart(&r.path, &fields, &[]).await
                 } else {
                     c.post(&r.path, &fields).await
                 };
                 let allowed = r.allowed.contains(&role);
+                let public = r.allowed.contains(&"anonymous");
                 let ok = match (role, allowed) {
+                    // A public route refuses nobody and sends nobody to sign in (but the sign-in
+                    // steps themselves), nor fails.
+                    _ if public => {
+                        resp.status < 500
+                            && (resp.status != 403 || r.also.contains(&403))
+                            && (resp.location() != "/login" || r.also.contains(&303))
+                    }
                     ("anonymous", _) => resp.status == 303 && resp.location() == "/login",
-                    (_, true) => matches!(resp.status, 200 | 303 | 422),
+                    (_, true) => {
+                        matches!(resp.status, 200 | 303 | 422) || r.also.contains(&resp.status)
+                    }
                     (_, false) => resp.status == 403,
                 };
                 if !ok {
