@@ -79,6 +79,19 @@ struct OverviewPage {
     unmatched: Vec<ImplementingPlan>,
     /// The body whose plan the coordinator just registered.
     saved: Option<String>,
+    /// A refused registration: what was typed, shown again with why.
+    typed: Typed,
+    error: String,
+}
+
+/// The registration form as typed.
+#[derive(Default)]
+struct Typed {
+    number: String,
+    date: String,
+    title: String,
+    agency_id: String,
+    via: String,
 }
 
 impl OverviewPage {
@@ -121,12 +134,25 @@ pub async fn overview(
     Path(id): Path<i64>,
     Query(q): Query<OverviewQuery>,
 ) -> AppResult<Html<String>> {
+    let page = overview_page(&state, lang, &user, id, q, Typed::default(), String::new()).await?;
+    pages::render(&page)
+}
+
+async fn overview_page(
+    state: &AppState,
+    lang: crate::i18n::Lang,
+    user: &User,
+    id: i64,
+    q: OverviewQuery,
+    typed: Typed,
+    error: String,
+) -> AppResult<OverviewPage> {
     if !user.role.sees_all_agencies() && !user.role.is_agency() {
         return Err(AppError::Forbidden);
     }
     let kind = checked_kind(&q.kind)?.to_string();
     let plan = state.db.load_plan(id).await?.summary;
-    let (all, unmatched) = bodies(&state, id).await?;
+    let (all, unmatched) = bodies(state, id).await?;
     let mine = user
         .row
         .agency_id
@@ -136,7 +162,7 @@ pub async fn overview(
     let rows: Vec<BodyRow> = if sees_all { all } else { Vec::new() };
     let have = rows.iter().filter(|r| r.has_plan()).count();
     let missing = rows.len() - have;
-    let mut ctx = Ctx::new(lang, Some(&user));
+    let mut ctx = Ctx::new(lang, Some(user));
     let mut kinds: Vec<(String, String, usize)> = Vec::new();
     for r in rows.iter().filter(|r| !r.has_plan()) {
         match kinds.iter_mut().find(|(k, _, _)| *k == r.kind) {
@@ -195,7 +221,7 @@ pub async fn overview(
         }
         ctx = ctx.with_flash(&text);
     }
-    pages::render(&OverviewPage {
+    Ok(OverviewPage {
         ctx,
         plan,
         rows,
@@ -206,7 +232,78 @@ pub async fn overview(
         kind,
         unmatched: if sees_all { unmatched } else { Vec::new() },
         saved,
+        typed,
+        error,
     })
+}
+
+/// The registration as typed, checked: (body, how received, number, date, title), or a
+/// refusal saying what to correct.
+#[allow(clippy::too_many_arguments)]
+async fn check_record(
+    state: &AppState,
+    user: &User,
+    plan_id: i64,
+    on_behalf: bool,
+    for_agency: &str,
+    via: &str,
+    number: &str,
+    date: &str,
+    title: &str,
+) -> AppResult<(i64, Option<String>, String, time::Date, String)> {
+    let agency_id = match (user.role.is_agency(), user.row.agency_id) {
+        (true, Some(a)) => a,
+        _ if on_behalf => for_agency.trim().parse::<i64>().map_err(|_| {
+            AppError::BadRequest("Chọn cơ quan, địa phương đã gửi kế hoạch.".into())
+        })?,
+        _ => return Err(AppError::Forbidden),
+    };
+    let received_via = if on_behalf {
+        let v = via.trim();
+        if !theodoi_store::links::RECEIVED_VIA.contains(&v) {
+            return Err(AppError::BadRequest(
+                "Chọn cách nhận kế hoạch: bản giấy hoặc văn phòng điện tử.".into(),
+            ));
+        }
+        Some(v.to_string())
+    } else {
+        None
+    };
+    let number: String = theodoi_text::clean(number)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    theodoi_domain::DocumentNumber::parse(&number).map_err(|_| {
+        AppError::BadRequest(format!(
+            "Số, ký hiệu \u{201C}{number}\u{201D} không đúng dạng số, ký hiệu văn bản, ví dụ 12/KH-UBND."
+        ))
+    })?;
+    let issued_on = pages::parse_date(date).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "Ngày ban hành \"{}\" không hợp lệ: ghi ngày/tháng/năm, ví dụ 09/01/2026",
+            date.trim()
+        ))
+    })?;
+    let title = theodoi_text::clean(title);
+    if title.is_empty() {
+        return Err(AppError::BadRequest(
+            "Trích yếu không được để trống.".into(),
+        ));
+    }
+    state.db.load_plan(plan_id).await?;
+    if on_behalf
+        && !state
+            .db
+            .cascade_status(plan_id)
+            .await?
+            .iter()
+            .any(|s| s.agency_id == agency_id)
+    {
+        return Err(AppError::BadRequest(
+            "Cơ quan được chọn không thuộc diện phải ban hành kế hoạch triển khai.".into(),
+        ));
+    }
+    Ok((agency_id, received_via, number, issued_on, title))
 }
 
 /// An agency records its own plan, or the coordinator registers a plan a body sent on paper or
@@ -258,58 +355,42 @@ pub async fn record(
     user.check_csrf(&csrf)?;
     // An agency records its own plan; the coordinator registers one for a body it names.
     let on_behalf = user.role.coordinates();
-    let agency_id = match (user.role.is_agency(), user.row.agency_id) {
-        (true, Some(a)) => a,
-        _ if on_behalf => for_agency.trim().parse::<i64>().map_err(|_| {
-            AppError::BadRequest(
-                "Chọn cơ quan, địa phương đã gửi kế hoạch / choose the body".into(),
+    if !user.role.is_agency() && !on_behalf {
+        return Err(AppError::Forbidden);
+    }
+    let checked = check_record(
+        &state,
+        &user,
+        plan_id,
+        on_behalf,
+        &for_agency,
+        &via,
+        &number,
+        &date,
+        &title,
+    )
+    .await;
+    let (agency_id, received_via, number, issued_on, title) = match checked {
+        Ok(v) => v,
+        Err(AppError::BadRequest(error)) => {
+            // Refused: the page again with what was typed and why, nothing lost.
+            let typed = Typed {
+                number,
+                date,
+                title,
+                agency_id: for_agency,
+                via,
+            };
+            let q = OverviewQuery::default();
+            let page = overview_page(&state, lang, &user, plan_id, q, typed, error).await?;
+            return Ok((
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                pages::render(&page)?,
             )
-        })?,
-        _ => return Err(AppError::Forbidden),
-    };
-    let received_via = if on_behalf {
-        let v = via.trim();
-        if !theodoi_store::links::RECEIVED_VIA.contains(&v) {
-            return Err(AppError::BadRequest(
-                "Chọn cách nhận kế hoạch: bản giấy hoặc văn phòng điện tử / choose how the plan was received"
-                    .into(),
-            ));
+                .into_response());
         }
-        Some(v.to_string())
-    } else {
-        None
+        Err(e) => return Err(e),
     };
-    let number: String = theodoi_text::clean(&number)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    theodoi_domain::DocumentNumber::parse(&number)
-        .map_err(|e| AppError::BadRequest(format!("Số, ký hiệu: {e}")))?;
-    let issued_on = pages::parse_date(&date).ok_or_else(|| {
-        AppError::BadRequest(format!(
-            "Ngày ban hành \"{}\" không hợp lệ: ghi ngày/tháng/năm, ví dụ 09/01/2026",
-            date.trim()
-        ))
-    })?;
-    let title = theodoi_text::clean(&title);
-    if title.is_empty() {
-        return Err(AppError::BadRequest("Trích yếu không được để trống".into()));
-    }
-    state.db.load_plan(plan_id).await?;
-    if on_behalf
-        && !state
-            .db
-            .cascade_status(plan_id)
-            .await?
-            .iter()
-            .any(|s| s.agency_id == agency_id)
-    {
-        return Err(AppError::BadRequest(
-            "Cơ quan được chọn không thuộc diện phải ban hành kế hoạch triển khai \
-             / the body chosen is not expected to issue a plan"
-                .into(),
-        ));
-    }
     let c = NewCascadePlan {
         plan_id,
         agency_id,

@@ -456,6 +456,14 @@ fn cascade_plans_are_counted(app: TestApp) -> Fut {
             )
             .await;
         assert_eq!(r.status, 422);
+        // The page again, with the reason and what was typed: nothing to type twice.
+        assert!(
+            r.body.contains("không đúng dạng số, ký hiệu văn bản")
+                && r.body.contains("name=\"number\" value=\"abc\"")
+                && r.body.contains("name=\"date\" value=\"2026-02-10\""),
+            "{}",
+            r.body
+        );
         let r = focal
             .post_multipart(
                 &format!("/plans/{p}/cascade"),
