@@ -78,6 +78,16 @@ impl IndicatorRow {
     }
 }
 
+/// One lead body's status of a task in an accepted report, for the public page.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PublicLeadStatus {
+    pub task_id: i64,
+    pub agency_id: i64,
+    pub agency_name: String,
+    pub status: String,
+    pub accepted_at: Option<OffsetDateTime>,
+}
+
 /// A round with its plan's number.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RoundRow {
@@ -1650,6 +1660,42 @@ macro_rules! backend {
                 .await?)
             }
 
+            /// Every status a lead body reported on a task in an accepted report, newest first.
+            pub async fn public_lead_statuses(pool: &Pool<$db>, plan_id: i64) -> Result<Vec<PublicLeadStatus>> {
+                Ok(sqlx::query_as(
+                    "SELECT rt.task_id, g.id AS agency_id, g.name AS agency_name, rt.status, r.accepted_at FROM report_tasks rt \
+                     JOIN reports r ON r.id = rt.report_id AND r.status = 'accepted' \
+                     JOIN round_obligations o ON o.round_id = r.round_id AND o.agency_id = r.agency_id \
+                     AND o.task_id = rt.task_id AND o.role = 'lead' \
+                     JOIN rounds x ON x.id = r.round_id JOIN agencies g ON g.id = r.agency_id \
+                     WHERE x.plan_id = $1 AND rt.status IS NOT NULL \
+                     ORDER BY x.window_end DESC, r.accepted_at DESC, g.sort_key, g.id",
+                )
+                .bind(plan_id)
+                .fetch_all(pool)
+                .await?)
+            }
+
+            /// When what the public page shows last changed: the newest accepted report of the
+            /// plan's rounds or the newest version of the plan, whichever is later.
+            pub async fn public_updated_at(pool: &Pool<$db>, plan_id: i64) -> Result<Option<OffsetDateTime>> {
+                let accepted: Vec<OffsetDateTime> = sqlx::query_scalar(
+                    "SELECT r.accepted_at FROM reports r JOIN rounds x ON x.id = r.round_id \
+                     WHERE x.plan_id = $1 AND r.status = 'accepted' AND r.accepted_at IS NOT NULL \
+                     ORDER BY r.accepted_at DESC LIMIT 1",
+                )
+                .bind(plan_id)
+                .fetch_all(pool)
+                .await?;
+                let version: Vec<OffsetDateTime> = sqlx::query_scalar(
+                    "SELECT created_at FROM plan_versions WHERE plan_id = $1 ORDER BY version DESC LIMIT 1",
+                )
+                .bind(plan_id)
+                .fetch_all(pool)
+                .await?;
+                Ok(accepted.into_iter().chain(version).max())
+            }
+
             /// The newest round of a plan with at least one accepted report.
             pub async fn latest_reported_round(pool: &Pool<$db>, plan_id: i64) -> Result<Option<RoundRow>> {
                 let sql = format!(
@@ -1931,6 +1977,14 @@ impl Db {
 
     pub async fn public_task_status(&self, plan_id: i64) -> Result<Vec<(i64, String)>> {
         crate::dispatch!(self, public_task_status(plan_id))
+    }
+    /// Every status a lead body reported on a plan's tasks in accepted reports, newest first.
+    pub async fn public_lead_statuses(&self, plan_id: i64) -> Result<Vec<PublicLeadStatus>> {
+        crate::dispatch!(self, public_lead_statuses(plan_id))
+    }
+    /// When the plan's public page last changed (an accepted report or a new plan version).
+    pub async fn public_updated_at(&self, plan_id: i64) -> Result<Option<OffsetDateTime>> {
+        crate::dispatch!(self, public_updated_at(plan_id))
     }
     pub async fn latest_reported_round(&self, plan_id: i64) -> Result<Option<RoundRow>> {
         crate::dispatch!(self, latest_reported_round(plan_id))

@@ -236,6 +236,7 @@ const AGENCY_WRITERS: Access = Roles(&[FocalPoint, AgencyHead]);
 const ROUTES: &[RouteSpec] = routes![
     get "/healthz", Public, pages::misc::healthz;
     get "/static/style.css", Public, pages::misc::style;
+    get "/static/favicon.svg", Public, pages::misc::favicon;
     get "/static/form.js", Public, pages::misc::form_js;
     get "/lang/{code}", Public, pages::misc::set_lang;
     get "/login", Public, pages::login::form;
@@ -246,6 +247,7 @@ const ROUTES: &[RouteSpec] = routes![
     get "/", SignedIn, pages::plans::start;
     get "/public", Public, pages::public::index;
     get "/public/plans/{id}", Public, pages::public::plan;
+    get "/public/plans/{id}/document", Public, pages::public::document;
     get "/plans", SignedIn, pages::plans::list;
     get "/plans/{id}", SignedIn, pages::plans::detail;
     get "/plans/{id}/matrix", SignedIn, pages::plans::matrix;

@@ -37,6 +37,20 @@ pub async fn style() -> Response {
         .into_response()
 }
 
+const FAVICON: &str = include_str!("../../static/favicon.svg");
+
+/// The tab icon: the app's mark, drawn in SVG.
+pub async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        FAVICON,
+    )
+        .into_response()
+}
+
 const FORM_JS: &str = include_str!("../../static/form.js");
 
 /// The report form's script: autosave and the question before leaving with unsaved changes.

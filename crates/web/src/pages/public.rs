@@ -11,16 +11,65 @@ use crate::pages::{self, Ctx};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashSet};
 use theodoi_domain::TaskStatus;
-use theodoi_store::rounds::RoundRow;
+use theodoi_store::rounds::{PublicLeadStatus, RoundRow};
 
 struct PublicTask {
     reference: String,
     title: String,
     time_text: String,
     leads: String,
-    status: &'static str,
+    /// One status when every lead that reported agrees; otherwise each status with the leads
+    /// that reported it.
+    statuses: Vec<(&'static str, String)>,
+}
+
+/// How many names of bodies one status lists before it says how many more.
+const NAMES_SHOWN: usize = 5;
+
+/// A task's status from each of its leads, newest accepted report per lead: one line when they
+/// agree (or nobody reported), one line per status with its bodies when they differ.
+fn lead_statuses(ctx: &Ctx, rows: &[&PublicLeadStatus]) -> Vec<(&'static str, String)> {
+    let mut seen = HashSet::new();
+    // status label → the leads that reported it, in the order of the first report seen.
+    let mut by_status: Vec<(&'static str, Vec<&str>)> = Vec::new();
+    for r in rows {
+        if !seen.insert(r.agency_id) {
+            continue; // an older report of the same lead
+        }
+        let Some(status) = TaskStatus::parse(&r.status) else {
+            continue;
+        };
+        let label = ctx.t(status.label_vi(), status.label_en());
+        match by_status.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, names)) => names.push(&r.agency_name),
+            None => by_status.push((label, vec![&r.agency_name])),
+        }
+    }
+    match by_status.len() {
+        0 => vec![(ctx.t("Chưa có báo cáo", "Not yet reported"), String::new())],
+        1 => vec![(by_status[0].0, String::new())],
+        _ => by_status
+            .into_iter()
+            .map(|(label, names)| {
+                let mut shown = names
+                    .iter()
+                    .take(NAMES_SHOWN)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if names.len() > NAMES_SHOWN {
+                    let more = names.len() - NAMES_SHOWN;
+                    shown.push_str(&match ctx.lang {
+                        crate::i18n::Lang::Vi => format!(" và {more} cơ quan khác"),
+                        crate::i18n::Lang::En => format!(" and {more} other bodies"),
+                    });
+                }
+                (label, shown)
+            })
+            .collect(),
+    }
 }
 
 struct PublicCell {
@@ -42,6 +91,10 @@ struct PublicPage {
     plans: Vec<(i64, String)>,
     plan_id: i64,
     title: String,
+    /// "Kế hoạch số 14/KH-UBND ngày 09/01/2026 của UBND thành phố".
+    document: String,
+    has_text: bool,
+    updated: Option<String>,
     tasks: Vec<PublicTask>,
     round: Option<RoundRow>,
     figures: Vec<PublicFigure>,
@@ -66,9 +119,10 @@ pub async fn plan(
     let ctx = Ctx::new(lang, None);
     let data = state.plan_data(id).await?;
     let view = &data.0;
-    let mut latest: HashMap<i64, String> = HashMap::new();
-    for (task, status) in state.db.public_task_status(id).await? {
-        latest.entry(task).or_insert(status);
+    let reported = state.db.public_lead_statuses(id).await?;
+    let mut by_task: BTreeMap<i64, Vec<&PublicLeadStatus>> = BTreeMap::new();
+    for r in &reported {
+        by_task.entry(r.task_id).or_default().push(r);
     }
     let tasks = view
         .tasks
@@ -84,12 +138,7 @@ pub async fn plan(
                 .map(|a| a.agency_name.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
-            status: latest
-                .get(&t.id)
-                .and_then(|s| TaskStatus::parse(s))
-                .map_or(ctx.t("Chưa có báo cáo", "Not yet reported"), |s| {
-                    ctx.t(s.label_vi(), s.label_en())
-                }),
+            statuses: lead_statuses(&ctx, by_task.get(&t.id).map_or(&[], Vec::as_slice)),
         })
         .collect();
     let round = state.db.latest_reported_round(id).await?;
@@ -141,7 +190,10 @@ pub async fn plan(
                         .zip(shown)
                         .filter(|(c, shown)| c.value != 0.0 || !**shown)
                         .map(|(c, shown)| PublicCell {
-                            label: c.label_vi,
+                            label: match d.dimension.category(c.code) {
+                                Some(cat) => ctx.t(cat.1, cat.2),
+                                None => c.label_vi,
+                            },
                             value: if *shown {
                                 theodoi_report::number_vi(c.value)
                             } else {
@@ -149,7 +201,7 @@ pub async fn plan(
                             },
                         })
                         .collect();
-                    (d.dimension.label_vi(), cells)
+                    (ctx.t(d.dimension.label_vi(), d.dimension.label_en()), cells)
                 })
                 .collect();
             figures.push(PublicFigure {
@@ -167,13 +219,99 @@ pub async fn plan(
         .into_iter()
         .map(|p| (p.id, p.number.unwrap_or(p.title)))
         .collect();
+    let updated = state
+        .db
+        .public_updated_at(id)
+        .await?
+        .map(|t| pages::when(&t));
+    let has_text = !state.db.plan_sources(id).await?.is_empty();
+    let document = document_name(&ctx, &view.summary);
     pages::render(&PublicPage {
         ctx,
         plans,
         plan_id: id,
         title: view.summary.title.clone(),
+        document,
+        has_text,
+        updated,
         tasks,
         round,
         figures,
+    })
+}
+
+/// The plan named as a citizen would cite it: kind, number, date and issuer, as far as known.
+fn document_name(ctx: &Ctx, s: &theodoi_store::views::PlanSummary) -> String {
+    // "KẾ HOẠCH" → "Kế hoạch"; the kinds a plan is issued as have their English names.
+    let vi = theodoi_domain::DocumentType::from_abbreviation(&s.doc_type).map_or_else(
+        || "Kế hoạch".to_string(),
+        |k| {
+            let lower = k.type_line().to_lowercase();
+            let mut c = lower.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default()
+        },
+    );
+    let en = match s.doc_type.as_str() {
+        "KH" => "Plan",
+        "QĐ" => "Decision",
+        "CT" => "Directive",
+        "CTr" => "Programme",
+        _ => vi.as_str(),
+    };
+    let mut out = ctx.t(&vi, en).to_string();
+    if let Some(n) = &s.number {
+        out.push_str(ctx.t(" số ", " no. "));
+        out.push_str(n);
+    }
+    if let Some(d) = &s.issued_on {
+        out.push_str(ctx.t(" ngày ", " of "));
+        out.push_str(&pages::date_vn(d));
+    }
+    if let Some(i) = s.issuer.as_deref().filter(|i| !i.trim().is_empty()) {
+        out.push_str(ctx.t(" của ", ", issued by "));
+        out.push_str(i);
+    }
+    out
+}
+
+struct SourceText {
+    name: String,
+    lines: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "public_document.html")]
+struct DocumentPage {
+    ctx: Ctx,
+    plan_id: i64,
+    document: String,
+    title: String,
+    sources: Vec<SourceText>,
+}
+
+/// The plan's document as it was imported, for anyone to read.
+pub async fn document(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
+    let ctx = Ctx::new(lang, None);
+    let data = state.plan_data(id).await?;
+    let summary = &data.0.summary;
+    let sources = state.db.plan_sources(id).await?;
+    pages::render(&DocumentPage {
+        plan_id: id,
+        document: document_name(&ctx, summary),
+        title: summary.title.clone(),
+        sources: sources
+            .into_iter()
+            .map(|(name, text)| SourceText {
+                name,
+                lines: text.lines().map(str::to_string).collect(),
+            })
+            .collect(),
+        ctx,
     })
 }

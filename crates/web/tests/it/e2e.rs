@@ -227,6 +227,41 @@ impl Driver {
         .map(|_| ())
     }
 
+    /// The page, as it is, does not scroll sideways: what is wider than the window (a matrix, a
+    /// long table) scrolls inside its own container.
+    async fn fits_width(&mut self, what: &str) -> Result<(), Failed> {
+        let v = self
+            .s(
+                "POST",
+                "/execute/sync",
+                json!({
+                    "script": "return [document.documentElement.scrollWidth, window.innerWidth];",
+                    "args": [],
+                }),
+            )
+            .await?;
+        let (scroll, inner) = (
+            v[0].as_u64().unwrap_or(u64::MAX),
+            v[1].as_u64().unwrap_or(0),
+        );
+        if scroll > inner {
+            return Err(format!(
+                "{what}: the page scrolls sideways ({scroll} px wide in a {inner} px window)"
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    /// At 390 px wide (a phone): the page fits the width; a screenshot `<name>-phone`; back to the
+    /// desktop width.
+    async fn phone(&mut self, name: &str) -> Result<(), Failed> {
+        self.window(390, 844).await?;
+        self.screenshot(&format!("{name}-phone")).await?;
+        self.fits_width(name).await?;
+        self.window(1280, 900).await
+    }
+
     async fn sign_in(&mut self, base: &str, username: &str) -> Result<(), Failed> {
         self.go(&format!("{base}/login")).await?;
         self.type_into("input[name=username]", username).await?;
@@ -257,6 +292,7 @@ pub async fn browser_flow(app: &TestApp) -> Result<(), Failed> {
         "the coordinator lands on the plans"
     );
     d.screenshot("01-plans").await?;
+    d.phone("01-plans").await?;
 
     d.go(&format!("{base}/import")).await?;
     let both = format!("{}\n{}", body.display(), appendix.display());
@@ -270,6 +306,7 @@ pub async fn browser_flow(app: &TestApp) -> Result<(), Failed> {
         "review page"
     );
     d.screenshot("02-import-review").await?;
+    d.phone("02-import-review").await?;
     d.click("button[value=publish]").await?;
     // The plan is stored already (same number): publishing says so first.
     d.wait_for("Kế hoạch số 14/KH-UBND đã có trong hệ thống").await?;
@@ -280,6 +317,7 @@ pub async fn browser_flow(app: &TestApp) -> Result<(), Failed> {
         "published plan page"
     );
     d.screenshot("03-plan").await?;
+    d.phone("03-plan").await?;
 
     // A plan that arrived on paper, entered entirely by hand in the review: its header, two
     // tasks, a body picked from the directory by a search typed without marks.
@@ -318,6 +356,7 @@ pub async fn browser_flow(app: &TestApp) -> Result<(), Failed> {
     d.screenshot("03b-review-by-hand").await?;
     d.window(390, 844).await?;
     d.screenshot("03c-review-by-hand-phone").await?;
+    d.fits_width("the review of a plan entered by hand").await?;
     d.window(1280, 900).await?;
     d.click("button[value=publish]").await?;
     let entered = d.wait_for("Đã công bố kế hoạch.").await?;
@@ -331,6 +370,7 @@ pub async fn browser_flow(app: &TestApp) -> Result<(), Failed> {
         .await?;
     d.wait_for("class=\"grid matrix\"").await?;
     d.screenshot("04-matrix").await?;
+    d.phone("04-matrix").await?;
 
     // The coordinator opens the first half of 2026.
     let regime = app
@@ -356,6 +396,7 @@ pub async fn browser_flow(app: &TestApp) -> Result<(), Failed> {
         .and_then(|s| s.parse().ok())
         .ok_or("no round id in the URL")?;
     d.screenshot("07-round").await?;
+    d.phone("07-round").await?;
 
     d.click("form[action='/logout'] button").await?;
     d.wait_for("name=\"password\"").await?;
@@ -370,6 +411,7 @@ pub async fn browser_flow(app: &TestApp) -> Result<(), Failed> {
     d.screenshot("05-agency-home").await?;
     d.window(390, 844).await?;
     d.screenshot("06-agency-home-phone").await?;
+    d.fits_width("the agency home").await?;
     d.window(1280, 900).await?;
 
     // The focal point fills in the report: a status, results and a figure with its breakdown.
@@ -421,6 +463,13 @@ pub async fn browser_flow(app: &TestApp) -> Result<(), Failed> {
     d.screenshot("09-report-form").await?;
     d.window(390, 844).await?;
     d.screenshot("10-report-form-phone").await?;
+    d.fits_width("the report form").await?;
+    d.window(1280, 900).await?;
+    d.go(&format!("{base}/public/plans/{}", app.plan_id))
+        .await?;
+    d.wait_for("Tiến độ thực hiện kế hoạch").await?;
+    d.screenshot("11-public").await?;
+    d.phone("11-public").await?;
     let _ = d.s("DELETE", "", json!({})).await;
     eprintln!("screenshots: {}", screenshot_dir().display());
     Ok(())
@@ -464,6 +513,7 @@ pub async fn draft_flow(app: &TestApp) -> Result<(), Failed> {
     d.wait_for("Đã lưu thể thức").await?;
     d.window(390, 844).await?;
     d.screenshot("14-draft-phone").await?;
+    d.fits_width("the report draft").await?;
     d.window(1280, 900).await?;
     d.click("form[action='/logout'] button").await?;
     d.wait_for("name=\"password\"").await?;

@@ -15,6 +15,10 @@ pub const CASES: &[(&str, Case)] = &[
         "annex_files_and_missing_bodies",
         annex_files_and_missing_bodies,
     ),
+    (
+        "public_page_names_the_plan_and_each_leads_status",
+        public_page_names_the_plan_and_each_leads_status,
+    ),
 ];
 
 /// Three published indicators whose accepted figures hold small sensitive counts, as
@@ -341,6 +345,237 @@ fn annex_files_and_missing_bodies(app: TestApp) -> Fut {
         let annex = coord.get(&format!("/rounds/{round}/annex.xlsx")).await;
         assert_eq!(annex.status, 200);
         assert!(annex.bytes.starts_with(b"PK"));
+        Ok(())
+    })
+}
+
+/// The public page names the plan (kind, number, date, issuer) and links its full text, says
+/// when it was last updated, and gives a task's status from each lead where the leads differ;
+/// in English every label is English.
+fn public_page_names_the_plan_and_each_leads_status(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let page = app
+            .client()
+            .get(&format!("/public/plans/{}", app.plan_id))
+            .await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(
+            page.body.contains("Cập nhật lần cuối: "),
+            "the plan's import is its last update"
+        );
+        assert!(
+            !page.body.contains("/document\""),
+            "no text stored, so no link to it"
+        );
+        let none = app
+            .client()
+            .get(&format!("/public/plans/{}/document", app.plan_id))
+            .await;
+        assert_eq!(none.status, 200);
+        assert!(none.body.contains("Toàn văn của kế hoạch này chưa được lưu"));
+
+        let round = setup(&app).await?;
+        // Another body leading a task the Sở Tư pháp leads too reports it as in progress.
+        let mut shared = None;
+        let justice_form = app
+            .db
+            .report_form(round, app.justice)
+            .await?
+            .ok_or("no form")?;
+        for a in app.db.list_agencies().await? {
+            if a.id == app.justice {
+                continue;
+            }
+            let Some(form) = app.db.report_form(round, a.id).await? else {
+                continue;
+            };
+            let found = form.tasks.iter().find(|t| {
+                t.role == "lead"
+                    && justice_form
+                        .tasks
+                        .iter()
+                        .any(|j| j.task_id == t.task_id && j.role == "lead")
+            });
+            if let Some(t) = found {
+                shared = Some((a.id, a.name.clone(), t.task_id, form));
+                break;
+            }
+        }
+        let (other, other_name, task, form) =
+            shared.ok_or("the seed plan has a task with two leads")?;
+        let save = theodoi_store::rounds::SaveReport {
+            expected_version: 0,
+            tasks: form
+                .tasks
+                .iter()
+                .map(|t| theodoi_store::rounds::TaskEntry {
+                    task_id: t.task_id,
+                    status: Some(theodoi_domain::TaskStatus::InProgress),
+                    reason: String::new(),
+                    results: "Đang triển khai".into(),
+                })
+                .collect(),
+            values: form
+                .indicators
+                .iter()
+                .filter(|i| i.required)
+                .map(|i| theodoi_store::rounds::ValueRow {
+                    indicator_id: i.id,
+                    dimension: String::new(),
+                    category: String::new(),
+                    value: 40,
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let now = time::OffsetDateTime::now_utc();
+        let v = app
+            .db
+            .save_report(round, other, &save, None, Actor::FocalPoint, now)
+            .await?;
+        for (i, (action, actor)) in [
+            (Action::Approve, Actor::AgencyHead),
+            (Action::Submit, Actor::FocalPoint),
+            (Action::Accept, Actor::Coordinator),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            app.db
+                .act_on_report(
+                    round,
+                    other,
+                    &theodoi_store::rounds::ReportAction {
+                        action,
+                        actor,
+                        expected_version: v + i32::try_from(i)?,
+                        comment: "",
+                        user_id: None,
+                        email: false,
+                    },
+                    now,
+                )
+                .await?;
+        }
+        // The plan's text, as a publication from the review stores it.
+        let plan = app.db.load_plan(app.plan_id).await?;
+        let text = include_str!("../../../../seeds/000_b6a757b918caf98d.txt");
+        let appendix = include_str!("../../../../seeds/001_5440965c404ba4b8.txt");
+        let combined = theodoi_plandoc::combine(vec![
+            theodoi_plandoc::parse(text)?,
+            theodoi_plandoc::parse(appendix)?,
+        ])
+        .pop()
+        .ok_or("no plan")?;
+        let sources = [
+            ("ke-hoach.txt".to_string(), text.to_string()),
+            ("phu-luc.txt".to_string(), appendix.to_string()),
+        ];
+        app.db
+            .publish_plan(
+                &combined.plan,
+                theodoi_store::ImportParts {
+                    body: true,
+                    appendix: true,
+                },
+                &theodoi_store::Publication {
+                    by: None,
+                    sources: &sources,
+                },
+            )
+            .await?;
+
+        let page = app
+            .client()
+            .get(&format!("/public/plans/{}", app.plan_id))
+            .await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let s = &plan.summary;
+        let number = s.number.clone().ok_or("the seed plan has a number")?;
+        let d = s.issued_on.ok_or("the seed plan has a date")?;
+        let date = format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year());
+        assert!(
+            page.body
+                .contains(&format!("Kế hoạch số {number} ngày {date}")),
+            "the plan named: {}",
+            page.body
+        );
+        assert!(page.body.contains("Cập nhật lần cuối: "), "last updated");
+        assert!(
+            page.body
+                .contains(&format!("href=\"/public/plans/{}/document\"", app.plan_id)),
+            "the text linked"
+        );
+        let row = page
+            .body
+            .split("<tr>")
+            .find(|r| {
+                plan.tasks
+                    .iter()
+                    .any(|t| t.id == task && r.contains(&format!("<td>{}</td>", t.reference)))
+            })
+            .ok_or("the shared task's row")?;
+        let justice_name = app
+            .db
+            .list_agencies()
+            .await?
+            .into_iter()
+            .find(|a| a.id == app.justice)
+            .map(|a| a.name)
+            .ok_or("no justice")?;
+        assert!(
+            row.contains(&format!("<strong>Hoàn thành</strong>: {justice_name}"))
+                && row.contains(&format!("<strong>Đang triển khai</strong>: {other_name}")),
+            "each lead's status: {row}"
+        );
+        // A task only the Sở Tư pháp leads has one status and no list of bodies.
+        let only = justice_form
+            .tasks
+            .iter()
+            .find(|t| t.role == "lead" && !form.tasks.iter().any(|o| o.task_id == t.task_id))
+            .ok_or("a task the Sở Tư pháp leads alone")?;
+        let row = page
+            .body
+            .split("<tr>")
+            .find(|r| r.contains(&format!("<td>{}</td>", only.reference)))
+            .ok_or("its row")?;
+        assert!(row.contains("<td>Hoàn thành</td>"), "{row}");
+
+        let doc = app
+            .client()
+            .get(&format!("/public/plans/{}/document", app.plan_id))
+            .await;
+        assert_eq!(doc.status, 200);
+        assert!(doc.body.contains(&format!("Kế hoạch số {number}")));
+        assert!(
+            doc.body.contains("<li>- CT, các PCT UBND thành phố;</li>"),
+            "{}",
+            doc.body
+        );
+
+        // In English: the labels are English.
+        let mut en = app.client();
+        en.get("/lang/en").await;
+        let page = en.get(&format!("/public/plans/{}", app.plan_id)).await;
+        assert_eq!(page.status, 200);
+        for label in [
+            "Progress of the plan",
+            "Last updated",
+            "In progress",
+            "<strong>Done</strong>",
+        ] {
+            assert!(page.body.contains(label), "{label}: {}", page.body);
+        }
+        for vi in [
+            "Cập nhật lần cuối",
+            "Đang triển khai",
+            "Giới tính",
+            "Dân tộc:",
+            "Kế hoạch số",
+        ] {
+            assert!(!page.body.contains(vi), "{vi} on the English page");
+        }
+        assert!(page.body.contains("Sex:"), "breakdowns named in English");
         Ok(())
     })
 }
