@@ -1,6 +1,7 @@
 //! The form boundary: every submitted field (URL-encoded body, query string, multipart text) is
 //! checked here for characters no person types — NUL and the other control characters except
-//! tab and line breaks, and Unicode noncharacters such as U+FFFF — before any handler sees it.
+//! tab and line breaks, Unicode noncharacters such as U+FFFF, and the bidirectional overrides
+//! (U+202A–U+202E, U+2066–U+2069) — before any handler sees it.
 //! PostgreSQL refuses NUL in text, XML forbids most of them, and none has a meaning in a plan or
 //! a report, so the field is refused by name with a 422 rather than failing deeper down.
 
@@ -17,7 +18,10 @@ pub fn allowed_char(c: char) -> bool {
     let u = c as u32;
     let typed = matches!(c, '\t' | '\n' | '\r') || !c.is_control();
     let noncharacter = (0xFDD0..=0xFDEF).contains(&u) || (u & 0xFFFE) == 0xFFFE;
-    typed && !noncharacter
+    // Bidirectional embeddings, overrides and isolates: Vietnamese text never needs them, and
+    // they can make a name or a file name read differently from what it is ("…fdp.exe").
+    let bidi = matches!(u, 0x202A..=0x202E | 0x2066..=0x2069);
+    typed && !noncharacter && !bidi
 }
 
 /// The refusal for field `name`, or nothing when `value` is clean. Logged as one line that names

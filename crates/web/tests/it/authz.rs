@@ -5,7 +5,13 @@ use crate::{Case, Fut, TestApp};
 use theodoi_web::auth::Role;
 use theodoi_web::{Access, RouteSpec, route_table};
 
-pub const CASES: &[(&str, Case)] = &[("authorisation_matrix", authorisation_matrix)];
+pub const CASES: &[(&str, Case)] = &[
+    ("authorisation_matrix", authorisation_matrix),
+    (
+        "hostile_input_never_fails_a_form",
+        hostile_input_never_fails_a_form,
+    ),
+];
 
 const ROLES: [&str; 8] = [
     "anonymous",
@@ -576,108 +582,115 @@ fn check_table(rules: &[Rule]) -> Vec<String> {
     problems
 }
 
+/// What the matrix and the hostile posts need: a round with a draft, a cascade plan, an escalation
+/// and an attached file of the Sở Tư pháp.
+async fn fixtures(app: &TestApp) -> Result<Fixtures, libtest_mimic::Failed> {
+    let task = app.task_id("II.1").await;
+    let round = app
+        .db
+        .open_round(
+            &theodoi_store::rounds::NewRound::ad_hoc(
+                app.plan_id,
+                "Đợt thử",
+                theodoi_domain::DateRange {
+                    start: time::macros::date!(2026 - 01 - 01),
+                    end: time::macros::date!(2026 - 06 - 14),
+                },
+                time::macros::date!(2026 - 06 - 15),
+            ),
+            time::OffsetDateTime::now_utc(),
+        )
+        .await?
+        .id;
+    // A draft exists from the start, so every reader finds its sections.
+    app.db
+        .create_draft(
+            round,
+            &theodoi_store::drafts::FormalParts {
+                superior: "ỦY BAN NHÂN DÂN THÀNH PHỐ".into(),
+                issuer: "SỞ TƯ PHÁP".into(),
+                place: "Hà Nội".into(),
+                ..Default::default()
+            },
+            &[theodoi_store::drafts::NewSection {
+                key: "intro".into(),
+                heading: String::new(),
+                level: 0,
+                text: "Mở đầu.".into(),
+            }],
+            None,
+            time::OffsetDateTime::now_utc(),
+        )
+        .await?;
+    let spare = app.db.user_by_username("coord2").await?.ok_or("coord2")?.id;
+    let focal_id = app.db.user_by_username("focal").await?.ok_or("focal")?.id;
+    let now = time::OffsetDateTime::now_utc();
+    let cascade = app
+        .db
+        .record_cascade_plan(
+            &theodoi_store::workspace::NewCascadePlan {
+                plan_id: app.plan_id,
+                agency_id: app.justice,
+                number: "12/KH-STP",
+                issued_on: time::macros::date!(2026 - 02 - 01),
+                title: "Kế hoạch của Sở Tư pháp",
+                file: Some(("ke-hoach.txt", "text/plain", "Kế hoạch".as_bytes())),
+                recorded_by: focal_id,
+            },
+            now,
+        )
+        .await?;
+    let escalation = app
+        .db
+        .raise_escalation(
+            &theodoi_store::workspace::NewEscalation {
+                task_id: task,
+                agency_id: app.justice,
+                user_id: focal_id,
+                subject: "Vướng mắc",
+                body: "Nội dung",
+            },
+            now,
+            false,
+        )
+        .await?;
+    // An attached file, through the report form as the body would.
+    let mut focal = app.signed_in("focal").await;
+    let report = format!("/rounds/{round}/reports/{}", app.justice);
+    focal.get(&report).await;
+    let r = focal.post(&report, &[("version", "0")]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = focal
+        .post_multipart(
+            &format!("{report}/files"),
+            &[("task_id", "")],
+            &[("file", "bien-ban.txt", "Biên bản".as_bytes())],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let file = focal
+        .get(&report)
+        .await
+        .body
+        .split("href=\"")
+        .find_map(|s| s.strip_prefix("/report-files/"))
+        .and_then(|s| s.split('"').next())
+        .map(|id| format!("/report-files/{id}"))
+        .ok_or("no link to the attached file")?;
+    let fx = Fixtures {
+        task,
+        round,
+        spare,
+        cascade,
+        escalation,
+        file,
+    };
+    Ok(fx)
+}
+
 fn authorisation_matrix(app: TestApp) -> Fut {
     Box::pin(async move {
-        let task = app.task_id("II.1").await;
-        let round = app
-            .db
-            .open_round(
-                &theodoi_store::rounds::NewRound::ad_hoc(
-                    app.plan_id,
-                    "Đợt thử",
-                    theodoi_domain::DateRange {
-                        start: time::macros::date!(2026 - 01 - 01),
-                        end: time::macros::date!(2026 - 06 - 14),
-                    },
-                    time::macros::date!(2026 - 06 - 15),
-                ),
-                time::OffsetDateTime::now_utc(),
-            )
-            .await?
-            .id;
-        // A draft exists from the start, so every reader finds its sections.
-        app.db
-            .create_draft(
-                round,
-                &theodoi_store::drafts::FormalParts {
-                    superior: "ỦY BAN NHÂN DÂN THÀNH PHỐ".into(),
-                    issuer: "SỞ TƯ PHÁP".into(),
-                    place: "Hà Nội".into(),
-                    ..Default::default()
-                },
-                &[theodoi_store::drafts::NewSection {
-                    key: "intro".into(),
-                    heading: String::new(),
-                    level: 0,
-                    text: "Mở đầu.".into(),
-                }],
-                None,
-                time::OffsetDateTime::now_utc(),
-            )
-            .await?;
-        let spare = app.db.user_by_username("coord2").await?.ok_or("coord2")?.id;
-        let focal_id = app.db.user_by_username("focal").await?.ok_or("focal")?.id;
-        let now = time::OffsetDateTime::now_utc();
-        let cascade = app
-            .db
-            .record_cascade_plan(
-                &theodoi_store::workspace::NewCascadePlan {
-                    plan_id: app.plan_id,
-                    agency_id: app.justice,
-                    number: "12/KH-STP",
-                    issued_on: time::macros::date!(2026 - 02 - 01),
-                    title: "Kế hoạch của Sở Tư pháp",
-                    file: Some(("ke-hoach.txt", "text/plain", "Kế hoạch".as_bytes())),
-                    recorded_by: focal_id,
-                },
-                now,
-            )
-            .await?;
-        let escalation = app
-            .db
-            .raise_escalation(
-                &theodoi_store::workspace::NewEscalation {
-                    task_id: task,
-                    agency_id: app.justice,
-                    user_id: focal_id,
-                    subject: "Vướng mắc",
-                    body: "Nội dung",
-                },
-                now,
-                false,
-            )
-            .await?;
-        // An attached file, through the report form as the body would.
-        let mut focal = app.signed_in("focal").await;
-        let report = format!("/rounds/{round}/reports/{}", app.justice);
-        focal.get(&report).await;
-        let r = focal.post(&report, &[("version", "0")]).await;
-        assert_eq!(r.status, 303, "{}", r.body);
-        let r = focal
-            .post_multipart(
-                &format!("{report}/files"),
-                &[("task_id", "")],
-                &[("file", "bien-ban.txt", "Biên bản".as_bytes())],
-            )
-            .await;
-        assert_eq!(r.status, 303, "{}", r.body);
-        let file = focal
-            .get(&report)
-            .await
-            .body
-            .split("href=\"")
-            .find_map(|s| s.strip_prefix("/report-files/"))
-            .and_then(|s| s.split('"').next())
-            .map(|id| format!("/report-files/{id}"))
-            .ok_or("no link to the attached file")?;
-        let fx = Fixtures {
-            task,
-            round,
-            spare,
-            cascade,
-            escalation,
-            file,
-        };
+        let fx = fixtures(&app).await?;
         let rules = rules(&app, &fx);
         let mut failures = check_table(&rules);
         for role in ROLES {
@@ -731,6 +744,69 @@ fn authorisation_matrix(app: TestApp) -> Fut {
         assert!(
             failures.is_empty(),
             "authorisation matrix:\n{}",
+            failures.join("\n")
+        );
+        Ok(())
+    })
+}
+
+/// Every form of the application posted with what no form should carry — NUL, U+FFFF, a 1 MB
+/// string, a right-to-left override — by an account allowed to post it: a 4xx that says what is
+/// wrong, never a 5xx. The posts come from the same table of routes as the matrix, so a new form
+/// is covered by adding its row.
+fn hostile_input_never_fails_a_form(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let fx = fixtures(&app).await?;
+        let rules = rules(&app, &fx);
+        let big = "x".repeat(1024 * 1024);
+        let payloads: [(&str, &str); 4] = [
+            ("NUL", "a\u{0}b"),
+            ("U+FFFF", "a\u{FFFF}b"),
+            ("1 MB", &big),
+            ("RTL override", "\u{202E}fdp.exe"),
+        ];
+        let mut failures = Vec::new();
+        let mut posted = 0;
+        for r in rules.iter().filter(|r| r.method == "POST") {
+            let Some(role) = r.allowed.iter().find(|a| **a != "anonymous").copied() else {
+                continue;
+            };
+            let mut c = app.signed_in(role).await;
+            c.get("/account").await;
+            for (what, payload) in &payloads {
+                // Every field the form sends, and the ones forms commonly have, carry it.
+                let mut fields: Vec<(&str, &str)> =
+                    r.fields.iter().map(|(k, _)| (*k, *payload)).collect();
+                for k in ["title", "body", "name", "comment", "number", "date", "text"] {
+                    if !fields.iter().any(|(f, _)| *f == k) {
+                        fields.push((k, payload));
+                    }
+                }
+                let resp = if r.multipart {
+                    c.post_multipart(&r.path, &fields, &[]).await
+                } else {
+                    c.post(&r.path, &fields).await
+                };
+                posted += 1;
+                let said = resp.body.chars().filter(|ch| ch.is_alphabetic()).count() > 20;
+                let refused = (400..500).contains(&resp.status);
+                if resp.status >= 500 || (refused && !said) || (!r.multipart && !refused) {
+                    failures.push(format!(
+                        "{role} POST {} with {what} → {} {}",
+                        r.path,
+                        resp.status,
+                        resp.body.chars().take(120).collect::<String>()
+                    ));
+                }
+            }
+        }
+        assert!(
+            posted >= 40,
+            "only {posted} posts: the table lost its forms"
+        );
+        assert!(
+            failures.is_empty(),
+            "hostile input:\n{}",
             failures.join("\n")
         );
         Ok(())
