@@ -309,7 +309,8 @@ pub async fn browser_flow(app: &TestApp) -> Result<(), Failed> {
     d.phone("02-import-review").await?;
     d.click("button[value=publish]").await?;
     // The plan is stored already (same number): publishing says so first.
-    d.wait_for("Kế hoạch số 14/KH-UBND đã có trong hệ thống").await?;
+    d.wait_for("Kế hoạch số 14/KH-UBND đã có trong hệ thống")
+        .await?;
     d.click("button[value=confirm]").await?;
     let plan = d.wait_for("Đã công bố kế hoạch.").await?;
     assert!(

@@ -372,7 +372,10 @@ fn public_page_names_the_plan_and_each_leads_status(app: TestApp) -> Fut {
             .get(&format!("/public/plans/{}/document", app.plan_id))
             .await;
         assert_eq!(none.status, 200);
-        assert!(none.body.contains("Toàn văn của kế hoạch này chưa được lưu"));
+        assert!(
+            none.body
+                .contains("Toàn văn của kế hoạch này chưa được lưu")
+        );
 
         let round = setup(&app).await?;
         // Another body leading a task the Sở Tư pháp leads too reports it as in progress.
