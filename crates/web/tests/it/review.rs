@@ -188,6 +188,13 @@ fn plan_entered_by_hand(app: TestApp) -> Fut {
         let page = press(&mut c, &page, &[], &pick).await;
         assert_eq!(value(&fields_of(&page), "t1_coord"), "Sở Nội vụ");
         // Split the first task: the new row below shares its bodies and time.
+        // Each task's buttons bring the page back to that task, not to the top.
+        assert!(
+            page.body
+                .contains("value=\"split:0\" formaction=\"/import/publish#t1\""),
+            "{}",
+            page.body
+        );
         let page = press(&mut c, &page, &[], "split:0").await;
         let f = fields_of(&page);
         assert_eq!(value(&f, "task_count"), "3");
