@@ -389,6 +389,11 @@ impl Review {
                     .join("\n");
                 t.lead = union_lines(&t.lead, &next.lead);
                 t.coordinating = union_lines(&t.coordinating, &next.coordinating);
+                // One time for the merged task: this one's; the other's, if different, is said.
+                let other_time = next.time.trim().to_string();
+                let dropped_time = !other_time.is_empty()
+                    && !t.time.trim().is_empty()
+                    && theodoi_text::key(&other_time) != theodoi_text::key(&t.time);
                 if t.time.trim().is_empty() {
                     t.time = next.time;
                 }
@@ -398,11 +403,26 @@ impl Review {
                     (_, 0) => t.lines,
                     (a, b) => (a.min(b), t.lines.1.max(next.lines.1)),
                 };
-                ctx.t(
-                    "Đã gộp nhiệm vụ bên dưới vào nhiệm vụ này (tên của nó thành một nội dung).",
-                    "The task below was merged into this one (its title became an item).",
-                )
-                .into()
+                let mut notice = ctx
+                    .t(
+                        "Đã gộp nhiệm vụ bên dưới vào nhiệm vụ này (tên của nó thành một nội dung).",
+                        "The task below was merged into this one (its title became an item).",
+                    )
+                    .to_string();
+                if dropped_time {
+                    notice.push_str(&format!(
+                        " {} \u{201C}{other_time}\u{201D}{}",
+                        ctx.t(
+                            "Thời gian của nhiệm vụ bên dưới",
+                            "The time of the task below,"
+                        ),
+                        ctx.t(
+                            " không được giữ: sửa ô Thời gian nếu cần.",
+                            ", was not kept: correct the Time field if needed."
+                        )
+                    ));
+                }
+                notice
             }
             ("up", Some(i)) if i > 0 && i < n => {
                 self.tasks.swap(i, i - 1);

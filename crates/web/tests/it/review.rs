@@ -213,6 +213,11 @@ fn plan_entered_by_hand(app: TestApp) -> Fut {
         assert_eq!(value(&f, "t1_ref"), "II.2");
         assert_eq!(value(&f, "t2_title"), "Tập huấn cho cán bộ");
         let page = press(&mut c, &page, &[], "merge:0").await;
+        assert!(
+            page.body.contains("“2026-2030” không được giữ"),
+            "the time not kept is said: {}",
+            page.body
+        );
         let f = fields_of(&page);
         assert_eq!(value(&f, "task_count"), "2");
         assert_eq!(
