@@ -33,6 +33,15 @@ struct FormPage {
     max_mb: usize,
 }
 
+/// The largest plan file, in MB, the page announces: the upload limit or the reader's, the lower.
+fn max_mb(state: &AppState) -> usize {
+    state
+        .config
+        .max_upload_bytes
+        .min(theodoi_plandoc::input::MAX_INPUT_BYTES)
+        / (1024 * 1024)
+}
+
 fn coordinator(user: &User) -> AppResult<()> {
     user.require(user.role.coordinates())
 }
@@ -46,7 +55,7 @@ pub async fn form(
     pages::render(&FormPage {
         ctx: Ctx::new(lang, Some(&user)),
         error: String::new(),
-        max_mb: state.config.max_upload_bytes / (1024 * 1024),
+        max_mb: max_mb(&state),
     })
 }
 
@@ -804,7 +813,7 @@ fn refuse(
     let page = FormPage {
         ctx: Ctx::new(lang, Some(user)),
         error: msg,
-        max_mb: state.config.max_upload_bytes / (1024 * 1024),
+        max_mb: max_mb(state),
     };
     Ok((StatusCode::UNPROCESSABLE_ENTITY, pages::render(&page)?).into_response())
 }
