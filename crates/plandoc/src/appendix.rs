@@ -169,7 +169,7 @@ fn row(number: u32, lines: &[Line], lex: &Lexicon, diags: &mut Vec<Diagnostic>) 
         time: if time_text.is_empty() {
             Timeframe::unspecified()
         } else {
-            Timeframe::parse(&time_text)
+            crate::norm::timeframe(&time_text)
         },
         span,
     }
@@ -192,5 +192,9 @@ fn continues_phrase(prev: &str) -> bool {
 
 /// A short fragment that is a deadline: "2025-2030", "Hàng năm", "Quý II/2026".
 fn is_deadline(text: &str) -> bool {
-    text.chars().count() <= 40 && !matches!(Timeframe::parse(text).kind, TimeframeKind::Unspecified)
+    text.chars().count() <= 40
+        && !matches!(
+            crate::norm::timeframe(text).kind,
+            TimeframeKind::Unspecified
+        )
 }

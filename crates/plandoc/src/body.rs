@@ -94,17 +94,15 @@ pub fn parse(
     };
     body.title = title;
     let rest = &lines[title_end..];
+    // What each line looks like, found once.
+    let mut kinds: Vec<Kind> = rest.iter().map(|l| lines::classify(&l.text)).collect();
     // The tail (Nơi nhận and the signature) starts at "Nơi nhận:" or at the first "TM./KT." line.
-    let tail_at = rest
+    let tail_at = kinds
         .iter()
-        .position(|l| {
-            matches!(
-                lines::classify(&l.text),
-                Kind::Recipients { .. } | Kind::SignatureAuthority
-            )
-        })
+        .position(|k| matches!(k, Kind::Recipients { .. } | Kind::SignatureAuthority))
         .unwrap_or(rest.len());
-    let paragraphs = paragraphs(&rest[..tail_at], diags);
+    kinds.truncate(tail_at);
+    let paragraphs = paragraphs(&rest[..tail_at], kinds, diags);
     structure(&paragraphs, &mut body, has_table_tasks, lex, diags);
     tail(&rest[tail_at..], &mut body);
     body
@@ -141,9 +139,14 @@ fn is_page_number(text: &str) -> bool {
     !text.is_empty() && text.len() <= 4 && text.chars().all(|c| c.is_ascii_digit())
 }
 
-fn paragraphs<'a>(lines: &'a [Line], diags: &mut Vec<Diagnostic>) -> Vec<Paragraph<'a>> {
+/// Lines joined into paragraphs; `kinds` says what each line looks like ([`lines::classify`]).
+fn paragraphs<'a>(
+    lines: &'a [Line],
+    kinds: Vec<Kind>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Paragraph<'a>> {
     let mut out: Vec<Paragraph<'a>> = Vec::new();
-    for line in lines {
+    for (line, kind) in lines.iter().zip(kinds) {
         if is_page_number(&line.text) {
             diags.push(Diagnostic::new(
                 line.no,
@@ -152,7 +155,6 @@ fn paragraphs<'a>(lines: &'a [Line], diags: &mut Vec<Diagnostic>) -> Vec<Paragra
             ));
             continue;
         }
-        let kind = lines::classify(&line.text);
         let continues = match (&kind, out.last()) {
             (Kind::Text, Some(p)) => match &p.kind {
                 Kind::Roman { .. } | Kind::Numbered { .. } => starts_lower(&line.text),

@@ -135,7 +135,7 @@ pub fn time_in(text: &str) -> Option<Timeframe> {
         .take_while(|c| !matches!(c, ';' | ':' | '('))
         .collect();
     let clause = clause.trim_end_matches(['.', ',', ' ']);
-    let t = Timeframe::parse(clause);
+    let t = crate::norm::timeframe(clause);
     (!matches!(t.kind, TimeframeKind::Unspecified)).then_some(t)
 }
 

@@ -203,7 +203,7 @@ impl Lexicon {
 }
 
 fn fold(s: &str) -> String {
-    theodoi_text::fold_chars(&theodoi_text::clean(s))
+    theodoi_text::fold_chars(&crate::norm::clean(s))
 }
 
 fn push_unique(v: &mut Vec<String>, s: String) {

@@ -23,6 +23,7 @@ pub mod input;
 pub mod json;
 pub mod lexicon;
 mod lines;
+mod norm;
 mod outline;
 pub mod pdf;
 mod refs;
@@ -183,6 +184,7 @@ pub fn parse(text: &str) -> Result<ParsedPlan, ParseError> {
 /// Parse a plan text. Only an empty text is refused: a text without a type line is read as a
 /// fragment of a plan, and a plan without tasks is returned with a diagnostic saying so.
 pub fn parse_with(text: &str, lex: &Lexicon) -> Result<ParsedPlan, ParseError> {
+    norm::forget();
     let mut diags = Vec::new();
     let tables = table::find(text, &mut diags);
     let skip: Vec<(u32, u32)> = tables.iter().map(|t| (t.first_line, t.last_line)).collect();
@@ -218,12 +220,15 @@ pub fn parse_with(text: &str, lex: &Lexicon) -> Result<ParsedPlan, ParseError> {
             diagnostics: diags,
         });
     }
-    let type_at = lines.iter().position(|l| type_line(&l.text).is_some());
+    // Each line's type ("KẾ HOẠCH", "PHỤ LỤC"), found once.
+    let types: Vec<Option<TypeLine>> = lines.iter().map(|l| type_line(&l.text)).collect();
+    let is_appendix = |t: &Option<TypeLine>| matches!(t, Some(TypeLine::Appendix));
+    let type_at = types.iter().position(Option::is_some);
     let fragment = type_at.is_none();
     let (header, kind, after) = match type_at {
         Some(at) => (
             header::parse(&lines[..at]),
-            type_line(&lines[at].text),
+            types.get(at).copied().flatten(),
             &lines[at + 1..],
         ),
         None => {
@@ -244,9 +249,8 @@ pub fn parse_with(text: &str, lex: &Lexicon) -> Result<ParsedPlan, ParseError> {
         ),
         Some(TypeLine::Document(_)) | None => {
             // A later "PHỤ LỤC" line starts an appendix in the same file.
-            let appx_at = after
-                .iter()
-                .position(|l| matches!(type_line(&l.text), Some(TypeLine::Appendix)));
+            let after_types = &types[type_at.map_or(0, |at| at + 1)..];
+            let appx_at = after_types.iter().position(is_appendix);
             let (body_lines, appx_lines) = match appx_at {
                 Some(a) => (&after[..a], Some(&after[a + 1..])),
                 None => (after, None),
@@ -319,8 +323,9 @@ pub fn parse_with(text: &str, lex: &Lexicon) -> Result<ParsedPlan, ParseError> {
     // The line of the "PHỤ LỤC" type line, for diagnostics about the appendix as a whole.
     let appendix_line = lines
         .iter()
-        .find(|l| matches!(type_line(&l.text), Some(TypeLine::Appendix)))
-        .map_or(1, |l| l.no);
+        .zip(&types)
+        .find(|(_, t)| is_appendix(t))
+        .map_or(1, |(l, _)| l.no);
     if let Some(a) = appendix {
         if let Some(c) = &a.of_plan {
             document.number = document.number.or_else(|| Some(c.number.clone()));
@@ -357,9 +362,10 @@ pub fn parse_with(text: &str, lex: &Lexicon) -> Result<ParsedPlan, ParseError> {
             .and_then(|at| {
                 lines[at..]
                     .iter()
-                    .find(|l| matches!(type_line(&l.text), Some(TypeLine::Appendix)))
+                    .zip(&types[at..])
+                    .find(|(_, t)| is_appendix(t))
             })
-            .map_or(0, |l| l.no)
+            .map_or(0, |(l, _)| l.no)
     });
     table_tasks(
         &tables,
@@ -492,6 +498,7 @@ pub fn combine(parsed: Vec<ParsedPlan>) -> Vec<ParsedPlan> {
     bodies
 }
 
+#[derive(Debug, Clone, Copy)]
 enum TypeLine {
     Document(DocumentType),
     Appendix,
@@ -509,7 +516,17 @@ fn type_line(text: &str) -> Option<TypeLine> {
     {
         return Some(TypeLine::Appendix);
     }
-    DocumentType::from_name(text).map(TypeLine::Document)
+    // `DocumentType::from_name`, with the type names' keys made once rather than on every call.
+    static TYPE_KEYS: std::sync::OnceLock<Vec<(String, DocumentType)>> = std::sync::OnceLock::new();
+    let keys = TYPE_KEYS.get_or_init(|| {
+        DocumentType::all()
+            .map(|(t, name)| (theodoi_text::key(name), t))
+            .collect()
+    });
+    let k = theodoi_text::key(text);
+    keys.iter()
+        .find(|(name, _)| *name == k)
+        .map(|(_, t)| TypeLine::Document(*t))
 }
 
 /// The documents a plan implements: those cited in its title, or else in the first sentence of its
@@ -579,4 +596,40 @@ fn issuer_from_preamble(preamble: &str) -> Option<String> {
     let before: String = preamble.chars().take(f[..at].chars().count()).collect();
     let clause = before.rsplit(',').next()?.trim();
     (!clause.is_empty() && clause.chars().count() <= 80).then(|| clause.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `type_line` names the type `DocumentType::from_name` names, for every type and a few lines
+    /// that are no type.
+    #[test]
+    fn type_lines_agree_with_the_domain() {
+        let names: Vec<String> = DocumentType::all()
+            .flat_map(|(_, n)| [n.to_string(), format!("{n} LIÊN TỊCH"), n.to_lowercase()])
+            .chain(
+                [
+                    "KẾ HOẠCH",
+                    "KẾ  HOẠCH",
+                    "PHỤ LỤC",
+                    "ỦY BAN NHÂN DÂN",
+                    "II. NHIỆM VỤ",
+                    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                ]
+                .map(String::from),
+            )
+            .collect();
+        for n in names {
+            let ours = match type_line(&n) {
+                Some(TypeLine::Document(t)) => Some(t),
+                _ => None,
+            };
+            let domain = lines::is_all_caps(&n)
+                .then(|| DocumentType::from_name(&n))
+                .flatten()
+                .filter(|_| !matches!(type_line(&n), Some(TypeLine::Appendix)));
+            assert_eq!(ours, domain, "{n}");
+        }
+    }
 }

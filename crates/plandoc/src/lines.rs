@@ -35,7 +35,7 @@ pub fn split_skipping(text: &str, skip: &[(u32, u32)]) -> Vec<Line> {
 }
 
 fn push(out: &mut Vec<Line>, no: u32, raw: &str) {
-    let mut text = theodoi_text::clean(raw);
+    let mut text = crate::norm::clean(raw);
     if text.contains(['*', '#']) {
         text = strip_markdown(&text);
     }
@@ -72,7 +72,7 @@ fn strip_markdown(text: &str) -> String {
         out.pop();
     }
     let out = out.replace(": *", ": ").replace("*:", ":");
-    theodoi_text::clean(&out)
+    crate::norm::clean(&out)
 }
 
 /// What a line starts with, as far as the document's structure is concerned.
@@ -214,8 +214,8 @@ pub fn classify(text: &str) -> Kind {
         }
     }
     if let Some((head, rest)) = text.split_once(':') {
-        let head_key = theodoi_text::fold_chars(head);
-        if head_key == "noi nhan" {
+        // "Nơi nhận" folds to 8 chars, one per char of at most 4 bytes: a longer head is no match.
+        if head.len() <= 32 && theodoi_text::fold_chars(head) == "noi nhan" {
             return Kind::Recipients {
                 rest: rest.trim().to_string(),
             };

@@ -267,7 +267,7 @@ fn fields(node: &Node<'_, '_>, lex: &Lexicon, diags: &mut Vec<Diagnostic>) -> Fi
                             "Nhiệm vụ có hai dòng thời gian; giữ dòng sau".into(),
                         ));
                     }
-                    f.time = Some(Timeframe::parse(&text));
+                    f.time = Some(crate::norm::timeframe(&text));
                 }
                 Label::Content => f.content.push(TaskItem {
                     text,

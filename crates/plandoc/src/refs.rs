@@ -181,7 +181,7 @@ pub fn is_agency_start(line: &str, lex: &Lexicon) -> bool {
 /// Commas and "và" separate agencies unless the next piece does not start an agency name
 /// ("Sở Văn hoá và Thể thao", "Các Sở, cơ quan, đoàn thể liên quan", "UBND các xã, phường").
 pub fn agencies(text: &str, requested: bool, lex: &Lexicon) -> Vec<AgencyMention> {
-    let mut text = theodoi_text::clean(text);
+    let mut text = crate::norm::clean(text);
     let mut requested = requested;
     if let Some(rest) = strip_request(&text) {
         requested = true;
@@ -210,7 +210,7 @@ pub fn agencies(text: &str, requested: bool, lex: &Lexicon) -> Vec<AgencyMention
     }
     names
         .iter()
-        .map(|n| AgencyMention::new(n, requested))
+        .map(|n| crate::norm::mention(n, requested))
         .collect()
 }
 

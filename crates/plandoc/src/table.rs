@@ -71,7 +71,7 @@ pub fn cells(line: &str) -> Vec<String> {
     let t = line.trim();
     let t = t.strip_prefix('|').unwrap_or(t);
     let t = t.strip_suffix('|').unwrap_or(t);
-    t.split('|').map(theodoi_text::clean).collect()
+    t.split('|').map(crate::norm::clean).collect()
 }
 
 /// A table found in a text: the raw lines it spans (1-based, inclusive) and the tasks it holds.
@@ -365,7 +365,7 @@ pub fn tasks(
         let time = if r.time.is_empty() {
             Timeframe::unspecified()
         } else {
-            Timeframe::parse(&r.time)
+            crate::norm::timeframe(&r.time)
         };
         let mut kept: Vec<KeptField> = r
             .kept
