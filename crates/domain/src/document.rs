@@ -280,6 +280,19 @@ pub struct Document {
 }
 
 impl Document {
+    /// A document of `doc_type` with nothing else known yet.
+    pub fn untitled(doc_type: DocumentType) -> Self {
+        Self {
+            doc_type,
+            number: None,
+            issuer: None,
+            place: None,
+            date: None,
+            title: String::new(),
+            links: Vec::new(),
+        }
+    }
+
     /// Numbers of the documents this one implements ("2715/QĐ-TTg").
     pub fn implements(&self) -> impl Iterator<Item = &DocumentNumber> {
         self.links

@@ -200,6 +200,22 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// A plan with only its document and nothing read yet: what a reading starts from, and what a
+    /// plan entered by hand begins as.
+    pub fn new(document: Document) -> Self {
+        Self {
+            document,
+            purposes: Vec::new(),
+            requirements: Vec::new(),
+            sections: Vec::new(),
+            tasks: Vec::new(),
+            responsibilities: Vec::new(),
+            closing: None,
+            recipients: Vec::new(),
+            signer: None,
+        }
+    }
+
     /// Every assignment of every task, in task order.
     pub fn assignments(&self) -> impl Iterator<Item = Assignment<'_>> {
         self.tasks.iter().flat_map(Task::assignments)

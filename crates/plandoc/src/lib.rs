@@ -396,25 +396,7 @@ pub fn parse_with(text: &str, lex: &Lexicon) -> Result<ParsedPlan, ParseError> {
 }
 
 fn empty_plan() -> Plan {
-    Plan {
-        document: Document {
-            doc_type: DocumentType::Plan,
-            number: None,
-            issuer: None,
-            place: None,
-            date: None,
-            title: String::new(),
-            links: Vec::new(),
-        },
-        purposes: Vec::new(),
-        requirements: Vec::new(),
-        sections: Vec::new(),
-        tasks: Vec::new(),
-        responsibilities: Vec::new(),
-        closing: None,
-        recipients: Vec::new(),
-        signer: None,
-    }
+    Plan::new(Document::untitled(DocumentType::Plan))
 }
 
 /// Add the tasks of '|' tables: those below the appendix's type line (`appendix_at`) as PL.n, the

@@ -1096,17 +1096,9 @@ macro_rules! backend {
                         span: span(start, end),
                     });
                 }
-                Ok(Plan {
-                    document,
-                    purposes: Vec::new(),
-                    requirements: Vec::new(),
-                    sections: Vec::new(),
-                    tasks,
-                    responsibilities: Vec::new(),
-                    closing: None,
-                    recipients: Vec::new(),
-                    signer: None,
-                })
+                let mut plan = Plan::new(document);
+                plan.tasks = tasks;
+                Ok(plan)
             }
 
             pub async fn list_agencies(pool: &Pool<$db>) -> Result<Vec<AgencyRow>> {

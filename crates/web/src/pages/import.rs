@@ -483,25 +483,9 @@ impl Review {
     /// The plan the form states, with the problems that stop publishing.
     fn to_plan(&self, base: Option<&Plan>) -> (Plan, Vec<String>) {
         let mut errors = Vec::new();
-        let mut plan = base.cloned().unwrap_or_else(|| Plan {
-            document: Document {
-                doc_type: DocumentType::Plan,
-                number: None,
-                issuer: None,
-                place: None,
-                date: None,
-                title: String::new(),
-                links: Vec::new(),
-            },
-            purposes: Vec::new(),
-            requirements: Vec::new(),
-            sections: Vec::new(),
-            tasks: Vec::new(),
-            responsibilities: Vec::new(),
-            closing: None,
-            recipients: Vec::new(),
-            signer: None,
-        });
+        let mut plan = base
+            .cloned()
+            .unwrap_or_else(|| Plan::new(Document::untitled(DocumentType::Plan)));
         let d = &mut plan.document;
         if let Some(t) = DocumentType::from_abbreviation(&self.doc_type) {
             d.doc_type = t;
