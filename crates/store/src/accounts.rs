@@ -344,6 +344,28 @@ macro_rules! backend {
                 Ok(ended)
             }
 
+            /// The account's recovery codes become `hashes`, inside the caller's transaction.
+            async fn replace_codes(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                user_id: i64,
+                hashes: &[String],
+                now: OffsetDateTime,
+            ) -> Result<()> {
+                sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut **tx)
+                    .await?;
+                for h in hashes {
+                    sqlx::query("INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES ($1, $2, $3)")
+                        .bind(user_id)
+                        .bind(h)
+                        .bind(now)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(())
+            }
+
             pub async fn set_recovery_codes(
                 pool: &Pool<$db>,
                 user_id: i64,
@@ -351,18 +373,7 @@ macro_rules! backend {
                 now: OffsetDateTime,
             ) -> Result<()> {
                 let mut tx = pool.begin().await?;
-                sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
-                for h in hashes {
-                    sqlx::query("INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES ($1, $2, $3)")
-                        .bind(user_id)
-                        .bind(h)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                replace_codes(&mut tx, user_id, hashes, now).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -380,18 +391,7 @@ macro_rules! backend {
                     .bind(secret)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
-                for h in hashes {
-                    sqlx::query("INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES ($1, $2, $3)")
-                        .bind(user_id)
-                        .bind(h)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                replace_codes(&mut tx, user_id, hashes, now).await?;
                 tx.commit().await?;
                 Ok(())
             }
