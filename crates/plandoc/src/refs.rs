@@ -178,8 +178,9 @@ pub fn is_agency_start(line: &str, lex: &Lexicon) -> bool {
 }
 
 /// Split a cell or a label's text into agencies. "Đề nghị …" marks the list as requested.
-/// Commas and "và" separate agencies unless the next piece does not start an agency name
-/// ("Sở Văn hoá và Thể thao", "Các Sở, cơ quan, đoàn thể liên quan", "UBND các xã, phường").
+/// Semicolons always separate agencies (no name holds one); commas and "và" separate them unless
+/// the next piece does not start an agency name ("Sở Văn hoá và Thể thao", "Các Sở, cơ quan,
+/// đoàn thể liên quan", "UBND các xã, phường").
 pub fn agencies(text: &str, requested: bool, lex: &Lexicon) -> Vec<AgencyMention> {
     let mut text = crate::norm::clean(text);
     let mut requested = requested;
@@ -199,8 +200,9 @@ pub fn agencies(text: &str, requested: bool, lex: &Lexicon) -> Vec<AgencyMention
         }
         match names.last_mut() {
             Some(last)
-                if !lex.starts_body(piece)
-                    || lex.continues_name(&format!("{last}{sep}{piece}")) =>
+                if sep != "; "
+                    && (!lex.starts_body(piece)
+                        || lex.continues_name(&format!("{last}{sep}{piece}"))) =>
             {
                 last.push_str(sep);
                 last.push_str(piece);
@@ -227,20 +229,20 @@ pub fn strip_request(text: &str) -> Option<String> {
         })
 }
 
-/// Split at ", " and " và " keeping the separator with the piece that follows it.
+/// Split at ", ", "; " and " và " keeping the separator with the piece that follows it.
 fn pieces(text: &str) -> Vec<(&'static str, &str)> {
     let mut out = Vec::new();
     let mut rest = text;
     let mut sep: &'static str = "";
     loop {
-        let comma = rest.find(',');
-        let and = rest.find(" và ");
-        let next = match (comma, and) {
-            (Some(c), Some(a)) if a < c => Some((a, " và ", 4)),
-            (Some(c), _) => Some((c, ", ", 1)),
-            (None, Some(a)) => Some((a, " và ", 4)),
-            (None, None) => None,
-        };
+        let next = [
+            rest.find(',').map(|at| (at, ", ", 1)),
+            rest.find(';').map(|at| (at, "; ", 1)),
+            rest.find(" và ").map(|at| (at, " và ", 4)),
+        ]
+        .into_iter()
+        .flatten()
+        .min_by_key(|(at, _, _)| *at);
         match next {
             Some((at, s, len)) => {
                 out.push((sep, &rest[..at]));
@@ -313,6 +315,21 @@ mod tests {
             (
                 "Các cơ quan, địa phương có liên quan",
                 &["Các cơ quan, địa phương có liên quan"],
+            ),
+            ("Sở Nội vụ; Sở Tài chính", &["Sở Nội vụ", "Sở Tài chính"]),
+            (
+                "Sở Nội vụ; Sở Văn hóa, Thể thao và Du lịch; UBND các xã, phường và Sở Y tế.",
+                &[
+                    "Sở Nội vụ",
+                    "Sở Văn hóa, Thể thao và Du lịch",
+                    "UBND các xã, phường",
+                    "Sở Y tế",
+                ],
+            ),
+            // A semicolon ends a name even before words that do not start one.
+            (
+                "Sở Tư pháp; các cơ quan, đơn vị có liên quan",
+                &["Sở Tư pháp", "các cơ quan, đơn vị có liên quan"],
             ),
             ("", &[]),
         ];
