@@ -37,9 +37,10 @@ const ISSUER_OPENERS: &[&str] = &[
 pub fn parse(lines: &[Line]) -> Header {
     let mut h = Header::default();
     let mut issuer: Vec<String> = Vec::new();
+    let lines: Vec<String> = lines.iter().flat_map(|l| parts(&l.text)).collect();
     let mut i = 0;
     while i < lines.len() {
-        let text = lines[i].text.as_str();
+        let text = lines[i].as_str();
         let f = theodoi_text::fold_chars(text);
         i += 1;
         if is_motto(&f) || text.chars().all(|c| !c.is_alphanumeric()) {
@@ -59,7 +60,7 @@ pub fn parse(lines: &[Line]) -> Header {
                 && let Some(next) = lines.get(i)
             {
                 date_text.push(' ');
-                date_text.push_str(&next.text);
+                date_text.push_str(next);
                 i += 1;
             }
             h.date = crate::refs::first_date(&date_text);
@@ -74,6 +75,94 @@ pub fn parse(lines: &[Line]) -> Header {
         h.issuer = Some(issuer.join(" "));
     }
     h
+}
+
+/// A line cut into the header's parts it holds. A word processor joins the paragraphs of a
+/// header table's cell into one line: the left cell gives "ỦY BAN NHÂN DÂN TỈNH X Số: 25/KH-UBND",
+/// the right one "CỘNG HÒA … Độc lập - Tự do - Hạnh phúc X, ngày 09 tháng 01 năm 2026". The
+/// number starts a part at "Số:", the place and date at the words before ", ngày"; the Quốc
+/// hiệu and Tiêu ngữ are left out, and so are rules ("-------") between the parts.
+fn parts(text: &str) -> Vec<String> {
+    let f = theodoi_text::fold_chars(text);
+    let motto = is_motto(&f);
+    let number = f.contains("so:") || f.contains("so :");
+    if !motto && !number && !f.contains(", ngay") {
+        return vec![text.to_string()];
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let folded: Vec<char> = f.chars().collect();
+    if chars.len() != folded.len() {
+        return vec![text.to_string()];
+    }
+    // Char ranges left out, and char positions where a part starts.
+    let mut out_ranges: Vec<(usize, usize)> = Vec::new();
+    let mut starts: Vec<usize> = Vec::new();
+    let at = |byte: usize| f[..byte].chars().count();
+    if motto {
+        if let Some(b) = f.find("hoa xa hoi chu nghia viet nam") {
+            // Back over "CỘNG " (or "ỘNG " with its first letter lost).
+            let head = f[..b].trim_end();
+            let word = head.rsplit(' ').next().unwrap_or_default();
+            let from = if matches!(word, "cong" | "ong") {
+                head.len() - word.len()
+            } else {
+                b
+            };
+            out_ranges.push((at(from), at(b + "hoa xa hoi chu nghia viet nam".len())));
+        }
+        if let Some(b) = f.find("oc lap")
+            && let Some(e) = f[b..].find("hanh phuc").filter(|e| *e <= 40)
+        {
+            let from = if f[..b].ends_with('d') { b - 1 } else { b };
+            out_ranges.push((at(from), at(b + e + "hanh phuc".len())));
+        }
+    }
+    if number {
+        for (b, _) in f.match_indices("so") {
+            let after = f[b + 2..].trim_start_matches(' ');
+            let word_start = b == 0 || f[..b].ends_with(' ');
+            // Written "Số:", with its capital; "hồ sơ:" inside a line is no number.
+            let capital = chars.get(at(b)) == Some(&'S');
+            if word_start && capital && after.starts_with(':') {
+                starts.push(at(b));
+            }
+        }
+    }
+    if let Some(comma) = f.find(", ngay") {
+        // The place is the words before the comma back to the previous part or left-out range.
+        let c = at(comma);
+        let from = out_ranges
+            .iter()
+            .map(|r| r.1)
+            .chain(starts.iter().copied())
+            .filter(|p| *p <= c)
+            .max()
+            .unwrap_or(0);
+        starts.push(from);
+    }
+    let mut cuts: Vec<(usize, bool)> = starts.into_iter().map(|p| (p, true)).collect();
+    for (a, b) in &out_ranges {
+        cuts.push((*a, false));
+        cuts.push((*b, true));
+    }
+    cuts.sort_unstable();
+    let mut parts = Vec::new();
+    let mut from = 0;
+    let mut keep = true;
+    for (p, next_keep) in cuts.into_iter().chain([(chars.len(), true)]) {
+        if keep && p > from {
+            let part: String = chars[from..p].iter().collect();
+            let part = part.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '_'));
+            if !part.is_empty() {
+                parts.push(part.to_string());
+            }
+        }
+        if p >= from {
+            from = p;
+            keep = next_keep;
+        }
+    }
+    parts
 }
 
 /// The Quốc hiệu and Tiêu ngữ, also with a lost first letter.
@@ -124,11 +213,16 @@ mod tests {
         let piped = "| ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n| | Độc lập - Tự do - Hạnh phúc |\n| Số: 14/KH-UBND | Hải Phòng, ngày 09 tháng 01 năm 2026 |";
         let cells = "ỦY BAN NHÂN DÂN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTHÀNH PHỐ HẢI PHÒNG\nĐộc lập - Tự do - Hạnh phúc\nSố: 14/KH-UBND\nHải Phòng, ngày 09 tháng 01\nnăm 2026";
         let lost = "Y BAN NHÂN DÂN\nTHÀNH PHỐ HẢI PHÒNG\nỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 14/KH-UBND\nHải Phòng, ngày 09 tháng 01 năm 2026";
+        // A Word header table of one row: each cell's paragraphs joined into one line.
+        let joined = "| ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG ------- Số: 14/KH-UBND | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc --------------- Hải Phòng, ngày 09 tháng 01 năm 2026 |";
+        let joined_lost = "Y BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG Số : 14/KH-UBND\nỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Hải Phòng, ngày 09 tháng 01 năm 2026";
         for (name, text) in [
             ("stacked", stacked),
             ("piped", piped),
             ("cells", cells),
             ("lost", lost),
+            ("joined", joined),
+            ("joined_lost", joined_lost),
         ] {
             let h = parse(&split(text));
             assert_eq!(
@@ -151,5 +245,29 @@ mod tests {
         assert!(draft.draft_number);
         assert_eq!(draft.date, None);
         assert_eq!(draft.place.as_deref(), Some("Hải Phòng"));
+    }
+
+    #[test]
+    fn parts_of_a_joined_cell() {
+        assert_eq!(
+            parts("ỦY BAN NHÂN DÂN TỈNH X ------- Số: 25/KH-UBND"),
+            ["ỦY BAN NHÂN DÂN TỈNH X", "Số: 25/KH-UBND"]
+        );
+        assert_eq!(
+            parts(
+                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Quảng Ninh, ngày 09 tháng 01 năm 2026"
+            ),
+            ["Quảng Ninh, ngày 09 tháng 01 năm 2026"]
+        );
+        assert!(parts("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").is_empty());
+        // Lines of one part stay whole; "số" inside a word or without ':' cuts nothing.
+        for whole in [
+            "Số: 14/KH-UBND",
+            "Hải Phòng, ngày 09 tháng 01 năm 2026",
+            "SỞ TƯ PHÁP",
+            "Hồ sơ: đủ",
+        ] {
+            assert_eq!(parts(whole), [whole]);
+        }
     }
 }
