@@ -66,12 +66,55 @@ pub fn header(cells: &[String]) -> Option<Vec<Column>> {
     (task && lead).then_some(cols)
 }
 
+/// How a table's cells are separated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sep {
+    /// "| a | b |": a table written by the readers of other formats, or typed.
+    Pipe,
+    /// "a\tb": a table copied from Word or Excel as text.
+    Tab,
+}
+
 /// Cells of a '|' line: "| a | b |" → ["a", "b"]. Outer empty cells from the border are dropped.
 pub fn cells(line: &str) -> Vec<String> {
     let t = line.trim();
     let t = t.strip_prefix('|').unwrap_or(t);
     let t = t.strip_suffix('|').unwrap_or(t);
     t.split('|').map(crate::norm::clean).collect()
+}
+
+/// Cells of a line copied from Word or Excel: separated by tabs, every cell kept (an empty first
+/// cell is a row without a number). Excel quotes a cell holding a line break or a quote:
+/// `"Rà soát\nquy định"`, `"Báo cáo ""A"""`.
+fn tab_cells(line: &str) -> Vec<String> {
+    line.split('\t')
+        .map(|c| {
+            let t = c.trim();
+            let t = match t.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+                Some(inner) => inner.replace("\"\"", "\""),
+                None => t.to_string(),
+            };
+            crate::norm::clean(&t)
+        })
+        .collect()
+}
+
+/// The row starting at `lines[j]` as one text, with the lines an open Excel quote carries on to
+/// (a cell with line breaks), and the index of its last line.
+fn tab_row(lines: &[&str], j: usize) -> (String, usize) {
+    let mut row = lines[j].trim_end_matches(['\r', ' ']).to_string();
+    let mut k = j;
+    // An odd number of quotes: a quoted cell still open. A cell holds a few lines, not pages.
+    while row.matches('"').count() % 2 == 1 && k + 1 < lines.len() && k < j + 20 {
+        k += 1;
+        row.push('\n');
+        row.push_str(lines[k].trim_end_matches(['\r', ' ']));
+    }
+    if row.matches('"').count() % 2 == 1 {
+        // Never closed: a stray quote, not a cell over several lines.
+        return (lines[j].trim_end_matches(['\r', ' ']).to_string(), j);
+    }
+    (row, k)
 }
 
 /// A table found in a text: the raw lines it spans (1-based, inclusive) and the tasks it holds.
@@ -94,36 +137,54 @@ pub struct Row {
     pub kept: Vec<(String, String)>,
 }
 
-/// Find '|' tables with a recognised header row in a text.
+/// Find tables with a recognised header row in a text: '|' tables, and tables copied from Word or
+/// Excel with a tab between cells.
 pub fn find(text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Found> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < lines.len() {
         let raw = lines[i];
-        if raw.matches('|').count() < 2 {
-            i += 1;
-            continue;
-        }
-        let Some(cols) = header(&cells(raw)) else {
+        let sep = if raw.matches('|').count() >= 2 {
+            Sep::Pipe
+        } else if raw.contains('\t') {
+            Sep::Tab
+        } else {
             i += 1;
             continue;
         };
-        let names: Vec<String> = cells(raw);
+        let split = |l: &str| match sep {
+            Sep::Pipe => cells(l),
+            Sep::Tab => tab_cells(l),
+        };
+        let names: Vec<String> = split(raw);
+        let Some(cols) = header(&names) else {
+            i += 1;
+            continue;
+        };
         let first_line = line_no(i);
         let mut rows: Vec<Row> = Vec::new();
         let mut last = i;
         let mut j = i + 1;
         while j < lines.len() {
-            let l = lines[j].trim();
-            if l.is_empty()
+            let (row_text, row_end) = match sep {
+                Sep::Pipe => (lines[j].trim().to_string(), j),
+                Sep::Tab => tab_row(&lines, j),
+            };
+            let l = row_text.as_str();
+            if l.trim().is_empty()
                 || l.chars()
-                    .all(|c| matches!(c, '|' | '-' | ':' | '+' | '=' | ' '))
+                    .all(|c| matches!(c, '|' | '-' | ':' | '+' | '=' | ' ' | '\t'))
             {
                 j += 1;
                 continue;
             }
-            if !l.contains('|') {
+            let in_row = match sep {
+                Sep::Pipe => l.contains('|'),
+                Sep::Tab => l.contains('\t'),
+            };
+            if !in_row {
+                let l = l.trim();
                 if l.len() <= 4 && l.chars().all(|c| c.is_ascii_digit()) {
                     diags.push(Diagnostic::new(
                         line_no(j),
@@ -135,20 +196,23 @@ pub fn find(text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Found> {
                 }
                 break;
             }
-            let cs = cells(l);
+            let cs = split(l);
             if header(&cs).is_some() {
                 diags.push(Diagnostic::new(
                     line_no(j),
                     "repeated_header",
                     "Bỏ qua dòng tiêu đề bảng lặp lại (sang trang)".into(),
                 ));
-                last = j;
-                j += 1;
+                last = row_end;
+                j = row_end + 1;
                 continue;
             }
             add_row(&mut rows, &cols, &names, &cs, line_no(j));
-            last = j;
-            j += 1;
+            if let Some(r) = rows.last_mut() {
+                r.last_line = r.last_line.max(line_no(row_end));
+            }
+            last = row_end;
+            j = row_end + 1;
         }
         let mapped: Vec<String> = names
             .iter()
