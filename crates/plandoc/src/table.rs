@@ -379,6 +379,69 @@ fn split_marked(text: &str) -> (String, String) {
     }
 }
 
+/// A time cell with the numbers a narrow cell broke over two lines put back together:
+/// "31/12/202 6" → "31/12/2026", "Quý IV/ 2026" → "Quý IV/2026", "31/1 2/2026" → "31/12/2026".
+/// Only breaks that leave a year of four digits, or a date part on each side of a '/', are
+/// joined; "Quý II và III/2026" and "2026 - 2030" stay as they are.
+pub(crate) fn mend_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut prev: &str = "";
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            if broken_number(prev, word) {
+                out.push_str(word);
+                // The joined word, for a third piece ("2 02 6" does not occur; "31/ 12/ 2026" may).
+                prev = out.rsplit(' ').next().unwrap_or(word);
+                continue;
+            }
+            out.push(' ');
+        }
+        out.push_str(word);
+        prev = word;
+    }
+    out
+}
+
+/// `a` and `b` are two pieces of one number or date the line broke between.
+fn broken_number(a: &str, b: &str) -> bool {
+    let digits = |s: &str| s.chars().take_while(char::is_ascii_digit).count();
+    let tail = a.chars().rev().take_while(char::is_ascii_digit).count();
+    let head = digits(b);
+    let a_last = a.chars().last();
+    // "31/12/ 2026", "Quý IV/ 2026"
+    if a_last == Some('/') && head > 0 {
+        return a
+            .chars()
+            .any(|c| c.is_ascii_digit() || matches!(c, 'I' | 'V' | 'X'));
+    }
+    // "31/12 /2026"
+    if b.starts_with('/') && b[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        return tail > 0 || a.ends_with(['I', 'V', 'X']);
+    }
+    if tail == 0 || head == 0 {
+        return false;
+    }
+    let before_tail = a.chars().rev().nth(tail);
+    let b_rest = &b[head..];
+    // "31/12/202 6", "202 6", "2026-203 0": a year of four digits from 19xx or 20xx.
+    if tail + head == 4
+        && matches!(before_tail, None | Some('/' | '-'))
+        && (b_rest.is_empty() || b_rest.starts_with(['.', ',', ';', ')', '-', '/']))
+    {
+        let year: String = a[a.len() - tail..]
+            .chars()
+            .chain(b[..head].chars())
+            .collect();
+        return year.starts_with("19") || year.starts_with("20");
+    }
+    // "31/1 2/2026": a day or month cut after its first digit, with a whole date after it.
+    tail == 1
+        && head == 1
+        && before_tail == Some('/')
+        && b_rest.starts_with('/')
+        && b_rest[1..].chars().take_while(char::is_ascii_digit).count() == 4
+}
+
 /// The tasks of a table's rows. `section` prefixes references ("PL" gives PL.1, PL.2).
 pub fn tasks(
     found: &Found,
@@ -429,7 +492,7 @@ pub fn tasks(
         let time = if r.time.is_empty() {
             Timeframe::unspecified()
         } else {
-            crate::norm::timeframe(&r.time)
+            crate::norm::timeframe(&mend_numbers(&r.time))
         };
         let mut kept: Vec<KeptField> = r
             .kept
@@ -490,6 +553,28 @@ mod tests {
         assert_eq!(t[1].0.lead[0].name, "Sở Nội vụ");
         assert_eq!(t[1].0.coordinating[0].name, "Sở Y tế");
         assert!(diags.iter().any(|d| d.code == "page_number" && d.line == 7));
+    }
+
+    #[test]
+    fn broken_numbers_are_mended() {
+        for (broken, whole) in [
+            ("31/12/202 6", "31/12/2026"),
+            ("31/12/202\n6", "31/12/2026"),
+            ("Trước ngày 31/12/20 26.", "Trước ngày 31/12/2026."),
+            ("Quý\nIV/2026", "Quý IV/2026"),
+            ("Quý IV/ 2026", "Quý IV/2026"),
+            ("31/12 /2026", "31/12/2026"),
+            ("31/1 2/2026", "31/12/2026"),
+            ("Năm 202 6", "Năm 2026"),
+            ("2026-203 0", "2026-2030"),
+            ("Giai đoạn 2026 - 2030", "Giai đoạn 2026 - 2030"),
+            ("Quý II và III/2026", "Quý II và III/2026"),
+            ("Quý 1 2026", "Quý 1 2026"),
+            ("Tháng 12 hằng năm", "Tháng 12 hằng năm"),
+            ("6 tháng 1 lần", "6 tháng 1 lần"),
+        ] {
+            assert_eq!(mend_numbers(broken), whole, "{broken}");
+        }
     }
 
     #[test]
