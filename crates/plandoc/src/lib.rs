@@ -108,6 +108,9 @@ pub struct Diagnostic {
     pub code: &'static str,
     /// The message in Vietnamese, for the review page.
     pub message: String,
+    /// The same message in English, for a page in English, where the reader has written one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_en: Option<String>,
 }
 
 impl Diagnostic {
@@ -116,6 +119,25 @@ impl Diagnostic {
             line,
             code,
             message,
+            message_en: None,
+        }
+    }
+
+    /// A diagnostic with its message in Vietnamese and in English.
+    pub(crate) fn in_both(line: u32, code: &'static str, vi: String, en: String) -> Self {
+        Self {
+            line,
+            code,
+            message: vi,
+            message_en: Some(en),
+        }
+    }
+
+    /// The message in the page's language: English when asked for and written, else Vietnamese.
+    pub fn message_in(&self, english: bool) -> &str {
+        match &self.message_en {
+            Some(en) if english => en,
+            _ => &self.message,
         }
     }
 }
@@ -205,6 +227,7 @@ pub fn parse_with(text: &str, lex: &Lexicon) -> Result<ParsedPlan, ParseError> {
             &mut fields,
             &mut diags,
         );
+        refs::impossible_dates(&plan.tasks, &mut diags);
         diags.push(Diagnostic::new(
             1,
             "no_header",
@@ -376,6 +399,7 @@ pub fn parse_with(text: &str, lex: &Lexicon) -> Result<ParsedPlan, ParseError> {
         &mut fields,
         &mut diags,
     );
+    refs::impossible_dates(&plan.tasks, &mut diags);
     if plan.tasks.is_empty() {
         let line = type_at.map_or(lines[0].no, |at| lines[at].no);
         diags.push(Diagnostic::new(

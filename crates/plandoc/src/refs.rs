@@ -1,5 +1,6 @@
 //! Things found inside running text: document numbers, dates, and lists of agencies.
 
+use crate::Diagnostic;
 use crate::lexicon::Lexicon;
 use theodoi_domain::{AgencyMention, DocumentNumber, DocumentType};
 use time::{Date, Month};
@@ -120,6 +121,86 @@ pub fn first_date(text: &str) -> Option<Date> {
             && let Some(date) = make_date(d, m, y.trim_end_matches('.'))
         {
             return Some(date);
+        }
+    }
+    None
+}
+
+/// Warn of each task whose time names a day that does not exist ("31/02/2026", "30/13/2026",
+/// "ngày 31 tháng 4 năm 2026"): the text is kept as written, and a reviewer corrects it.
+pub fn impossible_dates(tasks: &[theodoi_domain::Task], diags: &mut Vec<Diagnostic>) {
+    for t in tasks {
+        let text = t.time.text.as_str();
+        if !text.contains(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        if let Some(bad) = impossible_date(text) {
+            let r = t.reference.as_str();
+            diags.push(Diagnostic::in_both(
+                t.span.start_line,
+                "impossible_date",
+                format!(
+                    "Nhiệm vụ {r}: thời gian \"{text}\" ghi ngày không có thật ({bad}); hãy sửa khi rà soát"
+                ),
+                format!(
+                    "Task {r}: the time \"{text}\" names a day that does not exist ({bad}); correct it in the review"
+                ),
+            ));
+        }
+    }
+}
+
+/// The first date-shaped part of a text that is no real day: "31/02/2026", "30-13-2026",
+/// "ngày 31 tháng 4 năm 2026", "tháng 13/2026".
+fn impossible_date(text: &str) -> Option<String> {
+    let folded = theodoi_text::fold_chars(text);
+    let words: Vec<&str> = folded
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ')' | '(' | ';'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let number = |s: &str, max_len: usize| {
+        (!s.is_empty() && s.len() <= max_len && s.chars().all(|c| c.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    for (i, w) in words.iter().enumerate() {
+        let w = w.trim_end_matches('.');
+        for sep in ['/', '-', '.'] {
+            let parts: Vec<&str> = w.split(sep).collect();
+            if let [d, m, y] = parts.as_slice()
+                && number(d, 2).is_some()
+                && number(m, 2).is_some()
+                && y.len() == 4
+                && number(y, 4).is_some()
+                && make_date(d, m, y).is_none()
+            {
+                return Some(w.to_string());
+            }
+        }
+        if w == "ngay"
+            && let [d, "thang", m, "nam", y, ..] = &words[i + 1..]
+        {
+            let y = y.trim_end_matches('.');
+            if number(d, 2).is_some()
+                && number(m, 2).is_some()
+                && number(y, 4).is_some_and(|y| y >= 1000)
+                && make_date(d, m, y).is_none()
+            {
+                return Some(format!("ngày {d} tháng {m} năm {y}"));
+            }
+        }
+        if w == "thang"
+            && let Some(next) = words.get(i + 1)
+            && let [m, y] = next
+                .trim_end_matches('.')
+                .split('/')
+                .collect::<Vec<_>>()
+                .as_slice()
+            && y.len() == 4
+            && number(y, 4).is_some()
+            && number(m, 2).is_some_and(|m| m == 0 || m > 12)
+        {
+            return Some(format!("tháng {m}/{y}"));
         }
     }
     None
