@@ -5,11 +5,13 @@
 //! by their STT ("1", "2", …, also "6."); inside a row the task text comes first, then the lead
 //! agencies, the coordinating agencies and the deadline, each recognised by its shape. A row split
 //! by a page break leaves a lone page number, after which the rest of the row's cells follow.
+//! When the column headings name a column to keep beside the task ("Sản phẩm"), a fragment that
+//! starts a cell after the deadline is that column's, not the deadline's.
 
-use crate::Diagnostic;
 use crate::lexicon::Lexicon;
 use crate::lines::{Line, ends_sentence, starts_lower};
 use crate::refs::{self, Citation};
+use crate::{Diagnostic, KeptField};
 use theodoi_domain::{SourceSpan, Task, TaskRef, Timeframe, TimeframeKind};
 
 #[derive(Debug, Default)]
@@ -18,6 +20,8 @@ pub struct Appendix {
     /// The plan cited by "(Kèm theo Kế hoạch số 14/KH-UBND ngày …)".
     pub of_plan: Option<Citation>,
     pub tasks: Vec<Task>,
+    /// The kept column's text by task ("PL.1" → Sản phẩm: Báo cáo).
+    pub fields: Vec<(TaskRef, Vec<KeptField>)>,
 }
 
 pub fn parse(lines: &[Line], lex: &Lexicon, diags: &mut Vec<Diagnostic>) -> Appendix {
@@ -46,8 +50,12 @@ pub fn parse(lines: &[Line], lex: &Lexicon, diags: &mut Vec<Diagnostic>) -> Appe
         }
         out.of_plan = refs::citations(&cite).into_iter().next();
     }
-    let rows = rows(&lines[i..], lex, diags);
-    out.tasks = rows;
+    for (task, kept) in rows(&lines[i..], lex, diags) {
+        if let Some(k) = kept {
+            out.fields.push((task.reference.clone(), vec![k]));
+        }
+        out.tasks.push(task);
+    }
     out
 }
 
@@ -60,7 +68,11 @@ fn row_number(text: &str) -> Option<u32> {
     t.parse().ok()
 }
 
-fn rows(lines: &[Line], lex: &Lexicon, diags: &mut Vec<Diagnostic>) -> Vec<Task> {
+fn rows(
+    lines: &[Line],
+    lex: &Lexicon,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(Task, Option<KeptField>)> {
     let mut tasks = Vec::new();
     let mut expected = 1;
     // Row starts: a lone number equal to the next STT, followed by text that starts a sentence.
@@ -73,9 +85,17 @@ fn rows(lines: &[Line], lex: &Lexicon, diags: &mut Vec<Diagnostic>) -> Vec<Task>
             expected += 1;
         }
     }
+    // A column heading above the first row naming a column kept beside the task: its label.
+    let heading_end = starts.first().map_or(0, |(at, _)| *at);
+    let kept = lines[..heading_end]
+        .iter()
+        .map(|l| l.text.as_str())
+        .find(|t| {
+            t.chars().count() <= 40 && crate::table::column_of(t) == crate::table::Column::Kept
+        });
     for (k, &(at, number)) in starts.iter().enumerate() {
         let end = starts.get(k + 1).map_or(lines.len(), |(e, _)| *e);
-        tasks.push(row(number, &lines[at..end], lex, diags));
+        tasks.push(row(number, &lines[at..end], kept, lex, diags));
     }
     tasks
 }
@@ -87,9 +107,16 @@ enum Cell {
     Lead,
     Coordinating,
     Time,
+    Kept,
 }
 
-fn row(number: u32, lines: &[Line], lex: &Lexicon, diags: &mut Vec<Diagnostic>) -> Task {
+fn row(
+    number: u32,
+    lines: &[Line],
+    kept_label: Option<&str>,
+    lex: &Lexicon,
+    diags: &mut Vec<Diagnostic>,
+) -> (Task, Option<KeptField>) {
     let span = SourceSpan::new(
         lines.first().map_or(0, |l| l.no),
         lines.last().map_or(0, |l| l.no),
@@ -98,6 +125,7 @@ fn row(number: u32, lines: &[Line], lex: &Lexicon, diags: &mut Vec<Diagnostic>) 
     let mut lead: Vec<&str> = Vec::new();
     let mut coordinating: Vec<&str> = Vec::new();
     let mut time: Vec<&str> = Vec::new();
+    let mut kept: Vec<&str> = Vec::new();
     let mut cell = Cell::Task;
     let mut after_break = false;
     let mut prev: &str = "";
@@ -147,6 +175,8 @@ fn row(number: u32, lines: &[Line], lex: &Lexicon, diags: &mut Vec<Diagnostic>) 
                 Cell::Lead if is_time => Cell::Time,
                 Cell::Lead if agency_start => Cell::Coordinating,
                 Cell::Coordinating if is_time => Cell::Time,
+                // After the deadline, a fragment that starts a cell and is no deadline.
+                Cell::Time if kept_label.is_some() && !is_time && !starts_lower(text) => Cell::Kept,
                 c => c,
             }
         };
@@ -155,12 +185,20 @@ fn row(number: u32, lines: &[Line], lex: &Lexicon, diags: &mut Vec<Diagnostic>) 
             Cell::Lead => lead.push(text),
             Cell::Coordinating => coordinating.push(text),
             Cell::Time => time.push(text),
+            Cell::Kept => kept.push(text),
         }
         prev = text;
     }
     let join = |v: &[&str]| v.join(" ");
     let time_text = join(&time);
-    Task {
+    let kept = kept_label
+        .filter(|_| !kept.is_empty())
+        .map(|label| KeptField {
+            label: label.to_string(),
+            text: join(&kept),
+            line: span.start_line,
+        });
+    let task = Task {
         reference: TaskRef::appendix(number),
         title: join(&task_text),
         items: Vec::new(),
@@ -172,7 +210,8 @@ fn row(number: u32, lines: &[Line], lex: &Lexicon, diags: &mut Vec<Diagnostic>) 
             crate::norm::timeframe(&time_text)
         },
         span,
-    }
+    };
+    (task, kept)
 }
 
 /// The previous fragment ends in the middle of a name list or a phrase, so a capitalised

@@ -377,6 +377,7 @@ pub fn parse_with(text: &str, lex: &Lexicon) -> Result<ParsedPlan, ParseError> {
             ));
         }
         plan_tasks.extend(a.tasks);
+        fields.extend(a.fields);
     }
     plan.document = document;
     plan.tasks = plan_tasks;

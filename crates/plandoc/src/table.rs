@@ -27,7 +27,7 @@ pub enum Column {
 pub const COLUMNS_LOOKED_FOR: &str =
     "STT, Nội dung / Nhiệm vụ, Cơ quan chủ trì, Cơ quan phối hợp, Thời gian / Thời hạn, Sản phẩm";
 
-fn column_of(cell: &str) -> Column {
+pub(crate) fn column_of(cell: &str) -> Column {
     let f = theodoi_text::fold_chars(cell);
     let f = f.trim();
     let has = |w: &str| f.contains(w);
