@@ -10,7 +10,7 @@ use theodoi_plandoc::{Lexicon, ParsedPlan, parse_file};
 
 const WORD_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -18,7 +18,7 @@ fn esc(s: &str) -> String {
 }
 
 /// A run in a named font (both Latin slots), or in the inherited font when `font` is None.
-fn run(font: Option<&str>, text: &str) -> String {
+pub(crate) fn run(font: Option<&str>, text: &str) -> String {
     let props = font.map_or(String::new(), |f| {
         format!(
             r#"<w:rPr><w:rFonts w:ascii="{f}" w:hAnsi="{f}" w:cs="{f}"/><w:sz w:val="28"/></w:rPr>"#
@@ -30,7 +30,7 @@ fn run(font: Option<&str>, text: &str) -> String {
     )
 }
 
-fn para(style: Option<&str>, runs: &[String]) -> String {
+pub(crate) fn para(style: Option<&str>, runs: &[String]) -> String {
     let props = style.map_or(String::new(), |s| {
         format!(r#"<w:pPr><w:pStyle w:val="{s}"/><w:rPr><w:rFonts w:ascii="Arial" w:hAnsi="Arial"/></w:rPr></w:pPr>"#)
     });
@@ -39,7 +39,7 @@ fn para(style: Option<&str>, runs: &[String]) -> String {
 
 /// styles.xml: document defaults in `default_font`, a Unicode paragraph style "Uni", a heading
 /// style "VnHeading" based on "VnBase" in .VnTimeH, and a character style "VnChar" in .VnTime.
-fn styles(default_font: &str) -> String {
+pub(crate) fn styles(default_font: &str) -> String {
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:styles xmlns:w="{WORD_NS}">
@@ -54,7 +54,7 @@ fn styles(default_font: &str) -> String {
     )
 }
 
-fn docx(body: &str, styles_xml: &str) -> Vec<u8> {
+pub(crate) fn docx(body: &str, styles_xml: &str) -> Vec<u8> {
     let document = format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="{WORD_NS}"><w:body>{body}<w:sectPr/></w:body></w:document>"#
@@ -83,7 +83,7 @@ fn docx(body: &str, styles_xml: &str) -> Vec<u8> {
     zip.finish().unwrap_or_else(|e| panic!("{e}")).into_inner()
 }
 
-const TNR: Option<&str> = Some("Times New Roman");
+pub(crate) const TNR: Option<&str> = Some("Times New Roman");
 const VNTIME: Option<&str> = Some(".VnTime");
 const VNTIMEH: Option<&str> = Some(".VnTimeH");
 const VNI: Option<&str> = Some("VNI-Times");

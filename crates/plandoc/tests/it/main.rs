@@ -1,5 +1,6 @@
 //! Parser tests: the seed plan pinned field by field, other header layouts, hostile input.
 
+mod cells;
 mod fixtures;
 mod heldout;
 mod layouts;

@@ -226,7 +226,7 @@ fn damaged_pdfs_are_refused_not_panicked_on() {
 // ---------------------------------------------------------------- hand-made PDFs
 
 /// A PDF of `objects` (object 1 is the catalog) with a correct cross-reference table.
-fn pdf(objects: &[String]) -> Vec<u8> {
+pub(crate) fn pdf(objects: &[String]) -> Vec<u8> {
     let mut out = b"%PDF-1.7\n".to_vec();
     let mut offsets = Vec::new();
     for (i, o) in objects.iter().enumerate() {
@@ -248,7 +248,7 @@ fn pdf(objects: &[String]) -> Vec<u8> {
     out
 }
 
-fn stream(dict: &str, data: &str) -> String {
+pub(crate) fn stream(dict: &str, data: &str) -> String {
     format!(
         "<<{dict} /Length {}>>\nstream\n{data}\nendstream",
         data.len()
