@@ -50,13 +50,61 @@ pub fn parse(lines: &[Line], lex: &Lexicon, diags: &mut Vec<Diagnostic>) -> Appe
         }
         out.of_plan = refs::citations(&cite).into_iter().next();
     }
-    for (task, kept) in rows(&lines[i..], lex, diags) {
+    let rest = &lines[i..];
+    let mended = mend_broken(rest);
+    for (task, kept) in rows(mended.as_deref().unwrap_or(rest), lex, diags) {
         if let Some(k) = kept {
             out.fields.push((task.reference.clone(), vec![k]));
         }
         out.tasks.push(task);
     }
     out
+}
+
+/// The fragments a narrow deadline cell broke apart, put back together: "31/12/202" / "6" (the
+/// "6" would otherwise read as a row number or a page number) and "Quý" / "IV/2026". None when
+/// nothing is broken, the usual case.
+fn mend_broken(lines: &[Line]) -> Option<Vec<Line>> {
+    let glue = |a: &Line, b: &Line| -> Option<&'static str> {
+        // Most fragments start with a letter that is no roman numeral: nothing to look at.
+        if !b
+            .text
+            .starts_with(|c: char| c.is_ascii_digit() || matches!(c, 'I' | 'V' | 'X'))
+        {
+            return None;
+        }
+        let last = a.text.rsplit(' ').next().unwrap_or_default();
+        let digits = b.text.chars().all(|c| c.is_ascii_digit());
+        if digits
+            && b.text.len() <= 4
+            && (b.text.len() == 4 || !last.ends_with('/'))
+            && crate::table::broken_number(last, &b.text)
+        {
+            return Some("");
+        }
+        let roman = b.text.trim_start_matches(['I', 'V', 'X']);
+        (roman.len() < b.text.len()
+            && roman.starts_with('/')
+            && theodoi_text::fold_chars(last) == "quy")
+            .then_some(" ")
+    };
+    if !lines.windows(2).any(|w| glue(&w[0], &w[1]).is_some()) {
+        return None;
+    }
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    for l in lines {
+        match out
+            .last_mut()
+            .and_then(|prev| glue(prev, l).map(|g| (prev, g)))
+        {
+            Some((prev, g)) => {
+                prev.text.push_str(g);
+                prev.text.push_str(&l.text);
+            }
+            None => out.push(l.clone()),
+        }
+    }
+    Some(out)
 }
 
 /// A row's STT: "1", "6.", "6)".

@@ -403,7 +403,7 @@ pub(crate) fn mend_numbers(text: &str) -> String {
 }
 
 /// `a` and `b` are two pieces of one number or date the line broke between.
-fn broken_number(a: &str, b: &str) -> bool {
+pub(crate) fn broken_number(a: &str, b: &str) -> bool {
     let digits = |s: &str| s.chars().take_while(char::is_ascii_digit).count();
     let tail = a.chars().rev().take_while(char::is_ascii_digit).count();
     let head = digits(b);

@@ -527,3 +527,56 @@ fn a_product_column_is_kept_beside_its_task_in_every_form() {
         }
     }
 }
+
+#[test]
+fn a_deadline_broken_over_lines_of_an_extracted_appendix_is_joined() {
+    // One cell per line, as a PDF without rules gives it: the "6" of "2026" on a line of its own
+    // reads as no row number, and "Quý" finds its "IV/2026".
+    let text = "PHỤ LỤC
+DANH MỤC NHIỆM VỤ
+(Kèm theo Kế hoạch số 25/KH-UBND ngày 09/01/2026 của UBND tỉnh)
+STT
+Nhiệm vụ
+Cơ quan chủ trì
+Cơ quan phối hợp
+Thời hạn
+1
+Rà soát văn bản quy phạm pháp luật
+Sở Tư pháp
+Sở Nội vụ
+31/12/202
+6
+2
+Tập huấn cho cán bộ cấp xã
+Sở Nội vụ
+Sở Tư pháp
+Quý
+IV/2026
+3
+Tổng kết
+Sở Y tế
+Sở Tư pháp
+Năm 2026";
+    let p = parse(text).unwrap_or_else(|e| panic!("{e}"));
+    let rows: Vec<(&str, &str, Vec<&str>)> = p
+        .plan
+        .tasks
+        .iter()
+        .map(|t| {
+            (
+                t.reference.as_str(),
+                t.time.text.as_str(),
+                names(&t.coordinating),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("PL.1", "31/12/2026", vec!["Sở Nội vụ"]),
+            ("PL.2", "Quý IV/2026", vec!["Sở Tư pháp"]),
+            ("PL.3", "Năm 2026", vec!["Sở Tư pháp"]),
+        ]
+    );
+    assert!(!p.diagnostics.iter().any(|d| d.code == "page_break"));
+}
