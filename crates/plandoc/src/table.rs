@@ -1,8 +1,10 @@
 //! Task tables written with '|' between cells, wherever they sit in a plan: a Word table saved as
 //! text, a DOCX or spreadsheet table (the readers in [`crate::formats`] write their tables this
-//! way), a page copied from the web. The header row names the columns, in any order: STT, Nội dung /
-//! Nhiệm vụ, Chủ trì, Phối hợp, Thời gian / Thời hạn, Sản phẩm. Rows numbered I, II, A, B are groups;
-//! a row without a number continues the row above (a cell over several lines, or a merged cell).
+//! way), a page copied from the web; and tables copied from Word or Excel as text, with a tab
+//! between cells. The header row names the columns, in any order: STT, Nội dung / Nhiệm vụ, Chủ
+//! trì, Phối hợp, Thời gian / Thời hạn, Sản phẩm. Rows numbered I, II, A, B are groups; a row
+//! without a number continues the row above (a cell over several lines, or a merged cell). A
+//! time cell's number broken by a narrow cell ("31/12/202 6") is mended before it is read.
 
 use crate::lexicon::Lexicon;
 use crate::{Diagnostic, KeptField, refs};
