@@ -455,4 +455,23 @@ mod tests {
         assert_eq!(first_date("ngày    tháng    năm 2026"), None);
         assert_eq!(first_date("ngày 31 tháng 02 năm 2026"), None);
     }
+
+    #[test]
+    fn impossible_days() {
+        for (text, bad) in [
+            ("31/02/2026", Some("31/02/2026")),
+            ("Trước ngày 30/13/2026.", Some("30/13/2026")),
+            ("Từ 01/01/2026 đến 31-04-2026", Some("31-04-2026")),
+            ("ngày 31 tháng 4 năm 2026", Some("ngày 31 tháng 4 năm 2026")),
+            ("Tháng 13/2026", Some("tháng 13/2026")),
+            ("29/02/2028", None),
+            ("Trước ngày 30/6/2026", None),
+            ("Quý IV/2026", None),
+            ("2026-2030", None),
+            ("Tháng 12/2026", None),
+            ("ngày      tháng     năm 2026", None),
+        ] {
+            assert_eq!(impossible_date(text).as_deref(), bad, "{text}");
+        }
+    }
 }
