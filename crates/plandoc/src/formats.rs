@@ -818,8 +818,8 @@ fn table_text(t: &TableState) -> String {
 
 // ---------------------------------------------------------------- XLSX and CSV
 
-/// The first worksheet's rows, cells as text.
-fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, ParseError> {
+/// The first worksheet's rows, cells as text (rows in the order stored, empty rows left out).
+pub fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, ParseError> {
     let mut zip = open(bytes)?;
     let mut budget = MAX_UNPACKED_BYTES;
     let mut shared: Vec<String> = Vec::new();

@@ -10,6 +10,7 @@ pub mod csv;
 pub mod disclosure;
 pub mod docx;
 pub mod draft;
+pub mod entry_book;
 pub mod xlsx;
 
 use serde::Serialize;

@@ -28,6 +28,7 @@ pub mod links;
 pub mod notices;
 mod plans;
 pub mod plausibility;
+pub mod previous;
 pub mod reminders;
 pub mod report_facts;
 pub mod rounds;
