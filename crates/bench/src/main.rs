@@ -7,10 +7,13 @@
 //! `cargo run --release -p theodoi-bench -- rounds`  3,400 bodies submit a 20-indicator report over
 //!                                                  HTTP at 64 connections (p99 ≤ 100 ms), and the
 //!                                                  completeness page of that round (≤ 50 ms)
+//! `cargo run --release -p theodoi-bench -- form`    one body's report form (10 tasks, 24
+//!                                                  indicators): render time (≤ 20 ms), size (≤ 150 KB)
 //! `cargo run --release -p theodoi-bench -- report`  consolidate a national round (≤ 1 s) and write
 //!                                                  its DOCX and XLSX (≤ 2 s), peak memory
 
 mod docx;
+mod form;
 mod rounds;
 
 use anyhow::{Context as _, bail};
@@ -27,7 +30,8 @@ fn main() -> anyhow::Result<()> {
         Some("import") => import_bench(),
         Some("rounds") => rounds::bench(),
         Some("report") => rounds::report_bench(),
-        _ => bail!("usage: theodoi-bench parse | docx | import | rounds | report"),
+        Some("form") => form::bench(),
+        _ => bail!("usage: theodoi-bench parse | docx | import | rounds | report | form"),
     }
 }
 

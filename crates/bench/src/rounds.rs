@@ -17,7 +17,7 @@ use tokio::sync::Semaphore;
 // The tests' small HTTP/1.1 client, so the benchmark speaks to the server as a browser would.
 #[allow(dead_code)]
 #[path = "../../web/tests/it/client.rs"]
-mod client;
+pub(crate) mod client;
 
 const CONNECTIONS: usize = 64;
 
@@ -29,7 +29,7 @@ struct Body {
     form: String,
 }
 
-fn p(sorted: &[Duration], q: f64) -> Duration {
+pub(crate) fn p(sorted: &[Duration], q: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
@@ -37,7 +37,7 @@ fn p(sorted: &[Duration], q: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
-fn ms(d: Duration) -> f64 {
+pub(crate) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
@@ -62,7 +62,7 @@ async fn post(
     Ok((r.status, t.elapsed()))
 }
 
-async fn session(db: &Db, user_id: i64) -> anyhow::Result<(String, String)> {
+pub(crate) async fn session(db: &Db, user_id: i64) -> anyhow::Result<(String, String)> {
     let token = theodoi_app::password::random_token(32)?;
     let csrf = theodoi_app::password::random_token(32)?;
     let now = time::OffsetDateTime::now_utc();

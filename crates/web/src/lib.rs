@@ -244,7 +244,7 @@ const ROUTES: &[RouteSpec] = routes![
     get "/login/totp", Public, pages::login::totp_form;
     post "/login/totp", Public, pages::login::totp_submit;
     post "/logout", Public, pages::login::logout;
-    get "/", SignedIn, pages::plans::start;
+    get "/", SignedIn, pages::rounds::start;
     get "/public", Public, pages::public::index;
     get "/public/plans/{id}", Public, pages::public::plan;
     get "/public/plans/{id}/document", Public, pages::public::document;
@@ -279,6 +279,8 @@ const ROUTES: &[RouteSpec] = routes![
     post "/rounds/{id}/reports/{agency}", AGENCY_WRITERS, pages::rounds::save;
     post "/rounds/{id}/reports/{agency}/action", Roles(&[Coordinator, FocalPoint, AgencyHead]), pages::rounds::act;
     post "/rounds/{id}/reports/{agency}/files", AGENCY_WRITERS, pages::rounds::upload;
+    get "/rounds/{id}/reports/{agency}/form.xlsx", AGENCY_READERS, pages::rounds::form_xlsx;
+    post "/rounds/{id}/reports/{agency}/form-upload", AGENCY_WRITERS, pages::rounds::form_upload;
     get "/rounds/{id}/reports/{agency}/snapshots/{version}", AGENCY_READERS, pages::rounds::snapshot;
     get "/report-files/{id}", AGENCY_READERS, pages::rounds::file;
     get "/rounds/{id}/reminders", READERS, pages::rounds::reminder_log;

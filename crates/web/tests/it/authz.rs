@@ -144,6 +144,10 @@ fn rules(app: &TestApp, fx: &Fixtures) -> Vec<Rule> {
             &["admin", "coord", "leader", "focal", "head"],
         ),
         get(
+            format!("/rounds/{r}/reports/{j}/form.xlsx"),
+            &["admin", "coord", "leader", "focal", "head"],
+        ),
+        get(
             format!("/rounds/{r}/annex.csv"),
             &["admin", "coord", "leader"],
         ),
@@ -415,6 +419,11 @@ fn rules(app: &TestApp, fx: &Fixtures) -> Vec<Rule> {
         multipart(
             format!("/rounds/{r}/reports/{j}/files"),
             vec![("task_id", "not a task".into())],
+            &["focal", "head"],
+        ),
+        multipart(
+            format!("/rounds/{r}/reports/{j}/form-upload"),
+            vec![("version", "0".into())],
             &["focal", "head"],
         ),
         Rule {

@@ -441,16 +441,20 @@ pub async fn browser_flow(app: &TestApp) -> Result<(), Failed> {
     )
     .await?;
     d.type_into(&format!("input[name='v{tt}']"), "1250").await?;
-    d.click(&format!(
-        "fieldset.ind:has(input[name='v{tt}']) details summary"
-    ))
-    .await?;
+    // The sex breakdown is a column group of the grid: typed straight in, checked as typed.
     d.type_into(&format!("input[name='v{tt}_sex_nam']"), "600")
         .await?;
     d.type_into(&format!("input[name='v{tt}_sex_nu']"), "600")
         .await?;
+    let live = d
+        .wait_for("Cộng theo giới tính là 1200, khác tổng số 1250.")
+        .await?;
+    assert!(
+        live.contains("field-error live"),
+        "said beside the row before saving"
+    );
     d.click(".actions button").await?;
-    let refused = d.wait_for("Chưa lưu được").await?;
+    let refused = d.wait_for("Đã lưu các ô hợp lệ").await?;
     assert!(
         refused.contains("khác tổng số 1250") && refused.contains("430 người dân tộc thiểu số"),
         "the breakdown that does not add up is named and the text stays"
@@ -459,8 +463,57 @@ pub async fn browser_flow(app: &TestApp) -> Result<(), Failed> {
     d.replace_text(&format!("input[name='v{tt}_sex_nu']"), "650")
         .await?;
     d.click(".actions button").await?;
-    let saved = d.wait_for("phiên bản 1").await?;
+    // The valid part was saved as version 1; the corrected figures make version 2.
+    let saved = d.wait_for("phiên bản 2").await?;
     assert!(saved.contains("value=\"650\""), "saved");
+    assert!(saved.contains("Đã lưu bản nháp."), "confirmed");
+
+    // Offline: the form's workbook, fetched with the browser's session, filled in as in Excel
+    // and uploaded through the page; the changes are shown, then saved with the page's button.
+    let cookie = d.s("GET", "/cookie/theodoi_session", json!({})).await?;
+    let token = cookie["value"].as_str().ok_or("no session cookie")?;
+    let mut http = Client::new(app.addr);
+    http.cookies
+        .insert("theodoi_session".into(), token.to_string());
+    let book = http
+        .get(&format!(
+            "/rounds/{round}/reports/{}/form.xlsx",
+            app.justice
+        ))
+        .await;
+    assert_eq!(book.status, 200);
+    let mut sheet = crate::grid_form::open_book(&book.bytes)?;
+    sheet.set(&format!("v{tt}"), 'D', "1300")?;
+    sheet.set(&format!("v{tt}_sex_nu"), 'D', "700")?;
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("bieu-mau-da-dien.xlsx");
+    std::fs::write(&file, sheet.bytes()?)?;
+    d.type_into(
+        "form[action$='/form-upload'] input[type=file]",
+        &file.display().to_string(),
+    )
+    .await?;
+    d.click("form[action$='/form-upload'] button").await?;
+    let read = d.wait_for("Thay đổi từ tệp đã tải lên (2)").await?;
+    assert!(
+        read.contains("<strong>1300</strong>"),
+        "the change is listed"
+    );
+    d.screenshot("09b-report-from-workbook").await?;
+    d.click(".actions button").await?;
+    d.wait_for("phiên bản 3").await?;
+    let stored = app
+        .db
+        .report_form(round, app.justice)
+        .await?
+        .ok_or("no report form")?;
+    assert!(
+        stored
+            .values
+            .iter()
+            .any(|v| v.indicator_id == tt && v.dimension.is_empty() && v.value == 1300),
+        "the workbook's figure is saved"
+    );
     d.screenshot("09-report-form").await?;
     d.window(390, 844).await?;
     d.screenshot("10-report-form-phone").await?;

@@ -47,19 +47,41 @@ fn file_attaches_with_the_text_typed(app: TestApp) -> Fut {
         assert_eq!(report.difficulties, "Thiếu biên chế");
         let page = focal.get(&path).await;
         assert!(page.body.contains("biên-bản-hội-nghị.pdf"), "{}", page.body);
-        // A refused save keeps what was typed and attaches nothing.
+        // A save with one refused entry keeps what was typed, shows why beside the field, and
+        // stores the rest, the file with it; the refused entry keeps its stored value.
         let mut bad = complete_fields(&app, round, 40).await?;
         bad.retain(|(k, _)| !k.ends_with("_status"));
         bad.push(("version".into(), report.version.to_string()));
-        bad.push(("difficulties".into(), "Nội dung mới chưa lưu".into()));
+        bad.push(("difficulties".into(), "Nội dung mới".into()));
         let first = form.tasks.first().ok_or("a task")?.task_id;
         bad.push((format!("t{first}_status"), "not_done".into()));
         let r = focal
             .post_multipart(&path, &refs(&bad), &[("file", "khac.pdf", b"%PDF-1.4 x")])
             .await;
         assert_eq!(r.status, 422, "{}", r.body);
-        assert!(r.body.contains("Nội dung mới chưa lưu"), "typed text kept");
-        assert!(!focal.get(&path).await.body.contains("khac.pdf"));
+        assert!(r.body.contains("Nội dung mới"), "typed text kept");
+        assert!(
+            r.body
+                .contains("<p class=\"field-error\">Chọn «Không thực hiện» thì cần ghi lý do.</p>"),
+            "the reason beside the field: {}",
+            r.body
+        );
+        let after = app
+            .db
+            .report_form(round, app.justice)
+            .await?
+            .ok_or("the report")?;
+        assert_eq!(after.report.ok_or("saved")?.difficulties, "Nội dung mới");
+        let stored = after.tasks.first().ok_or("a task")?;
+        assert_eq!(
+            stored.status.as_deref(),
+            Some("in_progress"),
+            "the refused status is not stored"
+        );
+        assert!(
+            focal.get(&path).await.body.contains("khac.pdf"),
+            "the file went with the valid part"
+        );
         Ok(())
     })
 }

@@ -4,10 +4,12 @@
 mod agency_merge;
 mod authz;
 mod cascade;
+mod charts;
 mod client;
 mod drafts;
 mod e2e;
 mod flows;
+mod grid_form;
 mod limits;
 mod lost_work;
 mod pages;
@@ -55,7 +57,9 @@ fn main() -> std::process::ExitCode {
         .chain(cascade::CASES)
         .chain(drafts::CASES)
         .chain(review::CASES)
-        .chain(lost_work::CASES);
+        .chain(lost_work::CASES)
+        .chain(grid_form::CASES)
+        .chain(charts::CASES);
     let mut trials = Vec::new();
     for (name, case) in cases {
         let case = *case;

@@ -444,8 +444,17 @@ fn report_refusals_keep_what_was_typed(app: TestApp) -> Fut {
                 "lớn hơn tổng số",
             ),
         ] {
+            // The valid part of each save is stored: the next save is over its version.
+            let version = app
+                .db
+                .report_form(round, app.justice)
+                .await?
+                .ok_or("no form")?
+                .report
+                .map_or(0, |r| r.version)
+                .to_string();
             let mut all = fields.clone();
-            all.push(("version", "0"));
+            all.push(("version", &version));
             all.push((status.as_str(), "done"));
             all.push((results.as_str(), "Đã tập huấn cho 120 cán bộ"));
             let r = focal.post(&path, &all).await;
@@ -456,18 +465,30 @@ fn report_refusals_keep_what_was_typed(app: TestApp) -> Fut {
                 "what was typed stays"
             );
         }
+        // What was valid is stored; the refused figures are not.
+        let saved = app
+            .db
+            .report_form(round, app.justice)
+            .await?
+            .ok_or("no form")?;
+        let task_saved = saved
+            .tasks
+            .iter()
+            .find(|t| t.task_id == task)
+            .ok_or("task")?;
+        assert_eq!(task_saved.status.as_deref(), Some("done"));
+        assert_eq!(
+            task_saved.results.as_deref(),
+            Some("Đã tập huấn cho 120 cán bộ")
+        );
         assert!(
-            app.db
-                .report_form(round, app.justice)
-                .await?
-                .ok_or("no form")?
-                .report
-                .is_none(),
-            "nothing was saved"
+            saved.values.iter().all(|v| v.indicator_id != tt),
+            "no refused figure is stored"
         );
         // A task that is not this body's is refused at the store; the form cannot even name one.
+        let version = saved.report.ok_or("saved")?.version.to_string();
         let r = focal
-            .post(&path, &[("version", "0"), ("t999999_status", "done")])
+            .post(&path, &[("version", &version), ("t999999_status", "done")])
             .await;
         assert_eq!(r.status, 303, "unknown fields are ignored, not stored");
         let stored = app
