@@ -204,7 +204,16 @@ fn correction_cannot_take_another_documents_number(db: Db) -> Fut {
         let mut plan = db.plan_for_review(id).await?;
         plan.document.number = theodoi_domain::DocumentNumber::parse("5/KH-STP").ok();
         match db.correct_plan(id, &plan, &Publication::default()).await {
-            Err(StoreError::Conflict(msg)) => assert!(msg.contains("5/KH-STP"), "{msg}"),
+            Err(StoreError::Conflict(msg)) => {
+                assert_eq!(
+                    msg.vi,
+                    "Số, ký hiệu 5/KH-STP đã là số của một văn bản khác trong hệ thống"
+                );
+                assert_eq!(
+                    msg.en,
+                    "The number 5/KH-STP is already another document's number"
+                );
+            }
             other => panic!("expected a refusal, got {other:?}"),
         }
         Ok(())

@@ -25,6 +25,7 @@ use theodoi_store::rounds::{
     BodyProgress, IndicatorRow, NewRound, ReportAction, ReportForm, ReportTaskLine, RoundRow,
     RoundSummary, SaveReport, TaskEntry, ValueRow,
 };
+use theodoi_text::Message;
 use time::OffsetDateTime;
 
 fn actor(user: &User) -> Option<Actor> {
@@ -36,13 +37,20 @@ fn actor(user: &User) -> Option<Actor> {
     }
 }
 
-fn date_input(s: &str, what: &str) -> AppResult<time::Date> {
+/// A date from the field the page labels `vi` (`en`).
+fn date_input(s: &str, vi: &str, en: &str) -> AppResult<time::Date> {
     // Day first whatever the browser's language; the same years a periodic round may have.
     pages::parse_date(s).ok_or_else(|| {
-        AppError::BadRequest(format!(
-            "{what}: \u{201C}{}\u{201D} không phải ngày hợp lệ. Nhập ngày/tháng/năm, ví dụ 15/06/2026, năm trong khoảng 1945–2200.",
-            s.trim()
-        ))
+        AppError::refuse(
+            format!(
+                "{vi}: \u{201C}{}\u{201D} không phải ngày hợp lệ. Nhập ngày/tháng/năm, ví dụ 15/06/2026, năm trong khoảng 1945–2200.",
+                s.trim()
+            ),
+            format!(
+                "{en}: \u{201C}{}\u{201D} is not a valid date. Enter day/month/year, such as 15/06/2026, a year from 1945 to 2200.",
+                s.trim()
+            ),
+        )
     })
 }
 
@@ -232,23 +240,27 @@ pub async fn open(
             .parse::<i64>()
             .ok()
             .and_then(|id| regimes.iter().find(|r| r.id == id))
-            .ok_or_else(|| {
-                AppError::BadRequest("Chế độ báo cáo không có / no such regime".into())
-            })?;
+            .ok_or_else(|| AppError::refuse("Chế độ báo cáo không có", "No such regime"))?;
         let freq = regime
             .frequency
             .as_deref()
             .and_then(ReportFrequency::parse)
-            .ok_or_else(|| {
-                AppError::BadRequest("Chế độ này không định kỳ / not a periodic regime".into())
-            })?;
+            .ok_or_else(|| AppError::refuse("Chế độ này không định kỳ", "Not a periodic regime"))?;
         let (y, i) = period
             .split_once('-')
             .and_then(|(y, i)| Some((y.parse::<i32>().ok()?, i.parse::<u8>().ok()?)))
             .ok_or_else(|| {
-                AppError::BadRequest(format!("Kỳ \"{period}\" không hợp lệ / bad period"))
+                AppError::refuse(
+                    format!("Kỳ \"{period}\" không hợp lệ"),
+                    format!("The period \"{period}\" is not valid"),
+                )
             })?;
-        let p = Period::new(freq, y, i).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let p = Period::new(freq, y, i).map_err(|e| {
+            AppError::refuse(
+                format!("Kỳ \"{period}\" không hợp lệ"),
+                format!("The period \"{period}\" is not valid: {e}"),
+            )
+        })?;
         let windows = if regime.windows == "calendar" {
             Windows::Calendar
         } else {
@@ -273,7 +285,7 @@ pub async fn open(
         };
         let deadlines = domain_regime
             .deadlines(&p, cal)
-            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            .map_err(|e| AppError::BadRequest(e.message()))?;
         let label = p.label_vi();
         new_round(
             "periodic",
@@ -290,38 +302,45 @@ pub async fn open(
             "thematic" => "thematic",
             "adhoc" => "ad_hoc",
             other => {
-                return Err(AppError::BadRequest(format!(
-                    "Loại đợt \"{other}\" không có / no such kind of round"
-                )));
+                return Err(AppError::refuse(
+                    format!("Loại đợt \"{other}\" không có"),
+                    format!("No such kind of round \"{other}\""),
+                ));
             }
         };
         let title = f.title.trim().to_string();
         if title.is_empty() || title.chars().count() > 300 {
-            return Err(AppError::BadRequest(
-                "Tên đợt báo cáo: 1–300 ký tự / the round's title: 1 to 300 characters".into(),
+            return Err(AppError::refuse(
+                "Tên đợt báo cáo: 1–300 ký tự",
+                "The round's title: 1 to 300 characters",
             ));
         }
         let window = DateRange {
-            start: date_input(&f.window_start, "Từ ngày / from")?,
-            end: date_input(&f.window_end, "Đến ngày / to")?,
+            start: date_input(&f.window_start, "Từ ngày", "From")?,
+            end: date_input(&f.window_end, "Đến ngày", "To")?,
         };
         if window.start > window.end {
-            return Err(AppError::BadRequest(format!(
-                "Từ ngày {} phải trước đến ngày {} / the window's start must come before its end",
-                pages::date_vn(&window.start),
-                pages::date_vn(&window.end)
-            )));
+            let (start, end) = (pages::date_vn(&window.start), pages::date_vn(&window.end));
+            return Err(AppError::refuse(
+                format!("Từ ngày {start} phải trước đến ngày {end}"),
+                format!("The start {start} must come before the end {end}"),
+            ));
         }
-        let deadline = date_input(&f.deadline, "Hạn báo cáo / deadline")?;
+        let deadline = date_input(&f.deadline, "Hạn báo cáo", "Deadline")?;
         cal.check_deadline(window.end, deadline).map_err(|e| {
-            let earliest = cal
-                .add_working_days(window.end, 1)
-                .map_or_else(String::new, |d| format!("; sớm nhất là ngày {}", pages::date_vn(&d)));
-            AppError::BadRequest(format!(
-                "Hạn báo cáo {} phải sau ngày chốt số liệu {} ít nhất một ngày làm việc{earliest} / {e}",
-                pages::date_vn(&deadline),
-                pages::date_vn(&window.end)
-            ))
+            tracing::debug!(error.message = %e, "deadline refused");
+            let earliest = cal.add_working_days(window.end, 1).map(|d| pages::date_vn(&d));
+            let (deadline, cut_off) = (pages::date_vn(&deadline), pages::date_vn(&window.end));
+            AppError::refuse(
+                format!(
+                    "Hạn báo cáo {deadline} phải sau ngày chốt số liệu {cut_off} ít nhất một ngày làm việc{}",
+                    earliest.as_ref().map_or_else(String::new, |d| format!("; sớm nhất là ngày {d}"))
+                ),
+                format!(
+                    "The deadline {deadline} must be at least one working day after the cut-off {cut_off}{}",
+                    earliest.as_ref().map_or_else(String::new, |d| format!("; the earliest is {d}"))
+                ),
+            )
         })?;
         new_round(
             kind,
@@ -337,7 +356,7 @@ pub async fn open(
     let (kind, title, label, period, window, agency, coordinator, committee, regime_id, offsets) =
         parts;
     let agency_deadline =
-        agency.ok_or_else(|| AppError::BadRequest("Thiếu hạn báo cáo / no deadline".into()))?;
+        agency.ok_or_else(|| AppError::refuse("Thiếu hạn báo cáo", "The deadline is missing"))?;
     // Two rounds of one plan over the same days ask the bodies twice for the same figures: the
     // coordinator sees which rounds the new one overlaps and confirms (a thematic round may).
     let overlaps: Vec<RoundRow> = state
@@ -954,7 +973,7 @@ fn read_save(
     tasks: &[ReportTaskLine],
     indicators: &[IndicatorRow],
     fields: &Typed,
-) -> (SaveReport, Vec<String>) {
+) -> (SaveReport, Vec<Message>) {
     let mut errors = Vec::new();
     let mut save = SaveReport {
         expected_version: fields
@@ -979,9 +998,9 @@ fn read_save(
             match TaskStatus::parse(&raw) {
                 Some(s) => Some(s),
                 None => {
-                    errors.push(format!(
-                        "{}: tình hình \"{raw}\" không có / no such status",
-                        t.reference
+                    errors.push(Message::new(
+                        format!("{}: tình hình \"{raw}\" không có", t.reference),
+                        format!("{}: no such status \"{raw}\"", t.reference),
                     ));
                     None
                 }
@@ -1019,26 +1038,35 @@ fn read_save(
         }
     }
     for ind in indicators {
-        let mut push = |name: String, dim: &str, cat: &str, label: String| match parse_count(
-            fields.get(&name).map_or("", String::as_str),
-        ) {
-            Ok(Some(v)) => save.values.push(ValueRow {
-                indicator_id: ind.id,
-                dimension: dim.into(),
-                category: cat.into(),
-                value: v,
-            }),
-            Ok(None) => {}
-            Err(e) => errors.push(format!("{label}: {e}")),
-        };
-        push(field_total(ind), "", "", ind.code.clone());
+        let mut push =
+            |name: String, dim: &str, cat: &str, (vi, en): (String, String)| match parse_count(
+                fields.get(&name).map_or("", String::as_str),
+            ) {
+                Ok(Some(v)) => save.values.push(ValueRow {
+                    indicator_id: ind.id,
+                    dimension: dim.into(),
+                    category: cat.into(),
+                    value: v,
+                }),
+                Ok(None) => {}
+                Err(e) => errors.push(e.message().after(&vi, &en)),
+            };
+        push(
+            field_total(ind),
+            "",
+            "",
+            (ind.code.clone(), ind.code.clone()),
+        );
         for d in ind.dims() {
-            for (code, vi, _) in d.categories() {
+            for (code, vi, en) in d.categories() {
                 push(
                     field_cell(ind, d, code),
                     d.code(),
                     code,
-                    format!("{} · {vi}", ind.code),
+                    (
+                        format!("{} · {vi}", ind.code),
+                        format!("{} · {en}", ind.code),
+                    ),
                 );
             }
         }
@@ -1086,7 +1114,6 @@ async fn ask_head(
 /// is read too.
 async fn read_posted(
     state: &AppState,
-    lang: crate::i18n::Lang,
     req: axum::extract::Request,
 ) -> AppResult<(Typed, Option<(String, String, Vec<u8>)>)> {
     use axum::extract::FromRequest;
@@ -1099,9 +1126,13 @@ async fn read_posted(
         let Form(raw) = Form::<Vec<(String, String)>>::from_request(req, state).await?;
         return Ok((raw.into_iter().collect(), None));
     }
-    let mut mp = Multipart::from_request(req, state)
-        .await
-        .map_err(|e| AppError::BadRequest(format!("Biểu mẫu không đọc được: {e}")))?;
+    let mut mp = Multipart::from_request(req, state).await.map_err(|e| {
+        tracing::warn!(error.message = %e, "form refused: unreadable multipart");
+        AppError::refuse(
+            "Biểu mẫu gửi lên không đọc được. Hãy tải lại trang rồi gửi lại.",
+            "The form could not be read. Reload the page and send it again.",
+        )
+    })?;
     let mut fields = Typed::new();
     let mut file = None;
     while let Some(field) = mp
@@ -1112,7 +1143,7 @@ async fn read_posted(
         let name = field.name().unwrap_or_default().to_string();
         if name == "file" {
             let file_name = field.file_name().unwrap_or_default().to_string();
-            crate::form::check_field(lang, "file", &file_name)?;
+            crate::form::check_field("file", &file_name)?;
             let kind = field
                 .content_type()
                 .unwrap_or("application/octet-stream")
@@ -1130,7 +1161,7 @@ async fn read_posted(
             .text()
             .await
             .map_err(crate::pages::cascade::multipart_error)?;
-        crate::form::check_field(lang, &name, &value)?;
+        crate::form::check_field(&name, &value)?;
         fields.insert(name, value);
     }
     Ok((fields, file))
@@ -1146,7 +1177,7 @@ pub async fn save(
     // Saved by the page's script a few seconds after a change: answered with the new version
     // (or the problems), not a page.
     let autosave = req.headers().contains_key("x-theodoi-autosave");
-    let (fields, file) = read_posted(&state, lang, req).await?;
+    let (fields, file) = read_posted(&state, req).await?;
     user.check_csrf(fields.get("csrf").map_or("", String::as_str))?;
     user.require(user.role.is_agency() && user.row.agency_id == Some(agency_id))?;
     let actor = actor(&user).ok_or(AppError::Forbidden)?;
@@ -1156,7 +1187,8 @@ pub async fn save(
     if tasks.is_empty() {
         return Err(AppError::NotFound);
     }
-    let (save, mut errors) = read_save(&tasks, &indicators, &fields);
+    let (save, errors) = read_save(&tasks, &indicators, &fields);
+    let mut errors: Vec<String> = errors.iter().map(|m| m.get(lang).to_string()).collect();
     // An approved report edited loses its approval: said before, and done only when asked.
     if state.db.report_status(round_id, agency_id).await? == Some(ReportStatus::Approved)
         && fields.get("void_approval").is_none_or(|v| v != "1")
@@ -1216,7 +1248,7 @@ pub async fn save(
                 .into_response());
             }
             Err(StoreError::Invalid(m) | StoreError::Conflict(m)) => {
-                errors.extend(m.lines().map(str::to_string));
+                errors.extend(m.get(lang).lines().map(str::to_string));
             }
             Err(e) => return Err(e.into()),
         }
@@ -1258,14 +1290,15 @@ pub async fn act(
     let action = Action::parse(&f.action)
         .filter(|a| *a != Action::Save)
         .ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "Thao tác \"{}\" không có / no such action",
-                f.action
-            ))
+            AppError::refuse(
+                format!("Thao tác \"{}\" không có", f.action),
+                format!("No such action \"{}\"", f.action),
+            )
         })?;
     if f.comment.chars().count() > 5_000 {
-        return Err(AppError::BadRequest(
-            "Ý kiến quá dài (tối đa 5.000 ký tự) / comment too long".into(),
+        return Err(AppError::refuse(
+            "Ý kiến quá dài (tối đa 5.000 ký tự)",
+            "The comment is too long (at most 5,000 characters)",
         ));
     }
     let to = state
@@ -1297,6 +1330,13 @@ pub async fn act(
 
 /// Attach an evidence file to the body's report (to one of its tasks when `task_id` names one);
 /// the report must exist. Returns the file's id.
+fn not_in_report() -> AppError {
+    AppError::refuse(
+        "Nhiệm vụ không thuộc báo cáo này.",
+        "The task is not one of this report's.",
+    )
+}
+
 async fn attach(
     state: &AppState,
     user: &User,
@@ -1306,10 +1346,7 @@ async fn attach(
     (name, kind, bytes): (String, String, Vec<u8>),
 ) -> AppResult<i64> {
     let task_id: Option<i64> = match task_id.map(|t| t.trim()).filter(|t| !t.is_empty()) {
-        Some(t) => Some(
-            t.parse()
-                .map_err(|_| AppError::BadRequest("Nhiệm vụ không thuộc báo cáo này.".into()))?,
-        ),
+        Some(t) => Some(t.parse().map_err(|_| not_in_report())?),
         None => None,
     };
     let form = state
@@ -1320,13 +1357,14 @@ async fn attach(
     if let Some(t) = task_id
         && !form.tasks.iter().any(|x| x.task_id == t)
     {
-        return Err(AppError::BadRequest(
-            "Nhiệm vụ không thuộc báo cáo này.".into(),
-        ));
+        return Err(not_in_report());
     }
-    let report = form
-        .report
-        .ok_or_else(|| AppError::BadRequest("Hãy lưu báo cáo trước khi đính kèm tệp.".into()))?;
+    let report = form.report.ok_or_else(|| {
+        AppError::refuse(
+            "Hãy lưu báo cáo trước khi đính kèm tệp.",
+            "Save the report before attaching a file.",
+        )
+    })?;
     let name: String = name
         .chars()
         .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
@@ -1355,7 +1393,6 @@ async fn attach(
 
 pub async fn upload(
     State(state): State<AppState>,
-    UiLang(lang): UiLang,
     user: User,
     Path((round_id, agency_id)): Path<(i64, i64)>,
     mut multipart: Multipart,
@@ -1365,16 +1402,18 @@ pub async fn upload(
     let mut task_id: Option<i64> = None;
     let mut file: Option<(String, String, Vec<u8>)> = None;
     while let Some(field) = multipart.next_field().await.map_err(|e| {
-        AppError::BadRequest(format!(
-            "Tệp tải lên không đọc được / unreadable upload: {e}"
-        ))
+        tracing::warn!(error.message = %e, "upload refused: unreadable");
+        AppError::refuse(
+            "Tệp tải lên không đọc được. Hãy chọn lại tệp rồi gửi lại.",
+            "The upload could not be read. Choose the file again and send it.",
+        )
     })? {
         match field.name().unwrap_or_default() {
             "csrf" => csrf = field.text().await.unwrap_or_default(),
             "task_id" => task_id = field.text().await.ok().and_then(|t| t.parse().ok()),
             "file" => {
                 let name = field.file_name().unwrap_or("tep").to_string();
-                crate::form::check_field(lang, "file", &name)?;
+                crate::form::check_field("file", &name)?;
                 let kind = field
                     .content_type()
                     .unwrap_or("application/octet-stream")
@@ -1388,7 +1427,7 @@ pub async fn upload(
         }
     }
     user.check_csrf(&csrf)?;
-    let file = file.ok_or_else(|| AppError::BadRequest("Chưa chọn tệp.".into()))?;
+    let file = file.ok_or_else(|| AppError::refuse("Chưa chọn tệp.", "No file was chosen."))?;
     let task = task_id.map(|t| t.to_string());
     attach(&state, &user, round_id, agency_id, task.as_ref(), file).await?;
     Ok(Redirect::to(&format!("/rounds/{round_id}/reports/{agency_id}")).into_response())

@@ -136,8 +136,9 @@ pub async fn save(
     let coordinating = match f.coordinating.trim() {
         "" => None,
         v => Some(v.parse::<i64>().map_err(|_| {
-            AppError::BadRequest(
-                "Cơ quan điều phối không hợp lệ / invalid coordinating body".into(),
+            AppError::refuse(
+                "Cơ quan điều phối không hợp lệ",
+                "The coordinating body is not valid",
             )
         })?),
     };
@@ -167,6 +168,7 @@ pub async fn save(
     {
         Ok(()) => {}
         Err(theodoi_store::StoreError::Invalid(message)) => {
+            let message = message.get(lang).to_string();
             return refused(&state, lang, &user, settings, message).await;
         }
         Err(e) => return Err(e.into()),
