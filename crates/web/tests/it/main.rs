@@ -8,6 +8,7 @@ mod client;
 mod drafts;
 mod e2e;
 mod flows;
+mod languages;
 mod limits;
 mod lost_work;
 mod pages;
@@ -55,7 +56,8 @@ fn main() -> std::process::ExitCode {
         .chain(cascade::CASES)
         .chain(drafts::CASES)
         .chain(review::CASES)
-        .chain(lost_work::CASES);
+        .chain(lost_work::CASES)
+        .chain(languages::CASES);
     let mut trials = Vec::new();
     for (name, case) in cases {
         let case = *case;
