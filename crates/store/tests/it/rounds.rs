@@ -524,7 +524,8 @@ fn bad_reports_write_nothing(db: Db) -> Fut {
                 .await
             {
                 Err(StoreError::Invalid(m)) => {
-                    assert!(m.contains(expect), "{m} (expected {expect})")
+                    assert!(m.en.contains(expect), "{m:?} (expected {expect})");
+                    assert!(!m.vi.contains(expect), "Vietnamese only: {m:?}");
                 }
                 other => panic!("expected a refusal naming \"{expect}\", got {other:?}"),
             }

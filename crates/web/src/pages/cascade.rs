@@ -591,9 +591,7 @@ fn reminder_text(plan: &PlanSummary, agency: &str, public_url: &str) -> (String,
         Some(first) => format!(" về {}{}", first.to_lowercase(), chars.as_str()),
         None => String::new(),
     };
-    let subject = format!(
-        "[theodoi] Đề nghị ban hành kế hoạch thực hiện Kế hoạch số {number} / plan reminder"
-    );
+    let subject = format!("[theodoi] Đề nghị ban hành kế hoạch thực hiện Kế hoạch số {number}");
     let body = format!(
         "Kính gửi: {agency}.\n\n\
          Thực hiện Kế hoạch số {number}{date}{issuer}{about}, các sở, ban, ngành và Ủy ban nhân \

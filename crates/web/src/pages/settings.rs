@@ -156,8 +156,15 @@ pub async fn save(
             lang,
             &user,
             settings,
-            "Cơ quan điều phối phải là một sở, ngành hoặc thanh tra của thành phố / the coordinating body must be a department or the inspectorate"
-                .into(),
+            match lang {
+                crate::i18n::Lang::Vi => {
+                    "Cơ quan điều phối phải là một sở, ngành hoặc thanh tra của thành phố"
+                }
+                crate::i18n::Lang::En => {
+                    "The coordinating body must be a department or the city inspectorate"
+                }
+            }
+            .into(),
         )
         .await;
     }
