@@ -7,6 +7,7 @@
 //! breakdown checks are sums too.
 
 use serde::{Deserialize, Serialize};
+use theodoi_text::Message;
 
 /// Phân tổ: a breakdown dimension and its categories.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -270,16 +271,28 @@ pub struct IndicatorDef {
 /// Why an indicator definition is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IndicatorError {
-    #[error(
-        "mã chỉ tiêu \"{0}\" chỉ gồm chữ hoa A–Z, số và dấu _ (1–32 ký tự) / an indicator code is A–Z, 0–9 and _ (1–32 characters)"
-    )]
+    #[error("mã chỉ tiêu \"{0}\" chỉ gồm chữ hoa A–Z, số và dấu _ (1–32 ký tự)")]
     Code(String),
-    #[error("chỉ tiêu {0} thiếu tên hoặc đơn vị tính / indicator {0} needs a name and a unit")]
+    #[error("chỉ tiêu {0} thiếu tên hoặc đơn vị tính")]
     Name(String),
-    #[error(
-        "chỉ tiêu {0} dùng cả \"Dân tộc\" và \"Kinh / dân tộc thiểu số\"; chọn một / indicator {0} uses both ethnicity breakdowns; choose one"
-    )]
+    #[error("chỉ tiêu {0} dùng cả \"Dân tộc\" và \"Kinh / dân tộc thiểu số\"; chọn một")]
     TwoEthnicities(String),
+}
+
+impl IndicatorError {
+    /// The refusal in both languages (`Display` is the Vietnamese).
+    pub fn message(&self) -> Message {
+        let en = match self {
+            Self::Code(c) => format!(
+                "the indicator code \"{c}\" takes capital letters A–Z, digits and _ (1–32 characters)"
+            ),
+            Self::Name(c) => format!("indicator {c} needs a name and a unit"),
+            Self::TwoEthnicities(c) => {
+                format!("indicator {c} uses both ethnicity breakdowns; choose one")
+            }
+        };
+        Message::new(self.to_string(), en)
+    }
 }
 
 impl IndicatorDef {
@@ -508,16 +521,27 @@ pub const MAX_COUNT: i64 = 1_000_000_000_000;
 /// Why one entered value is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ValueError {
-    #[error("\"{0}\" không phải là số / is not a number")]
+    #[error("\"{0}\" không phải là số")]
     NotANumber(String),
-    #[error(
-        "{0} là số âm; số liệu phải là số nguyên không âm / is negative; counts are whole and non-negative"
-    )]
+    #[error("{0} là số âm; số liệu phải là số nguyên không âm")]
     Negative(String),
-    #[error("{0} không phải là số nguyên / is not a whole number")]
+    #[error("{0} không phải là số nguyên")]
     Fractional(String),
-    #[error("{0} quá lớn / is too large")]
+    #[error("{0} quá lớn")]
     TooLarge(String),
+}
+
+impl ValueError {
+    /// The refusal in both languages (`Display` is the Vietnamese).
+    pub fn message(&self) -> Message {
+        let en = match self {
+            Self::NotANumber(v) => format!("\"{v}\" is not a number"),
+            Self::Negative(v) => format!("{v} is negative; counts are whole and non-negative"),
+            Self::Fractional(v) => format!("{v} is not a whole number"),
+            Self::TooLarge(v) => format!("{v} is too large"),
+        };
+        Message::new(self.to_string(), en)
+    }
 }
 
 /// Read a count as entered: blank is no value; thousands separators (1.234 or 1,234 or spaces)
@@ -574,32 +598,65 @@ pub struct IndicatorValues {
 /// What is wrong with one indicator's values.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BreakdownError {
-    #[error(
-        "{indicator}: có số liệu phân tổ nhưng chưa có tổng / a breakdown is given without a total"
-    )]
+    #[error("{indicator}: có số liệu phân tổ nhưng chưa có tổng")]
     NoTotal { indicator: String },
     #[error(
-        "{indicator}: tổng theo {dimension} là {sum}, khác tổng số {total} / the {dimension} breakdown adds up to {sum}, not the total {total}"
+        "{indicator}: tổng theo {} là {sum}, khác tổng số {total}",
+        dimension.label_vi()
     )]
     SumMismatch {
         indicator: String,
-        dimension: &'static str,
+        dimension: Dimension,
         sum: i64,
         total: i64,
     },
-    #[error("{indicator}: {category} ({value}) lớn hơn tổng số {total} / exceeds the total")]
+    #[error("{indicator}: {} ({value}) lớn hơn tổng số {total}", category.1)]
     CellExceeds {
         indicator: String,
-        category: &'static str,
+        category: &'static Category,
         value: i64,
         total: i64,
     },
-    #[error(
-        "{indicator}: phân tổ \"{code}\" không áp dụng cho chỉ tiêu này / breakdown {code} does not apply"
-    )]
+    #[error("{indicator}: phân tổ \"{code}\" không áp dụng cho chỉ tiêu này")]
     UnknownCategory { indicator: String, code: String },
-    #[error("{indicator}: chỉ tiêu bắt buộc chưa có số liệu / a required indicator has no value")]
+    #[error("{indicator}: chỉ tiêu bắt buộc chưa có số liệu")]
     Missing { indicator: String },
+}
+
+impl BreakdownError {
+    /// What is wrong in both languages (`Display` is the Vietnamese).
+    pub fn message(&self) -> Message {
+        let en = match self {
+            Self::NoTotal { indicator } => {
+                format!("{indicator}: a breakdown is given without a total")
+            }
+            Self::SumMismatch {
+                indicator,
+                dimension,
+                sum,
+                total,
+            } => format!(
+                "{indicator}: the {} breakdown adds up to {sum}, not the total {total}",
+                dimension.label_en()
+            ),
+            Self::CellExceeds {
+                indicator,
+                category,
+                value,
+                total,
+            } => format!(
+                "{indicator}: {} ({value}) exceeds the total {total}",
+                category.2
+            ),
+            Self::UnknownCategory { indicator, code } => {
+                format!("{indicator}: the breakdown \"{code}\" does not apply to this indicator")
+            }
+            Self::Missing { indicator } => {
+                format!("{indicator}: a required indicator has no value")
+            }
+        };
+        Message::new(self.to_string(), en)
+    }
 }
 
 /// Check one indicator's values: categories belong to the indicator's breakdowns, no category
@@ -640,7 +697,7 @@ pub fn check_values(
             {
                 out.push(BreakdownError::CellExceeds {
                     indicator: indicator.clone(),
-                    category: c.1,
+                    category: c,
                     value: *value,
                     total,
                 });
@@ -650,7 +707,7 @@ pub fn check_values(
         if dim.exhaustive() && sum != total {
             out.push(BreakdownError::SumMismatch {
                 indicator: indicator.clone(),
-                dimension: dim.label_vi(),
+                dimension: *dim,
                 sum,
                 total,
             });

@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use theodoi_text::Message;
 
 /// How the left figure must relate to the right side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,14 +61,27 @@ pub struct Warning {
 /// Why a rule is refused as data.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RuleError {
-    #[error("quy tắc {0}: cần chỉ tiêu ở cả hai vế / a rule needs an indicator on each side")]
+    #[error("quy tắc {0}: cần chỉ tiêu ở cả hai vế")]
     Empty(String),
-    #[error("quy tắc {0}: hệ số phải từ 1 trở lên / the factor must be at least 1")]
+    #[error("quy tắc {0}: hệ số phải từ 1 trở lên")]
     Factor(String),
-    #[error("quy tắc {0}: thiếu cách gọi tên hai vế / both sides need a label")]
+    #[error("quy tắc {0}: thiếu cách gọi tên hai vế")]
     Label(String),
-    #[error("quy tắc {0}: chỉ tiêu {1} ở cả hai vế / indicator {1} is on both sides")]
+    #[error("quy tắc {0}: chỉ tiêu {1} ở cả hai vế")]
     SameSides(String, String),
+}
+
+impl RuleError {
+    /// The refusal in both languages (`Display` is the Vietnamese).
+    pub fn message(&self) -> Message {
+        let en = match self {
+            Self::Empty(r) => format!("rule {r}: a rule needs an indicator on each side"),
+            Self::Factor(r) => format!("rule {r}: the factor must be at least 1"),
+            Self::Label(r) => format!("rule {r}: both sides need a label"),
+            Self::SameSides(r, i) => format!("rule {r}: indicator {i} is on both sides"),
+        };
+        Message::new(self.to_string(), en)
+    }
 }
 
 impl PlausibilityRule {

@@ -5,6 +5,7 @@
 //! reminder after it also goes to the agency head; later ones reach the coordinator as well.
 
 use serde::Serialize;
+use theodoi_text::Message;
 use time::{Date, Duration};
 
 /// Who a reminder goes to, widening as the delay grows.
@@ -20,24 +21,31 @@ pub enum Audience {
 pub const DEFAULT_OFFSETS: [i32; 4] = [-7, -1, 1, 3];
 
 /// Read "-7, -1, 1, 3": distinct whole days within a year of the deadline, sorted.
-pub fn parse_offsets(s: &str) -> Result<Vec<i32>, String> {
+pub fn parse_offsets(s: &str) -> Result<Vec<i32>, Message> {
     let mut out = Vec::new();
     for part in s.split([',', ';', ' ']).filter(|p| !p.trim().is_empty()) {
-        let n: i32 = part.trim().parse().map_err(|_| {
-            format!(
-                "\"{}\" không phải số ngày / is not a number of days",
-                part.trim()
+        let part = part.trim();
+        let n: i32 = part.parse().map_err(|_| {
+            Message::new(
+                format!("\"{part}\" không phải số ngày"),
+                format!("\"{part}\" is not a number of days"),
             )
         })?;
         if !(-366..=366).contains(&n) {
-            return Err(format!("{n}: quá một năm / more than a year"));
+            return Err(Message::new(
+                format!("{n}: quá một năm"),
+                format!("{n}: more than a year"),
+            ));
         }
         if !out.contains(&n) {
             out.push(n);
         }
     }
     if out.is_empty() {
-        return Err("cần ít nhất một mốc nhắc / at least one offset is needed".into());
+        return Err(Message::new(
+            "cần ít nhất một mốc nhắc",
+            "at least one reminder day is needed",
+        ));
     }
     out.sort_unstable();
     Ok(out)

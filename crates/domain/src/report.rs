@@ -6,6 +6,7 @@
 //! reopens it with a reason. Any edit voids an approval, so what is submitted is what was approved.
 
 use serde::{Deserialize, Serialize};
+use theodoi_text::Message;
 use time::{Date, OffsetDateTime, UtcOffset};
 
 /// Tình hình thực hiện of one task.
@@ -202,6 +203,18 @@ impl Action {
         }
     }
 
+    /// The past participle in English, for messages ("cannot be approved").
+    pub fn participle_en(self) -> &'static str {
+        match self {
+            Self::Save => "saved",
+            Self::Approve => "approved",
+            Self::Submit => "submitted",
+            Self::Return => "returned",
+            Self::Accept => "accepted",
+            Self::Reopen => "reopened",
+        }
+    }
+
     /// Returning and reopening need a written reason.
     pub fn needs_reason(self) -> bool {
         matches!(self, Self::Return | Self::Reopen)
@@ -211,25 +224,41 @@ impl Action {
 /// Why an action is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WorkflowError {
-    #[error(
-        "báo cáo đã được tiếp nhận và khóa; cần Sở Tư pháp mở lại / the report is accepted and locked; the coordinator must reopen it"
-    )]
+    #[error("báo cáo đã được tiếp nhận và khóa; cần Sở Tư pháp mở lại")]
     Locked,
     #[error(
-        "không thể {} báo cáo ở trạng thái \"{}\" / cannot {} a report that is {}",
-        action.label_vi(), status.label_vi(), action.code(), status.label_en().to_lowercase()
+        "không thể {} báo cáo ở trạng thái \"{}\"",
+        action.label_vi(), status.label_vi()
     )]
     NotNow {
         action: Action,
         status: ReportStatus,
     },
-    #[error(
-        "tài khoản này không được {} báo cáo / this account may not {} the report",
-        .0.label_vi(), .0.code()
-    )]
+    #[error("tài khoản này không được {} báo cáo", .0.label_vi())]
     NotYours(Action),
-    #[error("cần ghi lý do / a reason is required")]
+    #[error("cần ghi lý do")]
     NoReason,
+}
+
+impl WorkflowError {
+    /// The refusal in both languages (`Display` is the Vietnamese).
+    pub fn message(&self) -> Message {
+        let en = match self {
+            Self::Locked => {
+                "the report is accepted and locked; the coordinator must reopen it".into()
+            }
+            Self::NotNow { action, status } => format!(
+                "a report that is \"{}\" cannot be {}",
+                status.label_en().to_lowercase(),
+                action.participle_en()
+            ),
+            Self::NotYours(action) => {
+                format!("this account may not {} the report", action.code())
+            }
+            Self::NoReason => "a reason is required".into(),
+        };
+        Message::new(self.to_string(), en)
+    }
 }
 
 /// The status after `action` by `actor` on a report in `status`, or why not.

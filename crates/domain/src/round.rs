@@ -12,6 +12,7 @@ use crate::period::{Period, ReportFrequency, Windows};
 use crate::plan::Role;
 use crate::timeframe::{DateRange, Timeframe, TimeframeKind};
 use serde::{Deserialize, Serialize};
+use theodoi_text::Message;
 use time::Date;
 
 /// Cấp báo cáo: one level of the reporting chain.
@@ -34,6 +35,14 @@ impl Level {
             Self::PeopleCommittee => "UBND thành phố",
         }
     }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Agency => "agencies and localities",
+            Self::Coordinator => "Department of Justice",
+            Self::PeopleCommittee => "City People's Committee",
+        }
+    }
 }
 
 /// Chế độ báo cáo định kỳ.
@@ -47,16 +56,16 @@ pub struct Regime {
     pub levels: Vec<(Level, u32)>,
 }
 
-/// Why a regime is not valid.
+/// Why a regime is not valid. `Display` is Vietnamese; [`RegimeError::message`] gives both languages.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RegimeError {
     #[error(
-        "hạn của cấp {level} phải sau ngày chốt số liệu ít nhất một ngày làm việc / the {code:?} deadline must be at least one working day after the cut-off",
-        level = .0.label_vi(), code = .0
+        "hạn của cấp {} phải sau ngày chốt số liệu ít nhất một ngày làm việc",
+        .0.label_vi()
     )]
     DeadlineAtCutOff(Level),
     #[error(
-        "hạn của cấp {} ({later_days} ngày làm việc) phải sau hạn của cấp {} ({earlier_days}) / the {later:?} deadline ({later_days} working days) must come after the {earlier:?} deadline ({earlier_days})",
+        "hạn của cấp {} ({later_days} ngày làm việc) phải sau hạn của cấp {} ({earlier_days})",
         later.label_vi(), earlier.label_vi()
     )]
     OutOfOrder {
@@ -65,10 +74,34 @@ pub enum RegimeError {
         later: Level,
         later_days: u32,
     },
-    #[error("chế độ báo cáo chưa có hạn cho các cơ quan / the regime has no deadline for agencies")]
+    #[error("chế độ báo cáo chưa có hạn cho các cơ quan")]
     NoAgencyDeadline,
-    #[error("không tìm được ngày làm việc sau {0} / no working day found after {0}")]
+    #[error("không tìm được ngày làm việc sau {0}")]
     Calendar(Date),
+}
+
+impl RegimeError {
+    pub fn message(&self) -> Message {
+        let en = match self {
+            Self::DeadlineAtCutOff(level) => format!(
+                "the deadline of {} must be at least one working day after the cut-off",
+                level.label_en()
+            ),
+            Self::OutOfOrder {
+                earlier,
+                earlier_days,
+                later,
+                later_days,
+            } => format!(
+                "the deadline of {} ({later_days} working days) must come after that of {} ({earlier_days})",
+                later.label_en(),
+                earlier.label_en()
+            ),
+            Self::NoAgencyDeadline => "the regime has no deadline for agencies".into(),
+            Self::Calendar(d) => format!("no working day found after {d}"),
+        };
+        Message::new(self.to_string(), en)
+    }
 }
 
 impl Regime {

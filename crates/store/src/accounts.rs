@@ -100,7 +100,10 @@ macro_rules! backend {
                 .await
                 .map_err(|e| match e {
                     sqlx::Error::Database(d) if d.is_unique_violation() => {
-                        StoreError::Conflict(format!("Tên đăng nhập \"{0}\" đã có người dùng / the username \"{0}\" is taken", u.username))
+                        StoreError::conflict(
+                            format!("Tên đăng nhập \"{0}\" đã có người dùng", u.username),
+                            format!("The username \"{0}\" is taken", u.username),
+                        )
                     }
                     e => StoreError::Sql(e),
                 })?;
@@ -528,8 +531,9 @@ impl Db {
         if u || d {
             Ok(())
         } else {
-            Err(StoreError::Invalid(
-                "the audit log refused the change".into(),
+            Err(StoreError::invalid(
+                "Nhật ký thao tác không nhận thay đổi này",
+                "The audit log refused the change",
             ))
         }
     }

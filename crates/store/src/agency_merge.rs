@@ -109,8 +109,9 @@ macro_rules! backend {
                 now: OffsetDateTime,
             ) -> Result<MergeOutcome> {
                 if keep == remove {
-                    return Err(StoreError::Invalid(
-                        "Không thể gộp cơ quan vào chính nó / an agency cannot be merged into itself".into(),
+                    return Err(StoreError::invalid(
+                        "Không thể gộp cơ quan vào chính nó",
+                        "An agency cannot be merged into itself",
                     ));
                 }
                 let mut tx = pool.begin_with($begin).await?;
@@ -130,8 +131,9 @@ macro_rules! backend {
                     return Err(StoreError::NotFound(format!("agency {keep}")));
                 };
                 if keep_is_group != remove_is_group {
-                    return Err(StoreError::Invalid(
-                        "Không thể gộp một nhóm với một cơ quan / a group and a single body cannot be merged".into(),
+                    return Err(StoreError::invalid(
+                        "Không thể gộp một nhóm với một cơ quan",
+                        "A group and a single body cannot be merged",
                     ));
                 }
                 // Rounds in which both bodies have a report: (round label, kept report, removed report).
@@ -162,13 +164,18 @@ macro_rules! backend {
                         .map(|l| format!("\u{201C}{l}\u{201D}"))
                         .collect::<Vec<_>>()
                         .join(", ");
-                    return Err(StoreError::Conflict(format!(
-                        "Không thể gộp: cả hai cơ quan đều đã có báo cáo trong đợt {rounds}. \
-                         Chỉ gộp được khi, trong mỗi đợt, một trong hai báo cáo còn trống \
-                         (chưa gửi, chưa nhập nội dung, số liệu hay tệp). \
-                         / Cannot merge: both bodies have a report in round(s) {rounds}; \
-                         a merge needs one of the two reports of each round to be empty."
-                    )));
+                    return Err(StoreError::conflict(
+                        format!(
+                            "Không thể gộp: cả hai cơ quan đều đã có báo cáo trong đợt {rounds}. \
+                             Chỉ gộp được khi, trong mỗi đợt, một trong hai báo cáo còn trống \
+                             (chưa gửi, chưa nhập nội dung, số liệu hay tệp)."
+                        ),
+                        format!(
+                            "Cannot merge: both bodies have a report in round(s) {rounds}; \
+                             a merge needs one of the two reports of each round to be empty \
+                             (not sent, with no text, figures or files)."
+                        ),
+                    ));
                 }
                 // Its tasks, values and files go with it (ON DELETE CASCADE); the append-only
                 // history of an empty report stays as it was written.

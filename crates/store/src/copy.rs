@@ -103,11 +103,16 @@ macro_rules! target {
                         continue;
                     }
                     if !DEFAULTS.contains(&t.as_str()) {
-                        return Err(StoreError::Conflict(format!(
-                            "Cơ sở dữ liệu đã có dữ liệu (bảng {t}: {n} dòng); dữ liệu mẫu chỉ được tạo trên cơ sở dữ liệu trống. \
-                             Hãy dùng một tệp SQLite mới hoặc một cơ sở dữ liệu PostgreSQL trống / the database is not empty \
-                             ({t}: {n} rows); demonstration data goes only into an empty database"
-                        )));
+                        return Err(StoreError::conflict(
+                            format!(
+                                "Cơ sở dữ liệu đã có dữ liệu (bảng {t}: {n} dòng); dữ liệu mẫu chỉ được tạo trên cơ sở dữ liệu trống. \
+                                 Hãy dùng một tệp SQLite mới hoặc một cơ sở dữ liệu PostgreSQL trống"
+                            ),
+                            format!(
+                                "The database is not empty ({t}: {n} rows); demonstration data goes only into an empty database. \
+                                 Use a new SQLite file or an empty PostgreSQL database"
+                            ),
+                        ));
                     }
                     sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM \"{t}\"")))
                         .execute(&mut *tx)
@@ -211,8 +216,9 @@ impl Db {
     /// number of rows copied; `progress(done, total)` follows the rows.
     pub async fn copy_from(&self, src: &Db, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
         let Db::Sqlite(source) = src else {
-            return Err(StoreError::Invalid(
-                "a database is copied from SQLite only".into(),
+            return Err(StoreError::invalid(
+                "Chỉ sao chép được từ cơ sở dữ liệu SQLite",
+                "A database is copied from SQLite only",
             ));
         };
         match self {

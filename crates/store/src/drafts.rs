@@ -44,14 +44,15 @@ impl ReportSettings {
             drafting_unit: theodoi_text::clean(&self.drafting_unit),
         };
         for (value, vi, en) in [
-            (&s.superior, "Cơ quan cấp trên", "the superior body"),
-            (&s.place, "Địa danh", "the place"),
-            (&s.drafting_unit, "Đơn vị soạn thảo", "the drafting unit"),
+            (&s.superior, "Cơ quan cấp trên", "The superior body"),
+            (&s.place, "Địa danh", "The place"),
+            (&s.drafting_unit, "Đơn vị soạn thảo", "The drafting unit"),
         ] {
             if value.chars().count() > MAX_PART_CHARS {
-                return Err(StoreError::Invalid(format!(
-                    "{vi} tối đa {MAX_PART_CHARS} ký tự / {en} takes at most {MAX_PART_CHARS} characters"
-                )));
+                return Err(StoreError::invalid(
+                    format!("{vi} tối đa {MAX_PART_CHARS} ký tự"),
+                    format!("{en} takes at most {MAX_PART_CHARS} characters"),
+                ));
             }
         }
         Ok(s)
@@ -197,14 +198,15 @@ impl FormalParts {
             date_blank: self.date_blank,
         };
         for (value, vi, en) in [
-            (&p.superior, "cơ quan cấp trên", "the superior body"),
-            (&p.issuer, "cơ quan ban hành", "the issuing body"),
-            (&p.place, "địa danh", "the place"),
+            (&p.superior, "cơ quan cấp trên", "The superior body"),
+            (&p.issuer, "cơ quan ban hành", "The issuing body"),
+            (&p.place, "địa danh", "The place"),
         ] {
             if complete && value.is_empty() {
-                return Err(StoreError::Invalid(format!(
-                    "Cần ghi {vi} / {en} is needed"
-                )));
+                return Err(StoreError::invalid(
+                    format!("Cần ghi {vi}"),
+                    format!("{en} is needed"),
+                ));
             }
         }
         for value in [
@@ -216,9 +218,10 @@ impl FormalParts {
             &p.drafting_unit,
         ] {
             if value.chars().count() > MAX_PART_CHARS {
-                return Err(StoreError::Invalid(format!(
-                    "Mỗi phần thể thức tối đa {MAX_PART_CHARS} ký tự / each formal part takes at most {MAX_PART_CHARS} characters"
-                )));
+                return Err(StoreError::invalid(
+                    format!("Mỗi phần thể thức tối đa {MAX_PART_CHARS} ký tự"),
+                    format!("Each formal part takes at most {MAX_PART_CHARS} characters"),
+                ));
             }
         }
         Ok(p)
@@ -353,21 +356,27 @@ pub fn normalize_text(text: &str) -> String {
 }
 
 fn section_stale(version: i32) -> StoreError {
-    StoreError::Conflict(format!(
-        "Phần này đã được người khác lưu (phiên bản {version}); hãy tải lại trang, xem thay đổi rồi sửa lại / \
-         someone else saved this section (version {version}); reload, review and edit again"
-    ))
+    StoreError::conflict(
+        format!(
+            "Phần này đã được người khác lưu (phiên bản {version}); hãy tải lại trang, xem thay đổi rồi sửa lại"
+        ),
+        format!(
+            "Someone else saved this section (version {version}); reload the page, review the changes and edit again"
+        ),
+    )
 }
 
 fn draft_stale(version: i32) -> StoreError {
-    StoreError::Conflict(format!(
-        "Dự thảo đã thay đổi (phiên bản {version}); hãy tải lại trang và xem lại trước khi thực hiện / \
-         the draft has changed (version {version}); reload and review it first"
-    ))
+    StoreError::conflict(
+        format!(
+            "Dự thảo đã thay đổi (phiên bản {version}); hãy tải lại trang và xem lại trước khi thực hiện"
+        ),
+        format!("The draft has changed (version {version}); reload the page and review it first"),
+    )
 }
 
 fn no_section(key: &str) -> StoreError {
-    StoreError::NotFound(format!("phần {key} của dự thảo / draft section {key}"))
+    StoreError::NotFound(format!("draft section {key}"))
 }
 
 const DRAFT_SQL: &str = "SELECT d.id, d.round_id, d.status, d.version, d.approved_version, d.approved_by, \
@@ -567,9 +576,10 @@ macro_rules! backend {
                     .map(|e| (e, normalize_text(&e.text)))
                     .collect();
                 if edits.iter().any(|(_, t)| t.chars().count() > MAX_SECTION_CHARS) {
-                    return Err(StoreError::Invalid(format!(
-                        "Một phần tối đa {MAX_SECTION_CHARS} ký tự / a section takes at most {MAX_SECTION_CHARS} characters"
-                    )));
+                    return Err(StoreError::invalid(
+                        format!("Một phần tối đa {MAX_SECTION_CHARS} ký tự"),
+                        format!("A section takes at most {MAX_SECTION_CHARS} characters"),
+                    ));
                 }
                 let mut tx = pool.begin_with($begin).await?;
                 let mut saved = Vec::new();
@@ -644,8 +654,9 @@ macro_rules! backend {
                     return Err(section_stale(version));
                 }
                 let Some(fresh) = fresh else {
-                    return Err(StoreError::Invalid(
-                        "Phần này không có bản dự thảo mới / this section has no newer draft".into(),
+                    return Err(StoreError::invalid(
+                        "Phần này không có bản dự thảo mới",
+                        "This section has no newer draft",
                     ));
                 };
                 let next = version + 1;
@@ -697,7 +708,7 @@ macro_rules! backend {
                     .fetch_optional(&mut *tx)
                     .await?;
                 if draft_exists.is_none() {
-                    return Err(StoreError::NotFound(format!("dự thảo {draft_id} / draft {draft_id}")));
+                    return Err(StoreError::NotFound(format!("draft {draft_id}")));
                 }
                 let mut by_key: HashMap<String, (String, Option<String>, Option<String>, i32)> = existing
                     .into_iter()
@@ -797,7 +808,7 @@ macro_rules! backend {
                 .fetch_optional(&mut **tx)
                 .await?;
                 let Some((superior, issuer, place, signer, position, drafting_unit, date_blank, version)) = current else {
-                    return Err(StoreError::NotFound(format!("dự thảo {draft_id} / draft {draft_id}")));
+                    return Err(StoreError::NotFound(format!("draft {draft_id}")));
                 };
                 if version != expected_version {
                     return Err(draft_stale(version));
@@ -862,24 +873,27 @@ macro_rules! backend {
                 .fetch_optional(&mut *tx)
                 .await?;
                 let Some((status, version, signer, superior, place)) = current else {
-                    return Err(StoreError::NotFound(format!("dự thảo {draft_id} / draft {draft_id}")));
+                    return Err(StoreError::NotFound(format!("draft {draft_id}")));
                 };
                 if version != expected_version {
                     return Err(draft_stale(version));
                 }
                 if status == "approved" {
-                    return Err(StoreError::Invalid(
-                        "Dự thảo đã được phê duyệt / the draft is already approved".into(),
+                    return Err(StoreError::invalid(
+                        "Dự thảo đã được phê duyệt",
+                        "The draft is already approved",
                     ));
                 }
                 if signer.trim().is_empty() {
-                    return Err(StoreError::Invalid(
-                        "Cần ghi họ tên người ký trước khi phê duyệt / name the signer before approving".into(),
+                    return Err(StoreError::invalid(
+                        "Cần ghi họ tên người ký trước khi phê duyệt",
+                        "Name the signer before approving",
                     ));
                 }
                 if superior.trim().is_empty() || place.trim().is_empty() {
-                    return Err(StoreError::Invalid(
-                        "Cần ghi cơ quan cấp trên và địa danh trước khi phê duyệt / name the superior body and the place before approving".into(),
+                    return Err(StoreError::invalid(
+                        "Cần ghi cơ quan cấp trên và địa danh trước khi phê duyệt",
+                        "Name the superior body and the place before approving",
                     ));
                 }
                 sqlx::query(
@@ -937,10 +951,11 @@ macro_rules! backend {
                     .fetch_optional(&mut *tx)
                     .await?;
                 match found {
-                    None => return Err(StoreError::NotFound(format!("cơ quan {agency_id} / agency {agency_id}"))),
+                    None => return Err(StoreError::NotFound(format!("agency {agency_id}"))),
                     Some(true) => {
-                        return Err(StoreError::Invalid(
-                            "Cơ quan điều phối phải là một cơ quan, không phải một nhóm / the coordinating body must be one body, not a group".into(),
+                        return Err(StoreError::invalid(
+                            "Cơ quan điều phối phải là một cơ quan, không phải một nhóm",
+                            "The coordinating body must be one body, not a group",
                         ));
                     }
                     Some(false) => {}
@@ -1012,10 +1027,11 @@ macro_rules! backend {
                         .fetch_optional(&mut *tx)
                         .await?;
                     match found {
-                        None => return Err(StoreError::NotFound(format!("cơ quan {agency_id} / agency {agency_id}"))),
+                        None => return Err(StoreError::NotFound(format!("agency {agency_id}"))),
                         Some(true) => {
-                            return Err(StoreError::Invalid(
-                                "Cơ quan điều phối phải là một cơ quan, không phải một nhóm / the coordinating body must be one body, not a group".into(),
+                            return Err(StoreError::invalid(
+                                "Cơ quan điều phối phải là một cơ quan, không phải một nhóm",
+                                "The coordinating body must be one body, not a group",
                             ));
                         }
                         Some(false) => values.push((COORDINATING_AGENCY, agency_id.to_string())),
@@ -1049,16 +1065,16 @@ fn check_sections(sections: &[NewSection]) -> Result<()> {
     let mut seen = std::collections::HashSet::new();
     for s in sections {
         if s.key.is_empty() || !seen.insert(s.key.as_str()) {
-            return Err(StoreError::Invalid(format!(
-                "draft sections need distinct keys (\"{}\")",
-                s.key
-            )));
+            return Err(StoreError::invalid(
+                format!("Các phần của dự thảo cần mã khác nhau (\"{}\")", s.key),
+                format!("Draft sections need distinct keys (\"{}\")", s.key),
+            ));
         }
         if s.level > 2 {
-            return Err(StoreError::Invalid(format!(
-                "section {} has level {}; levels are 0 to 2",
-                s.key, s.level
-            )));
+            return Err(StoreError::invalid(
+                format!("Phần {} có cấp {}; cấp chỉ từ 0 đến 2", s.key, s.level),
+                format!("Section {} has level {}; levels are 0 to 2", s.key, s.level),
+            ));
         }
     }
     Ok(())
@@ -1311,7 +1327,7 @@ mod tests {
             ..ok.clone()
         };
         assert!(
-            matches!(no_place.checked(), Err(StoreError::Invalid(m)) if m.contains("địa danh"))
+            matches!(no_place.checked(), Err(StoreError::Invalid(m)) if m.vi == "Cần ghi địa danh" && m.en == "The place is needed")
         );
         let long = FormalParts {
             signer: "x".repeat(MAX_PART_CHARS + 1),

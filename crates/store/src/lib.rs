@@ -40,6 +40,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
+use theodoi_text::Message;
 
 pub use plans::{ImportOutcome, ImportParts, PlanVersion, Publication, TaskInRound};
 pub use views::{AgencyRow, AssignmentRow, PlanSummary, PlanView, TaskRow};
@@ -60,10 +61,12 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Sql(#[from] sqlx::Error),
+    /// The change conflicts with what is stored; the message (in both languages) says what to do.
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Message),
+    /// The input is refused; the message (in both languages) says why.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Message),
     #[error("not found: {0}")]
     NotFound(String),
     #[error("stored data is inconsistent: {0}")]
@@ -77,6 +80,14 @@ pub enum StoreError {
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 impl StoreError {
+    pub(crate) fn invalid(vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::Invalid(Message::new(vi, en))
+    }
+
+    pub(crate) fn conflict(vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::Conflict(Message::new(vi, en))
+    }
+
     /// The database could not be reached, as opposed to a statement that failed: the web layer
     /// answers 503 for these.
     pub fn is_unavailable(&self) -> bool {

@@ -333,10 +333,9 @@ macro_rules! backend {
             ) -> Result<bool> {
                 let allowed = parent_task_choices(pool, task_id).await?.iter().any(|c| c.id == parent_task_id);
                 if !allowed {
-                    return Err(StoreError::Invalid(
-                        "Nhiệm vụ được chọn không thuộc kế hoạch mà kế hoạch này thực hiện \
-                         / the task chosen is not of a plan this plan implements"
-                            .into(),
+                    return Err(StoreError::invalid(
+                        "Nhiệm vụ được chọn không thuộc kế hoạch mà kế hoạch này thực hiện",
+                        "The task chosen is not of a plan this plan implements",
                     ));
                 }
                 let done = sqlx::query(
@@ -371,10 +370,11 @@ macro_rules! backend {
                 now: OffsetDateTime,
             ) -> Result<i64> {
                 if received_via.is_some_and(|v| !RECEIVED_VIA.contains(&v)) {
-                    return Err(StoreError::Invalid(format!(
-                        "Cách nhận \"{}\" không có / no such way of receipt",
-                        received_via.unwrap_or_default()
-                    )));
+                    let via = received_via.unwrap_or_default();
+                    return Err(StoreError::invalid(
+                        format!("Cách nhận \"{via}\" không có"),
+                        format!("There is no way of receipt \"{via}\""),
+                    ));
                 }
                 let (name, kind, bytes) = match c.file {
                     Some((n, k, b)) => (Some(n), Some(k), Some(b)),

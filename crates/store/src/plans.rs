@@ -256,9 +256,10 @@ macro_rules! backend {
                             .fetch_optional(&mut **tx)
                             .await?;
                     if other.is_some() {
-                        return Err(StoreError::Conflict(format!(
-                            "Số, ký hiệu {n} đã là số của một văn bản khác trong hệ thống"
-                        )));
+                        return Err(StoreError::conflict(
+                            format!("Số, ký hiệu {n} đã là số của một văn bản khác trong hệ thống"),
+                            format!("The number {n} is already another document's number"),
+                        ));
                     }
                 }
                 Ok(doc)
@@ -325,12 +326,17 @@ macro_rules! backend {
                 let mut rounds: Vec<&str> = gone.iter().map(|(_, t)| t.as_str()).collect();
                 rounds.sort_unstable();
                 rounds.dedup();
-                Err(StoreError::Conflict(format!(
-                    "Không thể bỏ nhiệm vụ {} vì đợt báo cáo đã giao nhiệm vụ này ({}). \
-                     Hãy giữ nhiệm vụ và sửa nội dung của nó.",
-                    refs.join(", "),
-                    rounds.join("; ")
-                )))
+                let (refs, rounds) = (refs.join(", "), rounds.join("; "));
+                Err(StoreError::conflict(
+                    format!(
+                        "Không thể bỏ nhiệm vụ {refs} vì đợt báo cáo đã giao nhiệm vụ này ({rounds}). \
+                         Hãy giữ nhiệm vụ và sửa nội dung của nó."
+                    ),
+                    format!(
+                        "Task {refs} cannot be removed: a reporting round has assigned it ({rounds}). \
+                         Keep the task and edit its text instead."
+                    ),
+                ))
             }
 
             /// One row of the plan's history: who published, when, and what the task list gained,
@@ -389,12 +395,18 @@ macro_rules! backend {
                         if let (Some(stored), Some(new)) = (key(&issuer), key(&p.plan.document.issuer))
                             && stored != new
                         {
-                            return Err(StoreError::Conflict(format!(
-                                "Đã có văn bản số {n} của {}; văn bản cùng số của {} không được ghi đè lên văn bản đó. \
-                                 Hãy kiểm tra lại số, ký hiệu hoặc cơ quan ban hành.",
-                                issuer.as_deref().unwrap_or_default(),
-                                p.plan.document.issuer.as_deref().unwrap_or_default()
-                            )));
+                            let stored_issuer = issuer.as_deref().unwrap_or_default();
+                            let new_issuer = p.plan.document.issuer.as_deref().unwrap_or_default();
+                            return Err(StoreError::conflict(
+                                format!(
+                                    "Đã có văn bản số {n} của {stored_issuer}; văn bản cùng số của {new_issuer} không được ghi đè lên văn bản đó. \
+                                     Hãy kiểm tra lại số, ký hiệu hoặc cơ quan ban hành."
+                                ),
+                                format!(
+                                    "Document {n} of {stored_issuer} exists already; a document of {new_issuer} with the same number does not replace it. \
+                                     Check the number or the issuing body."
+                                ),
+                            ));
                         }
                         return Ok(Some(id));
                     }

@@ -129,8 +129,7 @@ impl Db {
 
     /// Add a rule, or replace the one with the same code.
     pub async fn save_plausibility_rule(&self, r: &PlausibilityRule, active: bool) -> Result<i64> {
-        r.validate()
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        r.validate().map_err(|e| StoreError::Invalid(e.message()))?;
         crate::dispatch!(self, save_plausibility_rule(r, active))
     }
 

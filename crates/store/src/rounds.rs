@@ -11,8 +11,9 @@ use theodoi_domain::indicator::{
     self, Aggregation, Dimension, Figure, IndicatorDef, IndicatorValues,
 };
 use theodoi_domain::report::{self, Action, Actor, ReportStatus, TaskStatus, WorkflowError};
-use theodoi_domain::round::{RoundTask, derive_obligations};
+use theodoi_domain::round::{Level, RoundTask, derive_obligations};
 use theodoi_domain::{DateRange, Role, Timeframe};
+use theodoi_text::Message;
 use time::{Date, OffsetDateTime};
 
 /// A stored reporting regime.
@@ -347,33 +348,40 @@ fn vn(d: Date) -> String {
 }
 
 fn workflow(e: WorkflowError) -> StoreError {
-    StoreError::Invalid(e.to_string())
+    StoreError::Invalid(e.message())
 }
 
 fn stale(version: i32) -> StoreError {
-    StoreError::Conflict(format!(
-        "Báo cáo đã được người khác cập nhật (phiên bản {version}); hãy tải lại trang, xem thay đổi rồi nhập lại / \
-         someone else saved this report (version {version}); reload, review and enter your changes again"
-    ))
+    StoreError::conflict(
+        format!(
+            "Báo cáo đã được người khác cập nhật (phiên bản {version}); hãy tải lại trang, xem thay đổi rồi nhập lại"
+        ),
+        format!(
+            "Someone else saved this report (version {version}); reload the page, review the changes and enter yours again"
+        ),
+    )
 }
 
 /// Check a save against the round's indicators before anything is written.
 fn check_save(indicators: &[IndicatorRow], values: &[ValueRow]) -> Result<()> {
     let by_id: HashMap<i64, &IndicatorRow> = indicators.iter().map(|i| (i.id, i)).collect();
     let mut grouped: BTreeMap<i64, IndicatorValues> = BTreeMap::new();
-    let mut problems: Vec<String> = Vec::new();
+    let mut problems: Vec<Message> = Vec::new();
     for v in values {
         let Some(ind) = by_id.get(&v.indicator_id) else {
-            problems.push(format!(
-                "chỉ tiêu {} không thuộc đợt báo cáo này / indicator {} is not asked in this round",
-                v.indicator_id, v.indicator_id
+            problems.push(Message::new(
+                format!("chỉ tiêu {} không thuộc đợt báo cáo này", v.indicator_id),
+                format!("indicator {} is not asked in this round", v.indicator_id),
             ));
             continue;
         };
         if v.value < 0 || v.value > indicator::MAX_COUNT {
-            problems.push(format!(
-                "{}: {} không phải số nguyên không âm / is not a whole non-negative number",
-                ind.code, v.value
+            problems.push(Message::new(
+                format!("{}: {} không phải số nguyên không âm", ind.code, v.value),
+                format!(
+                    "{}: {} is not a whole non-negative number",
+                    ind.code, v.value
+                ),
             ));
         }
         let entry = grouped.entry(v.indicator_id).or_default();
@@ -382,9 +390,9 @@ fn check_save(indicators: &[IndicatorRow], values: &[ValueRow]) -> Result<()> {
         } else {
             match Dimension::parse(&v.dimension) {
                 Some(d) => entry.cells.push((d, v.category.clone(), v.value)),
-                None => problems.push(format!(
-                    "{}: phân tổ \"{}\" không có / no breakdown \"{}\"",
-                    ind.code, v.dimension, v.dimension
+                None => problems.push(Message::new(
+                    format!("{}: phân tổ \"{}\" không có", ind.code, v.dimension),
+                    format!("{}: there is no breakdown \"{}\"", ind.code, v.dimension),
                 )),
             }
         }
@@ -394,14 +402,14 @@ fn check_save(indicators: &[IndicatorRow], values: &[ValueRow]) -> Result<()> {
             problems.extend(
                 indicator::check_values(&ind.def(), vals, false)
                     .into_iter()
-                    .map(|e| e.to_string()),
+                    .map(|e| e.message()),
             );
         }
     }
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(StoreError::Invalid(problems.join("\n")))
+        Err(StoreError::Invalid(Message::lines(problems)))
     }
 }
 
@@ -414,14 +422,14 @@ fn check_complete(
     let mut problems = Vec::new();
     for t in tasks {
         match t.status.as_deref().and_then(TaskStatus::parse) {
-            None => problems.push(format!(
-                "{}: chưa chọn tình hình thực hiện / no status chosen",
-                t.reference
+            None => problems.push(Message::new(
+                format!("{}: chưa chọn tình hình thực hiện", t.reference),
+                format!("{}: no status chosen", t.reference),
             )),
             Some(TaskStatus::NotDone) if t.reason.as_deref().unwrap_or("").trim().is_empty() => {
-                problems.push(format!(
-                    "{}: \"Không thực hiện\" cần ghi lý do / \"not done\" needs a reason",
-                    t.reference
+                problems.push(Message::new(
+                    format!("{}: \"Không thực hiện\" cần ghi lý do", t.reference),
+                    format!("{}: \"Not done\" needs a reason", t.reference),
                 ))
             }
             Some(_) => {}
@@ -436,14 +444,14 @@ fn check_complete(
                 indicator::BreakdownError::Missing {
                     indicator: ind.code.clone(),
                 }
-                .to_string(),
+                .message(),
             );
         }
     }
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(StoreError::Invalid(problems.join("\n")))
+        Err(StoreError::Invalid(Message::lines(problems)))
     }
 }
 
@@ -582,10 +590,10 @@ macro_rules! backend {
                 .fetch_one(pool)
                 .await
                 .map_err(|e| match e {
-                    sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(format!(
-                        "Đã có chế độ báo cáo mã \"{0}\" / a regime with code \"{0}\" exists",
-                        r.code
-                    )),
+                    sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::conflict(
+                        format!("Đã có chế độ báo cáo mã \"{}\"", r.code),
+                        format!("A regime with code \"{}\" exists already", r.code),
+                    ),
                     e => StoreError::Sql(e),
                 })
             }
@@ -602,7 +610,7 @@ macro_rules! backend {
 
             /// Add an indicator, or update the one with the same code (the code is its identity).
             pub async fn save_indicator(pool: &Pool<$db>, d: &IndicatorDef, active: bool, public: bool) -> Result<i64> {
-                d.validate().map_err(|e| StoreError::Invalid(e.to_string()))?;
+                d.validate().map_err(|e| StoreError::Invalid(e.message()))?;
                 let dims: Vec<&str> = d.dimensions.iter().map(|x| x.code()).collect();
                 Ok(sqlx::query_scalar(
                     "INSERT INTO indicators (code, name, unit, aggregation, dimensions, required, active, public, position) \
@@ -671,8 +679,9 @@ macro_rules! backend {
                 match is_group {
                     None => return Err(StoreError::NotFound(format!("agency {group_id}"))),
                     Some(false) => {
-                        return Err(StoreError::Invalid(
-                            "Chỉ nhóm cơ quan mới có thành viên / only a group has members".into(),
+                        return Err(StoreError::invalid(
+                            "Chỉ nhóm cơ quan mới có thành viên",
+                            "Only a group has members",
                         ))
                     }
                     Some(true) => {}
@@ -725,13 +734,14 @@ macro_rules! backend {
                 .await?;
                 let Some(group) = group else {
                     return Err(StoreError::NotFound(format!(
-                        "nhóm {group_id} của nhiệm vụ {task_id} / group {group_id} of task {task_id}"
+                        "group {group_id} of task {task_id}"
                     )));
                 };
                 if !theodoi_domain::agency::is_vague_group(&group) {
-                    return Err(StoreError::Invalid(format!(
-                        "\"{group}\" có thành viên cố định, không đặt theo từng nhiệm vụ / \"{group}\" has fixed members, not named per task"
-                    )));
+                    return Err(StoreError::invalid(
+                        format!("\"{group}\" có thành viên cố định, không đặt theo từng nhiệm vụ"),
+                        format!("\"{group}\" has fixed members, not named per task"),
+                    ));
                 }
                 sqlx::query("DELETE FROM task_group_members WHERE task_id = $1 AND group_id = $2")
                     .bind(task_id)
@@ -752,8 +762,9 @@ macro_rules! backend {
                     stored += qb.build().execute(&mut *tx).await?.rows_affected() as usize;
                 }
                 if stored != members.iter().collect::<HashSet<_>>().len() {
-                    return Err(StoreError::Invalid(
-                        "Chỉ chọn được cơ quan có trong danh mục, không chọn nhóm / only bodies in the directory, not groups, can be named".into(),
+                    return Err(StoreError::invalid(
+                        "Chỉ chọn được cơ quan có trong danh mục, không chọn nhóm",
+                        "Only bodies in the directory, not groups, can be named",
                     ));
                 }
                 tx.commit().await?;
@@ -784,25 +795,29 @@ macro_rules! backend {
                 coordinator: Option<i64>,
             ) -> Result<OpenedRound> {
                 if n.window.end >= n.agency_deadline {
-                    return Err(StoreError::Invalid(format!(
-                        "Hạn báo cáo {} phải sau ngày chốt số liệu {} / the deadline {} must come after the cut-off {}",
-                        vn(n.agency_deadline), vn(n.window.end), n.agency_deadline, n.window.end
-                    )));
+                    let (deadline, cut_off) = (vn(n.agency_deadline), vn(n.window.end));
+                    return Err(StoreError::invalid(
+                        format!("Hạn báo cáo {deadline} phải sau ngày chốt số liệu {cut_off}"),
+                        format!("The deadline {deadline} must come after the cut-off {cut_off}"),
+                    ));
                 }
                 if n.window.start > n.window.end {
-                    return Err(StoreError::Invalid(format!(
-                        "Kỳ báo cáo bắt đầu {} sau khi kết thúc {} / the window starts {} after it ends {}",
-                        vn(n.window.start), vn(n.window.end), n.window.start, n.window.end
-                    )));
+                    let (start, end) = (vn(n.window.start), vn(n.window.end));
+                    return Err(StoreError::invalid(
+                        format!("Kỳ báo cáo bắt đầu {start} sau khi kết thúc {end}"),
+                        format!("The reporting window starts {start}, after it ends {end}"),
+                    ));
                 }
-                for (later, earlier, what) in [
-                    (n.coordinator_deadline, Some(n.agency_deadline), "Sở Tư pháp"),
-                    (n.committee_deadline, n.coordinator_deadline.or(Some(n.agency_deadline)), "UBND"),
+                for (later, earlier, level) in [
+                    (n.coordinator_deadline, Some(n.agency_deadline), Level::Coordinator),
+                    (n.committee_deadline, n.coordinator_deadline.or(Some(n.agency_deadline)), Level::PeopleCommittee),
                 ] {
                     if let (Some(l), Some(e)) = (later, earlier) && l <= e {
-                        return Err(StoreError::Invalid(format!(
-                            "Hạn của cấp {what} ({l}) phải sau hạn của cấp dưới ({e}) / the {what} deadline must come after the level below"
-                        )));
+                        let (l, e) = (vn(l), vn(e));
+                        return Err(StoreError::invalid(
+                            format!("Hạn của cấp {} ({l}) phải sau hạn của cấp dưới ({e})", level.label_vi()),
+                            format!("The deadline of {} ({l}) must come after the level below ({e})", level.label_en()),
+                        ));
                     }
                 }
                 theodoi_domain::reminder::parse_offsets(n.reminder_offsets).map_err(StoreError::Invalid)?;
@@ -834,10 +849,10 @@ macro_rules! backend {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| match e {
-                    sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(format!(
-                        "Đợt báo cáo \"{0}\" của kế hoạch này đã được mở / the round \"{0}\" of this plan is open already",
-                        n.label
-                    )),
+                    sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::conflict(
+                        format!("Đợt báo cáo \"{}\" của kế hoạch này đã được mở", n.label),
+                        format!("The round \"{}\" of this plan is open already", n.label),
+                    ),
                     sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
                         StoreError::NotFound("plan or regime".into())
                     }
@@ -1244,8 +1259,9 @@ macro_rules! backend {
                 check_save(&indicators, &s.values)?;
                 for t in &s.tasks {
                     if t.status == Some(TaskStatus::NotDone) && t.reason.trim().is_empty() {
-                        return Err(StoreError::Invalid(
-                            "\"Không thực hiện\" cần ghi lý do / \"not done\" needs a reason".into(),
+                        return Err(StoreError::invalid(
+                            "\"Không thực hiện\" cần ghi lý do",
+                            "\"Not done\" needs a reason",
                         ));
                     }
                 }
@@ -1260,15 +1276,16 @@ macro_rules! backend {
                 .into_iter()
                 .collect();
                 if assigned.is_empty() {
-                    return Err(StoreError::Invalid(
-                        "Cơ quan này không có nhiệm vụ phải báo cáo trong đợt này / this body has nothing to report in this round".into(),
+                    return Err(StoreError::invalid(
+                        "Cơ quan này không có nhiệm vụ phải báo cáo trong đợt này",
+                        "This body has nothing to report in this round",
                     ));
                 }
                 if let Some(t) = s.tasks.iter().find(|t| !assigned.contains(&t.task_id)) {
-                    return Err(StoreError::Invalid(format!(
-                        "Nhiệm vụ {} không được giao cho cơ quan này trong đợt báo cáo / task {} is not assigned to this body in the round",
-                        t.task_id, t.task_id
-                    )));
+                    return Err(StoreError::invalid(
+                        format!("Nhiệm vụ {} không được giao cho cơ quan này trong đợt báo cáo", t.task_id),
+                        format!("Task {} is not assigned to this body in the round", t.task_id),
+                    ));
                 }
                 let existing: Option<(i64, String, i32)> =
                     sqlx::query_as("SELECT id, status, version FROM reports WHERE round_id = $1 AND agency_id = $2")
@@ -1472,7 +1489,10 @@ macro_rules! backend {
                 now: OffsetDateTime,
             ) -> Result<ReportStatus> {
                 if a.action == Action::Save {
-                    return Err(StoreError::Invalid("save goes through save_report".into()));
+                    return Err(StoreError::invalid(
+                        "Lưu báo cáo bằng nút Lưu của biểu mẫu",
+                        "A report is saved with the form's Save button",
+                    ));
                 }
                 let comment = a.comment.trim();
                 if a.action.needs_reason() && comment.is_empty() {
@@ -1486,8 +1506,9 @@ macro_rules! backend {
                     .fetch_optional(&mut *tx)
                     .await?;
                 let Some(report) = report else {
-                    return Err(StoreError::Invalid(
-                        "Báo cáo chưa được soạn / the report has not been started".into(),
+                    return Err(StoreError::invalid(
+                        "Báo cáo chưa được soạn",
+                        "The report has not been started",
                     ));
                 };
                 let from = report.state();
@@ -1512,8 +1533,9 @@ macro_rules! backend {
                     check_complete(&lines, &indicators, &values)?;
                 }
                 if a.action == Action::Submit && report.approved_version != Some(report.version) {
-                    return Err(StoreError::Invalid(
-                        "Báo cáo đã sửa sau khi lãnh đạo duyệt; cần duyệt lại / the report changed after the head approved it; it needs approval again".into(),
+                    return Err(StoreError::invalid(
+                        "Báo cáo đã sửa sau khi lãnh đạo duyệt; cần duyệt lại",
+                        "The report changed after the head approved it; it needs approval again",
                     ));
                 }
                 let n = sqlx::query(
@@ -1775,8 +1797,9 @@ macro_rules! backend {
                 let (status, version) =
                     current.ok_or_else(|| StoreError::NotFound(format!("report {report_id}")))?;
                 if !ReportStatus::parse(&status).is_some_and(ReportStatus::editable) {
-                    return Err(StoreError::Invalid(
-                        "Báo cáo đã gửi hoặc đã tiếp nhận không đính kèm thêm được / a submitted or accepted report takes no more files".into(),
+                    return Err(StoreError::invalid(
+                        "Báo cáo đã gửi hoặc đã tiếp nhận không đính kèm thêm được",
+                        "A submitted or accepted report takes no more files",
                     ));
                 }
                 let id: i64 = sqlx::query_scalar(

@@ -192,7 +192,7 @@ macro_rules! backend {
             ) -> Result<i64> {
                 let code = theodoi_domain::agency_code(name);
                 if code.is_empty() {
-                    return Err(StoreError::Invalid("Tên cơ quan phải có chữ / an agency's name needs letters".into()));
+                    return Err(StoreError::invalid("Tên cơ quan phải có chữ", "An agency's name needs letters"));
                 }
                 let mut tx = pool.begin().await?;
                 let id: i64 = sqlx::query_scalar(
@@ -209,7 +209,10 @@ macro_rules! backend {
                 .await
                 .map_err(|e| match e {
                     sqlx::Error::Database(d) if d.is_unique_violation() => {
-                        StoreError::Conflict(format!("Đã có cơ quan tên \"{name}\" / an agency named \"{name}\" exists already"))
+                        StoreError::conflict(
+                            format!("Đã có cơ quan tên \"{name}\""),
+                            format!("An agency named \"{name}\" exists already"),
+                        )
                     }
                     e => StoreError::Sql(e),
                 })?;
@@ -232,7 +235,10 @@ macro_rules! backend {
                 requested_only: bool,
             ) -> Result<()> {
                 if parent_id == Some(id) {
-                    return Err(StoreError::Invalid("Cơ quan không thể là cấp trên của chính mình / an agency cannot be its own parent".into()));
+                    return Err(StoreError::invalid(
+                        "Cơ quan không thể là cấp trên của chính mình",
+                        "An agency cannot be its own parent",
+                    ));
                 }
                 let mut tx = pool.begin().await?;
                 let n = sqlx::query(
@@ -507,7 +513,10 @@ macro_rules! backend {
                 now: OffsetDateTime,
                 email: bool,
             ) -> Result<()> {
-                let status = status_after(kind).ok_or_else(|| StoreError::Invalid(format!("unknown message kind {kind}")))?;
+                let status = status_after(kind).ok_or_else(|| StoreError::invalid(
+                    format!("Không có loại tin nhắn \"{kind}\""),
+                    format!("No such kind of message \"{kind}\""),
+                ))?;
                 let mut tx = pool.begin().await?;
                 // A reply to a forwarded escalation keeps it forwarded: it still waits on the
                 // body it was forwarded to.

@@ -12,9 +12,14 @@
 //! * [`fold`] — for search recall: the key without diacritics (đ → d). Used beside the key, never instead.
 //!
 //! And one order: [`collate`], the Vietnamese alphabetical sort key every list sorts names by.
+//!
+//! And one way to say things to people: [`Message`], a message in Vietnamese and English, shown
+//! in the reader's [`Lang`].
 
 mod collation;
+mod message;
 pub use collation::{collate, collate_cmp};
+pub use message::{Lang, Message};
 
 use unicode_normalization::UnicodeNormalization;
 

@@ -5,13 +5,12 @@
 //! PostgreSQL refuses NUL in text, XML forbids most of them, and none has a meaning in a plan or
 //! a report, so the field is refused by name with a 422 rather than failing deeper down.
 
-use crate::auth::UiLang;
 use crate::error::AppError;
-use crate::i18n::Lang;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use theodoi_text::Message;
 
 /// Whether `c` may appear in submitted text.
 pub fn allowed_char(c: char) -> bool {
@@ -25,23 +24,29 @@ pub fn allowed_char(c: char) -> bool {
 }
 
 /// The refusal for field `name`, or nothing when `value` is clean. Logged as one line that names
-/// the field, never the value.
-pub fn check_field(lang: Lang, name: &str, value: &str) -> Result<(), AppError> {
+/// the field, never the value. People read the field as the page labels it: the file's name for
+/// an upload, else "a field of the form" (the boundary does not know each page's labels, and a
+/// field's key such as `t12_results` means nothing to the reader).
+pub fn check_field(name: &str, value: &str) -> Result<(), AppError> {
     if value.chars().all(allowed_char) && name.chars().all(allowed_char) {
         return Ok(());
     }
     let shown: String = name.chars().filter(|c| allowed_char(*c)).take(60).collect();
     tracing::warn!(field = %shown, "form refused: a control character or noncharacter in a field");
-    Err(AppError::BadRequest(match lang {
-        Lang::Vi => format!(
-            "Trường \u{201C}{shown}\u{201D} chứa ký tự không hợp lệ (ký tự điều khiển hoặc ký tự ẩn, \
-             thường do sao chép từ tệp khác). Hãy xóa ký tự đó rồi gửi lại."
+    let (vi, en) = match name {
+        "file" => ("Tên tệp đính kèm", "The attached file's name"),
+        _ => ("Một ô trong biểu mẫu", "A field of the form"),
+    };
+    Err(AppError::refuse(
+        format!(
+            "{vi} chứa ký tự không hợp lệ (ký tự điều khiển hoặc ký tự ẩn, thường do sao chép từ \
+             tệp khác). Hãy xóa ký tự đó rồi gửi lại."
         ),
-        Lang::En => format!(
-            "The field \u{201C}{shown}\u{201D} contains a character that is not allowed (a control or \
-             invisible character, often copied from another file). Remove it and send again."
+        format!(
+            "{en} contains a character that is not allowed (a control or invisible character, \
+             often copied from another file). Remove it and send again."
         ),
-    }))
+    ))
 }
 
 /// Longest single-line text a form takes: a name, a title, a subject, a unit.
@@ -61,8 +66,9 @@ pub fn check_len(vi: &str, en: &str, value: &str, max: usize) -> Result<(), AppE
     Err(AppError::BadRequest(too_long(vi, en, n, max)))
 }
 
-/// The message of [`check_len`], for handlers that collect several problems before answering.
-pub fn too_long(vi: &str, en: &str, n: usize, max: usize) -> String {
+/// The message of [`check_len`], for handlers that collect several problems before answering:
+/// each language names the field as its page labels it and writes numbers its own way.
+pub fn too_long(vi: &str, en: &str, n: usize, max: usize) -> Message {
     let group = |x: usize, sep: char| -> String {
         let digits = x.to_string();
         let mut out = String::new();
@@ -74,12 +80,17 @@ pub fn too_long(vi: &str, en: &str, n: usize, max: usize) -> String {
         }
         out
     };
-    format!(
-        "{vi}: dài {} ký tự, tối đa {} ký tự; hãy rút gọn rồi gửi lại. / {en}: {} characters, at most {}.",
-        group(n, '.'),
-        group(max, '.'),
-        group(n, ','),
-        group(max, ',')
+    Message::new(
+        format!(
+            "{vi}: dài {} ký tự, tối đa {} ký tự; hãy rút gọn rồi gửi lại.",
+            group(n, '.'),
+            group(max, '.')
+        ),
+        format!(
+            "{en}: {} characters, at most {}; shorten it and send again.",
+            group(n, ','),
+            group(max, ',')
+        ),
     )
 }
 
@@ -96,19 +107,19 @@ pub fn document_text(text: &str) -> String {
         .collect()
 }
 
-fn check_pairs(lang: Lang, raw: &[u8]) -> Result<(), AppError> {
+fn check_pairs(raw: &[u8]) -> Result<(), AppError> {
     for (name, value) in form_urlencoded::parse(raw) {
-        check_field(lang, &name, &value)?;
+        check_field(&name, &value)?;
     }
     Ok(())
 }
 
-fn unreadable(lang: Lang, e: &dyn std::fmt::Display) -> AppError {
+fn unreadable(e: &dyn std::fmt::Display) -> AppError {
     tracing::warn!(error.message = %e, "form refused: unreadable");
-    AppError::BadRequest(match lang {
-        Lang::Vi => "Biểu mẫu gửi lên không đọc được hoặc thiếu trường bắt buộc. Hãy tải lại trang rồi gửi lại.".into(),
-        Lang::En => "The form could not be read or lacks a required field. Reload the page and send again.".into(),
-    })
+    AppError::refuse(
+        "Biểu mẫu gửi lên không đọc được hoặc thiếu trường bắt buộc. Hãy tải lại trang rồi gửi lại.",
+        "The form could not be read or lacks a required field. Reload the page and send again.",
+    )
 }
 
 /// A URL-encoded form body, checked field by field, then deserialised.
@@ -122,18 +133,16 @@ where
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let (mut parts, body) = req.into_parts();
-        let Ok(UiLang(lang)) = UiLang::from_request_parts(&mut parts, state).await;
-        let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
+        let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|e| match e.status() {
                 axum::http::StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge,
-                _ => unreadable(lang, &e),
+                _ => unreadable(&e),
             })?;
-        check_pairs(lang, &bytes)?;
+        check_pairs(&bytes)?;
         serde_urlencoded::from_bytes(&bytes)
             .map(Form)
-            .map_err(|e| unreadable(lang, &e))
+            .map_err(|e| unreadable(&e))
     }
 }
 
@@ -147,13 +156,12 @@ where
 {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Ok(UiLang(lang)) = UiLang::from_request_parts(parts, state).await;
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let raw = parts.uri.query().unwrap_or_default();
-        check_pairs(lang, raw.as_bytes())?;
+        check_pairs(raw.as_bytes())?;
         serde_urlencoded::from_str(raw)
             .map(Query)
-            .map_err(|e| unreadable(lang, &e))
+            .map_err(|e| unreadable(&e))
     }
 }
 
@@ -169,7 +177,7 @@ mod tests {
             "😀 ‘trích’ — “dẫn”",
             "",
         ] {
-            assert!(check_field(Lang::Vi, "f", ok).is_ok(), "{ok:?}");
+            assert!(check_field("f", ok).is_ok(), "{ok:?}");
         }
         for bad in [
             "a\0b",
@@ -182,10 +190,33 @@ mod tests {
             "\u{FDD0}",
             "\u{1FFFF}",
         ] {
-            assert!(check_field(Lang::Vi, "f", bad).is_err(), "{bad:?}");
+            assert!(check_field("f", bad).is_err(), "{bad:?}");
         }
-        match check_field(Lang::Vi, "results", "a\0") {
-            Err(AppError::BadRequest(m)) => assert!(m.contains("“results”"), "{m}"),
+        // A field's key means nothing to the reader: the refusal names no key.
+        match check_field("t12_results", "a\0") {
+            Err(AppError::BadRequest(m)) => {
+                assert!(
+                    m.vi.starts_with("Một ô trong biểu mẫu chứa ký tự không hợp lệ"),
+                    "{m:?}"
+                );
+                assert!(
+                    m.en.starts_with(
+                        "A field of the form contains a character that is not allowed"
+                    ),
+                    "{m:?}"
+                );
+                assert!(!m.vi.contains("results") && !m.en.contains("results"));
+            }
+            other => panic!("{other:?}"),
+        }
+        match check_field("file", "a\u{202E}fdp.exe") {
+            Err(AppError::BadRequest(m)) => {
+                assert!(m.vi.starts_with("Tên tệp đính kèm chứa"), "{m:?}");
+                assert!(
+                    m.en.starts_with("The attached file's name contains"),
+                    "{m:?}"
+                );
+            }
             other => panic!("{other:?}"),
         }
     }
@@ -194,15 +225,15 @@ mod tests {
     fn lengths_are_refused_with_the_field_and_both_numbers() {
         assert!(check_len("Kết quả", "results", &"x".repeat(MAX_TEXT), MAX_TEXT).is_ok());
         assert!(check_len("Tên", "name", "Sở Tư pháp", 10).is_ok());
-        match check_len("Kết quả", "results", &"x".repeat(5_000_000), MAX_TEXT) {
+        match check_len("Kết quả", "Results", &"x".repeat(5_000_000), MAX_TEXT) {
             Err(AppError::BadRequest(m)) => {
-                assert!(
-                    m.starts_with("Kết quả: dài 5.000.000 ký tự, tối đa 20.000 ký tự"),
-                    "{m}"
+                assert_eq!(
+                    m.vi,
+                    "Kết quả: dài 5.000.000 ký tự, tối đa 20.000 ký tự; hãy rút gọn rồi gửi lại."
                 );
-                assert!(
-                    m.contains("results: 5,000,000 characters, at most 20,000"),
-                    "{m}"
+                assert_eq!(
+                    m.en,
+                    "Results: 5,000,000 characters, at most 20,000; shorten it and send again."
                 );
             }
             other => panic!("{other:?}"),

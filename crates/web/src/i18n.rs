@@ -1,170 +1,174 @@
 //! What the pages say, in Vietnamese (the default) and English. One struct with a field per
 //! message, so a message missing in either language does not compile.
 
-/// The interface language, from the `lang` cookie.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Vi,
-    En,
-}
+/// The interface language, from the `lang` cookie: the one language every part of theodoi
+/// speaks of, so a domain or store [`theodoi_text::Message`] is shown with it.
+pub use theodoi_text::Lang;
 
-impl Lang {
-    pub fn from_code(code: &str) -> Option<Self> {
-        match code {
-            "vi" => Some(Self::Vi),
-            "en" => Some(Self::En),
-            _ => None,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Vi => "vi",
-            Self::En => "en",
-        }
-    }
-
-    pub fn msg(self) -> &'static Msg {
-        match self {
-            Self::Vi => &VI,
-            Self::En => &EN,
-        }
+/// The page's messages in `lang`.
+pub fn msg(lang: Lang) -> &'static Msg {
+    match lang {
+        Lang::Vi => &VI,
+        Lang::En => &EN,
     }
 }
 
-pub struct Msg {
-    pub app: &'static str,
-    pub other_lang: &'static str,
-    pub other_lang_code: &'static str,
-    pub sign_in: &'static str,
-    pub sign_out: &'static str,
-    pub sign_out_all: &'static str,
-    pub username: &'static str,
-    pub password: &'static str,
-    pub new_password: &'static str,
-    pub repeat_password: &'static str,
-    pub code_6: &'static str,
-    pub continue_: &'static str,
-    pub save: &'static str,
-    pub cancel: &'static str,
-    pub search: &'static str,
-    pub filter: &'static str,
-    pub all: &'static str,
-    pub plans: &'static str,
-    pub plan: &'static str,
-    pub matrix: &'static str,
-    pub agencies: &'static str,
-    pub agency: &'static str,
-    pub my_agency: &'static str,
-    pub import: &'static str,
-    pub cascade: &'static str,
-    pub escalations: &'static str,
-    pub account: &'static str,
-    pub users: &'static str,
-    pub policies: &'static str,
-    pub audit: &'static str,
-    pub number: &'static str,
-    pub date: &'static str,
-    pub title: &'static str,
-    pub issuer: &'static str,
-    pub implements: &'static str,
-    pub tasks: &'static str,
-    pub task: &'static str,
-    pub items: &'static str,
-    pub lead: &'static str,
-    pub coordinating: &'static str,
-    pub time: &'static str,
-    pub no_time: &'static str,
-    pub purposes: &'static str,
-    pub requirements: &'static str,
-    pub responsibilities: &'static str,
-    pub requested_only: &'static str,
-    pub group: &'static str,
-    pub kind: &'static str,
-    pub parent: &'static str,
-    pub none: &'static str,
-    pub role: &'static str,
-    pub role_lead: &'static str,
-    pub role_coordinating: &'static str,
-    pub via_group: &'static str,
-    pub source_lines: &'static str,
-    pub add_agency: &'static str,
-    pub merge: &'static str,
-    pub merge_into: &'static str,
-    pub merge_help: &'static str,
-    pub spellings: &'static str,
-    pub home_intro: &'static str,
-    pub as_lead: &'static str,
-    pub as_coordinating: &'static str,
-    pub duties: &'static str,
-    pub nothing_yet: &'static str,
-    pub import_intro: &'static str,
-    pub upload_file: &'static str,
-    pub or_paste: &'static str,
-    pub read_plan: &'static str,
-    pub review: &'static str,
-    pub review_intro: &'static str,
-    pub preview: &'static str,
-    pub publish: &'static str,
-    pub remove_task: &'static str,
-    pub one_per_line: &'static str,
-    pub diagnostics: &'static str,
-    pub published: &'static str,
-    pub cascade_intro: &'static str,
-    pub have_plan: &'static str,
-    pub missing_plan: &'static str,
-    pub to_chase: &'static str,
-    pub record_plan: &'static str,
-    pub file: &'static str,
-    pub recorded: &'static str,
-    pub raise: &'static str,
-    pub subject: &'static str,
-    pub message: &'static str,
-    pub status: &'static str,
-    pub reply: &'static str,
-    pub answer: &'static str,
-    pub forward: &'static str,
-    pub close: &'static str,
-    pub status_open: &'static str,
-    pub status_answered: &'static str,
-    pub status_forwarded: &'static str,
-    pub status_closed: &'static str,
-    pub change_password: &'static str,
-    pub second_factor: &'static str,
-    pub totp_on: &'static str,
-    pub totp_off: &'static str,
-    pub totp_setup: &'static str,
-    pub enable: &'static str,
-    pub disable: &'static str,
-    pub create_user: &'static str,
-    pub display_name: &'static str,
-    pub reset_password: &'static str,
-    pub one_time_password: &'static str,
-    pub disabled: &'static str,
-    pub totp_required: &'static str,
-    pub action: &'static str,
-    pub when: &'static str,
-    pub who: &'static str,
-    pub target: &'static str,
-    pub detail: &'static str,
-    pub error_title: &'static str,
-    pub not_found: &'static str,
-    pub forbidden: &'static str,
-    pub csrf_failed: &'static str,
-    pub unavailable: &'static str,
-    pub pdf_unavailable: &'static str,
-    pub internal: &'static str,
-    pub too_large: &'static str,
-    pub bad_login: &'static str,
+/// Declares [`Msg`], a field per message, and [`Msg::entries`], every message with its name, so
+/// the tests hold the two languages to each other.
+macro_rules! messages {
+    ($($(#[$doc:meta])* $field:ident,)*) => {
+        pub struct Msg {
+            $($(#[$doc])* pub $field: &'static str,)*
+        }
+
+        impl Msg {
+            /// Every message with its field name.
+            pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
+                vec![$((stringify!($field), self.$field)),*]
+            }
+        }
+    };
+}
+
+messages! {
+    app,
+    other_lang,
+    other_lang_code,
+    sign_in,
+    sign_out,
+    sign_out_all,
+    username,
+    password,
+    new_password,
+    repeat_password,
+    code_6,
+    continue_,
+    save,
+    cancel,
+    search,
+    filter,
+    all,
+    plans,
+    plan,
+    matrix,
+    agencies,
+    agency,
+    my_agency,
+    import,
+    cascade,
+    escalations,
+    account,
+    users,
+    policies,
+    audit,
+    number,
+    date,
+    title,
+    issuer,
+    implements,
+    tasks,
+    task,
+    items,
+    lead,
+    coordinating,
+    time,
+    no_time,
+    purposes,
+    requirements,
+    responsibilities,
+    requested_only,
+    group,
+    kind,
+    parent,
+    none,
+    role,
+    role_lead,
+    role_coordinating,
+    via_group,
+    source_lines,
+    add_agency,
+    merge,
+    merge_into,
+    merge_help,
+    spellings,
+    home_intro,
+    as_lead,
+    as_coordinating,
+    duties,
+    nothing_yet,
+    import_intro,
+    upload_file,
+    or_paste,
+    read_plan,
+    review,
+    review_intro,
+    preview,
+    publish,
+    remove_task,
+    one_per_line,
+    diagnostics,
+    published,
+    cascade_intro,
+    have_plan,
+    missing_plan,
+    to_chase,
+    record_plan,
+    file,
+    recorded,
+    raise,
+    subject,
+    message,
+    status,
+    reply,
+    answer,
+    forward,
+    close,
+    status_open,
+    status_answered,
+    status_forwarded,
+    status_closed,
+    change_password,
+    second_factor,
+    totp_on,
+    totp_off,
+    totp_setup,
+    enable,
+    disable,
+    create_user,
+    display_name,
+    reset_password,
+    one_time_password,
+    disabled,
+    totp_required,
+    action,
+    when,
+    who,
+    target,
+    detail,
+    error_title,
+    not_found,
+    forbidden,
+    csrf_failed,
+    unavailable,
+    pdf_unavailable,
+    internal,
+    too_large,
+    bad_login,
     /// `{name}` and `{minutes}` are filled in.
-    pub name_paused: &'static str,
+    name_paused,
     /// `{minutes}` is filled in.
-    pub client_paused: &'static str,
-    pub bad_code: &'static str,
-    pub must_change: &'static str,
-    pub saved: &'static str,
-    pub back_home: &'static str,
+    client_paused,
+    bad_code,
+    must_change,
+    saved,
+    back_home,
+    /// The error page: what happened is the heading; what to do follows.
+    not_found_hint,
+    forbidden_hint,
+    refused,
+    refused_hint,
+    too_large_hint,
+    go_back,
 }
 
 pub static VI: Msg = Msg {
@@ -297,6 +301,12 @@ pub static VI: Msg = Msg {
     must_change: "Hãy đổi mật khẩu trước khi tiếp tục.",
     saved: "Đã lưu.",
     back_home: "Về trang chính",
+    not_found_hint: "Địa chỉ có thể đã gõ sai, hoặc trang đã bị xóa. Hãy quay lại trang trước hoặc về trang chính.",
+    forbidden_hint: "Nếu công việc của bạn cần đến trang này, hãy đề nghị quản trị viên cấp quyền cho tài khoản.",
+    refused: "Chưa thực hiện được",
+    refused_hint: "Chưa có gì được lưu từ lần gửi này. Hãy quay lại trang trước, sửa theo hướng dẫn trên rồi gửi lại.",
+    too_large_hint: "Hãy chọn tệp nhỏ hơn (hoặc nén, tách tệp) rồi gửi lại.",
+    go_back: "Quay lại trang trước",
 };
 
 pub static EN: Msg = Msg {
@@ -429,4 +439,37 @@ pub static EN: Msg = Msg {
     must_change: "Change your password before going on.",
     saved: "Saved.",
     back_home: "Back to the start page",
+    not_found_hint: "The address may be mistyped, or the page was removed. Go back to the previous page or to the start page.",
+    forbidden_hint: "If your work needs this page, ask an administrator to give your account access.",
+    refused: "Not done",
+    refused_hint: "Nothing from this submission was saved. Go back to the previous page, correct it as said above and send it again.",
+    too_large_hint: "Choose a smaller file (or compress or split it) and send it again.",
+    go_back: "Back to the previous page",
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_exists_in_both_languages() {
+        let (vi, en) = (VI.entries(), EN.entries());
+        assert_eq!(vi.len(), en.len());
+        assert!(vi.len() > 100, "{} messages", vi.len());
+        for ((name, v), (name_en, e)) in vi.iter().zip(&en) {
+            assert_eq!(name, name_en);
+            assert!(!v.trim().is_empty(), "{name} is empty in Vietnamese");
+            assert!(!e.trim().is_empty(), "{name} is empty in English");
+        }
+        // The language switch and the placeholders are the same in both; every other message
+        // that says something is said differently in each language.
+        for ((name, v), (_, e)) in vi.iter().zip(&en) {
+            if v.chars().count() > 12 {
+                assert_ne!(v, e, "{name} is not translated");
+            }
+            for p in ["{name}", "{minutes}"] {
+                assert_eq!(v.contains(p), e.contains(p), "{name}: {p}");
+            }
+        }
+    }
+}

@@ -340,6 +340,7 @@ pub fn route_table() -> &'static [RouteSpec] {
 pub fn router(state: AppState) -> Router {
     // Room for the multipart framing around the largest file.
     let body_limit = state.config.max_upload_bytes + 64 * 1024;
+    let errors = axum::middleware::from_fn_with_state(state.clone(), error::error_pages);
     // Two rows of one path (GET and POST) merge into one method router.
     ROUTES
         .iter()
@@ -348,6 +349,7 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(pages::misc::not_found)
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(errors)
         .layer(axum::middleware::from_fn(pages::misc::log_and_secure))
         .with_state(state)
 }

@@ -42,7 +42,7 @@ pub struct Ctx {
 impl Ctx {
     pub fn new(lang: Lang, user: Option<&User>) -> Self {
         Self {
-            m: lang.msg(),
+            m: crate::i18n::msg(lang),
             lang,
             csrf: user.map(|u| u.csrf.clone()).unwrap_or_default(),
             user: user.map(|u| Bar {

@@ -228,8 +228,18 @@ fn merge_refuses_two_reports_of_one_round_unless_one_is_empty(db: Db) -> Fut {
         // Both wrote: refused, the round named, nothing changed.
         match db.merge_agencies(justice, police, NOW).await {
             Err(StoreError::Conflict(m)) => {
-                assert!(m.contains(LABEL), "{m}");
-                assert!(m.contains("Không thể gộp"), "{m}");
+                assert!(
+                    m.vi.starts_with(&format!(
+                        "Không thể gộp: cả hai cơ quan đều đã có báo cáo trong đợt \u{201C}{LABEL}\u{201D}."
+                    )),
+                    "{m:?}"
+                );
+                assert!(
+                    m.en.starts_with(&format!(
+                        "Cannot merge: both bodies have a report in round(s) \u{201C}{LABEL}\u{201D};"
+                    )),
+                    "{m:?}"
+                );
             }
             other => return Err(format!("expected a refusal, got {other:?}").into()),
         }

@@ -150,7 +150,16 @@ fn body_plan_implements_parent_and_links_tasks(db: Db) -> Fut {
         assert!(db.link_tasks(c1, p2, user, now).await?);
         // Only the tasks of a plan the child implements: not its own, not the parent the other way.
         match db.link_tasks(c1, c2, user, now).await {
-            Err(StoreError::Invalid(m)) => assert!(m.contains("không thuộc kế hoạch")),
+            Err(StoreError::Invalid(m)) => {
+                assert_eq!(
+                    m.vi,
+                    "Nhiệm vụ được chọn không thuộc kế hoạch mà kế hoạch này thực hiện"
+                );
+                assert_eq!(
+                    m.en,
+                    "The task chosen is not of a plan this plan implements"
+                );
+            }
             other => panic!("linked to a task of its own plan: {other:?}"),
         }
         assert!(matches!(

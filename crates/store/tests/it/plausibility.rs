@@ -66,7 +66,9 @@ fn plausibility_rules_are_seeded_with_their_indicators(db: Db) -> Fut {
         first.factor = 0;
         assert!(matches!(
             db.save_plausibility_rule(&first, true).await,
-            Err(StoreError::Invalid(m)) if m.contains("hệ số")
+            Err(StoreError::Invalid(m))
+                if m.vi == format!("quy tắc {}: hệ số phải từ 1 trở lên", first.code)
+                    && m.en == format!("rule {}: the factor must be at least 1", first.code)
         ));
         Ok(())
     })

@@ -106,7 +106,9 @@ fn open_round_derives_obligations(db: Db) -> Fut {
         bad.agency_deadline = date!(2026 - 06 - 14);
         assert!(matches!(
             db.open_round(&bad, NOW).await,
-            Err(StoreError::Invalid(m)) if m.contains("2026-06-14")
+            Err(StoreError::Invalid(m))
+                if m.vi == "Hạn báo cáo 14/06/2026 phải sau ngày chốt số liệu 14/06/2026"
+                    && m.en == "The deadline 14/06/2026 must come after the cut-off 14/06/2026"
         ));
         assert_eq!(db.rounds(Some(plan)).await?.len(), 1);
         // Naming members brings them in: "các cơ quan liên quan" is named per task.
@@ -364,7 +366,9 @@ fn report_workflow_end_to_end(db: Db) -> Fut {
         save.expected_version = v + 3;
         assert!(matches!(
             db.save_report(round, stp, &save, None, Actor::FocalPoint, NOW).await,
-            Err(StoreError::Invalid(m)) if m.contains("locked")
+            Err(StoreError::Invalid(m))
+                if m.vi == "báo cáo đã được tiếp nhận và khóa; cần Sở Tư pháp mở lại"
+                    && m.en == "the report is accepted and locked; the coordinator must reopen it"
         ));
         let form = db.report_form(round, stp).await?.ok_or("no form")?;
         let report = form.report.ok_or("no report")?;
@@ -520,7 +524,8 @@ fn bad_reports_write_nothing(db: Db) -> Fut {
                 .await
             {
                 Err(StoreError::Invalid(m)) => {
-                    assert!(m.contains(expect), "{m} (expected {expect})")
+                    assert!(m.en.contains(expect), "{m:?} (expected {expect})");
+                    assert!(!m.vi.contains(expect), "Vietnamese only: {m:?}");
                 }
                 other => panic!("expected a refusal naming \"{expect}\", got {other:?}"),
             }
@@ -550,7 +555,19 @@ fn bad_reports_write_nothing(db: Db) -> Fut {
             )
             .await
         {
-            Err(StoreError::Invalid(m)) => assert!(m.contains("VB_TRIEN_KHAI"), "{m}"),
+            Err(StoreError::Invalid(m)) => {
+                let vi: Vec<&str> = m.vi.lines().collect();
+                let en: Vec<&str> = m.en.lines().collect();
+                assert!(
+                    vi.contains(&"VB_TRIEN_KHAI: chỉ tiêu bắt buộc chưa có số liệu"),
+                    "{m:?}"
+                );
+                assert!(
+                    en.contains(&"VB_TRIEN_KHAI: a required indicator has no value"),
+                    "{m:?}"
+                );
+                assert_eq!(vi.len(), en.len(), "one line per problem in each language");
+            }
             other => panic!("expected missing indicators, got {other:?}"),
         }
         Ok(())

@@ -42,10 +42,17 @@ fn same_number_from_another_issuer_is_not_an_update(db: Db) -> Fut {
         };
         match db.import_plan(&ward, parts).await {
             Err(StoreError::Conflict(msg)) => {
+                for m in [&msg.vi, &msg.en] {
+                    assert!(
+                        m.contains("14/KH-UBND") && m.contains("phường Bình Thái"),
+                        "{msg:?}"
+                    );
+                }
                 assert!(
-                    msg.contains("14/KH-UBND") && msg.contains("phường Bình Thái"),
-                    "{msg}"
-                )
+                    msg.vi.starts_with("Đã có văn bản số 14/KH-UBND của "),
+                    "{msg:?}"
+                );
+                assert!(msg.en.starts_with("Document 14/KH-UBND of "), "{msg:?}")
             }
             other => panic!("expected a refusal, got {other:?}"),
         }
@@ -172,8 +179,20 @@ fn correction_cannot_delete_task_of_a_round(db: Db) -> Fut {
         assert_eq!(plan.tasks.len(), tasks_before - 1);
         match db.correct_plan(id, &plan, &Publication::default()).await {
             Err(StoreError::Conflict(msg)) => {
-                assert!(msg.contains(&used), "{msg}");
-                assert!(msg.contains("Báo cáo 6 tháng đầu năm 2026"), "{msg}");
+                for m in [&msg.vi, &msg.en] {
+                    assert!(m.contains(&used), "{msg:?}");
+                    assert!(m.contains("Báo cáo 6 tháng đầu năm 2026"), "{msg:?}");
+                }
+                assert!(
+                    msg.vi
+                        .starts_with(&format!("Không thể bỏ nhiệm vụ {used} vì")),
+                    "{msg:?}"
+                );
+                assert!(
+                    msg.en
+                        .starts_with(&format!("Task {used} cannot be removed")),
+                    "{msg:?}"
+                );
             }
             other => panic!("expected a refusal, got {other:?}"),
         }
@@ -204,7 +223,16 @@ fn correction_cannot_take_another_documents_number(db: Db) -> Fut {
         let mut plan = db.plan_for_review(id).await?;
         plan.document.number = theodoi_domain::DocumentNumber::parse("5/KH-STP").ok();
         match db.correct_plan(id, &plan, &Publication::default()).await {
-            Err(StoreError::Conflict(msg)) => assert!(msg.contains("5/KH-STP"), "{msg}"),
+            Err(StoreError::Conflict(msg)) => {
+                assert_eq!(
+                    msg.vi,
+                    "Số, ký hiệu 5/KH-STP đã là số của một văn bản khác trong hệ thống"
+                );
+                assert_eq!(
+                    msg.en,
+                    "The number 5/KH-STP is already another document's number"
+                );
+            }
             other => panic!("expected a refusal, got {other:?}"),
         }
         Ok(())

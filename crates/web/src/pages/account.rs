@@ -260,9 +260,10 @@ pub async fn totp(
             if row.totp_enabled {
                 return Ok(Redirect::to("/account").into_response());
             }
-            let secret = row.totp_secret.clone().ok_or(AppError::BadRequest(
-                "Chưa có khóa để bật / no key to enable".into(),
-            ))?;
+            let secret = row
+                .totp_secret
+                .clone()
+                .ok_or(AppError::refuse("Chưa có khóa để bật", "No key to enable"))?;
             let now =
                 u64::try_from(time::OffsetDateTime::now_utc().unix_timestamp()).unwrap_or_default();
             let code: String = f.code.chars().filter(char::is_ascii_digit).collect();
@@ -351,8 +352,9 @@ pub async fn totp(
                 .await?
                 .into_response())
         }
-        _ => Err(AppError::BadRequest(
-            "Thao tác không hợp lệ / unknown action".into(),
+        _ => Err(AppError::refuse(
+            "Thao tác không hợp lệ",
+            "The action is not valid",
         )),
     }
 }

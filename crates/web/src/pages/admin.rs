@@ -126,9 +126,10 @@ pub(crate) fn email(raw: &str) -> AppResult<Option<String>> {
     if ok {
         Ok(Some(e.to_string()))
     } else {
-        Err(AppError::BadRequest(format!(
-            "\"{e}\" không phải địa chỉ thư điện tử / is not an e-mail address"
-        )))
+        Err(AppError::refuse(
+            format!("\"{e}\" không phải địa chỉ thư điện tử"),
+            format!("\"{e}\" is not an e-mail address"),
+        ))
     }
 }
 
@@ -147,27 +148,29 @@ pub async fn create_user(
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if !valid {
-        return Err(AppError::BadRequest(
-            "Tên đăng nhập chỉ gồm chữ không dấu, số, '.', '_', '-' / usernames use a-z, 0-9, '.', '_', '-'".into(),
+        return Err(AppError::refuse(
+            "Tên đăng nhập chỉ gồm chữ không dấu, số, '.', '_', '-'",
+            "Usernames use a-z, 0-9, '.', '_', '-'",
         ));
     }
     let role = Role::parse(&f.role).ok_or_else(|| {
-        AppError::BadRequest(format!(
-            "Vai trò không hợp lệ / unknown role \"{}\"",
-            f.role
-        ))
+        AppError::refuse(
+            format!("Vai trò \"{}\" không có", f.role),
+            format!("There is no role \"{}\"", f.role),
+        )
     })?;
     let agency_id: Option<i64> =
         if f.agency_id.trim().is_empty() {
             None
         } else {
             Some(f.agency_id.trim().parse().map_err(|_| {
-                AppError::BadRequest("Đơn vị không tồn tại / unknown agency".into())
+                AppError::refuse("Đơn vị không tồn tại", "The agency does not exist")
             })?)
         };
     if role.is_agency() != agency_id.is_some() {
-        return Err(AppError::BadRequest(
-            "Đầu mối và lãnh đạo đơn vị cần một đơn vị; các vai trò khác thì không / agency roles need an agency, others none".into(),
+        return Err(AppError::refuse(
+            "Đầu mối và lãnh đạo đơn vị cần một đơn vị; các vai trò khác thì không",
+            "Agency roles need an agency, others none",
         ));
     }
     if let Some(a) = agency_id {
@@ -175,12 +178,13 @@ pub async fn create_user(
             .db
             .agency(a)
             .await?
-            .ok_or_else(|| AppError::BadRequest("Đơn vị không tồn tại / unknown agency".into()))?;
+            .ok_or_else(|| AppError::refuse("Đơn vị không tồn tại", "The agency does not exist"))?;
     }
     let display = theodoi_text::clean(&f.display_name);
     if display.is_empty() || display.chars().count() > 120 {
-        return Err(AppError::BadRequest(
-            "Họ tên: 1–120 ký tự / full name: 1 to 120 characters".into(),
+        return Err(AppError::refuse(
+            "Họ tên: 1–120 ký tự",
+            "Full name: 1 to 120 characters",
         ));
     }
     let email = email(&f.email)?;
@@ -278,8 +282,9 @@ pub async fn toggle_disabled(
     user.check_csrf(&f.csrf)?;
     admin_only(&user)?;
     if id == user.id() {
-        return Err(AppError::BadRequest(
-            "Không thể tự khóa tài khoản của mình / you cannot disable yourself".into(),
+        return Err(AppError::refuse(
+            "Không thể tự khóa tài khoản của mình",
+            "You cannot disable yourself",
         ));
     }
     let target = state.db.user_by_id(id).await?.ok_or(AppError::NotFound)?;

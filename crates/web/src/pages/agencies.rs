@@ -72,10 +72,12 @@ fn parse_parent(s: &str) -> AppResult<Option<i64>> {
     if s.trim().is_empty() {
         return Ok(None);
     }
-    s.trim()
-        .parse()
-        .map(Some)
-        .map_err(|_| AppError::BadRequest(format!("\"{s}\" không phải cơ quan / is not an agency")))
+    s.trim().parse().map(Some).map_err(|_| {
+        AppError::refuse(
+            format!("\"{s}\" không phải cơ quan"),
+            format!("\"{s}\" is not an agency"),
+        )
+    })
 }
 
 /// The parent an agency may have, from the form's `parent_id` (empty: none): a single body that
@@ -86,23 +88,28 @@ async fn check_parent(state: &AppState, id: Option<i64>, raw: &str) -> AppResult
         return Ok(None);
     };
     if Some(parent) == id {
-        return Err(AppError::BadRequest(
-            "Cơ quan không thể là cấp trên của chính mình / an agency cannot be its own parent"
-                .into(),
+        return Err(AppError::refuse(
+            "Cơ quan không thể là cấp trên của chính mình",
+            "An agency cannot be its own parent",
         ));
     }
     let mut above = state.db.agency(parent).await?.ok_or_else(|| {
-        AppError::BadRequest(
-            "Cơ quan cấp trên đã chọn không còn trong danh mục; hãy tải lại trang rồi chọn lại \
-             / the chosen parent is not in the directory"
-                .into(),
+        AppError::refuse(
+            "Cơ quan cấp trên đã chọn không còn trong danh mục; hãy tải lại trang rồi chọn lại",
+            "The chosen parent is no longer in the directory; reload the page and choose again",
         )
     })?;
     if above.is_group {
-        return Err(AppError::BadRequest(format!(
-            "\u{201C}{}\u{201D} là một nhóm, không thể là cơ quan cấp trên / a group cannot be a parent",
-            above.name
-        )));
+        return Err(AppError::refuse(
+            format!(
+                "\u{201C}{}\u{201D} là một nhóm, không thể là cơ quan cấp trên",
+                above.name
+            ),
+            format!(
+                "\u{201C}{}\u{201D} is a group; a group cannot be a parent",
+                above.name
+            ),
+        ));
     }
     let parent_name = theodoi_text::clean(&above.name);
     // Up the chain from the chosen parent: meeting the agency itself would close a loop. The
@@ -110,10 +117,14 @@ async fn check_parent(state: &AppState, id: Option<i64>, raw: &str) -> AppResult
     for _ in 0..64 {
         let Some(up) = above.parent_id else { break };
         if Some(up) == id {
-            return Err(AppError::BadRequest(format!(
-                "\u{201C}{parent_name}\u{201D} trực thuộc cơ quan này, nên không thể là cấp trên của nó \
-                 / the chosen parent is itself under this agency"
-            )));
+            return Err(AppError::refuse(
+                format!(
+                    "\u{201C}{parent_name}\u{201D} trực thuộc cơ quan này, nên không thể là cấp trên của nó"
+                ),
+                format!(
+                    "\u{201C}{parent_name}\u{201D} is under this agency, so it cannot be its parent"
+                ),
+            ));
         }
         match state.db.agency(up).await? {
             Some(a) => above = a,
@@ -127,17 +138,19 @@ fn check_kind(kind: &str) -> AppResult<()> {
     if AgencyKind::from_code(kind).is_some() {
         Ok(())
     } else {
-        Err(AppError::BadRequest(format!(
-            "Loại cơ quan không hợp lệ / unknown kind of agency \"{kind}\""
-        )))
+        Err(AppError::refuse(
+            format!("Loại cơ quan \"{kind}\" không có"),
+            format!("Unknown kind of agency \"{kind}\""),
+        ))
     }
 }
 
 fn check_name(name: &str) -> AppResult<String> {
     let name = theodoi_text::clean(name);
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(AppError::BadRequest(
-            "Tên cơ quan dài 1–200 ký tự / an agency's name has 1 to 200 characters".into(),
+        return Err(AppError::refuse(
+            "Tên cơ quan dài 1–200 ký tự",
+            "An agency's name has 1 to 200 characters",
         ));
     }
     Ok(name)
@@ -236,9 +249,10 @@ pub async fn set_members(
         .filter(|(k, _)| k == "member")
         .map(|(_, v)| {
             v.parse::<i64>().map_err(|_| {
-                AppError::BadRequest(format!(
-                    "\"{v}\" không phải mã cơ quan / is not an agency id"
-                ))
+                AppError::refuse(
+                    format!("\"{v}\" không phải mã cơ quan"),
+                    format!("\"{v}\" is not an agency id"),
+                )
             })
         })
         .collect::<AppResult<Vec<i64>>>()?;
@@ -313,10 +327,9 @@ pub async fn merge(
         .await
     {
         Err(theodoi_store::StoreError::NotFound(_)) => {
-            return Err(AppError::BadRequest(
-                "Một trong hai cơ quan không còn trong danh mục; hãy tải lại trang rồi chọn lại \
-                 / one of the two agencies is no longer in the directory"
-                    .into(),
+            return Err(AppError::refuse(
+                "Một trong hai cơ quan không còn trong danh mục; hãy tải lại trang rồi chọn lại",
+                "One of the two agencies is no longer in the directory; reload the page and choose again",
             ));
         }
         other => other?,

@@ -37,9 +37,10 @@ fn checked_kind(kind: &str) -> AppResult<&str> {
     if kind.is_empty() || theodoi_domain::AgencyKind::from_code(kind).is_some() {
         Ok(kind)
     } else {
-        Err(AppError::BadRequest(format!(
-            "Không có loại cơ quan \"{kind}\" / no kind of body \"{kind}\""
-        )))
+        Err(AppError::refuse(
+            format!("Không có loại cơ quan \"{kind}\""),
+            format!("No kind of body \"{kind}\""),
+        ))
     }
 }
 
@@ -254,15 +255,19 @@ async fn check_record(
     let agency_id = match (user.role.is_agency(), user.row.agency_id) {
         (true, Some(a)) => a,
         _ if on_behalf => for_agency.trim().parse::<i64>().map_err(|_| {
-            AppError::BadRequest("Chọn cơ quan, địa phương đã gửi kế hoạch.".into())
+            AppError::refuse(
+                "Chọn cơ quan, địa phương đã gửi kế hoạch.",
+                "Choose the body that sent the plan.",
+            )
         })?,
         _ => return Err(AppError::Forbidden),
     };
     let received_via = if on_behalf {
         let v = via.trim();
         if !theodoi_store::links::RECEIVED_VIA.contains(&v) {
-            return Err(AppError::BadRequest(
-                "Chọn cách nhận kế hoạch: bản giấy hoặc văn phòng điện tử.".into(),
+            return Err(AppError::refuse(
+                "Chọn cách nhận kế hoạch: bản giấy hoặc văn phòng điện tử.",
+                "Choose how the plan was received: on paper or through the e-office.",
             ));
         }
         Some(v.to_string())
@@ -274,20 +279,32 @@ async fn check_record(
         .filter(|c| !c.is_whitespace())
         .collect();
     theodoi_domain::DocumentNumber::parse(&number).map_err(|_| {
-        AppError::BadRequest(format!(
-            "Số, ký hiệu \u{201C}{number}\u{201D} không đúng dạng số, ký hiệu văn bản, ví dụ 12/KH-UBND."
-        ))
+        AppError::refuse(
+            format!(
+                "Số, ký hiệu \u{201C}{number}\u{201D} không đúng dạng số, ký hiệu văn bản, ví dụ 12/KH-UBND."
+            ),
+            format!(
+                "The number \u{201C}{number}\u{201D} is not a document number such as 12/KH-UBND."
+            ),
+        )
     })?;
     let issued_on = pages::parse_date(date).ok_or_else(|| {
-        AppError::BadRequest(format!(
-            "Ngày ban hành \"{}\" không hợp lệ: ghi ngày/tháng/năm, ví dụ 09/01/2026",
-            date.trim()
-        ))
+        AppError::refuse(
+            format!(
+                "Ngày ban hành \"{}\" không hợp lệ: ghi ngày/tháng/năm, ví dụ 09/01/2026",
+                date.trim()
+            ),
+            format!(
+                "The date of issue \"{}\" is not valid: write day/month/year, such as 09/01/2026",
+                date.trim()
+            ),
+        )
     })?;
     let title = theodoi_text::clean(title);
     if title.is_empty() {
-        return Err(AppError::BadRequest(
-            "Trích yếu không được để trống.".into(),
+        return Err(AppError::refuse(
+            "Trích yếu không được để trống.",
+            "The title cannot be empty.",
         ));
     }
     state.db.load_plan(plan_id).await?;
@@ -299,8 +316,9 @@ async fn check_record(
             .iter()
             .any(|s| s.agency_id == agency_id)
     {
-        return Err(AppError::BadRequest(
-            "Cơ quan được chọn không thuộc diện phải ban hành kế hoạch triển khai.".into(),
+        return Err(AppError::refuse(
+            "Cơ quan được chọn không thuộc diện phải ban hành kế hoạch triển khai.",
+            "The body chosen is not one that must issue a plan of its own.",
         ));
     }
     Ok((agency_id, received_via, number, issued_on, title))
@@ -327,7 +345,7 @@ pub async fn record(
         match name.as_str() {
             "file" => {
                 let file_name = field.file_name().unwrap_or_default().to_string();
-                crate::form::check_field(lang, "file", &file_name)?;
+                crate::form::check_field("file", &file_name)?;
                 let kind = field
                     .content_type()
                     .unwrap_or("application/octet-stream")
@@ -339,7 +357,7 @@ pub async fn record(
             }
             _ => {
                 let value = field.text().await.map_err(multipart_error)?;
-                crate::form::check_field(lang, &name, &value)?;
+                crate::form::check_field(&name, &value)?;
                 match name.as_str() {
                     "csrf" => csrf = value,
                     "number" => number = value,
@@ -382,7 +400,16 @@ pub async fn record(
                 via,
             };
             let q = OverviewQuery::default();
-            let page = overview_page(&state, lang, &user, plan_id, q, typed, error).await?;
+            let page = overview_page(
+                &state,
+                lang,
+                &user,
+                plan_id,
+                q,
+                typed,
+                error.get(lang).to_string(),
+            )
+            .await?;
             return Ok((
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
                 pages::render(&page)?,
@@ -434,10 +461,12 @@ pub fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError 
     if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
         AppError::TooLarge
     } else {
-        AppError::BadRequest(format!(
-            "Không đọc được biểu mẫu / the form could not be read: {}",
-            e.body_text()
-        ))
+        // The parser's words name fields and boundaries: logged, not shown.
+        tracing::warn!(error.message = %e.body_text(), "form refused: unreadable multipart");
+        AppError::refuse(
+            "Biểu mẫu gửi lên không đọc được. Hãy tải lại trang rồi gửi lại.",
+            "The form could not be read. Reload the page and send it again.",
+        )
     }
 }
 
@@ -562,9 +591,7 @@ fn reminder_text(plan: &PlanSummary, agency: &str, public_url: &str) -> (String,
         Some(first) => format!(" về {}{}", first.to_lowercase(), chars.as_str()),
         None => String::new(),
     };
-    let subject = format!(
-        "[theodoi] Đề nghị ban hành kế hoạch thực hiện Kế hoạch số {number} / plan reminder"
-    );
+    let subject = format!("[theodoi] Đề nghị ban hành kế hoạch thực hiện Kế hoạch số {number}");
     let body = format!(
         "Kính gửi: {agency}.\n\n\
          Thực hiện Kế hoạch số {number}{date}{issuer}{about}, các sở, ban, ngành và Ủy ban nhân \

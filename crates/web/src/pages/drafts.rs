@@ -553,11 +553,14 @@ pub async fn save(
     let mut posted: HashMap<String, (i32, String)> = HashMap::new();
     for (k, v) in &pairs {
         if let Some(key) = k.strip_prefix("text:") {
-            let version = field(&format!("version:{key}")).parse::<i32>().map_err(|_| {
-                AppError::BadRequest(
-                    "Biểu mẫu thiếu phiên bản của một phần; hãy tải lại trang / a section's version is missing; reload the page".into(),
-                )
-            })?;
+            let version = field(&format!("version:{key}"))
+                .parse::<i32>()
+                .map_err(|_| {
+                    AppError::refuse(
+                        "Biểu mẫu thiếu phiên bản của một phần; hãy tải lại trang",
+                        "A section's version is missing; reload the page",
+                    )
+                })?;
             posted.insert(key.to_string(), (version, v.clone()));
         }
     }
@@ -566,7 +569,7 @@ pub async fn save(
     let resolve = match what {
         "take" | "keep" => {
             let version = posted.get(key).map(|p| p.0).ok_or_else(|| {
-                AppError::BadRequest(format!("Không có phần {key} / no section {key}"))
+                AppError::refuse(format!("Không có phần {key}"), format!("No section {key}"))
             })?;
             Some((key, version, what == "take"))
         }
@@ -590,6 +593,7 @@ pub async fn save(
             // Keep what the person wrote; show the other save beside it.
             let round = round_of(&state, id).await?;
             let draft = state.db.draft(id).await?;
+            let m = m.get(lang).to_string();
             let (p, _) = page(&state, &user, lang, round, Access::Edit, draft, &posted, m).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, pages::render(&p)?).into_response());
         }
@@ -763,7 +767,7 @@ pub async fn approve(
                 access,
                 draft,
                 &HashMap::new(),
-                m,
+                m.get(lang).to_string(),
             )
             .await?;
             if let Some(d) = &p.draft
@@ -916,7 +920,7 @@ async fn draft_file(
                     "The place for the date line is missing (the superior body's name names no city or province): write it under the draft's formal parts or in the report settings.",
                 ),
             };
-            return Err(AppError::BadRequest(format!("{vi} / {en}")));
+            return Err(AppError::refuse(vi, en));
         }
         Err(BuildError::Store(e)) => return Err(e.into()),
         Err(e) => return Err(AppError::Internal(anyhow::anyhow!("{e}"))),

@@ -37,16 +37,22 @@ pub async fn list(
     })
 }
 
-fn text(s: &str, what: &str, max: usize) -> AppResult<String> {
+/// The field as the page labels it, in Vietnamese and English.
+type Label = (&'static str, &'static str);
+
+const SUBJECT: Label = ("Tiêu đề", "Subject");
+const BODY: Label = ("Nội dung", "Message");
+
+fn text(s: &str, (vi, en): Label, max: usize) -> AppResult<String> {
     let t = s.trim().replace("\r\n", "\n");
     if t.is_empty() {
-        return Err(AppError::BadRequest(format!(
-            "{what}: cần nhập nội dung / cannot be empty"
-        )));
+        return Err(AppError::refuse(
+            format!("{vi}: cần nhập nội dung"),
+            format!("{en}: cannot be empty"),
+        ));
     }
     let n = t.chars().count();
     if n > max {
-        let (vi, en) = what.split_once(" / ").unwrap_or((what, what));
         return Err(AppError::BadRequest(crate::form::too_long(vi, en, n, max)));
     }
     Ok(t)
@@ -71,8 +77,8 @@ pub async fn raise(
         _ => return Err(AppError::Forbidden),
     };
     user.require(super::plans::agency_on_task(&state, agency_id, task_id).await?)?;
-    let subject = text(&f.subject, "Tiêu đề / subject", 300)?;
-    let body = text(&f.body, "Nội dung / message", 10_000)?;
+    let subject = text(&f.subject, SUBJECT, 300)?;
+    let body = text(&f.body, BODY, 10_000)?;
     let id = state
         .db
         .raise_escalation(
@@ -162,7 +168,7 @@ pub async fn add(
     let ctx = Ctx::new(lang, Some(&user));
     let allowed = kinds_for(&user, &e, &ctx);
     user.require(allowed.iter().any(|(k, _)| *k == f.kind))?;
-    let body = text(&f.body, "Nội dung / message", 10_000)?;
+    let body = text(&f.body, BODY, 10_000)?;
     state
         .db
         .add_escalation_message(

@@ -37,9 +37,10 @@ pub(crate) fn export(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
         other => {
-            return Err(AppError::BadRequest(format!(
-                "Định dạng \"{other}\" không có; chọn csv hoặc xlsx / no format \"{other}\": csv or xlsx"
-            )));
+            return Err(AppError::refuse(
+                format!("Định dạng \"{other}\" không có; chọn csv hoặc xlsx"),
+                format!("No format \"{other}\": csv or xlsx"),
+            ));
         }
     };
     Ok(crate::pages::download(

@@ -208,16 +208,21 @@ fn parse_sources(sources: &[(String, String)]) -> AppResult<Reading> {
     let mut file_of_task = Vec::new();
     let mut notes = Vec::new();
     for (i, (name, text)) in sources.iter().enumerate() {
-        let p = theodoi_plandoc::parse(text)
-            .map_err(|e| AppError::BadRequest(format!("{name}: {}", e.message_vi())))?;
+        let p = theodoi_plandoc::parse(text).map_err(|e| {
+            AppError::refuse(
+                format!("{name}: {}", e.message_vi()),
+                format!("{name}: {e}"),
+            )
+        })?;
         file_of_task.extend(p.plan.tasks.iter().map(|_| i));
         notes.extend(p.diagnostics.iter().map(|d| (name.clone(), d.clone())));
         parsed.push(p);
     }
     let mut combined = theodoi_plandoc::combine(parsed);
     if combined.len() != 1 {
-        return Err(AppError::BadRequest(
-            "Các tệp không thuộc cùng một kế hoạch: hãy nhập từng kế hoạch một.".into(),
+        return Err(AppError::refuse(
+            "Các tệp không thuộc cùng một kế hoạch: hãy nhập từng kế hoạch một.",
+            "The files are not of one plan: import one plan at a time.",
         ));
     }
     Ok(Reading {
@@ -267,14 +272,18 @@ impl Review {
         let plan_id = match get(f, "plan_id").trim() {
             "" => None,
             s => Some(s.parse::<i64>().map_err(|_| {
-                AppError::BadRequest("Biểu mẫu kiểm tra bị hỏng: hãy mở lại trang sửa.".into())
+                AppError::refuse(
+                    "Biểu mẫu kiểm tra bị hỏng: hãy mở lại trang sửa.",
+                    "The review form is damaged: open the editing page again.",
+                )
             })?),
         };
         let count: usize = get(f, "task_count").trim().parse().unwrap_or(0);
         if count > MAX_TASKS {
-            return Err(AppError::BadRequest(format!(
-                "Một kế hoạch có tối đa {MAX_TASKS} nhiệm vụ."
-            )));
+            return Err(AppError::refuse(
+                format!("Một kế hoạch có tối đa {MAX_TASKS} nhiệm vụ."),
+                format!("A plan has at most {MAX_TASKS} tasks."),
+            ));
         }
         let text = |k: String| get(f, &k).replace("\r\n", "\n");
         let tasks = (0..count)
@@ -782,7 +791,7 @@ pub async fn review(
             .await?;
             Ok(pages::render(&p)?.into_response())
         }
-        Err(AppError::BadRequest(msg)) => refuse(&state, lang, &user, msg),
+        Err(AppError::BadRequest(msg)) => refuse(&state, lang, &user, msg.get(lang).to_string()),
         Err(e) => Err(e),
     }
 }
@@ -1059,6 +1068,7 @@ pub async fn publish(
     let outcome = match stored {
         Ok(o) => o,
         Err(theodoi_store::StoreError::Conflict(msg)) => {
+            let msg = msg.get(ctx.lang).to_string();
             let p = page(
                 &state,
                 ctx,

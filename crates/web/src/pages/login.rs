@@ -120,7 +120,7 @@ pub async fn submit(
     // form boundary's 422, so it tells nothing more than any failed sign-in.
     axum::Form(f): axum::Form<LoginForm>,
 ) -> AppResult<Response> {
-    let m = lang.msg();
+    let m = crate::i18n::msg(lang);
     let key = sign_in_key(&state).await?;
     let now_unix = OffsetDateTime::now_utc().unix_timestamp();
     if !pre_csrf(&headers)
@@ -275,7 +275,7 @@ const MAX_USERNAME_INPUT: usize = 200;
 
 /// What a paused sign-in is told: the name and how long, the same whether or not it exists.
 fn paused_message(lang: crate::i18n::Lang, verdict: auth::SignInVerdict, username: &str) -> String {
-    let m = lang.msg();
+    let m = crate::i18n::msg(lang);
     match verdict {
         auth::SignInVerdict::NamePaused { minutes } => m
             .name_paused
@@ -538,7 +538,7 @@ pub async fn totp_submit(
             ctx,
             &user.username,
             setting_up.then_some(secret.as_str()),
-            lang.msg().bad_code.into(),
+            crate::i18n::msg(lang).bad_code.into(),
         )?;
         return Ok((axum::http::StatusCode::UNAUTHORIZED, pages::render(&page)?).into_response());
     }

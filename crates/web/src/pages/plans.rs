@@ -106,7 +106,7 @@ pub async fn detail(
     let (plan, full) = (data.0.clone(), data.1.clone());
     let mut ctx = Ctx::new(lang, Some(&user));
     if q.published.is_some() {
-        ctx = ctx.with_flash(lang.msg().published);
+        ctx = ctx.with_flash(crate::i18n::msg(lang).published);
     }
     let versions = state.db.plan_versions(id).await?;
     let parents = state.db.parent_plans(id).await?;
@@ -372,9 +372,10 @@ pub async fn set_group_members(
         .filter(|(k, _)| k == "member")
         .map(|(_, v)| {
             v.parse::<i64>().map_err(|_| {
-                AppError::BadRequest(format!(
-                    "\"{v}\" không phải mã cơ quan / is not an agency id"
-                ))
+                AppError::refuse(
+                    format!("\"{v}\" không phải mã cơ quan"),
+                    format!("\"{v}\" is not an agency id"),
+                )
             })
         })
         .collect::<AppResult<Vec<i64>>>()?;
@@ -416,18 +417,17 @@ pub async fn set_tags(
         .filter(|t| !t.is_empty())
     {
         if t.chars().count() > 80 {
-            return Err(AppError::BadRequest(format!(
-                "Nhãn \"{t}\" dài quá 80 ký tự / the tag is longer than 80 characters"
-            )));
+            return Err(AppError::refuse(
+                format!("Nhãn \"{t}\" dài quá 80 ký tự"),
+                format!("The tag \"{t}\" is longer than 80 characters"),
+            ));
         }
         if !tags.contains(&t) {
             tags.push(t);
         }
     }
     if tags.len() > 20 {
-        return Err(AppError::BadRequest(
-            "Tối đa 20 nhãn / at most 20 tags".into(),
-        ));
+        return Err(AppError::refuse("Tối đa 20 nhãn", "At most 20 tags"));
     }
     state.db.set_task_tags(id, &tags).await?;
     crate::audit_by(
@@ -467,8 +467,9 @@ pub struct LinkForm {
 impl LinkForm {
     fn parent(&self) -> AppResult<i64> {
         self.parent.trim().parse::<i64>().map_err(|_| {
-            AppError::BadRequest(
-                "Chọn nhiệm vụ của kế hoạch cấp trên / choose a task of the parent plan".into(),
+            AppError::refuse(
+                "Chọn nhiệm vụ của kế hoạch cấp trên",
+                "Choose a task of the parent plan",
             )
         })
     }

@@ -50,15 +50,17 @@ pub struct RegimeForm {
     reminder_offsets: String,
 }
 
-fn days(s: &str, what: &str) -> AppResult<Option<u32>> {
+/// A number of working days from the field labelled `vi` (`en`); blank is none.
+fn days(s: &str, vi: &str, en: &str) -> AppResult<Option<u32>> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
     }
     s.parse::<u32>().map(Some).map_err(|_| {
-        AppError::BadRequest(format!(
-            "{what}: \"{s}\" phải là số ngày làm việc / must be a number of working days"
-        ))
+        AppError::refuse(
+            format!("{vi}: \"{s}\" phải là số ngày làm việc"),
+            format!("{en}: \"{s}\" must be a number of working days"),
+        )
     })
 }
 
@@ -69,53 +71,64 @@ pub async fn create_regime(
 ) -> AppResult<Response> {
     user.check_csrf(&f.csrf)?;
     user.require(user.role.coordinates())?;
-    crate::form::check_len("Tên chế độ", "name", &f.name, crate::form::MAX_LINE)?;
+    crate::form::check_len("Tên chế độ", "Name", &f.name, crate::form::MAX_LINE)?;
     crate::form::check_len(
         "Các mốc nhắc hạn",
-        "reminder offsets",
+        "Reminder days",
         &f.reminder_offsets,
         200,
     )?;
     let code = f.code.trim().to_uppercase();
     if code.is_empty() || code.len() > 32 || f.name.trim().is_empty() {
-        return Err(AppError::BadRequest(
-            "Cần mã (tối đa 32 ký tự) và tên / a code (up to 32 characters) and a name are needed"
-                .into(),
+        return Err(AppError::refuse(
+            "Cần mã (tối đa 32 ký tự) và tên",
+            "A code (up to 32 characters) and a name are needed",
         ));
     }
     let kind = match f.kind.as_str() {
         k @ ("periodic" | "thematic" | "ad_hoc") => k,
         k => {
-            return Err(AppError::BadRequest(format!(
-                "Loại \"{k}\" không có / no such kind"
-            )));
+            return Err(AppError::refuse(
+                format!("Loại \"{k}\" không có"),
+                format!("No such kind \"{k}\""),
+            ));
         }
     };
     let windows = match f.windows.as_str() {
         "calendar" => Windows::Calendar,
         "decree09" => Windows::Decree09,
         w => {
-            return Err(AppError::BadRequest(format!(
-                "Cách chốt số liệu \"{w}\" không có / no such windows"
-            )));
+            return Err(AppError::refuse(
+                format!("Cách chốt số liệu \"{w}\" không có"),
+                format!("No such way of cutting off the figures \"{w}\""),
+            ));
         }
     };
     let frequency = match kind {
         "periodic" => Some(ReportFrequency::parse(&f.frequency).ok_or_else(|| {
-            AppError::BadRequest(
-                "Báo cáo định kỳ cần tần suất / a periodic regime needs a frequency".into(),
+            AppError::refuse(
+                "Báo cáo định kỳ cần tần suất",
+                "A periodic regime needs a frequency",
             )
         })?),
         _ => None,
     };
-    let agency = days(&f.agency_days, "Hạn cơ quan / agencies' deadline")?.ok_or_else(|| {
-        AppError::BadRequest("Cần hạn của các cơ quan / the agencies' deadline is needed".into())
+    let agency = days(&f.agency_days, "Hạn cơ quan", "Agencies' deadline")?.ok_or_else(|| {
+        AppError::refuse(
+            "Cần hạn của các cơ quan",
+            "The agencies' deadline is needed",
+        )
     })?;
     let coordinator = days(
         &f.coordinator_days,
-        "Hạn Sở Tư pháp / coordinator's deadline",
+        "Hạn Sở Tư pháp",
+        "Department of Justice's deadline",
     )?;
-    let committee = days(&f.committee_days, "Hạn UBND / UBND's deadline")?;
+    let committee = days(
+        &f.committee_days,
+        "Hạn UBND",
+        "City People's Committee's deadline",
+    )?;
     let mut levels = vec![(Level::Agency, agency)];
     levels.extend(coordinator.map(|d| (Level::Coordinator, d)));
     levels.extend(committee.map(|d| (Level::PeopleCommittee, d)));
@@ -127,7 +140,7 @@ pub async fn create_regime(
         levels,
     }
     .validate()
-    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    .map_err(|e| AppError::BadRequest(e.message()))?;
     let offsets = theodoi_domain::reminder::parse_offsets(&f.reminder_offsets)
         .map_err(AppError::BadRequest)?;
     let offsets: Vec<String> = offsets.iter().map(i32::to_string).collect();
@@ -221,15 +234,18 @@ pub async fn save_indicator(
     };
     user.check_csrf(&get("csrf"))?;
     user.require(user.role.coordinates())?;
-    crate::form::check_len("Mã chỉ tiêu", "code", &get("code"), 32)?;
-    crate::form::check_len("Tên chỉ tiêu", "name", &get("name"), crate::form::MAX_LINE)?;
-    crate::form::check_len("Đơn vị tính", "unit", &get("unit"), 50)?;
+    crate::form::check_len("Mã chỉ tiêu", "Code", &get("code"), 32)?;
+    crate::form::check_len("Tên chỉ tiêu", "Name", &get("name"), crate::form::MAX_LINE)?;
+    crate::form::check_len("Đơn vị tính", "Unit", &get("unit"), 50)?;
     let dimensions: Vec<Dimension> = raw
         .iter()
         .filter(|(n, _)| n == "dimension")
         .map(|(_, v)| {
             Dimension::parse(v).ok_or_else(|| {
-                AppError::BadRequest(format!("Phân tổ \"{v}\" không có / no such breakdown"))
+                AppError::refuse(
+                    format!("Phân tổ \"{v}\" không có"),
+                    format!("No such breakdown \"{v}\""),
+                )
             })
         })
         .collect::<AppResult<_>>()?;
@@ -238,7 +254,7 @@ pub async fn save_indicator(
         name: get("name"),
         unit: get("unit"),
         aggregation: Aggregation::parse(&get("aggregation")).ok_or_else(|| {
-            AppError::BadRequest("Cách tổng hợp không có / no such aggregation".into())
+            AppError::refuse("Cách tổng hợp không có", "No such way of aggregating")
         })?,
         dimensions,
         required: get("required") == "on",

@@ -136,8 +136,9 @@ pub async fn save(
     let coordinating = match f.coordinating.trim() {
         "" => None,
         v => Some(v.parse::<i64>().map_err(|_| {
-            AppError::BadRequest(
-                "Cơ quan điều phối không hợp lệ / invalid coordinating body".into(),
+            AppError::refuse(
+                "Cơ quan điều phối không hợp lệ",
+                "The coordinating body is not valid",
             )
         })?),
     };
@@ -155,8 +156,15 @@ pub async fn save(
             lang,
             &user,
             settings,
-            "Cơ quan điều phối phải là một sở, ngành hoặc thanh tra của thành phố / the coordinating body must be a department or the inspectorate"
-                .into(),
+            match lang {
+                crate::i18n::Lang::Vi => {
+                    "Cơ quan điều phối phải là một sở, ngành hoặc thanh tra của thành phố"
+                }
+                crate::i18n::Lang::En => {
+                    "The coordinating body must be a department or the city inspectorate"
+                }
+            }
+            .into(),
         )
         .await;
     }
@@ -167,6 +175,7 @@ pub async fn save(
     {
         Ok(()) => {}
         Err(theodoi_store::StoreError::Invalid(message)) => {
+            let message = message.get(lang).to_string();
             return refused(&state, lang, &user, settings, message).await;
         }
         Err(e) => return Err(e.into()),

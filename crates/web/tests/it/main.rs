@@ -10,6 +10,7 @@ mod drafts;
 mod e2e;
 mod flows;
 mod grid_form;
+mod languages;
 mod limits;
 mod lost_work;
 mod pages;
@@ -59,7 +60,8 @@ fn main() -> std::process::ExitCode {
         .chain(review::CASES)
         .chain(lost_work::CASES)
         .chain(grid_form::CASES)
-        .chain(charts::CASES);
+        .chain(charts::CASES)
+        .chain(languages::CASES);
     let mut trials = Vec::new();
     for (name, case) in cases {
         let case = *case;

@@ -577,7 +577,14 @@ fn two_editors_do_not_overwrite(app: TestApp) -> Fut {
         assert_eq!(focal.post(&path, &refs(&a)).await.status, 303);
         let r = head.post(&path, &refs(&b)).await;
         assert_eq!(r.status, 422);
-        assert!(r.body.contains("someone else saved"), "{}", r.body);
+        assert!(
+            r.body.contains(
+                "Báo cáo đã được người khác cập nhật (phiên bản 1); hãy tải lại trang, xem thay đổi rồi nhập lại"
+            ),
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains("someone else saved"), "Vietnamese only");
         assert!(
             r.body.contains("value=\"20\""),
             "the second editor's figures are shown again"
@@ -605,7 +612,17 @@ fn regimes_and_indicators_as_data(app: TestApp) -> Fut {
         bad.push(("agency_days", "0"));
         let r = coord.post("/regimes", &bad).await;
         assert_eq!(r.status, 422, "{}", r.body);
-        assert!(r.body.contains("at least one working day"), "{}", r.body);
+        assert!(
+            r.body.contains(
+                "hạn của cấp cơ quan, địa phương phải sau ngày chốt số liệu ít nhất một ngày làm việc"
+            ),
+            "{}",
+            r.body
+        );
+        assert!(
+            !r.body.contains("at least one working day"),
+            "Vietnamese only"
+        );
         let mut bad = base.to_vec();
         bad.extend([("agency_days", "3"), ("coordinator_days", "2")]);
         assert_eq!(coord.post("/regimes", &bad).await.status, 422);
@@ -676,7 +693,9 @@ fn regimes_and_indicators_as_data(app: TestApp) -> Fut {
             .await;
         assert_eq!(r.status, 422, "1–3 May 2026 are a holiday and a weekend");
         assert!(
-            r.body.contains("2026-05-04"),
+            r.body.contains(
+                "Hạn báo cáo 03/05/2026 phải sau ngày chốt số liệu 01/05/2026 ít nhất một ngày làm việc; sớm nhất là ngày 04/05/2026"
+            ),
             "names the earliest deadline: {}",
             r.body
         );

@@ -145,12 +145,6 @@ pub(super) fn value_message(lang: Lang, e: &ValueError) -> String {
 /// A breakdown that does not fit its total, said in one language (the indicator is named by the
 /// row it is shown on).
 pub(super) fn breakdown_message(lang: Lang, e: &BreakdownError) -> String {
-    let dim_en = |vi: &str| {
-        theodoi_domain::indicator::ALL_DIMENSIONS
-            .into_iter()
-            .find(|d| d.label_vi() == vi)
-            .map_or(vi.to_string(), |d| d.label_en().to_lowercase())
-    };
     match (lang, e) {
         (Lang::Vi, BreakdownError::NoTotal { .. }) => {
             "Có số liệu phân tổ nhưng chưa có tổng số.".into()
@@ -168,7 +162,7 @@ pub(super) fn breakdown_message(lang: Lang, e: &BreakdownError) -> String {
             },
         ) => format!(
             "Cộng theo {} là {sum}, khác tổng số {total}.",
-            dimension.to_lowercase()
+            dimension.label_vi().to_lowercase()
         ),
         (
             Lang::En,
@@ -180,7 +174,7 @@ pub(super) fn breakdown_message(lang: Lang, e: &BreakdownError) -> String {
             },
         ) => format!(
             "The {} breakdown adds up to {sum}, not the total {total}.",
-            dim_en(dimension)
+            dimension.label_en().to_lowercase()
         ),
         (
             Lang::Vi,
@@ -190,7 +184,7 @@ pub(super) fn breakdown_message(lang: Lang, e: &BreakdownError) -> String {
                 total,
                 ..
             },
-        ) => format!("{category} ({value}) lớn hơn tổng số {total}."),
+        ) => format!("{} ({value}) lớn hơn tổng số {total}.", category.1),
         (
             Lang::En,
             BreakdownError::CellExceeds {
@@ -199,7 +193,7 @@ pub(super) fn breakdown_message(lang: Lang, e: &BreakdownError) -> String {
                 total,
                 ..
             },
-        ) => format!("{category} ({value}) exceeds the total {total}."),
+        ) => format!("{} ({value}) exceeds the total {total}.", category.2),
         (Lang::Vi, BreakdownError::UnknownCategory { .. }) => {
             "Có phân tổ không áp dụng cho chỉ tiêu này.".into()
         }

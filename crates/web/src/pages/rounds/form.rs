@@ -744,7 +744,6 @@ type Posted = (String, String, Vec<u8>);
 /// too.
 async fn read_posted(
     state: &AppState,
-    lang: Lang,
     req: axum::extract::Request,
 ) -> AppResult<(Typed, Option<Posted>)> {
     use axum::extract::FromRequest;
@@ -758,14 +757,11 @@ async fn read_posted(
         return Ok((raw.into_iter().collect(), None));
     }
     let mut mp = Multipart::from_request(req, state).await.map_err(|e| {
-        AppError::BadRequest(match lang {
-            Lang::Vi => {
-                format!("Biểu mẫu gửi lên không đọc được ({e}). Hãy tải lại trang rồi gửi lại.")
-            }
-            Lang::En => {
-                format!("The form sent could not be read ({e}). Reload the page and send again.")
-            }
-        })
+        tracing::warn!(error.message = %e, "report form: multipart refused");
+        AppError::refuse(
+            "Biểu mẫu gửi lên không đọc được. Hãy tải lại trang rồi gửi lại.",
+            "The form sent could not be read. Reload the page and send again.",
+        )
     })?;
     let mut fields = Typed::new();
     let mut file = None;
@@ -777,7 +773,7 @@ async fn read_posted(
         let name = field.name().unwrap_or_default().to_string();
         if name == "file" {
             let file_name = field.file_name().unwrap_or_default().to_string();
-            crate::form::check_field(lang, "file", &file_name)?;
+            crate::form::check_field("file", &file_name)?;
             let kind = field
                 .content_type()
                 .unwrap_or("application/octet-stream")
@@ -795,7 +791,7 @@ async fn read_posted(
             .text()
             .await
             .map_err(crate::pages::cascade::multipart_error)?;
-        crate::form::check_field(lang, &name, &value)?;
+        crate::form::check_field(&name, &value)?;
         fields.insert(name, value);
     }
     Ok((fields, file))
@@ -811,7 +807,7 @@ pub async fn save(
     // Saved by the page's script a few seconds after a change: answered with the new version
     // (and the problems), not a page.
     let autosave = req.headers().contains_key("x-theodoi-autosave");
-    let (fields, file) = read_posted(&state, lang, req).await?;
+    let (fields, file) = read_posted(&state, req).await?;
     user.check_csrf(fields.get("csrf").map_or("", String::as_str))?;
     user.require(user.role.is_agency() && user.row.agency_id == Some(agency_id))?;
     let actor = actor(&user).ok_or(AppError::Forbidden)?;
@@ -841,18 +837,16 @@ pub async fn save(
     }
     let mut saved = None;
     let mut skip = false;
-    if errors.is_empty() {
-        if !entry.problems.is_empty() {
-            let stored = state
-                .db
-                .report_form(round_id, agency_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            entry.keep_stored(&stored);
-            // Nothing valid to write: no new version for a save that changes nothing (a file
-            // chosen with it still goes in, with the version it makes).
-            skip = file.is_none() && entry.changes_nothing(&stored);
-        }
+    if errors.is_empty() && !entry.problems.is_empty() {
+        let stored = state
+            .db
+            .report_form(round_id, agency_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        entry.keep_stored(&stored);
+        // Nothing valid to write: no new version for a save that changes nothing (a file
+        // chosen with it still goes in, with the version it makes).
+        skip = file.is_none() && entry.changes_nothing(&stored);
     }
     if errors.is_empty() && !skip {
         match state
@@ -884,7 +878,7 @@ pub async fn save(
                 .await?;
             }
             Err(StoreError::Invalid(m) | StoreError::Conflict(m)) => {
-                errors.extend(m.lines().map(str::to_string));
+                errors.extend(m.get(lang).lines().map(str::to_string));
             }
             Err(e) => return Err(e.into()),
         }
@@ -1130,7 +1124,7 @@ pub async fn form_upload(
     Path((round_id, agency_id)): Path<(i64, i64)>,
     req: axum::extract::Request,
 ) -> AppResult<Response> {
-    let (fields, file) = read_posted(&state, lang, req).await?;
+    let (fields, file) = read_posted(&state, req).await?;
     user.check_csrf(fields.get("csrf").map_or("", String::as_str))?;
     user.require(user.role.is_agency() && user.row.agency_id == Some(agency_id))?;
     let form = state
@@ -1337,14 +1331,15 @@ pub async fn act(
     let action = Action::parse(&f.action)
         .filter(|a| *a != Action::Save)
         .ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "Thao tác \"{}\" không có / no such action",
-                f.action
-            ))
+            AppError::refuse(
+                format!("Thao tác \"{}\" không có", f.action),
+                format!("No such action \"{}\"", f.action),
+            )
         })?;
     if f.comment.chars().count() > 5_000 {
-        return Err(AppError::BadRequest(
-            "Ý kiến quá dài (tối đa 5.000 ký tự) / comment too long".into(),
+        return Err(AppError::refuse(
+            "Ý kiến quá dài (tối đa 5.000 ký tự)",
+            "The comment is too long (at most 5,000 characters)",
         ));
     }
     let to = state
@@ -1380,6 +1375,13 @@ pub async fn act(
 
 /// Attach an evidence file to the body's report (to one of its tasks when `task_id` names one);
 /// the report must exist. Returns the file's id.
+fn not_in_report() -> AppError {
+    AppError::refuse(
+        "Nhiệm vụ không thuộc báo cáo này.",
+        "The task is not one of this report's.",
+    )
+}
+
 async fn attach(
     state: &AppState,
     user: &User,
@@ -1389,10 +1391,7 @@ async fn attach(
     (name, kind, bytes): (String, String, Vec<u8>),
 ) -> AppResult<i64> {
     let task_id: Option<i64> = match task_id.map(|t| t.trim()).filter(|t| !t.is_empty()) {
-        Some(t) => Some(
-            t.parse()
-                .map_err(|_| AppError::BadRequest("Nhiệm vụ không thuộc báo cáo này.".into()))?,
-        ),
+        Some(t) => Some(t.parse().map_err(|_| not_in_report())?),
         None => None,
     };
     let form = state
@@ -1403,13 +1402,14 @@ async fn attach(
     if let Some(t) = task_id
         && !form.tasks.iter().any(|x| x.task_id == t)
     {
-        return Err(AppError::BadRequest(
-            "Nhiệm vụ không thuộc báo cáo này.".into(),
-        ));
+        return Err(not_in_report());
     }
-    let report = form
-        .report
-        .ok_or_else(|| AppError::BadRequest("Hãy lưu báo cáo trước khi đính kèm tệp.".into()))?;
+    let report = form.report.ok_or_else(|| {
+        AppError::refuse(
+            "Hãy lưu báo cáo trước khi đính kèm tệp.",
+            "Save the report before attaching a file.",
+        )
+    })?;
     let name: String = name
         .chars()
         .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
@@ -1438,7 +1438,6 @@ async fn attach(
 
 pub async fn upload(
     State(state): State<AppState>,
-    UiLang(lang): UiLang,
     user: User,
     Path((round_id, agency_id)): Path<(i64, i64)>,
     mut multipart: Multipart,
@@ -1448,16 +1447,18 @@ pub async fn upload(
     let mut task_id: Option<i64> = None;
     let mut file: Option<(String, String, Vec<u8>)> = None;
     while let Some(field) = multipart.next_field().await.map_err(|e| {
-        AppError::BadRequest(format!(
-            "Tệp tải lên không đọc được / unreadable upload: {e}"
-        ))
+        tracing::warn!(error.message = %e, "upload refused: unreadable");
+        AppError::refuse(
+            "Tệp tải lên không đọc được. Hãy chọn lại tệp rồi gửi lại.",
+            "The upload could not be read. Choose the file again and send it.",
+        )
     })? {
         match field.name().unwrap_or_default() {
             "csrf" => csrf = field.text().await.unwrap_or_default(),
             "task_id" => task_id = field.text().await.ok().and_then(|t| t.parse().ok()),
             "file" => {
                 let name = field.file_name().unwrap_or("tep").to_string();
-                crate::form::check_field(lang, "file", &name)?;
+                crate::form::check_field("file", &name)?;
                 let kind = field
                     .content_type()
                     .unwrap_or("application/octet-stream")
@@ -1471,7 +1472,7 @@ pub async fn upload(
         }
     }
     user.check_csrf(&csrf)?;
-    let file = file.ok_or_else(|| AppError::BadRequest("Chưa chọn tệp.".into()))?;
+    let file = file.ok_or_else(|| AppError::refuse("Chưa chọn tệp.", "No file was chosen."))?;
     let task = task_id.map(|t| t.to_string());
     attach(&state, &user, round_id, agency_id, task.as_ref(), file).await?;
     Ok(Redirect::to(&format!(

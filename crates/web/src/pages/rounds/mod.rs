@@ -51,12 +51,19 @@ fn actor(user: &User) -> Option<Actor> {
     }
 }
 
-fn date_input(s: &str, what: &str) -> AppResult<time::Date> {
+/// A date from the field the page labels `vi` (`en`).
+fn date_input(s: &str, vi: &str, en: &str) -> AppResult<time::Date> {
     // Day first whatever the browser's language; the same years a periodic round may have.
     pages::parse_date(s).ok_or_else(|| {
-        AppError::BadRequest(format!(
-            "{what}: \u{201C}{}\u{201D} không phải ngày hợp lệ. Nhập ngày/tháng/năm, ví dụ 15/06/2026, năm trong khoảng 1945–2200.",
-            s.trim()
-        ))
+        AppError::refuse(
+            format!(
+                "{vi}: \u{201C}{}\u{201D} không phải ngày hợp lệ. Nhập ngày/tháng/năm, ví dụ 15/06/2026, năm trong khoảng 1945–2200.",
+                s.trim()
+            ),
+            format!(
+                "{en}: \u{201C}{}\u{201D} is not a valid date. Enter day/month/year, such as 15/06/2026, a year from 1945 to 2200.",
+                s.trim()
+            ),
+        )
     })
 }

@@ -185,23 +185,27 @@ pub async fn open(
             .parse::<i64>()
             .ok()
             .and_then(|id| regimes.iter().find(|r| r.id == id))
-            .ok_or_else(|| {
-                AppError::BadRequest("Chế độ báo cáo không có / no such regime".into())
-            })?;
+            .ok_or_else(|| AppError::refuse("Chế độ báo cáo không có", "No such regime"))?;
         let freq = regime
             .frequency
             .as_deref()
             .and_then(ReportFrequency::parse)
-            .ok_or_else(|| {
-                AppError::BadRequest("Chế độ này không định kỳ / not a periodic regime".into())
-            })?;
+            .ok_or_else(|| AppError::refuse("Chế độ này không định kỳ", "Not a periodic regime"))?;
         let (y, i) = period
             .split_once('-')
             .and_then(|(y, i)| Some((y.parse::<i32>().ok()?, i.parse::<u8>().ok()?)))
             .ok_or_else(|| {
-                AppError::BadRequest(format!("Kỳ \"{period}\" không hợp lệ / bad period"))
+                AppError::refuse(
+                    format!("Kỳ \"{period}\" không hợp lệ"),
+                    format!("The period \"{period}\" is not valid"),
+                )
             })?;
-        let p = Period::new(freq, y, i).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let p = Period::new(freq, y, i).map_err(|e| {
+            AppError::refuse(
+                format!("Kỳ \"{period}\" không hợp lệ"),
+                format!("The period \"{period}\" is not valid: {e}"),
+            )
+        })?;
         let windows = if regime.windows == "calendar" {
             Windows::Calendar
         } else {
@@ -226,7 +230,7 @@ pub async fn open(
         };
         let deadlines = domain_regime
             .deadlines(&p, cal)
-            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            .map_err(|e| AppError::BadRequest(e.message()))?;
         let label = p.label_vi();
         new_round(
             "periodic",
@@ -243,38 +247,45 @@ pub async fn open(
             "thematic" => "thematic",
             "adhoc" => "ad_hoc",
             other => {
-                return Err(AppError::BadRequest(format!(
-                    "Loại đợt \"{other}\" không có / no such kind of round"
-                )));
+                return Err(AppError::refuse(
+                    format!("Loại đợt \"{other}\" không có"),
+                    format!("No such kind of round \"{other}\""),
+                ));
             }
         };
         let title = f.title.trim().to_string();
         if title.is_empty() || title.chars().count() > 300 {
-            return Err(AppError::BadRequest(
-                "Tên đợt báo cáo: 1–300 ký tự / the round's title: 1 to 300 characters".into(),
+            return Err(AppError::refuse(
+                "Tên đợt báo cáo: 1–300 ký tự",
+                "The round's title: 1 to 300 characters",
             ));
         }
         let window = DateRange {
-            start: date_input(&f.window_start, "Từ ngày / from")?,
-            end: date_input(&f.window_end, "Đến ngày / to")?,
+            start: date_input(&f.window_start, "Từ ngày", "From")?,
+            end: date_input(&f.window_end, "Đến ngày", "To")?,
         };
         if window.start > window.end {
-            return Err(AppError::BadRequest(format!(
-                "Từ ngày {} phải trước đến ngày {} / the window's start must come before its end",
-                pages::date_vn(&window.start),
-                pages::date_vn(&window.end)
-            )));
+            let (start, end) = (pages::date_vn(&window.start), pages::date_vn(&window.end));
+            return Err(AppError::refuse(
+                format!("Từ ngày {start} phải trước đến ngày {end}"),
+                format!("The start {start} must come before the end {end}"),
+            ));
         }
-        let deadline = date_input(&f.deadline, "Hạn báo cáo / deadline")?;
+        let deadline = date_input(&f.deadline, "Hạn báo cáo", "Deadline")?;
         cal.check_deadline(window.end, deadline).map_err(|e| {
-            let earliest = cal
-                .add_working_days(window.end, 1)
-                .map_or_else(String::new, |d| format!("; sớm nhất là ngày {}", pages::date_vn(&d)));
-            AppError::BadRequest(format!(
-                "Hạn báo cáo {} phải sau ngày chốt số liệu {} ít nhất một ngày làm việc{earliest} / {e}",
-                pages::date_vn(&deadline),
-                pages::date_vn(&window.end)
-            ))
+            tracing::debug!(error.message = %e, "deadline refused");
+            let earliest = cal.add_working_days(window.end, 1).map(|d| pages::date_vn(&d));
+            let (deadline, cut_off) = (pages::date_vn(&deadline), pages::date_vn(&window.end));
+            AppError::refuse(
+                format!(
+                    "Hạn báo cáo {deadline} phải sau ngày chốt số liệu {cut_off} ít nhất một ngày làm việc{}",
+                    earliest.as_ref().map_or_else(String::new, |d| format!("; sớm nhất là ngày {d}"))
+                ),
+                format!(
+                    "The deadline {deadline} must be at least one working day after the cut-off {cut_off}{}",
+                    earliest.as_ref().map_or_else(String::new, |d| format!("; the earliest is {d}"))
+                ),
+            )
         })?;
         new_round(
             kind,
@@ -290,7 +301,7 @@ pub async fn open(
     let (kind, title, label, period, window, agency, coordinator, committee, regime_id, offsets) =
         parts;
     let agency_deadline =
-        agency.ok_or_else(|| AppError::BadRequest("Thiếu hạn báo cáo / no deadline".into()))?;
+        agency.ok_or_else(|| AppError::refuse("Thiếu hạn báo cáo", "The deadline is missing"))?;
     // Two rounds of one plan over the same days ask the bodies twice for the same figures: the
     // coordinator sees which rounds the new one overlaps and confirms (a thematic round may).
     let overlaps: Vec<RoundRow> = state
