@@ -26,7 +26,7 @@ pub struct TaskLine {
 #[derive(Debug, Clone)]
 pub struct FigureLine {
     pub key: String,
-    /// The indicator's code and name on its total row, empty on its breakdown rows.
+    /// The indicator's name on its total row, empty on its breakdown rows.
     pub indicator: String,
     pub unit: String,
     /// "Tổng số", or the breakdown and category ("Giới tính: Nữ").
@@ -235,7 +235,7 @@ mod tests {
             figures: vec![
                 FigureLine {
                     key: "v2".into(),
-                    indicator: "TH_LOP Lớp tập huấn".into(),
+                    indicator: "Lớp tập huấn, bồi dưỡng".into(),
                     unit: "lớp".into(),
                     cell: "Tổng số".into(),
                     value: Some(1234),

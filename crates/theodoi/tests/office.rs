@@ -1,6 +1,6 @@
 //! The report and its annex opened in a real office suite: LibreOffice converts the DOCX and the
 //! XLSX to PDF, poppler gives back the text of the PDF and a picture of page 1. The pictures are
-//! kept for a reviewer (THEODOI_SCREENSHOTS, or the target's temporary folder).
+//! kept for a reviewer in docs/screenshots (THEODOI_SCREENSHOTS puts them elsewhere).
 //!
 //! Needs `soffice`, `pdftotext` and `pdftoppm` (Debian's libreoffice-writer-nogui,
 //! libreoffice-calc-nogui, poppler-utils). Without them the test is reported as ignored, unless
@@ -35,7 +35,7 @@ fn theodoi(dir: &Path, args: &[&str]) -> Result<String, Failed> {
 fn keep_dir() -> PathBuf {
     std::env::var_os("THEODOI_SCREENSHOTS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots"))
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots"))
 }
 
 /// Convert to PDF with LibreOffice, then return the PDF's text and keep page 1 as a PNG.

@@ -15,10 +15,11 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
-/// Where the screenshots go.
+/// Where the screenshots go: the repository's `docs/screenshots`, refreshed on every run, so a
+/// reviewer sees the key pages as they are now (`THEODOI_SCREENSHOTS` puts them elsewhere).
 pub fn screenshot_dir() -> PathBuf {
     std::env::var_os("THEODOI_SCREENSHOTS").map_or_else(
-        || Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots"),
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots"),
         PathBuf::from,
     )
 }
@@ -39,6 +40,11 @@ impl Drop for Driver {
 
 impl Driver {
     async fn start() -> Result<Self, Failed> {
+        Self::start_in(None).await
+    }
+
+    /// A browser whose interface and preferred language are `lang` (e.g. "en-US").
+    async fn start_in(lang: Option<&str>) -> Result<Self, Failed> {
         let port = {
             let l = std::net::TcpListener::bind("127.0.0.1:0")?;
             l.local_addr()?.port()
@@ -72,12 +78,28 @@ impl Driver {
         if !ready {
             return Err("chromedriver did not become ready".into());
         }
+        let mut args = vec![
+            "--headless=new".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--disable-dev-shm-usage".into(),
+            "--window-size=1280,1000".into(),
+            format!("--user-data-dir={}", d.profile.path().display()),
+        ];
+        let mut prefs = json!({});
+        if let Some(lang) = lang {
+            args.push(format!("--lang={lang}"));
+            prefs = json!({"intl": {"accept_languages": lang}});
+        }
         let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
             "binary": CHROMIUM,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--disable-dev-shm-usage", "--window-size=1280,1000",
-                     format!("--user-data-dir={}", d.profile.path().display())]
+            "args": args,
+            "prefs": prefs,
         }}}});
         let v = d.call("POST", "/session", &caps).await?;
         d.session = v["sessionId"]
@@ -605,6 +627,60 @@ pub async fn draft_flow(app: &TestApp) -> Result<(), Failed> {
         !xml.contains("DỰ THẢO"),
         "the approved report is not marked as a draft"
     );
+    let _ = d.s("DELETE", "", json!({})).await;
+    Ok(())
+}
+
+/// An English-language browser: the page follows the account's language choice, and dates are
+/// still shown and typed day first (dd/mm/yyyy), never in the browser's month-first order.
+pub async fn english_browser_flow(app: &TestApp) -> Result<(), Failed> {
+    let mut d = Driver::start_in(Some("en-US")).await?;
+    let base = format!("http://{}", app.addr);
+    let lang = d
+        .s(
+            "POST",
+            "/execute/sync",
+            json!({"script": "return navigator.language", "args": []}),
+        )
+        .await?;
+    assert_eq!(lang.as_str(), Some("en-US"), "the browser speaks English");
+    d.sign_in(&base, "coord").await?;
+    d.go(&format!("{base}/lang/en")).await?;
+    d.go(&format!("{base}/rounds")).await?;
+    let page = d.wait_for("name=\"deadline\"").await?;
+    assert!(page.contains("Open"), "the page is in English");
+    // Day first in the fields, whatever the browser's locale: no date picker in month order.
+    assert!(!page.contains("type=\"date\""));
+    assert!(page.contains("placeholder=\"dd/mm/yyyy\""));
+    let choice = d
+        .find("select[name='choice'] option[value='adhoc']")
+        .await?;
+    d.s("POST", &format!("/element/{choice}/click"), json!({}))
+        .await?;
+    d.type_into("input[name='title']", "Rà soát đột xuất")
+        .await?;
+    d.type_into("input[name='window_start']", "01/02/2026")
+        .await?;
+    d.type_into("input[name='window_end']", "09/03/2026")
+        .await?;
+    d.type_into("input[name='deadline']", "12/03/2026").await?;
+    d.click("form[action='/rounds'] button.primary").await?;
+    let round = d.wait_for("Rà soát đột xuất").await?;
+    // 12 March, read day first and shown day first (an English browser would say 03/12/2026).
+    assert!(round.contains("12/03/2026"), "the deadline shown day first");
+    assert!(!round.contains("03/12/2026"));
+    let stored = app
+        .db
+        .rounds(None)
+        .await?
+        .into_iter()
+        .find(|r| r.round.title == "Rà soát đột xuất")
+        .ok_or("the round")?;
+    assert_eq!(
+        stored.round.agency_deadline,
+        time::macros::date!(2026 - 03 - 12)
+    );
+    d.screenshot("17-round-english-browser").await?;
     let _ = d.s("DELETE", "", json!({})).await;
     Ok(())
 }

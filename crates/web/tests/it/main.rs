@@ -108,6 +108,21 @@ fn main() -> std::process::ExitCode {
         .with_ignored_flag(!have_browser && !required),
     );
     trials.push(
+        Trial::test("e2e::chromium_english_browser_dates_day_first", || {
+            std::thread::Builder::new()
+                .stack_size(16 * 1024 * 1024)
+                .spawn(|| {
+                    run(None, |app| {
+                        Box::pin(async move { e2e::english_browser_flow(&app).await })
+                    })
+                })
+                .map_err(|e| Failed::from(format!("thread: {e}")))?
+                .join()
+                .map_err(|_| Failed::from("the browser test panicked"))?
+        })
+        .with_ignored_flag(!have_browser && !required),
+    );
+    trials.push(
         Trial::test("e2e::chromium_draft_edit_approve_download", || {
             std::thread::Builder::new()
                 .stack_size(16 * 1024 * 1024)

@@ -121,7 +121,16 @@ fn round_report_workflow(app: TestApp) -> Fut {
         let path = format!("/rounds/{round}/reports/{}", app.justice);
         let form = focal.get(&path).await;
         assert_eq!(form.status, 200);
-        assert!(form.body.contains("TT_NGUOI") && form.body.contains("Kinh / dân tộc thiểu số"));
+        // Indicators by their names; their codes stay in exports' code columns.
+        assert!(
+            form.body
+                .contains("Lượt người tham dự tuyên truyền, phổ biến")
+                && form.body.contains("Kinh / dân tộc thiểu số")
+        );
+        assert!(
+            !form.body.contains("TT_NGUOI"),
+            "no indicator code on the form"
+        );
         let mut fields = complete_fields(&app, round, 40).await?;
         fields.push(("version".into(), "0".into()));
         fields.push(("difficulties".into(), "Kinh phí hạn chế <b>".into()));

@@ -347,7 +347,7 @@ pub(super) fn read(
         }
     }
     for ind in indicators {
-        let row_label = format!("{} {}", ind.code, ind.name);
+        let row_label = ind.name.clone();
         let mut values = IndicatorValues::default();
         let mut rows = Vec::new();
         let mut bad = false;

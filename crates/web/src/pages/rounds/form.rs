@@ -48,7 +48,6 @@ struct GridGroup {
 
 struct IndView {
     id: i64,
-    code: String,
     name: String,
     unit: String,
     required: bool,
@@ -348,7 +347,6 @@ async fn render_form(
             .collect();
         indicators.push(IndView {
             id: ind.id,
-            code: ind.code.clone(),
             name: ind.name.clone(),
             unit: ind.unit.clone(),
             required: ind.required,
@@ -416,7 +414,7 @@ async fn render_form(
             let names: HashMap<i64, &str> = form
                 .indicators
                 .iter()
-                .map(|i| (i.id, i.code.as_str()))
+                .map(|i| (i.id, i.name.as_str()))
                 .collect();
             let hist = state
                 .db
@@ -970,7 +968,7 @@ pub async fn form_xlsx(
         let value = |name: &str| parse_count(&get(name)).ok().flatten();
         let total = field_total(ind);
         figures.push(FigureLine {
-            indicator: format!("{} {}", ind.code, ind.name),
+            indicator: ind.name.clone(),
             unit: ind.unit.clone(),
             cell: ctx.t("Tổng số", "Total").into(),
             value: value(&total),
@@ -1280,14 +1278,14 @@ fn field_labels(ctx: &Ctx, form: &ReportForm) -> HashMap<String, (usize, String)
         add(
             &mut out,
             field_total(ind),
-            format!("{} · {}", ind.code, ctx.t("Tổng số", "Total")),
+            format!("{} · {}", ind.name, ctx.t("Tổng số", "Total")),
         );
         for d in ind.dims() {
             for c in d.categories() {
                 add(
                     &mut out,
                     field_cell(ind, d, c.0),
-                    format!("{} · {}", ind.code, cell_label(ctx, d, c)),
+                    format!("{} · {}", ind.name, cell_label(ctx, d, c)),
                 );
             }
         }
