@@ -684,3 +684,91 @@ pub async fn english_browser_flow(app: &TestApp) -> Result<(), Failed> {
     let _ = d.s("DELETE", "", json!({})).await;
     Ok(())
 }
+
+/// Sign out, then in as `username`.
+async fn switch_to(d: &mut Driver, base: &str, username: &str) -> Result<(), Failed> {
+    d.click("form[action='/logout'] button").await?;
+    d.wait_for("name=\"password\"").await?;
+    d.sign_in(base, username).await
+}
+
+/// The whole round in the browser with what each person is told: the focal point asks the head,
+/// the head finds it in the notifications and approves, the focal point hears and sends, the
+/// coordinator hears through the digest and returns it with a reason, and the body finds the
+/// reason on top of its form. Each step is confirmed on the page it lands on.
+pub async fn workflow_flow(app: &TestApp) -> Result<(), Failed> {
+    let base = format!("http://{}", app.addr);
+    let mut coord = app.signed_in("coord").await;
+    let round = crate::rounds::open_h1(app, &mut coord).await?;
+    let path = format!("/rounds/{round}/reports/{}", app.justice);
+    // The figures are typed over HTTP (the grid itself is driven in the first browser test).
+    let mut focal = app.signed_in("focal").await;
+    focal.get(&path).await;
+    let mut fields = crate::rounds::complete_fields(app, round, 40).await?;
+    fields.push(("version".into(), "0".into()));
+    let r = focal.post(&path, &crate::rounds::refs(&fields)).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+
+    let mut d = Driver::start().await?;
+    d.sign_in(&base, "focal").await?;
+    d.wait_for("Đăng xuất").await?;
+    d.go(&format!("{base}{path}")).await?;
+    d.wait_for("Lưu và trình lãnh đạo duyệt").await?;
+    d.click("button[name='ask']").await?;
+    d.wait_for("Đã lưu bản nháp và báo lãnh đạo đơn vị duyệt.")
+        .await?;
+
+    switch_to(&mut d, &base, "head").await?;
+    d.go(&format!("{base}/notifications")).await?;
+    let inbox = d.wait_for("chờ lãnh đạo duyệt").await?;
+    assert!(
+        inbox.contains(&format!("href=\"{path}\"")),
+        "a link to the report"
+    );
+    d.screenshot("18-head-notified").await?;
+    d.phone("18-head-notified").await?;
+    d.go(&format!("{base}{path}")).await?;
+    d.wait_for("Lãnh đạo duyệt").await?;
+    d.click("button[value='approve']").await?;
+    d.wait_for("Đã duyệt báo cáo.").await?;
+
+    switch_to(&mut d, &base, "focal").await?;
+    d.go(&format!("{base}/notifications")).await?;
+    d.wait_for("đã được lãnh đạo duyệt").await?;
+    d.go(&format!("{base}{path}")).await?;
+    d.wait_for("Gửi Sở Tư pháp").await?;
+    d.click("button[value='submit']").await?;
+    d.wait_for("Đã gửi báo cáo đến Sở Tư pháp.").await?;
+
+    // The coordinators' digest of reports received, as the scheduler sends it.
+    let state = theodoi_web::AppState::new(app.db.clone(), theodoi_web::Config::default());
+    theodoi_web::reminders::run_once(&state, time::OffsetDateTime::now_utc())
+        .await
+        .map_err(|e| Failed::from(e.to_string()))?;
+    switch_to(&mut d, &base, "coord").await?;
+    d.go(&format!("{base}/notifications")).await?;
+    d.wait_for("Đã nhận 1 báo cáo mới").await?;
+    d.go(&format!("{base}{path}")).await?;
+    d.wait_for("Trả lại để bổ sung").await?;
+    d.type_into(
+        "textarea[name='comment']",
+        "Bổ sung phân tổ theo dân tộc của chỉ tiêu lượt người tham dự.",
+    )
+    .await?;
+    d.click("button[value='return']").await?;
+    d.wait_for("Đã trả lại báo cáo").await?;
+
+    switch_to(&mut d, &base, "focal").await?;
+    d.go(&format!("{base}/notifications")).await?;
+    d.wait_for("Sở Tư pháp trả lại báo cáo").await?;
+    d.go(&format!("{base}{path}")).await?;
+    let form = d.wait_for("Bị trả lại để bổ sung").await?;
+    let top = form.find("Bị trả lại để bổ sung").unwrap_or(usize::MAX);
+    let grid = form.find("entry figures").unwrap_or(0);
+    assert!(top < grid, "the reason sits above the form, not under it");
+    assert!(form.contains("Bổ sung phân tổ theo dân tộc"));
+    d.screenshot("19-report-returned").await?;
+    d.phone("19-report-returned").await?;
+    let _ = d.s("DELETE", "", json!({})).await;
+    Ok(())
+}

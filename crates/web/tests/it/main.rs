@@ -90,53 +90,35 @@ fn main() -> std::process::ExitCode {
             e2e::CHROMEDRIVER
         );
     }
-    trials.push(
-        Trial::test("e2e::chromium_sign_in_import_matrix_home", || {
-            // The browser flow is one long async function; unoptimised, its frames outgrow a
-            // test thread's default stack.
-            std::thread::Builder::new()
-                .stack_size(16 * 1024 * 1024)
-                .spawn(|| {
-                    run(None, |app| {
-                        Box::pin(async move { e2e::browser_flow(&app).await })
-                    })
-                })
-                .map_err(|e| Failed::from(format!("thread: {e}")))?
-                .join()
-                .map_err(|_| Failed::from("the browser test panicked"))?
-        })
-        .with_ignored_flag(!have_browser && !required),
-    );
-    trials.push(
-        Trial::test("e2e::chromium_english_browser_dates_day_first", || {
-            std::thread::Builder::new()
-                .stack_size(16 * 1024 * 1024)
-                .spawn(|| {
-                    run(None, |app| {
-                        Box::pin(async move { e2e::english_browser_flow(&app).await })
-                    })
-                })
-                .map_err(|e| Failed::from(format!("thread: {e}")))?
-                .join()
-                .map_err(|_| Failed::from("the browser test panicked"))?
-        })
-        .with_ignored_flag(!have_browser && !required),
-    );
-    trials.push(
-        Trial::test("e2e::chromium_draft_edit_approve_download", || {
-            std::thread::Builder::new()
-                .stack_size(16 * 1024 * 1024)
-                .spawn(|| {
-                    run(None, |app| {
-                        Box::pin(async move { e2e::draft_flow(&app).await })
-                    })
-                })
-                .map_err(|e| Failed::from(format!("thread: {e}")))?
-                .join()
-                .map_err(|_| Failed::from("the browser test panicked"))?
-        })
-        .with_ignored_flag(!have_browser && !required),
-    );
+    // Each browser flow is one long async function; unoptimised, its frames outgrow a test
+    // thread's default stack.
+    let flows: [(&str, Case); 4] = [
+        ("e2e::chromium_sign_in_import_matrix_home", |app| {
+            Box::pin(async move { e2e::browser_flow(&app).await })
+        }),
+        ("e2e::chromium_round_workflow_notifications", |app| {
+            Box::pin(async move { e2e::workflow_flow(&app).await })
+        }),
+        ("e2e::chromium_english_browser_dates_day_first", |app| {
+            Box::pin(async move { e2e::english_browser_flow(&app).await })
+        }),
+        ("e2e::chromium_draft_edit_approve_download", |app| {
+            Box::pin(async move { e2e::draft_flow(&app).await })
+        }),
+    ];
+    for (name, flow) in flows {
+        trials.push(
+            Trial::test(name, move || {
+                std::thread::Builder::new()
+                    .stack_size(16 * 1024 * 1024)
+                    .spawn(move || run(None, flow))
+                    .map_err(|e| Failed::from(format!("thread: {e}")))?
+                    .join()
+                    .map_err(|_| Failed::from("the browser test panicked"))?
+            })
+            .with_ignored_flag(!have_browser && !required),
+        );
+    }
     // Reminders by e-mail go through Python's aiosmtpd; CI installs it and sets THEODOI_SMTP_TEST=1.
     let smtp_required = std::env::var("THEODOI_SMTP_TEST").is_ok_and(|v| v == "1");
     let have_smtp = rounds::have_aiosmtpd();
