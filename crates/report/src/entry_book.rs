@@ -1,8 +1,9 @@
 //! A body's report form as a workbook to fill in offline: one sheet, the tasks (status chosen
 //! from the cell's list, reason, results), the figures (one row per total or breakdown cell) and
 //! the difficulties and proposals. Column A carries each row's key, the name the web form gives
-//! the same field, so an uploaded workbook is read by key whatever rows were moved; the sheet is
-//! protected except for the cells to fill in, so the keys survive Excel.
+//! the same field, so an uploaded workbook is read by key whatever rows were moved; that column
+//! and the row naming the round are hidden, and the sheet is protected except for the cells to
+//! fill in, so the keys survive Excel. Rows grow with their text, so a long task reads whole.
 
 use rust_xlsxwriter::{
     Color, DataValidation, Format, FormatAlign, FormatBorder, Workbook, XlsxError,
@@ -26,7 +27,7 @@ pub struct TaskLine {
 #[derive(Debug, Clone)]
 pub struct FigureLine {
     pub key: String,
-    /// The indicator's name on its total row, empty on its breakdown rows.
+    /// The indicator's name, on its total row and each of its breakdown rows.
     pub indicator: String,
     pub unit: String,
     /// "Tổng số", or the breakdown and category ("Giới tính: Nữ").
@@ -63,6 +64,21 @@ pub struct EntryBook {
     pub tasks: Vec<TaskLine>,
     pub figures: Vec<FigureLine>,
     pub texts: Vec<TextLine>,
+}
+
+/// Height in points of a row whose cells hold these texts in columns of these widths (in
+/// characters): a line of 12-point text is some 16 points, and a column holds about its width in
+/// characters.
+fn height(cells: &[(&str, f64)]) -> f64 {
+    let lines = cells
+        .iter()
+        .map(|(text, width)| {
+            text.split('\n')
+                .map(|l| (l.chars().count() as f64 / (width * 1.05)).ceil().max(1.0))
+                .sum::<f64>()
+        })
+        .fold(1.0, f64::max);
+    (lines * 16.0).min(409.0)
 }
 
 /// The workbook's bytes.
@@ -118,11 +134,13 @@ pub fn write(book: &EntryBook) -> Result<Vec<u8>, XlsxError> {
         ws.write_with_format(row, 0, n, &note)?;
         row += 1;
     }
-    // Which round and body, read back on upload; the version it was downloaded at.
+    // Which round and body, read back on upload; the version it was downloaded at. Hidden: it
+    // is for the upload, not for the reader.
     ws.write_with_format(row, 0, META_KEY, &key)?;
     ws.write_with_format(row, 1, book.round_id, &key)?;
     ws.write_with_format(row, 2, book.agency_id, &key)?;
     ws.write_with_format(row, 3, book.version, &key)?;
+    ws.set_row_hidden(row)?;
     row += 2;
 
     ws.write_with_format(row, 0, &book.section_tasks, &section)?;
@@ -139,6 +157,10 @@ pub fn write(book: &EntryBook) -> Result<Vec<u8>, XlsxError> {
         ws.write_with_format(row, 3, &t.status, &input)?;
         ws.write_with_format(row, 4, &t.reason, &input)?;
         ws.write_with_format(row, 5, &t.results, &input)?;
+        ws.set_row_height(
+            row,
+            height(&[(&t.title, 46.0), (&t.reason, 30.0), (&t.results, 60.0)]),
+        )?;
         row += 1;
     }
     if row > first_task && !book.statuses.is_empty() {
@@ -163,6 +185,7 @@ pub fn write(book: &EntryBook) -> Result<Vec<u8>, XlsxError> {
         ws.write_with_format(row, 2, &f.indicator, &fixed)?;
         ws.write_with_format(row, 1, &f.unit, &fixed)?;
         ws.write_with_format(row, 4, &f.cell, &fixed)?;
+        ws.set_row_height(row, height(&[(&f.indicator, 46.0), (&f.cell, 30.0)]))?;
         match f.value {
             Some(v) => ws.write_with_format(row, 3, v as f64, &number)?,
             None => ws.write_blank(row, 3, &number)?,
@@ -183,10 +206,11 @@ pub fn write(book: &EntryBook) -> Result<Vec<u8>, XlsxError> {
         ws.write_with_format(row, 0, &t.key, &key)?;
         ws.write_with_format(row, 2, &t.label, &fixed)?;
         ws.merge_range(row, 3, row, 5, &t.text, &input)?;
-        ws.set_row_height(row, 60)?;
+        ws.set_row_height(row, height(&[(&t.text, 112.0)]).max(64.0))?;
         row += 1;
     }
-    ws.set_freeze_panes(0, 1)?;
+    // The keys: read on upload, never shown.
+    ws.set_column_hidden(0)?;
     ws.protect();
     ws.set_landscape();
     ws.set_paper_size(9);
@@ -242,8 +266,8 @@ mod tests {
                 },
                 FigureLine {
                     key: "v2_sex_nu".into(),
-                    indicator: String::new(),
-                    unit: String::new(),
+                    indicator: "Lớp tập huấn, bồi dưỡng".into(),
+                    unit: "lớp".into(),
                     cell: "Giới tính: Nữ".into(),
                     value: None,
                 },

@@ -441,8 +441,9 @@ fn check_complete(
             .any(|v| v.indicator_id == ind.id && v.dimension.is_empty())
         {
             problems.push(
+                // Named as the form names it: officials do not know the codes.
                 indicator::BreakdownError::Missing {
-                    indicator: ind.code.clone(),
+                    indicator: ind.name.clone(),
                 }
                 .message(),
             );

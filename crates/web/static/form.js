@@ -116,6 +116,12 @@
         Object.keys(sums).forEach(function (dim) {
           if (sums[dim] !== total) {
             problems.push(fill(form.dataset.msgSum, { dim: labels[dim], sum: sums[dim], total: total }));
+            // The cells that do not add up, marked as well as the row.
+            form
+              .querySelectorAll('input[data-ind="' + id + '"][data-dim="' + dim + '"]')
+              .forEach(function (cell) {
+                cell.setAttribute("aria-invalid", "true");
+              });
           }
         });
       }

@@ -559,11 +559,11 @@ fn bad_reports_write_nothing(db: Db) -> Fut {
                 let vi: Vec<&str> = m.vi.lines().collect();
                 let en: Vec<&str> = m.en.lines().collect();
                 assert!(
-                    vi.contains(&"VB_TRIEN_KHAI: chỉ tiêu bắt buộc chưa có số liệu"),
+                    vi.contains(&"Văn bản chỉ đạo, triển khai đã ban hành: chỉ tiêu bắt buộc chưa có số liệu"),
                     "{m:?}"
                 );
                 assert!(
-                    en.contains(&"VB_TRIEN_KHAI: a required indicator has no value"),
+                    en.contains(&"Văn bản chỉ đạo, triển khai đã ban hành: a required indicator has no value"),
                     "{m:?}"
                 );
                 assert_eq!(vi.len(), en.len(), "one line per problem in each language");

@@ -15,6 +15,10 @@ pub const CASES: &[(&str, Case)] = &[
     ),
     ("form_workbook_round_trip", form_workbook_round_trip),
     ("same_as_last_round", same_as_last_round),
+    (
+        "asking_the_head_checks_what_the_head_needs",
+        asking_the_head_checks_what_the_head_needs,
+    ),
 ];
 
 /// The id of the round's indicator with this code.
@@ -467,6 +471,65 @@ fn same_as_last_round(app: TestApp) -> Fut {
                 .is_none(),
             "nothing is saved until the officer saves"
         );
+        Ok(())
+    })
+}
+
+fn asking_the_head_checks_what_the_head_needs(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let mut coord = app.signed_in("coord").await;
+        let round = open_h1(&app, &mut coord).await?;
+        let path = format!("/rounds/{round}/reports/{}", app.justice);
+        let mut focal = app.signed_in("focal").await;
+        focal.get(&path).await;
+        let required = app
+            .db
+            .report_form(round, app.justice)
+            .await?
+            .ok_or("no form")?
+            .indicators
+            .into_iter()
+            .find(|i| i.required)
+            .ok_or("a required indicator")?;
+        let mut fields = complete_fields(&app, round, 40).await?;
+        fields.retain(|(k, _)| {
+            k != &format!("v{}", required.id) && !k.starts_with(&format!("v{}_", required.id))
+        });
+        set(&mut fields, "version", "0");
+        set(&mut fields, "ask", "1");
+        let r = focal.post(&path, &refs(&fields)).await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(
+            r.body
+                .contains("Đã lưu bản nháp nhưng chưa trình lãnh đạo duyệt")
+        );
+        assert!(
+            r.body.contains(&format!(
+                "<a href=\"#v{}\">{}</a>: Chỉ tiêu bắt buộc (*): cần có tổng số.",
+                required.id, required.name
+            )),
+            "named, not coded, and beside its row: {}",
+            r.body
+        );
+        // Saved, and the head is not asked for a report it could not approve.
+        let form = app
+            .db
+            .report_form(round, app.justice)
+            .await?
+            .ok_or("no form")?;
+        assert!(form.report.is_some(), "the draft is saved");
+        let mut head = app.signed_in("head").await;
+        let inbox = head.get("/notifications").await;
+        assert!(!inbox.body.contains("chờ lãnh đạo duyệt"), "{}", inbox.body);
+        // Complete, the same button puts it to the head.
+        let mut fields = complete_fields(&app, round, 40).await?;
+        let version = form.report.ok_or("saved")?.version.to_string();
+        set(&mut fields, "version", &version);
+        set(&mut fields, "ask", "1");
+        let r = focal.post(&path, &refs(&fields)).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let inbox = head.get("/notifications").await;
+        assert!(inbox.body.contains("chờ lãnh đạo duyệt"), "{}", inbox.body);
         Ok(())
     })
 }

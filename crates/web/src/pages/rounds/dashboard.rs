@@ -390,9 +390,14 @@ pub async fn start(State(state): State<AppState>, user: User) -> AppResult<Respo
             .to_offset(theodoi_domain::report::VIETNAM)
             .date();
         let rounds = state.db.rounds(None).await?;
+        // The latest round with accepted reports has figures to read; an open round with none
+        // yet would greet a leader with empty charts.
+        let begun = |r: &&theodoi_store::rounds::RoundSummary| r.round.window_start <= today;
         if let Some(r) = rounds
             .iter()
-            .find(|r| r.round.window_start <= today)
+            .filter(begun)
+            .find(|r| r.accepted > 0)
+            .or_else(|| rounds.iter().find(begun))
             .or(rounds.first())
         {
             return Ok(Redirect::to(&format!("/rounds/{}/dashboard", r.round.id)).into_response());

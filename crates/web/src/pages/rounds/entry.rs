@@ -405,6 +405,57 @@ pub(super) fn read(
     entry
 }
 
+/// What is still missing before the head can approve: a status for every task and a total for
+/// every required indicator, each said beside its field.
+pub(super) fn incomplete(
+    lang: Lang,
+    tasks: &[ReportTaskLine],
+    indicators: &[IndicatorRow],
+    save: &SaveReport,
+) -> Vec<Problem> {
+    let vi = lang == Lang::Vi;
+    let mut out = Vec::new();
+    for t in tasks {
+        let chosen = save
+            .tasks
+            .iter()
+            .any(|e| e.task_id == t.task_id && e.status.is_some());
+        if !chosen {
+            out.push(Problem {
+                field: field_task(t.task_id, "status"),
+                label: format!(
+                    "{} · {}",
+                    t.reference,
+                    if vi { "Tình hình" } else { "Status" }
+                ),
+                message: if vi {
+                    "Chưa chọn tình hình thực hiện.".into()
+                } else {
+                    "No status chosen.".into()
+                },
+            });
+        }
+    }
+    for ind in indicators.iter().filter(|i| i.required) {
+        let given = save
+            .values
+            .iter()
+            .any(|v| v.indicator_id == ind.id && v.dimension.is_empty());
+        if !given {
+            out.push(Problem {
+                field: field_total(ind),
+                label: ind.name.clone(),
+                message: if vi {
+                    "Chỉ tiêu bắt buộc (*): cần có tổng số.".into()
+                } else {
+                    "A required indicator (*): it needs a total.".into()
+                },
+            });
+        }
+    }
+    out
+}
+
 /// A status as typed or chosen: its code (from the form), or its label in either language (from
 /// a workbook, where the officer picks "Đang triển khai" from the cell's list).
 pub(super) fn status_from_text(raw: &str) -> Option<TaskStatus> {

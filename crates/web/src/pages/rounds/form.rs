@@ -4,7 +4,8 @@
 //! offline (`form.xlsx` down, `form-upload` up), read by the same path (`entry`).
 
 use super::entry::{
-    Problem, Typed, field_cell, field_task, field_total, read, status_from_text, stored_fields,
+    Problem, Typed, field_cell, field_task, field_total, incomplete, read, status_from_text,
+    stored_fields,
 };
 use super::*;
 use crate::i18n::Lang;
@@ -111,6 +112,8 @@ struct ReportPage {
     problems: Vec<(String, String, String)>,
     /// The valid part of a save with refused entries was written.
     partly_saved: bool,
+    /// Saved, but not put to the head: something the head needs is missing.
+    not_asked: bool,
     /// Broken plausibility rules on the figures shown: warnings, never a refusal.
     plausibility: Vec<String>,
     review: Option<ReviewNote>,
@@ -231,6 +234,8 @@ struct Shown<'a> {
     partly_saved: bool,
     changes: Vec<(String, String, String)>,
     unsaved: bool,
+    /// Saved, but not put to the head: something the head needs is missing.
+    not_asked: bool,
 }
 
 async fn render_form(
@@ -505,6 +510,7 @@ async fn render_form(
             .map(|p| (p.field.clone(), p.label.clone(), p.message.clone()))
             .collect(),
         partly_saved: shown.partly_saved,
+        not_asked: shown.not_asked,
         plausibility,
         review,
         events: form.events,
@@ -624,11 +630,11 @@ pub async fn report(
         let (typed, filled) = same_as_previous(&form, &previous);
         let said = match lang {
             Lang::Vi => format!(
-                "Đã điền {filled} ô còn trống theo báo cáo {}. Chưa có gì được lưu: xem lại, sửa chỗ đã thay đổi rồi bấm «Lưu bản nháp».",
+                "Đã điền {filled} ô còn trống theo báo cáo {} (tình hình, kết quả, khó khăn, kiến nghị; số liệu phát sinh trong kỳ không được chép). Chưa có gì được lưu: xem lại, sửa chỗ đã thay đổi rồi bấm «Lưu bản nháp».",
                 previous.round_label
             ),
             Lang::En => format!(
-                "{filled} empty fields were filled from the report of {}. Nothing is saved yet: review, change what changed, then press “Save draft”.",
+                "{filled} empty fields were filled from the report of {} (statuses, results, difficulties, proposals; the period's figures are not copied). Nothing is saved yet: review, change what changed, then press “Save draft”.",
                 previous.round_label
             ),
         };
@@ -881,11 +887,19 @@ pub async fn save(
             Err(e) => return Err(e.into()),
         }
     }
+    // "Lưu và trình lãnh đạo duyệt" with something still missing: saved, not put to the head,
+    // and what is missing said beside each field now rather than at the head's approval.
+    let asking = fields.get("ask").is_some_and(|v| v == "1") && actor == Actor::FocalPoint;
+    let mut missing = Vec::new();
+    if saved.is_some() && entry.problems.is_empty() && asking {
+        missing = incomplete(lang, &tasks, &indicators, &entry.save);
+    }
     if let Some(version) = saved
         && entry.problems.is_empty()
+        && missing.is_empty()
     {
         // "Lưu và trình lãnh đạo duyệt": the heads learn the report awaits them.
-        let asked = fields.get("ask").is_some_and(|v| v == "1") && actor == Actor::FocalPoint;
+        let asked = asking;
         if asked {
             ask_head(&state, &user, round_id, agency_id, version).await?;
         }
@@ -917,11 +931,14 @@ pub async fn save(
         .await?
         .ok_or(AppError::NotFound)?;
     let ctx = Ctx::new(lang, Some(&user));
+    let not_asked = !missing.is_empty();
+    let problems = if not_asked { &missing } else { &entry.problems };
     let shown = Shown {
         typed: Some(&fields),
-        problems: &entry.problems,
+        problems,
         errors,
-        partly_saved: saved.is_some(),
+        partly_saved: saved.is_some() && !not_asked,
+        not_asked,
         ..Shown::default()
     };
     let page = render_form(&state, ctx, &user, agency_id, form, shown).await?;
@@ -978,8 +995,8 @@ pub async fn form_xlsx(
             for c in d.categories() {
                 let key = field_cell(ind, d, c.0);
                 figures.push(FigureLine {
-                    indicator: String::new(),
-                    unit: String::new(),
+                    indicator: ind.name.clone(),
+                    unit: ind.unit.clone(),
                     cell: cell_label(&ctx, d, c),
                     value: value(&key),
                     key,
@@ -1006,8 +1023,8 @@ pub async fn form_xlsx(
                 ),
             },
             ctx.t(
-                "Xong thì tải tệp lên tại trang báo cáo («Tải lên biểu mẫu đã điền»): hệ thống kiểm tra như khi nhập trên trang và cho xem các thay đổi trước khi lưu. Không sửa cột Mã.",
-                "Then upload it on the report page (“Upload the filled-in form”): it is checked as the page checks, and the changes are shown before anything is saved. Do not change the Key column.",
+                "Xong thì tải tệp lên tại trang báo cáo («Tải lên biểu mẫu đã điền»): hệ thống kiểm tra như khi nhập trên trang và cho xem các thay đổi trước khi lưu.",
+                "Then upload it on the report page (“Upload the filled-in form”): it is checked as the page checks, and the changes are shown before anything is saved.",
             )
             .to_string(),
         ],
@@ -1170,8 +1187,8 @@ pub async fn form_upload(
     if owner != Some((round_id, agency_id)) {
         let why = ctx
             .t(
-                "Tệp này không phải biểu mẫu của báo cáo này (của đợt hoặc cơ quan khác, hoặc dòng Mã đầu tệp đã bị sửa). Hãy tải biểu mẫu của trang này về và điền vào đó.",
-                "This file is not this report's form (it is another round's or body's, or its key row was changed). Download this page's form and fill that in.",
+                "Tệp này không phải biểu mẫu của báo cáo này (của đợt hoặc cơ quan khác, hoặc không tạo từ nút «Tải biểu mẫu Excel»). Hãy tải biểu mẫu của trang này về và điền vào đó.",
+                "This file is not this report's form (another round's or body's, or not made with “Download the form as Excel”). Download this page's form and fill that in.",
             )
             .to_string();
         return refused(&state, &user, ctx, agency_id, form, why).await;
