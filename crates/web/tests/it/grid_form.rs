@@ -428,20 +428,7 @@ fn same_as_last_round(app: TestApp) -> Fut {
         let r = focal.post(&path, &refs(&fields)).await;
         assert_eq!(r.status, 303, "{}", r.body);
         // The next half-year of the same plan.
-        let regime = app
-            .db
-            .regimes()
-            .await?
-            .into_iter()
-            .find(|r| r.code == "6T")
-            .ok_or("no six-monthly regime")?;
-        let plan = app.plan_id.to_string();
-        let choice = format!("{}:2026-2", regime.id);
-        let r = coord
-            .post("/rounds", &[("plan_id", &plan), ("choice", &choice)])
-            .await;
-        assert_eq!(r.status, 303, "{}", r.body);
-        let second: i64 = r.location().trim_start_matches("/rounds/").parse()?;
+        let second = crate::rounds::open_half_year(&app, &mut coord, 2).await?;
         let next = format!("/rounds/{second}/reports/{}", app.justice);
         let page = focal.get(&next).await;
         assert!(

@@ -42,6 +42,15 @@ pub(crate) async fn open_h1(app: &TestApp, coord: &mut Client) -> Result<i64, Fa
     assert_eq!(select.matches(" selected>").count(), 1, "{select}");
     let first = select.split("<option").nth(1).unwrap_or_default();
     assert!(!first.contains(" selected>"), "{select}");
+    open_half_year(app, coord, 1).await
+}
+
+/// Open half-year `half` (1 or 2) of 2026 of the seed plan, as the coordinator; returns its id.
+pub(crate) async fn open_half_year(
+    app: &TestApp,
+    coord: &mut Client,
+    half: u8,
+) -> Result<i64, Failed> {
     let regime = app
         .db
         .regimes()
@@ -50,7 +59,7 @@ pub(crate) async fn open_h1(app: &TestApp, coord: &mut Client) -> Result<i64, Fa
         .find(|r| r.code == "6T")
         .ok_or("no six-monthly regime")?;
     let plan = app.plan_id.to_string();
-    let choice = format!("{}:2026-1", regime.id);
+    let choice = format!("{}:2026-{half}", regime.id);
     let r = coord
         .post("/rounds", &[("plan_id", &plan), ("choice", &choice)])
         .await;

@@ -138,6 +138,19 @@ struct ReportPage {
     js_number: &'static str,
 }
 
+/// The body's form in the round: not found when the round asks nothing of the body.
+async fn body_form(state: &AppState, round_id: i64, agency_id: i64) -> AppResult<ReportForm> {
+    let form = state
+        .db
+        .report_form(round_id, agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if form.tasks.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    Ok(form)
+}
+
 /// May this account see this body's report, and act as whom?
 fn may_see(user: &User, agency_id: i64) -> bool {
     user.role.sees_all_agencies()
@@ -602,14 +615,7 @@ pub async fn report(
     Query(q): Query<ReportQuery>,
 ) -> AppResult<Html<String>> {
     user.require(may_see(&user, agency_id))?;
-    let form = state
-        .db
-        .report_form(round_id, agency_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if form.tasks.is_empty() {
-        return Err(AppError::NotFound);
-    }
+    let form = body_form(&state, round_id, agency_id).await?;
     let mut ctx = Ctx::new(lang, Some(&user));
     if let Some(m) = confirmation(&ctx, &q) {
         ctx = ctx.with_flash(m);
@@ -960,14 +966,7 @@ pub async fn form_xlsx(
     Path((round_id, agency_id)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
     user.require(may_see(&user, agency_id))?;
-    let form = state
-        .db
-        .report_form(round_id, agency_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if form.tasks.is_empty() {
-        return Err(AppError::NotFound);
-    }
+    let form = body_form(&state, round_id, agency_id).await?;
     let agency = state
         .db
         .agency(agency_id)
@@ -1142,14 +1141,7 @@ pub async fn form_upload(
     let (fields, file) = read_posted(&state, req).await?;
     user.check_csrf(fields.get("csrf").map_or("", String::as_str))?;
     user.require(user.role.is_agency() && user.row.agency_id == Some(agency_id))?;
-    let form = state
-        .db
-        .report_form(round_id, agency_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if form.tasks.is_empty() {
-        return Err(AppError::NotFound);
-    }
+    let form = body_form(&state, round_id, agency_id).await?;
     let ctx = Ctx::new(lang, Some(&user));
     if !form.report.as_ref().is_none_or(|r| r.state().editable()) {
         let why = ctx
