@@ -21,13 +21,19 @@ pub const CASES: &[(&str, Case)] = &[
     ),
 ];
 
-/// The id of the round's indicator with this code.
-async fn indicator(app: &TestApp, round: i64, code: &str) -> Result<i64, Failed> {
+/// The Sở Tư pháp's form in the round, as stored.
+async fn form_of(app: &TestApp, round: i64) -> Result<theodoi_store::rounds::ReportForm, Failed> {
     Ok(app
         .db
         .report_form(round, app.justice)
         .await?
-        .ok_or("no form")?
+        .ok_or("no form")?)
+}
+
+/// The id of the round's indicator with this code.
+async fn indicator(app: &TestApp, round: i64, code: &str) -> Result<i64, Failed> {
+    Ok(form_of(app, round)
+        .await?
         .indicators
         .iter()
         .find(|i| i.code == code)
@@ -46,11 +52,8 @@ async fn stored_value(
     ind: i64,
     dim: &str,
 ) -> Result<Option<i64>, Failed> {
-    Ok(app
-        .db
-        .report_form(round, app.justice)
+    Ok(form_of(app, round)
         .await?
-        .ok_or("no form")?
         .values
         .iter()
         .find(|v| v.indicator_id == ind && v.dimension == dim)
@@ -121,11 +124,7 @@ fn grid_form_saves_what_is_valid(app: TestApp) -> Fut {
             panic!("two languages in one message? …{before} / {after}…");
         }
         // The rest is stored; the wrong row is not.
-        let form = app
-            .db
-            .report_form(round, app.justice)
-            .await?
-            .ok_or("no form")?;
+        let form = form_of(&app, round).await?;
         let report = form.report.as_ref().ok_or("the valid part is saved")?;
         assert_eq!(report.difficulties, "Thiếu kinh phí tổ chức hội nghị");
         assert!(
@@ -148,14 +147,7 @@ fn grid_form_saves_what_is_valid(app: TestApp) -> Fut {
         assert!(!r.body.contains("khác tổng số"));
         focal.cookies.insert("lang".into(), "vi".into());
         // Corrected, it goes through and says so.
-        let version = app
-            .db
-            .report_form(round, app.justice)
-            .await?
-            .ok_or("no form")?
-            .report
-            .ok_or("report")?
-            .version;
+        let version = form_of(&app, round).await?.report.ok_or("report")?.version;
         set(&mut fields, &format!("v{tt}_sex_nu"), "6");
         set(&mut fields, "version", &version.to_string());
         let r = focal.post(&path, &refs(&fields)).await;
@@ -307,11 +299,7 @@ fn form_workbook_round_trip(app: TestApp) -> Fut {
         set(&mut fields, "version", "0");
         let r = focal.post(&path, &refs(&fields)).await;
         assert_eq!(r.status, 303, "{}", r.body);
-        let form = app
-            .db
-            .report_form(round, app.justice)
-            .await?
-            .ok_or("no form")?;
+        let form = form_of(&app, round).await?;
         let version = form.report.as_ref().ok_or("saved")?.version.to_string();
         let task = form.tasks.first().ok_or("a task")?.task_id;
         let tt = indicator(&app, round, "TT_NGUOI").await?;
@@ -450,12 +438,7 @@ fn same_as_last_round(app: TestApp) -> Fut {
                 .contains(&format!("id=\"v{tt}\" name=\"v{tt}\" value=\"\""))
         );
         assert!(
-            app.db
-                .report_form(second, app.justice)
-                .await?
-                .ok_or("no form")?
-                .report
-                .is_none(),
+            form_of(&app, second).await?.report.is_none(),
             "nothing is saved until the officer saves"
         );
         Ok(())
@@ -469,11 +452,8 @@ fn asking_the_head_checks_what_the_head_needs(app: TestApp) -> Fut {
         let path = format!("/rounds/{round}/reports/{}", app.justice);
         let mut focal = app.signed_in("focal").await;
         focal.get(&path).await;
-        let required = app
-            .db
-            .report_form(round, app.justice)
+        let required = form_of(&app, round)
             .await?
-            .ok_or("no form")?
             .indicators
             .into_iter()
             .find(|i| i.required)
@@ -499,11 +479,7 @@ fn asking_the_head_checks_what_the_head_needs(app: TestApp) -> Fut {
             r.body
         );
         // Saved, and the head is not asked for a report it could not approve.
-        let form = app
-            .db
-            .report_form(round, app.justice)
-            .await?
-            .ok_or("no form")?;
+        let form = form_of(&app, round).await?;
         assert!(form.report.is_some(), "the draft is saved");
         let mut head = app.signed_in("head").await;
         let inbox = head.get("/notifications").await;
