@@ -1,5 +1,14 @@
 //! Command-line interface: argument definitions and dispatch.
 
+/// Print the command's output. A reader that stops early (`theodoi agency list | head`) ends the
+/// command quietly, as it ends other Unix tools, rather than with a panic on the closed pipe.
+macro_rules! out {
+    ($($t:tt)*) => { $crate::cli::write_out(format_args!($($t)*)) };
+}
+macro_rules! outln {
+    ($($t:tt)*) => { $crate::cli::write_out(format_args!("{}\n", format_args!($($t)*))) };
+}
+
 mod agency;
 mod demo;
 mod plan;
@@ -12,6 +21,23 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use theodoi_store::Db;
+
+pub(crate) fn write_out(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_fmt(args).and_then(|()| stdout.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("theodoi: cannot write the output: {e}");
+        }
+        // Nothing of a command is left to do once its output cannot be read: every write to the
+        // database came before the output.
+        std::process::exit(if e.kind() == std::io::ErrorKind::BrokenPipe {
+            0
+        } else {
+            2
+        });
+    }
+}
 
 /// theodoi — theo dõi thực hiện kế hoạch: reads plan documents, runs reporting rounds, produces reports.
 #[derive(Debug, Parser)]
@@ -319,11 +345,11 @@ fn periods(
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        outln!("{}", serde_json::to_string_pretty(&rows)?);
     } else {
         for p in &periods {
             let w = p.window(windows);
-            println!("{:<24} {} → {}", p.label_vi(), w.start, w.end);
+            outln!("{:<24} {} → {}", p.label_vi(), w.start, w.end);
         }
     }
     Ok(ExitCode::SUCCESS)

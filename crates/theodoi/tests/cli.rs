@@ -252,6 +252,22 @@ fn import_show_and_list_agencies() {
             && l.contains("[đề nghị]")
     }));
     assert!(out.lines().next().is_some_and(|h| h.contains("Tài khoản")));
+
+    // A reader that stops early (`| head`) ends the command quietly: no panic, success.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_theodoi"))
+        .current_dir(dir.path())
+        .env_remove("THEODOI_DATABASE_URL")
+        .args(["agency", "list"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run theodoi: {e}"));
+    drop(child.stdout.take());
+    let o = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("theodoi: {e}"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
 }
 
 #[test]

@@ -165,6 +165,25 @@ where
     }
 }
 
+/// Path parameters; one that does not read (a word where an id belongs) names no page, so the
+/// answer is the site's "not found" page rather than axum's plain-text rejection.
+pub struct Path<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for Path<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned + Send,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| Path(v))
+            .map_err(|_| AppError::NotFound)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,6 +30,17 @@ pub struct Bar {
     pub agency_id: Option<i64>,
 }
 
+tokio::task_local! {
+    /// The page being answered (path and query of a GET), set for the whole request by
+    /// [`misc::log_and_secure`], so the language link on any page comes back to that page.
+    static HERE: String;
+}
+
+/// Run a request's handling knowing which page it answers.
+pub async fn answering<F: std::future::Future>(here: String, f: F) -> F::Output {
+    HERE.scope(here, f).await
+}
+
 /// What every page template gets: messages in the chosen language, the account, the CSRF token.
 pub struct Ctx {
     pub m: &'static Msg,
@@ -37,6 +48,9 @@ pub struct Ctx {
     pub user: Option<Bar>,
     pub csrf: String,
     pub flash: String,
+    /// Where the language link leads back to, URL-encoded; empty when the page cannot be asked
+    /// for again (the answer to a form), and then the switch goes back by the referring page.
+    pub here: String,
 }
 
 impl Ctx {
@@ -51,6 +65,9 @@ impl Ctx {
                 agency_id: u.row.agency_id,
             }),
             flash: String::new(),
+            here: HERE
+                .try_with(|h| form_urlencoded::byte_serialize(h.as_bytes()).collect())
+                .unwrap_or_default(),
         }
     }
 

@@ -49,8 +49,8 @@ pub async fn list(db: &Db) -> anyhow::Result<ExitCode> {
             accounts.join(", "),
         ]);
     }
-    print!("{}", table::render(&rows));
-    println!(
+    out!("{}", table::render(&rows));
+    outln!(
         "\n{} cơ quan, đơn vị. CT = chủ trì, PH = phối hợp, III = khối trách nhiệm ở mục III; [nhóm] = nhóm cơ quan, [đề nghị] = chỉ được đề nghị.",
         agencies.len()
     );

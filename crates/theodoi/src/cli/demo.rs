@@ -34,7 +34,7 @@ pub async fn generate(db: &Db, scale: &str, seed: u64, reports: bool) -> anyhow:
     )
     .await?;
     bar.finish_and_clear();
-    println!(
+    outln!(
         "Kế hoạch (id {}): {} cơ quan, đơn vị, {} trong số đó phải gửi báo cáo mỗi đợt; {} tài khoản; đợt báo cáo số {}; {} báo cáo; {:.1} giây.",
         summary.plan_id,
         summary.bodies,
@@ -49,11 +49,11 @@ pub async fn generate(db: &Db, scale: &str, seed: u64, reports: bool) -> anyhow:
         summary.reports,
         started.elapsed().as_secs_f64()
     );
-    println!("Tài khoản để dùng thử (mật khẩu chung: {DEMO_PASSWORD}):");
+    outln!("Tài khoản để dùng thử (mật khẩu chung: {DEMO_PASSWORD}):");
     for (user, body, role) in &summary.try_accounts {
-        println!("  {user:<12} {body:<40} {role}");
+        outln!("  {user:<12} {body:<40} {role}");
     }
-    println!(
+    outln!(
         "Mỗi cơ quan, đơn vị có tài khoản đầu mối focal-<mã> và lãnh đạo head-<mã> (mã ở trang Cơ quan, đơn vị)."
     );
     Ok(ExitCode::SUCCESS)

@@ -48,7 +48,7 @@ pub fn parse(files: &[PathBuf], lexicon_file: Option<&Path>) -> anyhow::Result<E
     } else {
         serde_json::to_string_pretty(&views)?
     };
-    println!("{json}");
+    outln!("{json}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -118,7 +118,7 @@ pub async fn import(
             || table::truncate(&d.title, 60),
             |n| format!("{} {n}", d.doc_type),
         );
-        println!(
+        outln!(
             "{} plan {} (id {}): {} tasks, {} assignments{}",
             if o.created { "imported" } else { "updated" },
             name,
@@ -157,7 +157,7 @@ pub async fn list(db: &Db) -> anyhow::Result<ExitCode> {
             table::truncate(&p.title, 70),
         ]);
     }
-    print!("{}", table::render(&rows));
+    out!("{}", table::render(&rows));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -181,16 +181,16 @@ pub async fn show(db: &Db, selector: Option<&str>) -> anyhow::Result<ExitCode> {
     };
     let view = db.load_plan(id).await?;
     let s = &view.summary;
-    println!(
+    outln!(
         "{} {} — {}",
         s.doc_type,
         s.number.as_deref().unwrap_or("(chưa có số)"),
         s.title
     );
     if !s.implements.is_empty() {
-        println!("Triển khai: {}", s.implements.join(", "));
+        outln!("Triển khai: {}", s.implements.join(", "));
     }
-    println!("Phân công nhiệm vụ (CT = chủ trì, PH = phối hợp)\n");
+    outln!("Phân công nhiệm vụ (CT = chủ trì, PH = phối hợp)\n");
     let mut header = vec!["Cơ quan, đơn vị".to_string()];
     header.extend(view.tasks.iter().map(|t| t.reference.clone()));
     let mut rows = vec![header];
@@ -208,15 +208,15 @@ pub async fn show(db: &Db, selector: Option<&str>) -> anyhow::Result<ExitCode> {
         }
         rows.push(row);
     }
-    print!("{}", table::render(&rows));
-    println!("\nNhiệm vụ:");
+    out!("{}", table::render(&rows));
+    outln!("\nNhiệm vụ:");
     for t in &view.tasks {
         let time = if t.time_text.is_empty() {
             "không ghi thời gian".to_string()
         } else {
             t.time_text.clone()
         };
-        println!(
+        outln!(
             "  {:<5} {} [{}]",
             t.reference,
             table::truncate(&t.title, 90),

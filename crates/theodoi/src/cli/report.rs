@@ -8,16 +8,21 @@ use theodoi_store::Db;
 pub async fn rounds(db: &Db) -> anyhow::Result<ExitCode> {
     let rounds = db.rounds(None).await?;
     if rounds.is_empty() {
-        println!("no rounds yet: the coordinator opens one on the web (Đợt báo cáo)");
+        outln!("no rounds yet: the coordinator opens one on the web (Đợt báo cáo)");
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "{:>5}  {:<14}  {:<30}  {:<10}  {:>9}  {:>8}",
-        "id", "plan", "round", "deadline", "submitted", "accepted"
+        "id",
+        "plan",
+        "round",
+        "deadline",
+        "submitted",
+        "accepted"
     );
     for s in rounds {
         let r = &s.round;
-        println!(
+        outln!(
             "{:>5}  {:<14}  {:<30}  {:<10}  {:>9}  {:>8}",
             r.id,
             r.plan_number.as_deref().unwrap_or("—"),
@@ -87,7 +92,7 @@ pub async fn build(
     let tmp = output.with_extension(format!("{format}.part"));
     std::fs::write(&tmp, &bytes).with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::rename(&tmp, output).with_context(|| format!("writing {}", output.display()))?;
-    println!(
+    outln!(
         "{}: {} indicators from {} of {} accepted reports; {} bodies missing — {} ({} bytes)",
         c.round_label,
         c.indicators.len(),

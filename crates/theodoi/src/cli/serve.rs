@@ -40,7 +40,7 @@ pub async fn run(db: Db, url: &str, args: ServeArgs) -> anyhow::Result<ExitCode>
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     let addr = listener.local_addr()?;
-    println!(
+    outln!(
         "theodoi is serving on http://{addr}/ (database {})",
         super::redact(url)
     );
@@ -80,9 +80,11 @@ async fn bootstrap(db: &Db) -> anyhow::Result<()> {
                 .publish_plan(&p.plan, parts, &publication)
                 .await
                 .context("loading the seed plan")?;
-            println!(
+            outln!(
                 "loaded the seed plan (id {}): {} tasks, {} assignments",
-                o.plan_id, o.tasks, o.assignments
+                o.plan_id,
+                o.tasks,
+                o.assignments
             );
         }
     }
@@ -108,11 +110,11 @@ async fn bootstrap(db: &Db) -> anyhow::Result<()> {
     .await?;
     if generated {
         // Printed once, to the operator's terminal; never logged.
-        println!(
+        outln!(
             "created the administrator: username admin, one-time password {password} (change it at first sign-in)"
         );
     } else {
-        println!("created the administrator: username admin, password from THEODOI_ADMIN_PASSWORD");
+        outln!("created the administrator: username admin, password from THEODOI_ADMIN_PASSWORD");
     }
     Ok(())
 }

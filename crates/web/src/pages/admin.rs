@@ -4,11 +4,12 @@
 use crate::auth::{self, ALL_ROLES, Role, UiLang, User};
 use crate::error::{AppError, AppResult};
 use crate::form::Form;
+use crate::form::Path;
 use crate::form::Query;
 use crate::pages::{self, Ctx};
 use crate::{AppState, audit, audit_by};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use theodoi_store::accounts::{AuditFilter, AuditRow, NewUser, UserRow};

@@ -4,10 +4,11 @@
 use crate::auth::{Role, UiLang, User};
 use crate::error::{AppError, AppResult};
 use crate::form::Form;
+use crate::form::Path;
 use crate::pages::{self, Ctx};
 use crate::{AppState, audit_by};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use theodoi_domain::AgencyKind;
@@ -36,6 +37,28 @@ struct ListPage {
     ctx: Ctx,
     agencies: Vec<AgencyRow>,
     kinds: Vec<(&'static str, String)>,
+    refused: Option<Refused>,
+}
+
+impl ListPage {
+    /// The refusal of one of the page's forms, if that form was the one refused.
+    fn refused_in(&self, form: &str) -> Option<&Refused> {
+        self.refused.as_ref().filter(|r| r.form == form)
+    }
+}
+
+/// A form of the directory refused, shown back as typed with the reason above it.
+#[derive(Default)]
+struct Refused {
+    /// Which form: "add" or "merge".
+    form: &'static str,
+    why: String,
+    name: String,
+    kind: String,
+    parent_id: String,
+    is_group: bool,
+    keep: i64,
+    remove: i64,
 }
 
 fn kinds(ctx: &Ctx) -> Vec<(&'static str, String)> {
@@ -47,13 +70,23 @@ pub async fn list(
     UiLang(lang): UiLang,
     user: User,
 ) -> AppResult<Html<String>> {
+    list_page(&state, lang, &user, None).await
+}
+
+async fn list_page(
+    state: &AppState,
+    lang: crate::i18n::Lang,
+    user: &User,
+    refused: Option<Refused>,
+) -> AppResult<Html<String>> {
     let agencies = state.db.list_agencies().await?;
-    let ctx = Ctx::new(lang, Some(&user));
+    let ctx = Ctx::new(lang, Some(user));
     let kinds = kinds(&ctx);
     pages::render(&ListPage {
         ctx,
         agencies,
         kinds,
+        refused,
     })
 }
 
@@ -158,18 +191,38 @@ fn check_name(name: &str) -> AppResult<String> {
 
 pub async fn create(
     State(state): State<AppState>,
+    UiLang(lang): UiLang,
     user: User,
     Form(f): Form<NewAgency>,
 ) -> AppResult<Response> {
     user.check_csrf(&f.csrf)?;
     user.require(user.role.coordinates())?;
-    let name = check_name(&f.name)?;
-    check_kind(&f.kind)?;
-    let parent = check_parent(&state, None, &f.parent_id).await?;
-    let id = state
-        .db
-        .create_agency(&name, &f.kind, f.is_group.is_some(), parent)
-        .await?;
+    let created = async {
+        let name = check_name(&f.name)?;
+        check_kind(&f.kind)?;
+        let parent = check_parent(&state, None, &f.parent_id).await?;
+        Ok(state
+            .db
+            .create_agency(&name, &f.kind, f.is_group.is_some(), parent)
+            .await?)
+    }
+    .await;
+    let id = match created {
+        Ok(id) => id,
+        Err(AppError::BadRequest(why)) => {
+            let refused = Refused {
+                form: "add",
+                why: why.get(lang).to_string(),
+                name: f.name,
+                kind: f.kind,
+                parent_id: f.parent_id,
+                is_group: f.is_group.is_some(),
+                ..Refused::default()
+            };
+            return refused_page(list_page(&state, lang, &user, Some(refused)).await);
+        }
+        Err(e) => return Err(e),
+    };
     // After the write: a reader in between would otherwise cache the old state anew.
     state.cache.invalidate();
     audit_by(
@@ -183,6 +236,11 @@ pub async fn create(
     Ok(Redirect::to(&format!("/agencies/{id}")).into_response())
 }
 
+/// A form shown back after a refusal: the page, answered as unprocessable.
+fn refused_page(page: AppResult<Html<String>>) -> AppResult<Response> {
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page?).into_response())
+}
+
 #[derive(Template)]
 #[template(path = "agency_edit.html")]
 struct EditPage {
@@ -194,6 +252,8 @@ struct EditPage {
     members: Vec<i64>,
     /// A group such as "các cơ quan liên quan": named per task, not here.
     vague: bool,
+    /// Why the changes shown (as typed) were not saved; empty when nothing was refused.
+    refused: String,
 }
 
 pub async fn edit(
@@ -202,10 +262,20 @@ pub async fn edit(
     user: User,
     Path(id): Path<i64>,
 ) -> AppResult<Html<String>> {
+    edit_page(&state, lang, &user, id, None).await
+}
+
+async fn edit_page(
+    state: &AppState,
+    lang: crate::i18n::Lang,
+    user: &User,
+    id: i64,
+    refused: Option<(UpdateAgency, String)>,
+) -> AppResult<Html<String>> {
     // The directory's edit page is the coordinator's (who edits) and administrators' (who
     // look after accounts of agencies); others reach an agency through its home.
     user.require(user.role.coordinates() || user.role == Role::Admin)?;
-    let agency = state.db.agency(id).await?.ok_or(AppError::NotFound)?;
+    let mut agency = state.db.agency(id).await?.ok_or(AppError::NotFound)?;
     let others = state
         .db
         .list_agencies()
@@ -218,9 +288,20 @@ pub async fn edit(
     } else {
         Vec::new()
     };
-    let ctx = Ctx::new(lang, Some(&user));
+    let ctx = Ctx::new(lang, Some(user));
     let kinds = kinds(&ctx);
     let vague = agency.is_group && theodoi_domain::agency::is_vague_group(&agency.name);
+    // Refused changes are shown as typed, to correct rather than type again.
+    let refused = match refused {
+        Some((typed, why)) => {
+            agency.name = typed.name;
+            agency.kind = typed.kind;
+            agency.parent_id = typed.parent_id.trim().parse().ok();
+            agency.requested_only = typed.requested_only.is_some();
+            why
+        }
+        None => String::new(),
+    };
     pages::render(&EditPage {
         ctx,
         agency,
@@ -228,6 +309,7 @@ pub async fn edit(
         kinds,
         members,
         vague,
+        refused,
     })
 }
 
@@ -282,19 +364,31 @@ pub struct UpdateAgency {
 
 pub async fn update(
     State(state): State<AppState>,
+    UiLang(lang): UiLang,
     user: User,
     Path(id): Path<i64>,
     Form(f): Form<UpdateAgency>,
 ) -> AppResult<Response> {
     user.check_csrf(&f.csrf)?;
     user.require(user.role.coordinates())?;
-    let name = check_name(&f.name)?;
-    check_kind(&f.kind)?;
-    let parent = check_parent(&state, Some(id), &f.parent_id).await?;
-    state
-        .db
-        .update_agency(id, &name, &f.kind, parent, f.requested_only.is_some())
-        .await?;
+    let updated = async {
+        let name = check_name(&f.name)?;
+        check_kind(&f.kind)?;
+        let parent = check_parent(&state, Some(id), &f.parent_id).await?;
+        Ok(state
+            .db
+            .update_agency(id, &name, &f.kind, parent, f.requested_only.is_some())
+            .await?)
+    }
+    .await;
+    match updated {
+        Ok(()) => {}
+        Err(AppError::BadRequest(why)) => {
+            let why = why.get(lang).to_string();
+            return refused_page(edit_page(&state, lang, &user, id, Some((f, why))).await);
+        }
+        Err(e) => return Err(e),
+    }
     state.cache.invalidate();
     audit_by(
         &state,
@@ -316,23 +410,36 @@ pub struct MergeForm {
 
 pub async fn merge(
     State(state): State<AppState>,
+    UiLang(lang): UiLang,
     user: User,
     Form(f): Form<MergeForm>,
 ) -> AppResult<Response> {
     user.check_csrf(&f.csrf)?;
     user.require(user.role.coordinates())?;
-    let outcome = match state
+    let merged = match state
         .db
         .merge_agencies(f.keep, f.remove, time::OffsetDateTime::now_utc())
         .await
     {
-        Err(theodoi_store::StoreError::NotFound(_)) => {
-            return Err(AppError::refuse(
-                "Một trong hai cơ quan không còn trong danh mục; hãy tải lại trang rồi chọn lại",
-                "One of the two agencies is no longer in the directory; reload the page and choose again",
-            ));
+        Err(theodoi_store::StoreError::NotFound(_)) => Err(AppError::refuse(
+            "Một trong hai cơ quan không còn trong danh mục; hãy tải lại trang rồi chọn lại.",
+            "One of the two agencies is no longer in the directory; reload the page and choose again.",
+        )),
+        other => other.map_err(AppError::from),
+    };
+    let outcome = match merged {
+        Ok(outcome) => outcome,
+        Err(AppError::BadRequest(why)) => {
+            let refused = Refused {
+                form: "merge",
+                why: why.get(lang).to_string(),
+                keep: f.keep,
+                remove: f.remove,
+                ..Refused::default()
+            };
+            return refused_page(list_page(&state, lang, &user, Some(refused)).await);
         }
-        other => other?,
+        Err(e) => return Err(e),
     };
     state.cache.invalidate();
     let detail = format!(

@@ -6,11 +6,12 @@
 
 use crate::auth::{UiLang, User};
 use crate::error::{AppError, AppResult};
+use crate::form::Path;
 use crate::form::Query;
 use crate::pages::{self, Ctx};
 use crate::{AppState, audit_by};
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use theodoi_report::csv::Cell;

@@ -11,11 +11,12 @@
 
 use crate::auth::{Role, UiLang, User};
 use crate::error::{AppError, AppResult};
+use crate::form::Path;
 use crate::form::{Form, Query};
 use crate::pages::{self, Ctx};
 use crate::{AppState, audit_by};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;

@@ -4,10 +4,11 @@
 use crate::auth::{UiLang, User};
 use crate::error::{AppError, AppResult};
 use crate::form::Form;
+use crate::form::Path;
 use crate::pages::{self, Ctx};
 use crate::{AppState, audit_by};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use theodoi_store::workspace::{EscalationMessage, EscalationRow};

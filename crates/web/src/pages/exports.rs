@@ -4,8 +4,9 @@
 
 use crate::auth::User;
 use crate::error::{AppError, AppResult};
+use crate::form::Path;
 use crate::{AppState, audit_by};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use theodoi_domain::Timeliness;
 use theodoi_report::csv::Cell;

@@ -11,11 +11,12 @@
 use crate::auth::{UiLang, User};
 use crate::error::{AppError, AppResult};
 use crate::form::Form;
+use crate::form::Path;
 use crate::pages::cascade::multipart_error;
 use crate::pages::{self, Ctx};
 use crate::{AppState, audit_by};
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use theodoi_domain::{
@@ -84,6 +85,8 @@ struct TaskForm {
     lead: String,
     coordinating: String,
     time: String,
+    /// Sản phẩm, as written; empty when none.
+    product: String,
     lines: (u32, u32),
     file: usize,
     dropped: bool,
@@ -108,6 +111,7 @@ impl TaskForm {
             lead: names(&t.lead),
             coordinating: names(&t.coordinating),
             time: t.time.text.clone(),
+            product: t.product.clone().unwrap_or_default(),
             lines: (t.span.start_line, t.span.end_line),
             file,
             ..Self::default()
@@ -297,6 +301,7 @@ impl Review {
                     lead: text(format!("t{i}_lead")),
                     coordinating: text(format!("t{i}_coord")),
                     time: text(format!("t{i}_time")),
+                    product: text(format!("t{i}_product")),
                     lines: (a.trim().parse().unwrap_or(0), b.trim().parse().unwrap_or(0)),
                     file: get(f, &format!("t{i}_file")).parse().unwrap_or(0),
                     dropped: !get(f, &format!("t{i}_drop")).is_empty(),
@@ -415,6 +420,20 @@ impl Review {
                 if t.time.trim().is_empty() {
                     t.time = next.time;
                 }
+                // Both products are kept: a merged task delivers what both did.
+                t.product = [t.product.trim(), next.product.trim()]
+                    .into_iter()
+                    .filter(|p| !p.is_empty())
+                    .fold(Vec::new(), |mut kept: Vec<&str>, p| {
+                        if !kept
+                            .iter()
+                            .any(|k| theodoi_text::key(k) == theodoi_text::key(p))
+                        {
+                            kept.push(p);
+                        }
+                        kept
+                    })
+                    .join("; ");
                 // Rows entered by hand have no source lines (0–0): the span is the other's.
                 t.lines = match (t.lines.0, next.lines.0) {
                     (0, _) => next.lines,
@@ -611,6 +630,7 @@ impl Review {
                 lead,
                 coordinating,
                 time: Timeframe::parse(&theodoi_text::clean(&t.time)),
+                product: Some(theodoi_text::clean(&t.product)).filter(|p| !p.is_empty()),
                 span,
             });
         }
@@ -724,19 +744,23 @@ pub async fn review(
             "csrf" => csrf = field.text().await.map_err(multipart_error)?,
             "manual" => manual = true,
             "file" => {
+                // A browser sends an unnamed, empty part when no file was chosen.
+                let chosen = field.file_name().is_some_and(|n| !n.is_empty());
                 let name = field.file_name().unwrap_or("tệp").to_string();
                 let bytes = field.bytes().await.map_err(multipart_error)?;
-                if bytes.is_empty() {
+                if bytes.is_empty() && !chosen {
                     continue;
                 }
                 if bytes.len() > state.config.max_upload_bytes {
                     return Err(AppError::TooLarge);
                 }
-                // Text, DOCX, PDF with a text layer, XLSX or CSV: the same reader as the CLI's.
-                let text = match theodoi_plandoc::formats::to_text(&bytes, Some(&name)) {
+                // Text, DOCX, PDF with a text layer, XLSX or CSV: the same reader as the CLI's. A
+                // chosen file of 0 bytes is refused there too, as empty.
+                let text = match upload_text(&name, &bytes) {
                     Ok(t) => t,
                     Err(e) => {
-                        return refuse(&state, lang, &user, format!("{name}: {}", e.message_vi()));
+                        let why = unreadable(&name, &e);
+                        return refuse(&state, lang, &user, why.get(lang).to_string());
                     }
                 };
                 sources.push((
@@ -761,12 +785,11 @@ pub async fn review(
     let ctx = Ctx::new(lang, Some(&user));
     if sources.is_empty() {
         if !manual {
-            return refuse(
-                &state,
-                lang,
-                &user,
-                "Chưa chọn tệp hoặc dán nội dung. Để nhập kế hoạch bằng tay, bấm \u{201C}Nhập bằng tay\u{201D}.".into(),
+            let why = ctx.t(
+                "Chưa chọn tệp hoặc dán nội dung. Để nhập kế hoạch bằng tay, bấm \u{201C}Nhập bằng tay\u{201D}.",
+                "No file chosen and no text pasted. To enter a plan by hand, press \u{201C}Enter by hand\u{201D}.",
             );
+            return refuse(&state, lang, &user, why.to_string());
         }
         let mut r = Review {
             doc_type: DocumentType::Plan.abbreviation().into(),
@@ -794,6 +817,29 @@ pub async fn review(
         Err(AppError::BadRequest(msg)) => refuse(&state, lang, &user, msg.get(lang).to_string()),
         Err(e) => Err(e),
     }
+}
+
+/// The text of an uploaded file, read as `plan parse` reads it. A conversion from a legacy
+/// Vietnamese font encoding is logged, as the CLI notes what it repaired: what was converted,
+/// never the text nor the file's name (either may name people).
+fn upload_text(name: &str, bytes: &[u8]) -> Result<String, theodoi_plandoc::ParseError> {
+    let (text, converted) = theodoi_plandoc::formats::to_text_noted(bytes, Some(name))?;
+    if let Some(converted) = converted {
+        tracing::info!(
+            format = ?theodoi_plandoc::formats::detect(bytes, Some(name)),
+            bytes = bytes.len(),
+            "plan upload {converted}"
+        );
+    }
+    Ok(text)
+}
+
+/// Why a file could not be read, naming it, in both languages.
+fn unreadable(name: &str, e: &theodoi_plandoc::ParseError) -> theodoi_text::Message {
+    theodoi_text::Message::new(
+        format!("{name}: {}", e.message_vi()),
+        format!("{name}: {e}"),
+    )
 }
 
 /// The upload form again with what went wrong.
@@ -833,12 +879,12 @@ pub async fn edit(
     pages::render(&page(&state, ctx, r, None, Vec::new(), Vec::new(), notice).await?)
 }
 
-/// The stored plan a publication replaces: the one being corrected, or one with the same number.
+/// The stored plan a publication replaces: the one being corrected, or the same document (its
+/// number from the same issuer and year; another province's plan of that number is another).
 async fn replaced(state: &AppState, r: &Review, plan: &Plan) -> AppResult<Option<i64>> {
-    Ok(match (r.plan_id, &plan.document.number) {
-        (Some(id), _) => Some(id),
-        (None, Some(n)) => state.db.find_plan(n.as_str()).await?,
-        (None, None) => None,
+    Ok(match r.plan_id {
+        Some(id) => Some(id),
+        None => state.db.find_same_plan(&plan.document).await?,
     })
 }
 
@@ -1096,4 +1142,76 @@ pub async fn publish(
     };
     audit_by(&state, &user, event, Some(&target), Some(&detail)).await?;
     Ok(Redirect::to(&format!("/plans/{}?published=1", outcome.plan_id)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::upload_text;
+    use std::fmt::Write as _;
+    use std::sync::{Arc, Mutex};
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata};
+
+    /// The events logged while it is the default subscriber, each as its fields.
+    #[derive(Clone, Default)]
+    struct Capture(Arc<Mutex<Vec<String>>>);
+
+    struct Fields(String);
+
+    impl Visit for Fields {
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            let _ = write!(self.0, "{}={value:?} ", field.name());
+        }
+    }
+
+    impl tracing::Subscriber for Capture {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &Attributes<'_>) -> Id {
+            Id::from_u64(1)
+        }
+        fn record(&self, _: &Id, _: &Record<'_>) {}
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, event: &Event<'_>) {
+            let mut fields = Fields(String::new());
+            event.record(&mut fields);
+            if let Ok(mut events) = self.0.lock() {
+                events.push(fields.0);
+            }
+        }
+        fn enter(&self, _: &Id) {}
+        fn exit(&self, _: &Id) {}
+    }
+
+    fn logged(name: &str, bytes: &[u8]) -> (String, Vec<String>) {
+        let capture = Capture::default();
+        let text = tracing::subscriber::with_default(capture.clone(), || upload_text(name, bytes))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let events = capture.0.lock().map(|e| e.clone()).unwrap_or_default();
+        (text, events)
+    }
+
+    #[test]
+    fn a_legacy_encoding_converted_is_logged_without_the_text_or_name() {
+        // A plan saved as text from a .VnTime document: TCVN3 in UTF-8.
+        let tcvn3 = "Uû ban nh©n d©n tØnh Lµo Cai\nSè: 58/KH-UBND\nkÕ ho¹ch\n\
+                     1. Tæ chøc tuyªn truyÒn ph¸p luËt cho ng\u{AD}êi d©n\n\
+                     C¬ quan chñ tr×: Së T\u{AD} ph¸p.\n";
+        let (text, events) = logged("Nguyễn Văn A.txt", tcvn3.as_bytes());
+        assert!(text.contains("Cơ quan chủ trì: Sở Tư pháp."), "{text}");
+        assert_eq!(events.len(), 1, "{events:?}");
+        let event = &events[0];
+        assert!(event.contains("TCVN3"), "says what was converted: {event}");
+        assert!(event.contains("format=Text"), "{event}");
+        assert!(!event.contains("Nguy"), "no file name: {event}");
+        assert!(
+            !event.contains("Lào Cai") && !event.contains("Lµo"),
+            "no document text: {event}"
+        );
+        // Unicode text needs no conversion and logs nothing.
+        let (_, events) = logged("kh.txt", "KẾ HOẠCH\n1. Việc\n".as_bytes());
+        assert!(events.is_empty(), "{events:?}");
+    }
 }

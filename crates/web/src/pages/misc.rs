@@ -3,11 +3,12 @@
 
 use crate::auth::{LANG_COOKIE, UiLang};
 use crate::error::{AppError, AppResult};
+use crate::form::Path;
 use crate::form::Query;
 use crate::i18n::Lang;
 use crate::{AppState, pages};
-use axum::extract::{Path, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -70,17 +71,26 @@ pub struct Next_ {
     next: Option<String>,
 }
 
-/// Switch the interface language and go back where the user was (same-site paths only).
+/// Switch the interface language and go back where the user was (same-site paths only): the
+/// page the link names, else the page the link was on, else the start page.
 pub async fn set_lang(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(q): Query<Next_>,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
     let lang = Lang::from_code(&code).ok_or(AppError::NotFound)?;
+    let referer = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<axum::http::Uri>().ok())
+        .and_then(|u| u.path_and_query().map(|p| p.as_str().to_string()));
     let next = q
         .next
         .as_deref()
         .and_then(pages::same_site_path)
+        .or_else(|| referer.as_deref().and_then(pages::same_site_path))
+        .filter(|p| !p.starts_with("/lang/"))
         .unwrap_or_else(|| "/".into());
     let mut r = Redirect::to(&next).into_response();
     r.headers_mut().append(
@@ -112,8 +122,13 @@ pub async fn log_and_secure(req: Request, next: Next) -> Response {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .any(|v| v.contains(crate::auth::SESSION_COOKIE));
+    // Only a GET can be asked for again; the answer to a form is left to the referring page.
+    let here = match req.uri().path_and_query() {
+        Some(p) if method == Method::GET && !path.starts_with("/lang/") => p.as_str().to_string(),
+        _ => String::new(),
+    };
     let started = Instant::now();
-    let mut res = next.run(req).await;
+    let mut res = pages::answering(here, next.run(req)).await;
     let status = res.status().as_u16();
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     if path != "/healthz" {

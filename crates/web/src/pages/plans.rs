@@ -3,10 +3,11 @@
 use crate::AppState;
 use crate::auth::{UiLang, User};
 use crate::error::{AppError, AppResult};
+use crate::form::Path;
 use crate::form::Query;
 use crate::pages::{self, Ctx};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use theodoi_store::links::{ImplementingPlan, LinkedTask, ParentPlan, TaskChoice};

@@ -7,9 +7,10 @@
 use crate::AppState;
 use crate::auth::UiLang;
 use crate::error::{AppError, AppResult};
+use crate::form::Path;
 use crate::pages::{self, Ctx};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Html;
 use std::collections::{BTreeMap, HashSet};
 use theodoi_domain::TaskStatus;

@@ -109,6 +109,12 @@ fn merge_with_rounds_moves_reports_or_names_the_round(app: TestApp) -> Fut {
         assert!(r.body.contains(ROUND), "{}", r.body);
         assert!(r.body.contains("Không thể gộp"), "{}", r.body);
         assert!(app.db.agency(app.police).await?.is_some());
+        // Said above the merge form on the directory, the two bodies still chosen.
+        assert!(r.body.contains("id=\"merge-error\""), "{}", r.body);
+        for chosen in [app.justice, app.police] {
+            let option = format!("<option value=\"{chosen}\" selected>");
+            assert!(r.body.contains(&option), "{option} in {}", r.body);
+        }
         // A duplicate entry of the police in the directory: the merge moves their report.
         c.get("/agencies").await;
         let r = c
@@ -200,10 +206,18 @@ fn bad_parent_is_refused_with_the_reason(app: TestApp) -> Fut {
             )
             .await;
         assert_eq!(r.status, 422);
+        // Said above the add form, with what was typed.
+        assert!(
+            r.body.contains("id=\"add-error\"") && r.body.contains("value=\"Phòng thử nghiệm\""),
+            "{}",
+            r.body
+        );
         // Itself.
         let r = edit_parent(&mut c, &path, &app.justice.to_string()).await;
         assert_eq!(r.status, 422);
         assert!(r.body.contains("chính mình"), "{}", r.body);
+        // On the body's own edit page.
+        assert!(r.body.contains("id=\"edit-error\""), "{}", r.body);
         // A group.
         let group = app
             .db
@@ -230,6 +244,9 @@ fn bad_parent_is_refused_with_the_reason(app: TestApp) -> Fut {
         let r = edit_parent(&mut c, &path, &app.police.to_string()).await;
         assert_eq!(r.status, 422);
         assert!(r.body.contains("trực thuộc cơ quan này"), "{}", r.body);
+        // The parent chosen is still chosen, to correct rather than choose again.
+        let chosen = format!("<option value=\"{}\" selected>", app.police);
+        assert!(r.body.contains(&chosen), "{chosen} in {}", r.body);
         // A real parent is accepted.
         let other = app
             .db

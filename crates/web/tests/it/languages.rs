@@ -11,6 +11,10 @@ pub const CASES: &[(&str, Case)] = &[
         "error_pages_keep_the_menu_and_say_what_to_do",
         error_pages_keep_the_menu_and_say_what_to_do,
     ),
+    (
+        "the_language_link_stays_on_the_page",
+        the_language_link_stays_on_the_page,
+    ),
 ];
 
 /// The messages of the interface in one language long enough to be its own (short ones such as
@@ -195,6 +199,49 @@ fn error_pages_keep_the_menu_and_say_what_to_do(app: TestApp) -> Fut {
         one_language("the signed-out 404 page", &r, false);
         assert!(r.body.contains(EN.not_found) && r.body.contains("href=\"/lang/vi"));
         assert!(!r.body.contains("action=\"/logout\""));
+        Ok(())
+    })
+}
+
+fn the_language_link_stays_on_the_page(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let mut c = app.signed_in("police").await;
+        let task = app.task_id("II.1").await;
+        // Every page's link names the page it is on, query included.
+        let r = c.get(&format!("/tasks/{task}?tab=1")).await;
+        assert_eq!(r.status, 200);
+        let link = format!("href=\"/lang/en?next=%2Ftasks%2F{task}%3Ftab%3D1\"");
+        assert!(r.body.contains(&link), "no {link} in the task page");
+        let r = c
+            .get(&format!("/lang/en?next=%2Ftasks%2F{task}%3Ftab%3D1"))
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(r.location(), format!("/tasks/{task}?tab=1"));
+        // The answer to a form cannot be asked for again: its link goes back by the referring page.
+        c.header("referer", &format!("http://{}/escalations", app.addr));
+        let r = c
+            .post(
+                &format!("/tasks/{task}/escalations"),
+                &[("subject", " "), ("body", "x")],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        // (In English now: the switch above set the language.)
+        assert!(r.body.contains("href=\"/lang/vi\""), "{}", r.body);
+        let r = c.get("/lang/vi").await;
+        assert_eq!(r.location(), "/escalations");
+        // Never to another site, whatever the link or the referring page says.
+        let mut out = app.client();
+        out.header("referer", "http://evil.example//evil.example/x");
+        let r = out.get("/lang/en?next=%2F%2Fevil.example").await;
+        assert_eq!(r.location(), "/");
+        // A word where an id belongs names no page: the site's "not found" page, not axum's text.
+        let r = c.get("/rounds/abc").await;
+        assert_eq!(r.status, 404);
+        has_menu("a malformed id", &r);
+        assert!(r.body.contains(VI.not_found), "{}", r.body);
+        let r = c.get(&format!("/tasks/{task}x")).await;
+        assert_eq!(r.status, 404);
         Ok(())
     })
 }

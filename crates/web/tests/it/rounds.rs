@@ -234,6 +234,30 @@ fn round_report_workflow(app: TestApp) -> Fut {
             .post(&format!("{path}/action"), &act("return", "3"))
             .await;
         assert_eq!(r.status, 422);
+        // The refusal is said beside the buttons of the report's own page, not on an error page.
+        assert!(
+            r.body.contains("id=\"action-error\"") && r.body.contains("id=\"report-form\""),
+            "{}",
+            r.body
+        );
+        // A step on a report changed meanwhile keeps the reason as it was typed.
+        let r = coord
+            .post(
+                &format!("{path}/action"),
+                &[
+                    ("action", "return"),
+                    ("version", "2"),
+                    ("comment", "Thiếu số liệu <quý 3>"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(
+            r.body.contains(">Thiếu số liệu &#60;quý 3&#62;</textarea>")
+                && r.body.contains("id=\"action-error\""),
+            "{}",
+            r.body
+        );
         let r = coord
             .post(
                 &format!("{path}/action"),
@@ -717,6 +741,16 @@ fn regimes_and_indicators_as_data(app: TestApp) -> Fut {
             "names the earliest deadline: {}",
             r.body
         );
+        // Said above the opening form, with everything typed still in it.
+        assert!(r.body.contains("id=\"open-error\""), "{}", r.body);
+        for kept in [
+            "name=\"title\" maxlength=\"300\" value=\"Báo cáo đột xuất về trợ giúp pháp lý\"",
+            "name=\"window_start\" inputmode=\"numeric\" placeholder=\"dd/mm/yyyy\" autocomplete=\"off\" value=\"2026-01-01\"",
+            "name=\"deadline\" inputmode=\"numeric\" placeholder=\"dd/mm/yyyy\" autocomplete=\"off\" value=\"2026-05-03\"",
+            "<option value=\"adhoc\" selected>",
+        ] {
+            assert!(r.body.contains(kept), "{kept} not kept in {}", r.body);
+        }
         let r = coord
             .post(
                 "/rounds",

@@ -114,6 +114,10 @@ struct ReportPage {
     partly_saved: bool,
     /// Saved, but not put to the head: something the head needs is missing.
     not_asked: bool,
+    /// A workflow step refused (a return without its reason, an approval of a report that
+    /// changed meanwhile), said beside the buttons, with the comment as it was typed.
+    action_error: String,
+    comment: String,
     /// Broken plausibility rules on the figures shown: warnings, never a refusal.
     plausibility: Vec<String>,
     review: Option<ReviewNote>,
@@ -249,6 +253,9 @@ struct Shown<'a> {
     unsaved: bool,
     /// Saved, but not put to the head: something the head needs is missing.
     not_asked: bool,
+    /// A refused workflow step and the comment typed with it.
+    action_error: String,
+    comment: String,
 }
 
 async fn render_form(
@@ -524,6 +531,8 @@ async fn render_form(
             .collect(),
         partly_saved: shown.partly_saved,
         not_asked: shown.not_asked,
+        action_error: shown.action_error,
+        comment: shown.comment,
         plausibility,
         review,
         events: form.events,
@@ -1326,6 +1335,7 @@ pub struct ActForm {
 
 pub async fn act(
     State(state): State<AppState>,
+    UiLang(lang): UiLang,
     user: User,
     Path((round_id, agency_id)): Path<(i64, i64)>,
     Form(f): Form<ActForm>,
@@ -1343,28 +1353,46 @@ pub async fn act(
                 format!("No such action \"{}\"", f.action),
             )
         })?;
-    if f.comment.chars().count() > 5_000 {
-        return Err(AppError::refuse(
-            "Ý kiến quá dài (tối đa 5.000 ký tự)",
-            "The comment is too long (at most 5,000 characters)",
-        ));
-    }
-    let to = state
-        .db
-        .act_on_report(
-            round_id,
-            agency_id,
-            &ReportAction {
-                action,
-                actor,
-                expected_version: f.version,
-                comment: &f.comment,
-                user_id: Some(user.id()),
-                email: state.config.smtp_url.is_some(),
-            },
-            OffsetDateTime::now_utc(),
-        )
-        .await?;
+    let taken = if f.comment.chars().count() > 5_000 {
+        Err(AppError::refuse(
+            "Ý kiến quá dài (tối đa 5.000 ký tự).",
+            "The comment is too long (at most 5,000 characters).",
+        ))
+    } else {
+        state
+            .db
+            .act_on_report(
+                round_id,
+                agency_id,
+                &ReportAction {
+                    action,
+                    actor,
+                    expected_version: f.version,
+                    comment: &f.comment,
+                    user_id: Some(user.id()),
+                    email: state.config.smtp_url.is_some(),
+                },
+                OffsetDateTime::now_utc(),
+            )
+            .await
+            .map_err(AppError::from)
+    };
+    let to = match taken {
+        Ok(to) => to,
+        // A refused step comes back to the report, said beside the buttons, the comment kept.
+        Err(AppError::BadRequest(why)) => {
+            let form = body_form(&state, round_id, agency_id).await?;
+            let ctx = Ctx::new(lang, Some(&user));
+            let shown = Shown {
+                action_error: why.get(lang).to_string(),
+                comment: f.comment,
+                ..Shown::default()
+            };
+            let page = render_form(&state, ctx, &user, agency_id, form, shown).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, pages::render(&page)?).into_response());
+        }
+        Err(e) => return Err(e),
+    };
     audit_by(
         &state,
         &user,

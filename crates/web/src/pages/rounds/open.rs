@@ -25,6 +25,17 @@ struct PendingOpen {
     overlaps: Vec<RoundRow>,
 }
 
+/// The opening form as typed, shown back with what was refused in it.
+struct Refused {
+    plan_id: i64,
+    choice: String,
+    title: String,
+    window_start: String,
+    window_end: String,
+    deadline: String,
+    why: String,
+}
+
 #[derive(Template)]
 #[template(path = "rounds.html")]
 struct ListPage {
@@ -35,6 +46,7 @@ struct ListPage {
     /// Tasks whose "các cơ quan liên quan" name nobody yet: said before a round is opened.
     unnamed: Vec<theodoi_store::rounds::UnnamedGroup>,
     pending: Option<PendingOpen>,
+    refused: Option<Refused>,
 }
 
 pub async fn list(
@@ -46,7 +58,7 @@ pub async fn list(
         return Ok(Redirect::to(&format!("/agencies/{a}/home#rounds")).into_response());
     }
     user.require(user.role.sees_all_agencies())?;
-    Ok(pages::render(&list_page(&state, lang, &user, None).await?)?.into_response())
+    Ok(pages::render(&list_page(&state, lang, &user, None, None).await?)?.into_response())
 }
 
 /// Today in Vietnam (UTC+7), the day a period is current on.
@@ -60,6 +72,7 @@ async fn list_page(
     lang: crate::i18n::Lang,
     user: &User,
     pending: Option<PendingOpen>,
+    refused: Option<Refused>,
 ) -> AppResult<ListPage> {
     let rounds = state.db.rounds(None).await?;
     let plans: Vec<(i64, String)> = state
@@ -99,10 +112,15 @@ async fn list_page(
                         && s.round.regime_id == Some(r.id)
                         && s.round.period_start == Some(p.start())
                 });
-                let selected = !chosen && !opened && p.window(windows).end >= today;
+                let value = format!("{y}-{}", p.index);
+                // The period typed before a refusal, else the first one still to open.
+                let selected = match &refused {
+                    Some(t) => t.choice == format!("{}:{value}", r.id),
+                    None => !chosen && !opened && p.window(windows).end >= today,
+                };
                 chosen |= selected;
                 choices.push(PeriodChoice {
-                    value: format!("{y}-{}", p.index),
+                    value,
                     label: if lang == crate::i18n::Lang::Vi {
                         p.label_vi()
                     } else {
@@ -126,6 +144,7 @@ async fn list_page(
         regimes,
         unnamed,
         pending,
+        refused,
     })
 }
 
@@ -180,99 +199,104 @@ pub async fn open(
             offsets,
         )
     };
-    let parts = if let Some((rid, period)) = f.choice.split_once(':') {
-        let regime = rid
-            .parse::<i64>()
-            .ok()
-            .and_then(|id| regimes.iter().find(|r| r.id == id))
-            .ok_or_else(|| AppError::refuse("Chế độ báo cáo không có", "No such regime"))?;
-        let freq = regime
-            .frequency
-            .as_deref()
-            .and_then(ReportFrequency::parse)
-            .ok_or_else(|| AppError::refuse("Chế độ này không định kỳ", "Not a periodic regime"))?;
-        let (y, i) = period
-            .split_once('-')
-            .and_then(|(y, i)| Some((y.parse::<i32>().ok()?, i.parse::<u8>().ok()?)))
-            .ok_or_else(|| {
+    // Everything read from the form before the database is asked: a refusal here comes back on
+    // the form, said above it, with what was typed.
+    let read = || -> AppResult<_> {
+        let parts = if let Some((rid, period)) = f.choice.split_once(':') {
+            let regime = rid
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| regimes.iter().find(|r| r.id == id))
+                .ok_or_else(|| AppError::refuse("Chế độ báo cáo không có", "No such regime"))?;
+            let freq = regime
+                .frequency
+                .as_deref()
+                .and_then(ReportFrequency::parse)
+                .ok_or_else(|| {
+                    AppError::refuse("Chế độ này không định kỳ", "Not a periodic regime")
+                })?;
+            let (y, i) = period
+                .split_once('-')
+                .and_then(|(y, i)| Some((y.parse::<i32>().ok()?, i.parse::<u8>().ok()?)))
+                .ok_or_else(|| {
+                    AppError::refuse(
+                        format!("Kỳ \"{period}\" không hợp lệ"),
+                        format!("The period \"{period}\" is not valid"),
+                    )
+                })?;
+            let p = Period::new(freq, y, i).map_err(|e| {
                 AppError::refuse(
                     format!("Kỳ \"{period}\" không hợp lệ"),
-                    format!("The period \"{period}\" is not valid"),
+                    format!("The period \"{period}\" is not valid: {e}"),
                 )
             })?;
-        let p = Period::new(freq, y, i).map_err(|e| {
-            AppError::refuse(
-                format!("Kỳ \"{period}\" không hợp lệ"),
-                format!("The period \"{period}\" is not valid: {e}"),
+            let windows = if regime.windows == "calendar" {
+                Windows::Calendar
+            } else {
+                Windows::Decree09
+            };
+            let mut levels = vec![(
+                Level::Agency,
+                u32::try_from(regime.agency_days).unwrap_or(1),
+            )];
+            if let Some(d) = regime.coordinator_days {
+                levels.push((Level::Coordinator, u32::try_from(d).unwrap_or(1)));
+            }
+            if let Some(d) = regime.committee_days {
+                levels.push((Level::PeopleCommittee, u32::try_from(d).unwrap_or(1)));
+            }
+            let domain_regime = Regime {
+                code: regime.code.clone(),
+                name: regime.name.clone(),
+                frequency: freq,
+                windows,
+                levels,
+            };
+            let deadlines = domain_regime
+                .deadlines(&p, cal)
+                .map_err(|e| AppError::BadRequest(e.message()))?;
+            let label = p.label_vi();
+            new_round(
+                "periodic",
+                format!("Báo cáo kết quả thực hiện kế hoạch {label}"),
+                label,
+                Some((p.start(), p.months())),
+                p.window(windows),
+                deadlines,
+                Some(regime.id),
+                regime.reminder_offsets.clone(),
             )
-        })?;
-        let windows = if regime.windows == "calendar" {
-            Windows::Calendar
         } else {
-            Windows::Decree09
-        };
-        let mut levels = vec![(
-            Level::Agency,
-            u32::try_from(regime.agency_days).unwrap_or(1),
-        )];
-        if let Some(d) = regime.coordinator_days {
-            levels.push((Level::Coordinator, u32::try_from(d).unwrap_or(1)));
-        }
-        if let Some(d) = regime.committee_days {
-            levels.push((Level::PeopleCommittee, u32::try_from(d).unwrap_or(1)));
-        }
-        let domain_regime = Regime {
-            code: regime.code.clone(),
-            name: regime.name.clone(),
-            frequency: freq,
-            windows,
-            levels,
-        };
-        let deadlines = domain_regime
-            .deadlines(&p, cal)
-            .map_err(|e| AppError::BadRequest(e.message()))?;
-        let label = p.label_vi();
-        new_round(
-            "periodic",
-            format!("Báo cáo kết quả thực hiện kế hoạch {label}"),
-            label,
-            Some((p.start(), p.months())),
-            p.window(windows),
-            deadlines,
-            Some(regime.id),
-            regime.reminder_offsets.clone(),
-        )
-    } else {
-        let kind = match f.choice.as_str() {
-            "thematic" => "thematic",
-            "adhoc" => "ad_hoc",
-            other => {
+            let kind = match f.choice.as_str() {
+                "thematic" => "thematic",
+                "adhoc" => "ad_hoc",
+                other => {
+                    return Err(AppError::refuse(
+                        format!("Loại đợt \"{other}\" không có"),
+                        format!("No such kind of round \"{other}\""),
+                    ));
+                }
+            };
+            let title = f.title.trim().to_string();
+            if title.is_empty() || title.chars().count() > 300 {
                 return Err(AppError::refuse(
-                    format!("Loại đợt \"{other}\" không có"),
-                    format!("No such kind of round \"{other}\""),
+                    "Tên đợt báo cáo: 1–300 ký tự",
+                    "The round's title: 1 to 300 characters",
                 ));
             }
-        };
-        let title = f.title.trim().to_string();
-        if title.is_empty() || title.chars().count() > 300 {
-            return Err(AppError::refuse(
-                "Tên đợt báo cáo: 1–300 ký tự",
-                "The round's title: 1 to 300 characters",
-            ));
-        }
-        let window = DateRange {
-            start: date_input(&f.window_start, "Từ ngày", "From")?,
-            end: date_input(&f.window_end, "Đến ngày", "To")?,
-        };
-        if window.start > window.end {
-            let (start, end) = (pages::date_vn(&window.start), pages::date_vn(&window.end));
-            return Err(AppError::refuse(
-                format!("Từ ngày {start} phải trước đến ngày {end}"),
-                format!("The start {start} must come before the end {end}"),
-            ));
-        }
-        let deadline = date_input(&f.deadline, "Hạn báo cáo", "Deadline")?;
-        cal.check_deadline(window.end, deadline).map_err(|e| {
+            let window = DateRange {
+                start: date_input(&f.window_start, "Từ ngày", "From")?,
+                end: date_input(&f.window_end, "Đến ngày", "To")?,
+            };
+            if window.start > window.end {
+                let (start, end) = (pages::date_vn(&window.start), pages::date_vn(&window.end));
+                return Err(AppError::refuse(
+                    format!("Từ ngày {start} phải trước đến ngày {end}"),
+                    format!("The start {start} must come before the end {end}"),
+                ));
+            }
+            let deadline = date_input(&f.deadline, "Hạn báo cáo", "Deadline")?;
+            cal.check_deadline(window.end, deadline).map_err(|e| {
             tracing::debug!(error.message = %e, "deadline refused");
             let earliest = cal.add_working_days(window.end, 1).map(|d| pages::date_vn(&d));
             let (deadline, cut_off) = (pages::date_vn(&deadline), pages::date_vn(&window.end));
@@ -287,21 +311,40 @@ pub async fn open(
                 ),
             )
         })?;
-        new_round(
-            kind,
-            title.clone(),
-            title,
-            None,
-            window,
-            vec![(Level::Agency, deadline)],
-            None,
-            "-7,-1,1,3".to_string(),
-        )
+            new_round(
+                kind,
+                title.clone(),
+                title,
+                None,
+                window,
+                vec![(Level::Agency, deadline)],
+                None,
+                "-7,-1,1,3".to_string(),
+            )
+        };
+        let agency_deadline = parts
+            .5
+            .ok_or_else(|| AppError::refuse("Thiếu hạn báo cáo", "The deadline is missing"))?;
+        Ok((parts, agency_deadline))
     };
-    let (kind, title, label, period, window, agency, coordinator, committee, regime_id, offsets) =
-        parts;
-    let agency_deadline =
-        agency.ok_or_else(|| AppError::refuse("Thiếu hạn báo cáo", "The deadline is missing"))?;
+    let (parts, agency_deadline) = match read() {
+        Ok(read) => read,
+        Err(AppError::BadRequest(why)) => {
+            let refused = Refused {
+                plan_id: f.plan_id,
+                choice: f.choice.clone(),
+                title: f.title.clone(),
+                window_start: f.window_start.clone(),
+                window_end: f.window_end.clone(),
+                deadline: f.deadline.clone(),
+                why: why.get(lang).to_string(),
+            };
+            let page = list_page(&state, lang, &user, None, Some(refused)).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, pages::render(&page)?).into_response());
+        }
+        Err(e) => return Err(e),
+    };
+    let (kind, title, label, period, window, _, coordinator, committee, regime_id, offsets) = parts;
     // Two rounds of one plan over the same days ask the bodies twice for the same figures: the
     // coordinator sees which rounds the new one overlaps and confirms (a thematic round may).
     let overlaps: Vec<RoundRow> = state
@@ -324,7 +367,7 @@ pub async fn open(
             window,
             overlaps,
         };
-        let page = list_page(&state, lang, &user, Some(pending)).await?;
+        let page = list_page(&state, lang, &user, Some(pending), None).await?;
         return Ok((StatusCode::CONFLICT, pages::render(&page)?).into_response());
     }
     let opened = state
