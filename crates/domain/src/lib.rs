@@ -12,6 +12,7 @@ pub mod indicator;
 pub mod period;
 pub mod plan;
 pub mod plausibility;
+pub mod recommendation;
 pub mod reminder;
 pub mod report;
 pub mod round;
@@ -26,6 +27,7 @@ pub use plan::{
     Assignment, Plan, Responsibility, Role, Section, Signer, SourceSpan, Task, TaskItem, TaskRef,
 };
 pub use plausibility::{PlausibilityRule, Relation};
+pub use recommendation::{Mechanism, RecKey, RecSource, Recommendation, RefError, Reference};
 pub use report::{Action, Actor, ReportStatus, TaskStatus, Timeliness};
 pub use round::{Level, Obligation, Regime, RegimeError, RoundTask, derive_obligations};
 pub use timeframe::{DateRange, Frequency, Timeframe, TimeframeKind};

@@ -26,6 +26,7 @@ mod lines;
 mod norm;
 mod outline;
 pub mod pdf;
+pub mod recommendations;
 mod refs;
 mod table;
 
