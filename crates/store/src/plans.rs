@@ -196,6 +196,40 @@ fn i32_of(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
+/// Of the stored documents with a plan's number (id, issuer, date), the one the plan is. A number
+/// is unique per issuer and year (every People's Committee numbers its plans "…/KH-UBND", from 1
+/// each year), so another issuer (by its diacritic-free key) or another year is another document.
+/// An issuer or date missing on either side does not tell them apart (an appendix alone may name
+/// neither); of several candidates, the one agreeing on most wins, then the oldest.
+fn same_document(
+    found: &[(i64, Option<String>, Option<time::Date>)],
+    d: &theodoi_domain::Document,
+) -> Option<i64> {
+    fn agree<T: PartialEq>(a: Option<T>, b: Option<T>) -> Option<u8> {
+        match (a, b) {
+            (Some(a), Some(b)) => (a == b).then_some(1),
+            _ => Some(0),
+        }
+    }
+    let key = |i: Option<&str>| Some(theodoi_text::key(i?)).filter(|k| !k.is_empty());
+    let issuer = key(d.issuer.as_deref());
+    let year = d.date.map(|d| d.year());
+    let mut best: Option<(i64, u8)> = None;
+    for (id, stored_issuer, stored_date) in found {
+        let Some(by_issuer) = agree(key(stored_issuer.as_deref()), issuer.clone()) else {
+            continue;
+        };
+        let Some(by_year) = agree(stored_date.map(|d| d.year()), year) else {
+            continue;
+        };
+        let score = by_issuer + by_year;
+        if best.is_none_or(|(_, b)| score > b) {
+            best = Some((*id, score));
+        }
+    }
+    best.map(|(id, _)| id)
+}
+
 /// The columns of a [`PlanSummary`], in the order `summary_of` reads them.
 macro_rules! summary_sql {
     () => {
@@ -249,13 +283,14 @@ macro_rules! backend {
                     .await?
                     .ok_or_else(|| StoreError::PlanNotFound(plan_id.to_string()))?;
                 if let Some(n) = &p.number {
-                    let other: Option<i64> =
-                        sqlx::query_scalar("SELECT id FROM documents WHERE number = $1 AND id <> $2")
-                            .bind(n)
-                            .bind(doc)
-                            .fetch_optional(&mut **tx)
-                            .await?;
-                    if other.is_some() {
+                    let others: Vec<(i64, Option<String>, Option<time::Date>)> = sqlx::query_as(
+                        "SELECT id, issuer, issued_on FROM documents WHERE number = $1 AND id <> $2 ORDER BY id",
+                    )
+                    .bind(n)
+                    .bind(doc)
+                    .fetch_all(&mut **tx)
+                    .await?;
+                    if same_document(&others, &p.plan.document).is_some() {
                         return Err(StoreError::conflict(
                             format!("Số, ký hiệu {n} đã là số của một văn bản khác trong hệ thống"),
                             format!("The number {n} is already another document's number"),
@@ -383,31 +418,15 @@ macro_rules! backend {
             /// The stored document this import updates, if any.
             async fn find_document(tx: &mut Tx<'_>, p: &Prepared<'_>) -> Result<Option<i64>> {
                 if let Some(n) = &p.number {
-                    let found: Option<(i64, Option<String>)> =
-                        sqlx::query_as("SELECT id, issuer FROM documents WHERE number = $1")
-                            .bind(n)
-                            .fetch_optional(&mut **tx)
-                            .await?;
-                    if let Some((id, issuer)) = found {
-                        // Every People's Committee numbers its plans "…/KH-UBND": the same number
-                        // from another issuer is another document, never an update of this one.
-                        let key = |i: &Option<String>| i.as_deref().map(theodoi_text::key).filter(|k| !k.is_empty());
-                        if let (Some(stored), Some(new)) = (key(&issuer), key(&p.plan.document.issuer))
-                            && stored != new
-                        {
-                            let stored_issuer = issuer.as_deref().unwrap_or_default();
-                            let new_issuer = p.plan.document.issuer.as_deref().unwrap_or_default();
-                            return Err(StoreError::conflict(
-                                format!(
-                                    "Đã có văn bản số {n} của {stored_issuer}; văn bản cùng số của {new_issuer} không được ghi đè lên văn bản đó. \
-                                     Hãy kiểm tra lại số, ký hiệu hoặc cơ quan ban hành."
-                                ),
-                                format!(
-                                    "Document {n} of {stored_issuer} exists already; a document of {new_issuer} with the same number does not replace it. \
-                                     Check the number or the issuing body."
-                                ),
-                            ));
-                        }
+                    let found: Vec<(i64, Option<String>, Option<time::Date>)> = sqlx::query_as(
+                        "SELECT id, issuer, issued_on FROM documents WHERE number = $1 ORDER BY id",
+                    )
+                    .bind(n)
+                    .fetch_all(&mut **tx)
+                    .await?;
+                    // The same number of another issuer or year is another document, stored beside
+                    // it; the other halves below are still looked for.
+                    if let Some(id) = same_document(&found, &p.plan.document) {
                         return Ok(Some(id));
                     }
                 }
@@ -839,11 +858,25 @@ macro_rules! backend {
                 }
                 let number: String = selector.split_whitespace().collect();
                 Ok(sqlx::query_scalar(
-                    "SELECT p.id FROM plans p JOIN documents d ON d.id = p.document_id WHERE d.number = $1",
+                    "SELECT p.id FROM plans p JOIN documents d ON d.id = p.document_id WHERE d.number = $1 ORDER BY d.id",
                 )
                 .bind(number)
                 .fetch_optional(pool)
                 .await?)
+            }
+
+            pub async fn find_same_plan(pool: &Pool<$db>, d: &theodoi_domain::Document) -> Result<Option<i64>> {
+                let Some(n) = &d.number else {
+                    return Ok(None);
+                };
+                let found: Vec<(i64, Option<String>, Option<time::Date>)> = sqlx::query_as(
+                    "SELECT p.id, d.issuer, d.issued_on FROM plans p JOIN documents d ON d.id = p.document_id \
+                     WHERE d.number = $1 ORDER BY d.id",
+                )
+                .bind(n.to_string())
+                .fetch_all(pool)
+                .await?;
+                Ok(same_document(&found, d))
             }
 
             pub async fn load_plan(pool: &Pool<$db>, id: i64) -> Result<PlanView> {
@@ -1258,11 +1291,21 @@ impl Db {
         }
     }
 
-    /// A plan by id or by number ("14/KH-UBND"); spaces in the number are ignored.
+    /// A plan by id or by number ("14/KH-UBND"); spaces in the number are ignored. Of plans of one
+    /// number from several issuers or years, the first stored.
     pub async fn find_plan(&self, selector: &str) -> Result<Option<i64>> {
         match self {
             Db::Sqlite(pool) => sqlite::find_plan(pool, selector).await,
             Db::Postgres(pool) => postgres::find_plan(pool, selector).await,
+        }
+    }
+
+    /// The stored plan that `d` is (the same number, issuer and year; see `same_document`), which
+    /// importing `d` would update.
+    pub async fn find_same_plan(&self, d: &theodoi_domain::Document) -> Result<Option<i64>> {
+        match self {
+            Db::Sqlite(pool) => sqlite::find_same_plan(pool, d).await,
+            Db::Postgres(pool) => postgres::find_same_plan(pool, d).await,
         }
     }
 

@@ -32,36 +32,66 @@ fn same_number_from_another_issuer_is_not_an_update(db: Db) -> Fut {
         let id = import(&db, &seed).await.plan_id;
         let before = db.load_plan(id).await?;
         assert!(before.summary.issuer.is_some(), "the seed names its issuer");
-        // A ward's plan numbered like the city's (every UBND numbers its plans …/KH-UBND).
-        let mut ward = seed.plan.clone();
-        ward.document.issuer = Some("Ủy ban nhân dân phường Bình Thái".into());
-        ward.document.title = "Kế hoạch của phường".into();
         let parts = theodoi_store::ImportParts {
             body: true,
             appendix: true,
         };
-        match db.import_plan(&ward, parts).await {
-            Err(StoreError::Conflict(msg)) => {
-                for m in [&msg.vi, &msg.en] {
-                    assert!(
-                        m.contains("14/KH-UBND") && m.contains("phường Bình Thái"),
-                        "{msg:?}"
-                    );
-                }
-                assert!(
-                    msg.vi.starts_with("Đã có văn bản số 14/KH-UBND của "),
-                    "{msg:?}"
-                );
-                assert!(msg.en.starts_with("Document 14/KH-UBND of "), "{msg:?}")
-            }
-            other => panic!("expected a refusal, got {other:?}"),
-        }
+        // A ward's plan numbered like the city's (every UBND numbers its plans …/KH-UBND): another
+        // document, stored beside the city's.
+        let mut ward = seed.plan.clone();
+        ward.document.issuer = Some("Ủy ban nhân dân phường Bình Thái".into());
+        ward.document.title = "Kế hoạch của phường".into();
+        let ward_import = db.import_plan(&ward, parts).await?;
+        assert!(ward_import.created);
+        assert_ne!(ward_import.plan_id, id);
+        let stored = db.load_plan(ward_import.plan_id).await?;
+        assert_eq!(stored.summary.number.as_deref(), Some("14/KH-UBND"));
+        assert_eq!(stored.summary.title, "Kế hoạch của phường");
+        // Another year's plan of the same issuer and number is another document too.
+        let mut next_year = seed.plan.clone();
+        next_year.document.date = seed
+            .plan
+            .document
+            .date
+            .and_then(|d| d.replace_year(d.year() + 1).ok());
+        assert!(next_year.document.date.is_some(), "the seed is dated");
+        let next = db.import_plan(&next_year, parts).await?;
+        assert!(next.created);
+        assert!(![id, ward_import.plan_id].contains(&next.plan_id));
         // The city's plan is untouched.
         assert_eq!(db.load_plan(id).await?, before);
-        // The same issuer written another way is the same document.
+        // Re-imports are recognised: the same issuer written another way is the same document,
+        // as is the ward's plan again.
         let mut again = seed.plan.clone();
         again.document.issuer = again.document.issuer.map(|i| i.to_lowercase());
-        assert_eq!(db.import_plan(&again, parts).await?.plan_id, id);
+        assert_eq!(db.find_same_plan(&again.document).await?, Some(id));
+        let again = db.import_plan(&again, parts).await?;
+        assert_eq!((again.plan_id, again.created), (id, false));
+        assert_eq!(
+            db.find_same_plan(&ward.document).await?,
+            Some(ward_import.plan_id)
+        );
+        let ward_again = db.import_plan(&ward, parts).await?;
+        assert_eq!(
+            (ward_again.plan_id, ward_again.created),
+            (ward_import.plan_id, false)
+        );
+        assert_eq!(db.list_plans().await?.len(), 3);
+        // A correction may not take the identity of the same issuer's other document of a year …
+        let mut moved = db.plan_for_review(next.plan_id).await?;
+        moved.document.date = seed.plan.document.date;
+        let taken = db
+            .correct_plan(next.plan_id, &moved, &Publication::default())
+            .await;
+        assert!(matches!(taken, Err(StoreError::Conflict(_))), "{taken:?}");
+        // … but the ward's plan keeps its number when corrected: the city's is another's.
+        let ward_plan = db.plan_for_review(ward_import.plan_id).await?;
+        assert_eq!(
+            ward_plan.document.issuer.as_deref(),
+            Some("Ủy ban nhân dân phường Bình Thái")
+        );
+        db.correct_plan(ward_import.plan_id, &ward_plan, &Publication::default())
+            .await?;
         Ok(())
     })
 }
