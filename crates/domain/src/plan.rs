@@ -131,6 +131,9 @@ pub struct Task {
     pub lead: Vec<AgencyMention>,
     pub coordinating: Vec<AgencyMention>,
     pub time: Timeframe,
+    /// Sản phẩm: what the task delivers ("Báo cáo", "Kế hoạch của UBND phường"), as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
     pub span: SourceSpan,
 }
 

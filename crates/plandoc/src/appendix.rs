@@ -257,6 +257,7 @@ fn row(
         } else {
             crate::norm::timeframe(&time_text)
         },
+        product: None,
         span,
     };
     (task, kept)

@@ -387,6 +387,7 @@ fn tasks_from_bodies(
             coordinating,
             time: inline::time_in(&r.heading)
                 .unwrap_or_else(theodoi_domain::Timeframe::unspecified),
+            product: None,
             span: r.span,
         });
     }

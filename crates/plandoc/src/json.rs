@@ -51,6 +51,9 @@ pub struct TaskJson<'a> {
     pub lead: Vec<&'a str>,
     pub coordinating: Vec<&'a str>,
     pub time: &'a Timeframe,
+    /// Sản phẩm, as the task carries it; absent when the plan names none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<&'a str>,
     pub assignments: Vec<AssignmentJson<'a>>,
     pub lines: [u32; 2],
     /// Labelled lines kept but not assigned ("Sản phẩm", "Kinh phí"); absent when none.
@@ -137,6 +140,7 @@ pub fn view(p: &ParsedPlan) -> PlanJson<'_> {
                 lead: names(&t.lead),
                 coordinating: names(&t.coordinating),
                 time: &t.time,
+                product: t.product.as_deref(),
                 assignments: t
                     .assignments()
                     .map(|a| AssignmentJson {

@@ -229,6 +229,7 @@ pub fn parse_with(text: &str, lex: &Lexicon) -> Result<ParsedPlan, ParseError> {
             &mut diags,
         );
         refs::impossible_dates(&plan.tasks, &mut diags);
+        products(&mut plan.tasks, &fields);
         diags.push(Diagnostic::new(
             1,
             "no_header",
@@ -402,6 +403,7 @@ pub fn parse_with(text: &str, lex: &Lexicon) -> Result<ParsedPlan, ParseError> {
         &mut diags,
     );
     refs::impossible_dates(&plan.tasks, &mut diags);
+    products(&mut plan.tasks, &fields);
     if plan.tasks.is_empty() {
         let line = type_at.map_or(lines[0].no, |at| lines[at].no);
         diags.push(Diagnostic::new(
@@ -419,6 +421,28 @@ pub fn parse_with(text: &str, lex: &Lexicon) -> Result<ParsedPlan, ParseError> {
         fields,
         diagnostics: diags,
     })
+}
+
+/// Each task's "Sản phẩm" (also "Sản phẩm dự kiến", "Sản phẩm đầu ra"), from the fields kept
+/// beside it, into the task itself: the one kept field the plan's tracking needs. Several are
+/// joined with "; ". The fields stay as they are, for the JSON view.
+fn products(
+    tasks: &mut [theodoi_domain::Task],
+    fields: &[(theodoi_domain::TaskRef, Vec<KeptField>)],
+) {
+    for task in tasks {
+        let texts: Vec<&str> = fields
+            .iter()
+            .filter(|(r, _)| *r == task.reference)
+            .flat_map(|(_, kept)| kept)
+            .filter(|f| theodoi_text::fold(&f.label).starts_with("san pham"))
+            .map(|f| f.text.trim())
+            .filter(|t| !t.is_empty())
+            .collect();
+        if !texts.is_empty() {
+            task.product = Some(texts.join("; "));
+        }
+    }
 }
 
 fn empty_plan() -> Plan {

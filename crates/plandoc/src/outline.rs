@@ -104,6 +104,7 @@ pub fn tasks(
                     .time
                     .clone()
                     .unwrap_or_else(Timeframe::unspecified),
+                product: None,
                 span: if root_fields.span == SourceSpan::default() {
                     first.span
                 } else {
@@ -378,6 +379,7 @@ fn extract(
         lead: own.lead.clone(),
         coordinating: own.coordinating.clone(),
         time: own.time.clone().unwrap_or_else(Timeframe::unspecified),
+        product: None,
         span,
     };
     let line = p.span().start_line;
@@ -504,6 +506,7 @@ fn prose_task(reference: TaskRef, p: &Paragraph<'_>, a: inline::Inline) -> Task 
         lead: a.lead,
         coordinating: a.coordinating,
         time: a.time.unwrap_or_else(Timeframe::unspecified),
+        product: None,
         span: p.span(),
     }
 }

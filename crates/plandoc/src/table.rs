@@ -523,6 +523,7 @@ pub fn tasks(
                 lead,
                 coordinating,
                 time,
+                product: None,
                 span: SourceSpan::new(r.line, r.last_line),
             },
             kept,

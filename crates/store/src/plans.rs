@@ -303,8 +303,8 @@ macro_rules! backend {
             /// Each task's content as one string (title, time, items, bodies and roles), to count
             /// what a publication changed.
             async fn fingerprints(tx: &mut Tx<'_>, plan_id: i64) -> Result<HashMap<String, String>> {
-                let tasks: Vec<(i64, String, String, String)> =
-                    sqlx::query_as("SELECT id, ref, title, time_text FROM tasks WHERE plan_id = $1")
+                let tasks: Vec<(i64, String, String, String, Option<String>)> =
+                    sqlx::query_as("SELECT id, ref, title, time_text, product FROM tasks WHERE plan_id = $1")
                         .bind(plan_id)
                         .fetch_all(&mut **tx)
                         .await?;
@@ -323,8 +323,8 @@ macro_rules! backend {
                 .fetch_all(&mut **tx)
                 .await?;
                 let mut out = HashMap::with_capacity(tasks.len());
-                for (id, reference, title, time_text) in tasks {
-                    let mut f = format!("{title}\u{1}{time_text}");
+                for (id, reference, title, time_text, product) in tasks {
+                    let mut f = format!("{title}\u{1}{time_text}\u{1}{}", product.unwrap_or_default());
                     for (_, text) in items.iter().filter(|(t, _)| *t == id) {
                         f.push('\u{2}');
                         f.push_str(text);
@@ -655,7 +655,7 @@ macro_rules! backend {
                 let mut ids_by_ref: HashMap<String, i64> = HashMap::with_capacity(todo.len());
                 for chunk in todo.chunks(CHUNK) {
                     let mut qb = QueryBuilder::<$db>::new(
-                        "INSERT INTO tasks (plan_id, ref, position, title, time_text, time_kind, time_json, start_line, end_line) ",
+                        "INSERT INTO tasks (plan_id, ref, position, title, time_text, time_kind, time_json, product, start_line, end_line) ",
                     );
                     qb.push_values(chunk, |mut b, (pos, t, time_json)| {
                         b.push_bind(plan_id)
@@ -665,12 +665,14 @@ macro_rules! backend {
                             .push_bind(&t.time.text)
                             .push_bind(t.time.kind_name())
                             .push_bind(time_json)
+                            .push_bind(t.product.as_deref())
                             .push_bind(i32_of(t.span.start_line))
                             .push_bind(i32_of(t.span.end_line));
                     });
                     qb.push(
                         " ON CONFLICT (plan_id, ref) DO UPDATE SET position = excluded.position, title = excluded.title, \
                          time_text = excluded.time_text, time_kind = excluded.time_kind, time_json = excluded.time_json, \
+                         product = excluded.product, \
                          start_line = excluded.start_line, end_line = excluded.end_line \
                          RETURNING id, ref",
                     );
@@ -1093,8 +1095,8 @@ macro_rules! backend {
                         })
                         .collect(),
                 };
-                let task_rows: Vec<(i64, String, String, String, i32, i32)> = sqlx::query_as(
-                    "SELECT id, ref, title, time_json, start_line, end_line FROM tasks WHERE plan_id = $1 ORDER BY position, id",
+                let task_rows: Vec<(i64, String, String, String, Option<String>, i32, i32)> = sqlx::query_as(
+                    "SELECT id, ref, title, time_json, product, start_line, end_line FROM tasks WHERE plan_id = $1 ORDER BY position, id",
                 )
                 .bind(plan_id)
                 .fetch_all(pool)
@@ -1118,7 +1120,7 @@ macro_rules! backend {
                     theodoi_domain::SourceSpan::new(u32::try_from(a).unwrap_or(0), u32::try_from(b).unwrap_or(0))
                 };
                 let mut tasks = Vec::with_capacity(task_rows.len());
-                for (id, reference, title, time_json, start, end) in task_rows {
+                for (id, reference, title, time_json, product, start, end) in task_rows {
                     let mention = |role: &str| -> Vec<theodoi_domain::AgencyMention> {
                         roles
                             .iter()
@@ -1138,6 +1140,7 @@ macro_rules! backend {
                         lead: mention("lead"),
                         coordinating: mention("coordinating"),
                         time: serde_json::from_str(&time_json).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                        product,
                         span: span(start, end),
                     });
                 }

@@ -54,6 +54,8 @@ pub struct TaskDetail {
     pub title: String,
     pub time_text: String,
     pub time_kind: String,
+    /// Sản phẩm, when the plan names one.
+    pub product: Option<String>,
     pub start_line: i32,
     pub end_line: i32,
     pub items: Vec<String>,
@@ -315,7 +317,7 @@ macro_rules! backend {
             pub async fn task_detail(pool: &Pool<$db>, id: i64) -> Result<Option<TaskDetail>> {
                 let row = sqlx::query(
                     "SELECT t.id, t.plan_id, d.number, d.title, t.ref, t.title, t.time_text, t.time_kind, \
-                     t.start_line, t.end_line FROM tasks t JOIN plans p ON p.id = t.plan_id \
+                     t.start_line, t.end_line, t.product FROM tasks t JOIN plans p ON p.id = t.plan_id \
                      JOIN documents d ON d.id = p.document_id WHERE t.id = $1",
                 )
                 .bind(id)
@@ -345,6 +347,7 @@ macro_rules! backend {
                     time_kind: r.try_get(7)?,
                     start_line: r.try_get(8)?,
                     end_line: r.try_get(9)?,
+                    product: r.try_get(10)?,
                     items,
                     assignments,
                 }))

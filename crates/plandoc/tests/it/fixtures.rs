@@ -124,6 +124,12 @@ fn label_lines_in_their_variants() {
         .flat_map(|(r, f)| f.iter().map(move |k| (r.as_str(), k.label.as_str())))
         .collect();
     assert_eq!(kept, [("II.1", "Sản phẩm"), ("II.2", "Kinh phí")]);
+    // The product is the task's own; a cost is not a product.
+    assert_eq!(
+        task(&p, "II.1").product.as_deref(),
+        Some("Báo cáo kết quả.")
+    );
+    assert_eq!(task(&p, "II.2").product, None);
     assert_eq!(
         p.plan.responsibilities.len(),
         2,
@@ -136,6 +142,18 @@ fn tables_with_columns_in_another_order() {
     let p = read("table_pipes.txt");
     let refs: Vec<&str> = p.plan.tasks.iter().map(|t| t.reference.as_str()).collect();
     assert_eq!(refs, ["II.1", "II.2", "II.3", "II.4", "II.5"]);
+    // The Sản phẩm column, last in this table, is each task's product.
+    let products: Vec<Option<&str>> = p.plan.tasks.iter().map(|t| t.product.as_deref()).collect();
+    assert_eq!(
+        products,
+        [
+            Some("Báo cáo rà soát"),
+            Some("Báo cáo kiểm tra"),
+            Some("Hệ thống được nâng cấp"),
+            Some("Dữ liệu số"),
+            Some("Báo cáo khảo sát")
+        ]
+    );
     let t = task(&p, "II.1");
     assert_eq!(
         t.title,

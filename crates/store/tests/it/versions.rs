@@ -157,6 +157,7 @@ fn correction_replaces_tasks_and_keeps_body(db: Db) -> Fut {
                 false,
             )],
             time: Timeframe::parse("Hằng năm"),
+            product: Some("Báo cáo kết quả".into()),
             span: Default::default(),
         });
         plan.document.title = "Kế hoạch đã sửa trích yếu".into();

@@ -6,6 +6,14 @@ use crate::client::{Client, Resp};
 use crate::{Case, Fut, TestApp};
 
 pub const CASES: &[(&str, Case)] = &[
+    (
+        "empty_file_is_named_and_refused",
+        empty_file_is_named_and_refused,
+    ),
+    (
+        "product_is_reviewed_and_shown",
+        product_is_reviewed_and_shown,
+    ),
     ("plan_entered_by_hand", plan_entered_by_hand),
     (
         "published_plan_corrected_as_a_version",
@@ -100,6 +108,108 @@ async fn press(c: &mut Client, page: &Resp, edits: &[(&str, &str)], action: &str
     f.push(("action".into(), action.into()));
     let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     c.post("/import/publish", &pairs).await
+}
+
+/// A chosen file with nothing in it (0 bytes, or only white space) is refused in one line that
+/// names it and says it is empty, in the page's language; nothing is opened for review.
+fn empty_file_is_named_and_refused(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let mut c = app.signed_in("coord").await;
+        for vi in [true, false] {
+            c.cookies
+                .insert("lang".into(), if vi { "vi" } else { "en" }.into());
+            c.get("/import").await;
+            for (name, bytes) in [
+                ("trong.txt", &b""[..]),
+                ("trang.docx", &b" \r\n\t\n "[..]),
+                ("rong.csv", &b"\n\n"[..]),
+            ] {
+                let r = c
+                    .post_multipart("/import/review", &[], &[("file", name, bytes)])
+                    .await;
+                assert_eq!(r.status, 422, "{name}: {}", r.body);
+                let said = if vi {
+                    format!("{name}: tệp rỗng")
+                } else {
+                    format!("{name}: the file is empty")
+                };
+                assert!(r.body.contains(&said), "{name} ({vi}): {}", r.body);
+                assert!(!r.body.contains("/import/publish"), "{name}: no review");
+            }
+        }
+        Ok(())
+    })
+}
+
+/// A task's Sản phẩm is read from the plan, edited in the review like the other fields, kept when
+/// tasks are merged, stored and shown on the task's page.
+fn product_is_reviewed_and_shown(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let mut c = app.signed_in("coord").await;
+        c.get("/import").await;
+        let page = c
+            .post_multipart(
+                "/import/review",
+                &[],
+                &[(
+                    "file",
+                    "ke-hoach.txt",
+                    &include_bytes!("../../../plandoc/tests/fixtures/table_pipes.txt")[..],
+                )],
+            )
+            .await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let f = fields_of(&page);
+        assert_eq!(value(&f, "t0_product"), "Báo cáo rà soát");
+        assert_eq!(value(&f, "t1_product"), "Báo cáo kiểm tra");
+        // Merging keeps both products.
+        let page = press(&mut c, &page, &[], "merge:3").await;
+        assert_eq!(
+            value(&fields_of(&page), "t3_product"),
+            "Dữ liệu số; Báo cáo khảo sát"
+        );
+        let done = press(
+            &mut c,
+            &page,
+            &[("t0_product", "Báo cáo rà soát đã sửa"), ("t1_product", "")],
+            "publish",
+        )
+        .await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        let id = app
+            .db
+            .find_plan("77/KH-UBND")
+            .await?
+            .ok_or("the plan is stored")?;
+        let plan = app.db.plan_for_review(id).await?;
+        let products: Vec<Option<&str>> = plan.tasks.iter().map(|t| t.product.as_deref()).collect();
+        assert_eq!(
+            products,
+            [
+                Some("Báo cáo rà soát đã sửa"),
+                None,
+                Some("Hệ thống được nâng cấp"),
+                Some("Dữ liệu số; Báo cáo khảo sát")
+            ]
+        );
+        let view = app.db.load_plan(id).await?;
+        let task = c.get(&format!("/tasks/{}", view.tasks[0].id)).await;
+        assert!(
+            task.body
+                .contains("Sản phẩm:</span> Báo cáo rà soát đã sửa"),
+            "{}",
+            task.body
+        );
+        let none = c.get(&format!("/tasks/{}", view.tasks[1].id)).await;
+        assert!(!none.body.contains("Sản phẩm:"), "none named, none shown");
+        // Opened again for correction, the review holds the stored product.
+        let edit = c.get(&format!("/plans/{id}/edit")).await;
+        assert_eq!(
+            value(&fields_of(&edit), "t0_product"),
+            "Báo cáo rà soát đã sửa"
+        );
+        Ok(())
+    })
 }
 
 fn plan_entered_by_hand(app: TestApp) -> Fut {
