@@ -42,7 +42,10 @@ use std::str::FromStr;
 use std::time::Duration;
 use theodoi_text::Message;
 
-pub use plans::{ImportOutcome, ImportParts, PlanVersion, Publication, TaskInRound};
+pub use plans::{
+    ImportOutcome, ImportParts, PlanVersion, PlanVersionView, Publication, TaskInRound,
+    VersionContent, VersionTask,
+};
 pub use views::{AgencyRow, AssignmentRow, PlanSummary, PlanView, TaskRow};
 
 /// What can go wrong in storage. Messages say what to do.

@@ -52,6 +52,41 @@ pub struct PlanVersion {
     pub at: time::OffsetDateTime,
 }
 
+/// A plan as one publication left it: its header and tasks, kept with the version so an earlier
+/// version can be read after later corrections (versions published before this was kept have
+/// none).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct VersionContent {
+    pub number: Option<String>,
+    pub issuer: Option<String>,
+    pub date: Option<time::Date>,
+    pub title: String,
+    pub tasks: Vec<VersionTask>,
+}
+
+/// A task as a version left it; bodies by the names the plan wrote.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct VersionTask {
+    pub reference: String,
+    pub title: String,
+    pub items: Vec<String>,
+    pub lead: Vec<String>,
+    pub coordinating: Vec<String>,
+    pub time: String,
+    #[serde(default)]
+    pub product: Option<String>,
+}
+
+/// One earlier (or the current) version of a plan, to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanVersionView {
+    pub version: PlanVersion,
+    /// None for a version published before versions kept their content.
+    pub content: Option<VersionContent>,
+    /// The files it was read from; empty when entered by hand.
+    pub sources: Vec<(String, String)>,
+}
+
 /// A task of a plan that a round reports on: what a correction must not delete.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskInRound {
@@ -268,7 +303,8 @@ macro_rules! backend {
                         replace_body(&mut tx, p, plan_id, &agencies).await?;
                     }
                     let after = fingerprints(&mut tx, plan_id).await?;
-                    record_version(&mut tx, p, plan_id, &before, &after).await?;
+                    let content = snapshot(&mut tx, plan_id).await?;
+                    record_version(&mut tx, p, plan_id, &before, &after, &content).await?;
                     out.push(ImportOutcome { plan_id, created, tasks, assignments });
                 }
                 tx.commit().await?;
@@ -376,12 +412,67 @@ macro_rules! backend {
 
             /// One row of the plan's history: who published, when, and what the task list gained,
             /// lost and changed.
+            /// The plan's header and tasks as stored now, as JSON, for its version.
+            async fn snapshot(tx: &mut Tx<'_>, plan_id: i64) -> Result<String> {
+                let (number, issuer, date, title): (Option<String>, Option<String>, Option<time::Date>, String) =
+                    sqlx::query_as(
+                        "SELECT d.number, d.issuer, d.issued_on, d.title FROM plans p \
+                         JOIN documents d ON d.id = p.document_id WHERE p.id = $1",
+                    )
+                    .bind(plan_id)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                let tasks: Vec<(i64, String, String, String, Option<String>)> = sqlx::query_as(
+                    "SELECT id, ref, title, time_text, product FROM tasks WHERE plan_id = $1 ORDER BY position, id",
+                )
+                .bind(plan_id)
+                .fetch_all(&mut **tx)
+                .await?;
+                let items: Vec<(i64, String)> = sqlx::query_as(
+                    "SELECT i.task_id, i.text FROM task_items i JOIN tasks t ON t.id = i.task_id \
+                     WHERE t.plan_id = $1 ORDER BY i.task_id, i.position",
+                )
+                .bind(plan_id)
+                .fetch_all(&mut **tx)
+                .await?;
+                let roles: Vec<(i64, String, String)> = sqlx::query_as(
+                    "SELECT a.task_id, a.role, a.name_as_written FROM assignments a JOIN tasks t ON t.id = a.task_id \
+                     WHERE t.plan_id = $1 ORDER BY a.task_id, a.position",
+                )
+                .bind(plan_id)
+                .fetch_all(&mut **tx)
+                .await?;
+                let named = |id: i64, role: &str| -> Vec<String> {
+                    roles.iter().filter(|r| r.0 == id && r.1 == role).map(|r| r.2.clone()).collect()
+                };
+                let content = VersionContent {
+                    number,
+                    issuer,
+                    date,
+                    title,
+                    tasks: tasks
+                        .into_iter()
+                        .map(|(id, reference, title, time, product)| VersionTask {
+                            reference,
+                            title,
+                            items: items.iter().filter(|i| i.0 == id).map(|i| i.1.clone()).collect(),
+                            lead: named(id, "lead"),
+                            coordinating: named(id, "coordinating"),
+                            time,
+                            product,
+                        })
+                        .collect(),
+                };
+                serde_json::to_string(&content).map_err(|e| StoreError::Corrupt(e.to_string()))
+            }
+
             async fn record_version(
                 tx: &mut Tx<'_>,
                 p: &Prepared<'_>,
                 plan_id: i64,
                 before: &HashMap<String, String>,
                 after: &HashMap<String, String>,
+                content: &str,
             ) -> Result<()> {
                 let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
                 let added = after.keys().filter(|k| !before.contains_key(*k)).count();
@@ -398,7 +489,8 @@ macro_rules! backend {
                 .await?;
                 sqlx::query(
                     "INSERT INTO plan_versions (plan_id, version, kind, tasks, tasks_added, tasks_removed, \
-                     tasks_changed, sources, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                     tasks_changed, sources, created_by, created_at, content) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                 )
                 .bind(plan_id)
                 .bind(next)
@@ -410,6 +502,7 @@ macro_rules! backend {
                 .bind(&p.sources)
                 .bind(p.by)
                 .bind(time::OffsetDateTime::now_utc())
+                .bind(content)
                 .execute(&mut **tx)
                 .await?;
                 Ok(())
@@ -1023,6 +1116,36 @@ macro_rules! backend {
                 Ok(out)
             }
 
+            pub async fn plan_version(pool: &Pool<$db>, plan_id: i64, version: i32) -> Result<Option<PlanVersionView>> {
+                let row = sqlx::query(
+                    "SELECT v.version, v.kind, v.tasks, v.tasks_added, v.tasks_removed, v.tasks_changed, \
+                     u.display_name, v.created_at, v.content, v.sources FROM plan_versions v \
+                     LEFT JOIN users u ON u.id = v.created_by WHERE v.plan_id = $1 AND v.version = $2",
+                )
+                .bind(plan_id)
+                .bind(version)
+                .fetch_optional(pool)
+                .await?;
+                let Some(r) = row else { return Ok(None) };
+                let content: Option<String> = r.try_get(8)?;
+                let sources: String = r.try_get(9)?;
+                let corrupt = |e: serde_json::Error| StoreError::Corrupt(e.to_string());
+                Ok(Some(PlanVersionView {
+                    version: PlanVersion {
+                        version: r.try_get(0)?,
+                        kind: r.try_get(1)?,
+                        tasks: r.try_get(2)?,
+                        tasks_added: r.try_get(3)?,
+                        tasks_removed: r.try_get(4)?,
+                        tasks_changed: r.try_get(5)?,
+                        by: r.try_get(6)?,
+                        at: r.try_get(7)?,
+                    },
+                    content: content.as_deref().map(serde_json::from_str).transpose().map_err(corrupt)?,
+                    sources: serde_json::from_str(&sources).map_err(corrupt)?,
+                }))
+            }
+
             pub async fn plan_sources(pool: &Pool<$db>, plan_id: i64) -> Result<Vec<(String, String)>> {
                 let json: Option<String> = sqlx::query_scalar(
                     "SELECT sources FROM plan_versions WHERE plan_id = $1 AND sources <> '[]' \
@@ -1256,6 +1379,18 @@ impl Db {
     }
 
     /// The plan's publications, newest first.
+    /// One version of a plan with what it held, or None when the plan has no such version.
+    pub async fn plan_version(
+        &self,
+        plan_id: i64,
+        version: i32,
+    ) -> Result<Option<PlanVersionView>> {
+        match self {
+            Db::Sqlite(pool) => sqlite::plan_version(pool, plan_id, version).await,
+            Db::Postgres(pool) => postgres::plan_version(pool, plan_id, version).await,
+        }
+    }
+
     pub async fn plan_versions(&self, plan_id: i64) -> Result<Vec<PlanVersion>> {
         match self {
             Db::Sqlite(pool) => sqlite::plan_versions(pool, plan_id).await,

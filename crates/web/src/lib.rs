@@ -252,6 +252,7 @@ const ROUTES: &[RouteSpec] = routes![
     get "/plans/{id}", SignedIn, pages::plans::detail;
     get "/plans/{id}/matrix", SignedIn, pages::plans::matrix;
     get "/plans/{id}/edit", COORDINATOR, pages::import::edit;
+    get "/plans/{id}/versions/{version}", SignedIn, pages::plans::version;
     get "/plans/{id}/dashboard", READERS, pages::rounds::plan_dashboard;
     get "/plans/{id}/cascade", AGENCY_READERS, pages::cascade::overview;
     post "/plans/{id}/cascade", Roles(&[Coordinator, FocalPoint, AgencyHead]), pages::cascade::record;

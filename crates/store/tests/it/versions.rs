@@ -142,7 +142,8 @@ fn correction_replaces_tasks_and_keeps_body(db: Db) -> Fut {
         let before = db.plan_content(id).await?;
         let mut plan = db.plan_for_review(id).await?;
         assert_eq!(plan.tasks.len(), 10);
-        assert_eq!(plan.document.title, db.load_plan(id).await?.summary.title);
+        let before_title = db.load_plan(id).await?.summary.title;
+        assert_eq!(plan.document.title, before_title);
         // Reorder, retitle one task, drop one with no round, add one by hand.
         plan.tasks.swap(0, 1);
         plan.tasks[0].title = "Tên nhiệm vụ đã sửa".into();
@@ -192,6 +193,38 @@ fn correction_replaces_tasks_and_keeps_body(db: Db) -> Fut {
             (v[0].tasks_added, v[0].tasks_removed, v[0].tasks_changed),
             (1, 1, 1)
         );
+        // The product is stored with the task and read back for the review.
+        let stored = db.plan_for_review(id).await?;
+        let added = stored
+            .tasks
+            .iter()
+            .find(|t| t.reference.as_str() == "II.9")
+            .ok_or("II.9 stored")?;
+        assert_eq!(added.product.as_deref(), Some("Báo cáo kết quả"));
+        // Each version keeps what it held: the first, the plan as imported; the second, corrected.
+        let first = db.plan_version(id, 1).await?.ok_or("version 1")?;
+        assert_eq!(first.version.version, 1);
+        assert_eq!(first.version.kind, "import");
+        let held = first.content.ok_or("version 1 keeps its content")?;
+        assert_eq!(held.title, before_title);
+        assert_eq!(held.number.as_deref(), Some("14/KH-UBND"));
+        assert_eq!(held.tasks.len(), 10);
+        assert_eq!(held.tasks[0].reference, "II.1");
+        assert!(held.tasks.iter().all(|t| t.reference != "II.9"));
+        assert!(!held.tasks[0].lead.is_empty(), "bodies as written");
+        let second = db.plan_version(id, 2).await?.ok_or("version 2")?;
+        let held = second.content.ok_or("version 2 keeps its content")?;
+        assert_eq!(held.title, "Kế hoạch đã sửa trích yếu");
+        assert_eq!(held.tasks[0].title, "Tên nhiệm vụ đã sửa");
+        let added = held.tasks.iter().find(|t| t.reference == "II.9");
+        assert_eq!(
+            added.map(|t| (t.lead.clone(), t.product.clone())),
+            Some((
+                vec!["Sở Nội vụ".to_string()],
+                Some("Báo cáo kết quả".to_string())
+            ))
+        );
+        assert_eq!(db.plan_version(id, 3).await?, None);
         Ok(())
     })
 }

@@ -122,6 +122,45 @@ pub async fn detail(
     })
 }
 
+#[derive(Template)]
+#[template(path = "plan_version.html")]
+struct VersionPage {
+    ctx: Ctx,
+    plan_id: i64,
+    plan_title: String,
+    /// The newest version: the plan in force.
+    current: i32,
+    v: theodoi_store::PlanVersionView,
+}
+
+/// One version of a plan as it was published, with who and when: read-only.
+pub async fn version(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+    Path((id, version)): Path<(i64, i32)>,
+) -> AppResult<Html<String>> {
+    let v = state
+        .db
+        .plan_version(id, version)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let plan_title = state.plan_data(id).await?.0.summary.title.clone();
+    let current = state
+        .db
+        .plan_versions(id)
+        .await?
+        .first()
+        .map_or(version, |v| v.version);
+    pages::render(&VersionPage {
+        ctx: Ctx::new(lang, Some(&user)),
+        plan_id: id,
+        plan_title,
+        current,
+        v,
+    })
+}
+
 #[derive(Deserialize, Default)]
 pub struct MatrixFilter {
     #[serde(default)]

@@ -106,6 +106,7 @@ fn rules(app: &TestApp, fx: &Fixtures) -> Vec<Rule> {
         get("/plans".into(), SIGNED_IN),
         get(format!("/plans/{p}"), SIGNED_IN),
         get(format!("/plans/{p}/matrix"), SIGNED_IN),
+        get(format!("/plans/{p}/versions/1"), SIGNED_IN),
         get(format!("/tasks/{task}"), SIGNED_IN),
         get("/agencies".into(), SIGNED_IN),
         // The directory's edit page: the coordinator edits, administrators look.

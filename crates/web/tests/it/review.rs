@@ -416,6 +416,36 @@ fn published_plan_corrected_as_a_version(app: TestApp) -> Fut {
         let plan_page = c.get(&format!("/plans/{p}")).await;
         assert!(plan_page.body.contains("Các phiên bản"));
         assert!(plan_page.body.contains("sửa 1"), "{}", plan_page.body);
+        // Each version is read from the list: the first as it was, the second as corrected, with
+        // who published it; an earlier one says which is in force.
+        assert!(
+            plan_page
+                .body
+                .contains(&format!("href=\"/plans/{p}/versions/1\"")),
+            "{}",
+            plan_page.body
+        );
+        let second = c.get(&format!("/plans/{p}/versions/2")).await;
+        assert_eq!(second.status, 200, "{}", second.body);
+        assert!(second.body.contains("Tên đã sửa lần một"));
+        assert!(second.body.contains("đang có hiệu lực"), "{}", second.body);
+        assert!(
+            second.body.contains("bởi Người dùng coord"),
+            "who published the correction: {}",
+            second.body
+        );
+        let mut focal_reads = app.signed_in("focal").await;
+        let old = focal_reads.get(&format!("/plans/{p}/versions/1")).await;
+        assert_eq!(old.status, 200, "{}", old.body);
+        assert!(!old.body.contains("Tên đã sửa lần một"), "{}", old.body);
+        assert!(old.body.contains(&first), "the title it had: {}", old.body);
+        assert!(
+            old.body.contains("Phiên bản cũ, chỉ để xem"),
+            "{}",
+            old.body
+        );
+        assert!(!old.body.contains("/import/publish"), "read-only");
+        assert_eq!(c.get(&format!("/plans/{p}/versions/9")).await.status, 404);
         // With a round open, publishing first shows what changes for it.
         let round = crate::drafts::round(&app).await?;
         let page = c.get(&format!("/plans/{p}/edit")).await;
