@@ -384,7 +384,7 @@ macro_rules! backend {
 
             pub async fn cascade_status(pool: &Pool<$db>, plan_id: i64) -> Result<Vec<CascadeStatus>> {
                 // Expected: every single agency the UBND can direct (not groups, not bodies it can
-                // only request, not central bodies or the UBND itself).
+                // only request, not central bodies or the UBND itself) …
                 let agencies: Vec<(i64, String, String)> = sqlx::query_as(
                     "SELECT id, name, kind FROM agencies WHERE NOT is_group AND NOT requested_only \
                      AND kind NOT IN ('central', 'people_committee')",
@@ -397,8 +397,40 @@ macro_rules! backend {
                 .bind(plan_id)
                 .fetch_all(pool)
                 .await?;
+                // … that is the city's: named by this plan or another plan of its issuer, or by no
+                // plan at all (added to the directory by hand). Importing a plan adds the bodies it
+                // names to the directory; those named only by plans of other issuers (another
+                // province's plan, a body's own plan naming its units) are not the city's to ask.
+                let issuers: Vec<(i64, Option<String>)> = sqlx::query_as(
+                    "SELECT p.id, d.issuer FROM plans p JOIN documents d ON d.id = p.document_id",
+                )
+                .fetch_all(pool)
+                .await?;
+                let named: Vec<(i64, i64)> = sqlx::query_as(
+                    "SELECT a.agency_id, t.plan_id FROM assignments a JOIN tasks t ON t.id = a.task_id \
+                     UNION SELECT ra.agency_id, r.plan_id FROM responsibility_agencies ra \
+                     JOIN responsibilities r ON r.id = ra.responsibility_id",
+                )
+                .fetch_all(pool)
+                .await?;
+                let key = |i: &Option<String>| i.as_deref().map(theodoi_text::key).filter(|k| !k.is_empty());
+                let own = issuers.iter().find(|(id, _)| *id == plan_id).and_then(|(_, i)| key(i));
+                let city: std::collections::HashSet<i64> = issuers
+                    .iter()
+                    .filter(|(id, i)| *id == plan_id || (own.is_some() && key(i) == own))
+                    .map(|(id, _)| *id)
+                    .collect();
+                // Agency → named by a plan of the city.
+                let mut by_city: std::collections::HashMap<i64, bool> = std::collections::HashMap::new();
+                for (agency, plan) in &named {
+                    *by_city.entry(*agency).or_default() |= city.contains(plan);
+                }
+                let of_the_city = |agency: i64| {
+                    by_city.get(&agency).is_none_or(|c| *c) || plans.iter().any(|p| p.agency_id == agency)
+                };
                 let mut out: Vec<CascadeStatus> = agencies
                     .into_iter()
+                    .filter(|(id, _, _)| of_the_city(*id))
                     .map(|(id, name, kind)| CascadeStatus {
                         plan: plans.iter().find(|p| p.agency_id == id).cloned(),
                         agency_id: id,

@@ -18,7 +18,68 @@ pub const CASES: &[(&str, Case)] = &[
         "coordinator_registers_and_reminds_once_a_day",
         coordinator_registers_and_reminds_once_a_day,
     ),
+    (
+        "another_provinces_plan_adds_no_expected_body",
+        another_provinces_plan_adds_no_expected_body,
+    ),
 ];
+
+/// Another province's plan (Quảng Ngãi's, kept for reference) adds its bodies to the directory,
+/// but the city's plan does not expect them to issue a plan under it; a body the coordinator adds
+/// to the directory by hand is the city's and is expected.
+fn another_provinces_plan_adds_no_expected_body(db: Db) -> Fut {
+    Box::pin(async move {
+        let city = import(&db, &seed()).await.plan_id;
+        let expected = |db: Db| async move {
+            let mut ids: Vec<i64> = db
+                .cascade_status(city)
+                .await?
+                .iter()
+                .map(|s| s.agency_id)
+                .collect();
+            ids.sort_unstable();
+            Ok::<_, StoreError>(ids)
+        };
+        let before = expected(db.clone()).await?;
+        assert!(!before.is_empty());
+        let known = db.list_agencies().await?.len();
+        let other = import_text(
+            &db,
+            include_str!("../../../plandoc/tests/fixtures/table_pipes.txt"),
+        )
+        .await;
+        assert_ne!(other, city);
+        assert!(
+            db.list_agencies().await?.len() > known,
+            "its bodies join the directory"
+        );
+        // Under its own plan they are expected (so the city's would expect them without the rule).
+        let theirs: Vec<i64> = db
+            .cascade_status(other)
+            .await?
+            .iter()
+            .map(|s| s.agency_id)
+            .filter(|id| !before.contains(id))
+            .collect();
+        assert!(!theirs.is_empty(), "the other plan's own bodies");
+        assert_eq!(expected(db.clone()).await?, before);
+        let cascade = db.cascade(city).await?;
+        assert!(
+            cascade
+                .bodies
+                .iter()
+                .all(|b| !theirs.contains(&b.agency_id))
+        );
+        // A body added to the directory by hand, named by no plan, is the city's.
+        let ward = db
+            .create_agency("Ủy ban nhân dân phường Thuận Hóa", "commune", false, None)
+            .await?;
+        let now = expected(db.clone()).await?;
+        assert!(now.contains(&ward), "{now:?}");
+        assert_eq!(now.len(), before.len() + 1);
+        Ok(())
+    })
+}
 
 /// The Sở Tư pháp's own plan under KH 14 (the parser's fixture).
 pub const BODY_PLAN: &str = include_str!("../../../plandoc/tests/fixtures/body_plan.txt");
