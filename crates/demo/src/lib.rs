@@ -886,7 +886,7 @@ async fn report(
         .tasks
         .iter()
         .map(|t| {
-            let lead = t.role == "lead";
+            let lead = t.role == theodoi_domain::Role::Lead;
             let roll = rng.below(100);
             let status = match (lead, roll) {
                 (true, 0..25) | (false, 0..20) => TaskStatus::Done,

@@ -80,9 +80,9 @@ async fn city_demo_looks_real_and_is_written_once() {
     // The Sở Tư pháp's own report is accepted and speaks of the task it leads (PL.3).
     let narrative = db.round_narrative(round).await.unwrap_or_default();
     assert!(
-        narrative
-            .iter()
-            .any(|n| n.agency_name == "Sở Tư pháp" && n.reference == "PL.3" && n.role == "lead"),
+        narrative.iter().any(|n| n.agency_name == "Sở Tư pháp"
+            && n.reference == "PL.3"
+            && n.role == theodoi_domain::Role::Lead),
         "the Sở Tư pháp reports on PL.3"
     );
     let texts: Vec<&str> = narrative

@@ -617,7 +617,8 @@ pub enum BreakdownError {
         value: i64,
         total: i64,
     },
-    #[error("{indicator}: phân tổ \"{code}\" không áp dụng cho chỉ tiêu này")]
+    /// `code` ("sex.x") is kept for the log; people are told which indicator.
+    #[error("{indicator}: có số liệu theo một phân tổ không áp dụng cho chỉ tiêu này")]
     UnknownCategory { indicator: String, code: String },
     #[error("{indicator}: chỉ tiêu bắt buộc chưa có số liệu")]
     Missing { indicator: String },
@@ -648,8 +649,8 @@ impl BreakdownError {
                 "{indicator}: {} ({value}) exceeds the total {total}",
                 category.2
             ),
-            Self::UnknownCategory { indicator, code } => {
-                format!("{indicator}: the breakdown \"{code}\" does not apply to this indicator")
+            Self::UnknownCategory { indicator, .. } => {
+                format!("{indicator}: figures by a breakdown that does not apply to this indicator")
             }
             Self::Missing { indicator } => {
                 format!("{indicator}: a required indicator has no value")
@@ -668,7 +669,8 @@ pub fn check_values(
     complete: bool,
 ) -> Vec<BreakdownError> {
     let mut out = Vec::new();
-    let indicator = def.code.clone();
+    // Messages name the indicator as people know it; its code is for exports.
+    let indicator = def.name.clone();
     for (dim, code, _) in &v.cells {
         if !def.dimensions.contains(dim) || dim.category(code).is_none() {
             out.push(BreakdownError::UnknownCategory {

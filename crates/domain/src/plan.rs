@@ -115,6 +115,21 @@ impl Role {
     }
 }
 
+/// A role stored under a code this version does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown assignment role \"{0}\"")]
+pub struct UnknownRole(pub String);
+
+/// Rows read from storage carry the role's code; reading one gives the role or says which code
+/// was not one.
+impl TryFrom<String> for Role {
+    type Error = UnknownRole;
+
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        Self::from_code(&code).ok_or(UnknownRole(code))
+    }
+}
+
 /// One "-" item of a task group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskItem {

@@ -9,6 +9,7 @@
 
 use crate::{Consolidation, number_vi};
 use std::io::Write;
+use theodoi_domain::Role;
 
 /// What the document says about itself.
 #[derive(Debug, Clone)]
@@ -500,23 +501,23 @@ fn annexes(c: &Consolidation, l: &Letterhead<'_>) -> String {
         let lead: Vec<String> = t
             .entries
             .iter()
-            .filter(|e| e.role == "lead")
+            .filter(|e| e.role == Role::Lead)
             .map(|e| format!("{}: {}", e.agency, task_status(&e.status)))
             .chain(
                 assigned
                     .iter()
-                    .filter(|a| a.role == "lead" && !reported(&a.agency))
+                    .filter(|a| a.role == Role::Lead && !reported(&a.agency))
                     .map(|a| format!("{}: {}", a.agency, crate::draft::missing_vi(&a.status))),
             )
             .collect();
-        let coords_total = assigned.iter().filter(|a| a.role != "lead").count();
-        let coords_done = t.entries.iter().filter(|e| e.role != "lead").count();
+        let coords_total = assigned.iter().filter(|a| a.role != Role::Lead).count();
+        let coords_done = t.entries.iter().filter(|e| e.role != Role::Lead).count();
         // A body without an accepted report is in Phụ lục II with where it stands; here it is
         // counted. Only a body whose report is accepted but silent on this task is named.
         let missing_overall = |agency: &str| c.missing.iter().any(|m| m.agency == agency);
         let silent: Vec<&str> = assigned
             .iter()
-            .filter(|a| a.role != "lead" && !reported(&a.agency))
+            .filter(|a| a.role != Role::Lead && !reported(&a.agency))
             .map(|a| a.agency.as_str())
             .collect();
         let (away, mut quiet): (Vec<&str>, Vec<&str>) =
@@ -1098,7 +1099,7 @@ mod tests {
                 title: "Nghiên cứu hoàn thiện văn bản <pháp luật> & quy định".into(),
                 entries: vec![TaskEntry {
                     agency: "Sở Tư pháp".into(),
-                    role: "lead".into(),
+                    role: Role::Lead,
                     status: "done".into(),
                     results: "Đã ban hành 3 văn bản.\nTổ chức 2 hội nghị.".repeat(200),
                 }],

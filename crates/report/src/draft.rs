@@ -11,6 +11,7 @@
 use crate::{Consolidation, TaskNarrative, number_vi};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
+use theodoi_domain::Role;
 use theodoi_domain::indicator::Dimension;
 use time::Date;
 
@@ -99,8 +100,7 @@ pub struct BodyFact {
 pub struct AssignmentFact {
     pub reference: String,
     pub agency: String,
-    /// "lead" or "coordinating".
-    pub role: String,
+    pub role: theodoi_domain::Role,
     /// The body's report status ("" when never started).
     pub status: String,
 }
@@ -805,8 +805,9 @@ fn task_section(n: usize, t: &TaskNarrative, ctx: &Ctx<'_>, budget: usize) -> Dr
     let assigned = assignments_of(ctx, t);
     let mut paras: Vec<String> = Vec::new();
     let mut material: Vec<Material> = Vec::new();
-    let leads: Vec<&crate::TaskEntry> = t.entries.iter().filter(|e| e.role == "lead").collect();
-    let coords: Vec<&crate::TaskEntry> = t.entries.iter().filter(|e| e.role != "lead").collect();
+    let leads: Vec<&crate::TaskEntry> = t.entries.iter().filter(|e| e.role == Role::Lead).collect();
+    let coords: Vec<&crate::TaskEntry> =
+        t.entries.iter().filter(|e| e.role != Role::Lead).collect();
     let lead_budget = budget * 2 / 5 / leads.len().max(1);
     // The lead's own words first.
     let mut lead_text: Vec<String> = Vec::new();
@@ -856,7 +857,7 @@ fn task_section(n: usize, t: &TaskNarrative, ctx: &Ctx<'_>, budget: usize) -> Dr
     let reported: HashSet<&str> = t.entries.iter().map(|e| e.agency.as_str()).collect();
     let lead_missing: Vec<&AssignmentFact> = assigned
         .iter()
-        .filter(|a| a.role == "lead" && !reported.contains(a.agency.as_str()))
+        .filter(|a| a.role == Role::Lead && !reported.contains(a.agency.as_str()))
         .copied()
         .collect();
     if !lead_missing.is_empty() {
@@ -875,7 +876,7 @@ fn task_section(n: usize, t: &TaskNarrative, ctx: &Ctx<'_>, budget: usize) -> Dr
     // The coordinating bodies: counts, then their texts grouped.
     let coord_expected: Vec<&AssignmentFact> = assigned
         .iter()
-        .filter(|a| a.role != "lead")
+        .filter(|a| a.role != Role::Lead)
         .copied()
         .collect();
     let total = coord_expected.len().max(coords.len());
@@ -1170,7 +1171,7 @@ fn assessment(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
     let with_lead = c
         .tasks
         .iter()
-        .filter(|t| t.entries.iter().any(|e| e.role == "lead"))
+        .filter(|t| t.entries.iter().any(|e| e.role == Role::Lead))
         .count();
     let done = c
         .tasks
@@ -1264,7 +1265,7 @@ fn assessment(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
     let no_lead: Vec<&str> = c
         .tasks
         .iter()
-        .filter(|t| !t.entries.iter().any(|e| e.role == "lead"))
+        .filter(|t| !t.entries.iter().any(|e| e.role == Role::Lead))
         .map(|t| t.reference.as_str())
         .collect();
     if !no_lead.is_empty() {
@@ -1544,7 +1545,7 @@ fn next_period(c: &Consolidation, ctx: &Ctx<'_>) -> DraftSection {
         .filter(|t| {
             !t.entries
                 .iter()
-                .any(|e| e.role == "lead" && started(&e.status))
+                .any(|e| e.role == Role::Lead && started(&e.status))
         })
         .map(|t| t.reference.as_str())
         .collect();
@@ -1704,7 +1705,7 @@ fn unique_paragraphs(sections: &mut [DraftSection]) {
 fn lead_status(t: &TaskNarrative) -> Option<&str> {
     t.entries
         .iter()
-        .find(|e| e.role == "lead")
+        .find(|e| e.role == Role::Lead)
         .map(|e| e.status.as_str())
 }
 

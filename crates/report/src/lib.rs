@@ -80,8 +80,7 @@ impl IndicatorBlock {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TaskEntry {
     pub agency: String,
-    /// "lead" or "coordinating".
-    pub role: String,
+    pub role: theodoi_domain::Role,
     pub status: String,
     pub results: String,
 }

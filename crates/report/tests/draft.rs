@@ -14,7 +14,7 @@ use theodoi_report::{
 fn entry(agency: &str, role: &str, status: &str, results: &str) -> TaskEntry {
     TaskEntry {
         agency: agency.into(),
-        role: role.into(),
+        role: theodoi_domain::Role::from_code(role).unwrap_or_else(|| panic!("no role {role}")),
         status: status.into(),
         results: results.into(),
     }
@@ -24,7 +24,7 @@ fn assign(reference: &str, agency: &str, role: &str, status: &str) -> Assignment
     AssignmentFact {
         reference: reference.into(),
         agency: agency.into(),
-        role: role.into(),
+        role: theodoi_domain::Role::from_code(role).unwrap_or_else(|| panic!("no role {role}")),
         status: status.into(),
     }
 }

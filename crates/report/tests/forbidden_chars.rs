@@ -47,7 +47,7 @@ fn sample() -> Consolidation {
             tags: vec![NASTY.into()],
             entries: vec![TaskEntry {
                 agency: format!("Sở {NASTY}"),
-                role: "lead".into(),
+                role: theodoi_domain::Role::Lead,
                 status: "done".into(),
                 results: NASTY.repeat(3),
             }],

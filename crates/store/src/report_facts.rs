@@ -11,8 +11,8 @@ pub struct RoundAssignment {
     pub reference: String,
     pub title: String,
     pub agency_name: String,
-    /// "lead" or "coordinating".
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: theodoi_domain::Role,
     pub status: Option<String>,
 }
 

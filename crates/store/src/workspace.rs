@@ -28,7 +28,8 @@ pub struct AgencyTask {
     pub title: String,
     pub time_text: String,
     pub time_kind: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: theodoi_domain::Role,
     /// Set when the assignment reaches the agency through a group ("UBND các xã, phường").
     pub via_group: Option<String>,
 }

@@ -11,7 +11,8 @@ pub struct NarrativeRow {
     pub reference: String,
     pub title: String,
     pub agency_name: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: theodoi_domain::Role,
     pub status: Option<String>,
     pub results: String,
 }

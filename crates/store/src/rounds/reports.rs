@@ -39,7 +39,8 @@ pub struct ReportTaskLine {
     pub reference: String,
     pub title: String,
     pub time_text: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: theodoi_domain::Role,
     pub via_group: Option<String>,
     pub due: Date,
     pub status: Option<String>,
@@ -123,17 +124,17 @@ fn check_save(indicators: &[IndicatorRow], values: &[ValueRow]) -> Result<()> {
     for v in values {
         let Some(ind) = by_id.get(&v.indicator_id) else {
             problems.push(Message::new(
-                format!("chỉ tiêu {} không thuộc đợt báo cáo này", v.indicator_id),
-                format!("indicator {} is not asked in this round", v.indicator_id),
+                "một chỉ tiêu gửi lên không thuộc đợt báo cáo này (biểu mẫu cũ?): hãy tải lại trang",
+                "an indicator sent is not asked in this round (an old form?): reload the page",
             ));
             continue;
         };
         if v.value < 0 || v.value > indicator::MAX_COUNT {
             problems.push(Message::new(
-                format!("{}: {} không phải số nguyên không âm", ind.code, v.value),
+                format!("{}: {} không phải số nguyên không âm", ind.name, v.value),
                 format!(
                     "{}: {} is not a whole non-negative number",
-                    ind.code, v.value
+                    ind.name, v.value
                 ),
             ));
         }
@@ -144,8 +145,14 @@ fn check_save(indicators: &[IndicatorRow], values: &[ValueRow]) -> Result<()> {
             match Dimension::parse(&v.dimension) {
                 Some(d) => entry.cells.push((d, v.category.clone(), v.value)),
                 None => problems.push(Message::new(
-                    format!("{}: phân tổ \"{}\" không có", ind.code, v.dimension),
-                    format!("{}: there is no breakdown \"{}\"", ind.code, v.dimension),
+                    format!(
+                        "{}: có số liệu theo một cách phân tổ không có trong biểu mẫu",
+                        ind.name
+                    ),
+                    format!(
+                        "{}: figures by a breakdown the form does not have",
+                        ind.name
+                    ),
                 )),
             }
         }

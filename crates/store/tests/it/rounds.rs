@@ -137,8 +137,11 @@ fn open_round_derives_obligations(db: Db) -> Fut {
             .await?
             .ok_or("no form for the ward")?;
         assert!(
-            ward_form.tasks.iter().all(|t| t.role == "coordinating"
-                && t.via_group.as_deref() == Some("Các cơ quan, địa phương có liên quan")),
+            ward_form
+                .tasks
+                .iter()
+                .all(|t| t.role == theodoi_domain::Role::Coordinating
+                    && t.via_group.as_deref() == Some("Các cơ quan, địa phương có liên quan")),
             "{:?}",
             ward_form.tasks
         );

@@ -536,8 +536,11 @@ pub async fn home(
     user.require(user.may_see_agency(id))?;
     let work = state.agency_work(id).await?;
     let agency = work.agency.clone();
-    let (lead, coordinating): (Vec<_>, Vec<_>) =
-        work.tasks.iter().cloned().partition(|t| t.role == "lead");
+    let (lead, coordinating): (Vec<_>, Vec<_>) = work
+        .tasks
+        .iter()
+        .cloned()
+        .partition(|t| t.role == theodoi_domain::Role::Lead);
     let duties = work.duties.clone();
     let escalations = state.db.escalations(Some(id), None).await?;
     let now = time::OffsetDateTime::now_utc();

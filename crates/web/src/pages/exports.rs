@@ -222,7 +222,7 @@ pub async fn round_bodies(
                     t(r.reference),
                     t(r.title),
                     t(r.agency_name),
-                    t(if r.role == "lead" {
+                    t(if r.role == theodoi_domain::Role::Lead {
                         "chủ trì"
                     } else {
                         "phối hợp"

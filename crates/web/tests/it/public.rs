@@ -393,11 +393,11 @@ fn public_page_names_the_plan_and_each_leads_status(app: TestApp) -> Fut {
                 continue;
             };
             let found = form.tasks.iter().find(|t| {
-                t.role == "lead"
+                t.role == theodoi_domain::Role::Lead
                     && justice_form
                         .tasks
                         .iter()
-                        .any(|j| j.task_id == t.task_id && j.role == "lead")
+                        .any(|j| j.task_id == t.task_id && j.role == theodoi_domain::Role::Lead)
             });
             if let Some(t) = found {
                 shared = Some((a.id, a.name.clone(), t.task_id, form));
@@ -535,7 +535,10 @@ fn public_page_names_the_plan_and_each_leads_status(app: TestApp) -> Fut {
         let only = justice_form
             .tasks
             .iter()
-            .find(|t| t.role == "lead" && !form.tasks.iter().any(|o| o.task_id == t.task_id))
+            .find(|t| {
+                t.role == theodoi_domain::Role::Lead
+                    && !form.tasks.iter().any(|o| o.task_id == t.task_id)
+            })
             .ok_or("a task the Sở Tư pháp leads alone")?;
         let row = page
             .body

@@ -105,7 +105,7 @@ pub async fn dashboard(
         .round_narrative(id)
         .await?
         .into_iter()
-        .filter(|n| n.role == "lead")
+        .filter(|n| n.role == theodoi_domain::Role::Lead)
     {
         let part = n.reference.split('.').next().unwrap_or("").to_string();
         let slot = by_part

@@ -513,7 +513,7 @@ mod tests {
             reference: format!("{id}."),
             title: "Nhiệm vụ".into(),
             time_text: String::new(),
-            role: "lead".into(),
+            role: theodoi_domain::Role::Lead,
             via_group: None,
             due: time::macros::date!(2026 - 06 - 30),
             status: None,

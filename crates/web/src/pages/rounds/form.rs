@@ -406,7 +406,7 @@ async fn render_form(
                 reference: t.reference.clone(),
                 title: t.title.clone(),
                 time_text: t.time_text.clone(),
-                role: t.role.clone(),
+                role: t.role.code().to_string(),
                 via_group: t.via_group.clone(),
                 // A status read from a workbook may be its label: the select shows the code.
                 status: {
