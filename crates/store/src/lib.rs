@@ -29,6 +29,7 @@ pub mod notices;
 mod plans;
 pub mod plausibility;
 pub mod previous;
+pub mod recommendations;
 pub mod reminders;
 pub mod report_facts;
 pub mod rounds;

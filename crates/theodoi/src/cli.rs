@@ -12,6 +12,7 @@ macro_rules! outln {
 mod agency;
 mod demo;
 mod plan;
+mod rec;
 mod report;
 mod serve;
 mod table;
@@ -64,6 +65,9 @@ pub enum Command {
     /// Agencies named by the stored plans.
     #[command(subcommand)]
     Agency(AgencyCommand),
+    /// The register of recommendations (khuyến nghị) the plans' tasks carry out.
+    #[command(subcommand)]
+    Rec(RecCommand),
     /// Apply database migrations (import does this too).
     Migrate,
     /// Reporting periods of a year with their data cut-off windows (Nghị định 09/2019, Điều 12).
@@ -90,6 +94,35 @@ pub enum Command {
     /// The consolidated figures of a round, for a scheduled job or by hand.
     #[command(subcommand)]
     Report(ReportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecCommand {
+    /// Read concluding observations, a UPR report or a table of recommendations (text, DOCX,
+    /// PDF, XLSX, CSV; English or Vietnamese) into the register. A Vietnamese translation of a
+    /// document already stored fills in its Vietnamese text.
+    Import {
+        files: Vec<PathBuf>,
+        /// The document's symbol when the file does not show it (a translation without its head).
+        #[arg(long)]
+        symbol: Option<String>,
+        /// The national plan that accepts the recommendations, e.g. 2715/QĐ-TTg.
+        #[arg(long)]
+        accepted_by: Option<String>,
+        /// Say what would be created, changed or left, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// The recommendations with the tasks linked to each.
+    List {
+        /// One document, by symbol (CCPR/C/VNM/CO/4).
+        #[arg(long)]
+        source: Option<String>,
+        /// Print JSON for other tools: {"recommendations": [{"source", "paragraph", "sub",
+        /// "articles", "theme", "text", "tasks", …}]}.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -277,6 +310,15 @@ async fn run_with_db(args: Args) -> anyhow::Result<ExitCode> {
         Command::Plan(PlanCommand::Show { plan }) => plan::show(&db, plan.as_deref()).await,
         Command::Plan(PlanCommand::List) => plan::list(&db).await,
         Command::Agency(AgencyCommand::List) => agency::list(&db).await,
+        Command::Rec(RecCommand::Import {
+            files,
+            symbol,
+            accepted_by,
+            dry_run,
+        }) => rec::import(&db, &files, symbol, accepted_by.as_deref(), dry_run).await,
+        Command::Rec(RecCommand::List { source, json }) => {
+            rec::list(&db, source.as_deref(), json).await
+        }
         Command::Migrate => {
             eprintln!("theodoi: database is up to date");
             Ok(ExitCode::SUCCESS)

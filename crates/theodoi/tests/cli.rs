@@ -777,3 +777,94 @@ fn serve_refuses_mail_with_links_only_this_machine_opens() {
         stderr(&o)
     );
 }
+
+const CO_EN: &str = include_str!("../../plandoc/tests/fixtures/recommendations/co_en_pdf.txt");
+const CO_VI: &str = include_str!("../../plandoc/tests/fixtures/recommendations/co_vi.txt");
+
+#[test]
+fn recommendations_import_and_list_as_json() {
+    let dir = tmp();
+    write(dir.path(), "co.txt", CO_EN.as_bytes());
+    write(dir.path(), "co_vi.txt", CO_VI.as_bytes());
+    // A dry run says what it would do and writes nothing.
+    let o = theodoi(dir.path(), &["rec", "import", "co.txt", "--dry-run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("would import CCPR/C/VNM/CO/4"),
+        "{}",
+        stdout(&o)
+    );
+    let o = theodoi(dir.path(), &["rec", "list", "--json"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)));
+    assert_eq!(json["recommendations"].as_array().map(Vec::len), Some(0));
+    // Imported, then its translation: the English text stays, the Vietnamese fills in.
+    let o = theodoi(
+        dir.path(),
+        &["rec", "import", "co.txt", "--accepted-by", "2715/QĐ-TTg"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = theodoi(dir.path(), &["rec", "import", "co_vi.txt"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = theodoi(
+        dir.path(),
+        &["rec", "list", "--source", "CCPR/C/VNM/CO/4", "--json"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)));
+    let recs = json["recommendations"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{json}"));
+    // Document order: paragraphs as numbers, subs in turn.
+    let numbers: Vec<String> = recs
+        .iter()
+        .map(|r| {
+            format!(
+                "{}{}",
+                r["paragraph"].as_str().unwrap_or("?"),
+                r["sub"]
+                    .as_str()
+                    .map(|s| format!("({s})"))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    let at = |n: &str| numbers.iter().position(|x| x == n);
+    assert!(
+        at("4(a)") < at("4(b)") && at("4(c)") < at("6") && at("6") < at("15(a)"),
+        "{numbers:?}"
+    );
+    let a = recs
+        .iter()
+        .find(|r| r["paragraph"] == "15" && r["sub"] == "a")
+        .unwrap_or_else(|| panic!("15(a) in {numbers:?}"));
+    assert_eq!(a["source"], "CCPR/C/VNM/CO/4");
+    assert!(
+        a["articles"].as_array().is_some_and(|v| !v.is_empty()),
+        "{a}"
+    );
+    assert!(
+        a["text"].as_str().is_some_and(|t| t.contains("lawyer")),
+        "{a}"
+    );
+    assert_eq!(a["tasks"], serde_json::json!([]));
+    assert!(a["theme"].is_string());
+    // A document the register does not hold is named with those it does.
+    let o = theodoi(dir.path(), &["rec", "list", "--source", "CCPR/C/XYZ/CO/1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("known: CCPR/C/VNM/CO/4"),
+        "{}",
+        stderr(&o)
+    );
+    // A file without recommendations stores nothing and says why.
+    write(dir.path(), "note.txt", "Ghi chú họp giao ban.\n".as_bytes());
+    let o = theodoi(dir.path(), &["rec", "import", "note.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no numbered recommendation"),
+        "{}",
+        stderr(&o)
+    );
+}

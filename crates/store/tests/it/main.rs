@@ -10,6 +10,7 @@ mod drafts;
 mod links;
 mod plans;
 mod plausibility;
+mod recommendations;
 mod rounds;
 mod task_groups;
 mod versions;
@@ -44,6 +45,7 @@ fn main() -> std::process::ExitCode {
         .chain(links::CASES)
         .chain(versions::CASES)
         .chain(agency_merge::CASES)
+        .chain(recommendations::CASES)
     {
         let case = *case;
         trials.push(Trial::test(format!("sqlite::{name}"), move || {

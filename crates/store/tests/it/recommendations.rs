@@ -1,0 +1,261 @@
+//! The register of recommendations on both backends: import by symbol and number (again: nothing
+//! changes; a dry run writes nothing; a Vietnamese translation fills the Vietnamese text), the
+//! document's order, links from tasks, coverage with the uncovered, and free-text tags turned
+//! into links or listed with the reason.
+
+use crate::plans::{import, seed};
+use crate::{Case, Fut};
+use theodoi_domain::recommendation::{Mechanism, RecSource, Recommendation};
+use theodoi_store::{Db, StoreError};
+use time::OffsetDateTime;
+use time::macros::date;
+
+pub const CASES: &[(&str, Case)] = &[
+    (
+        "recommendations_import_in_document_order",
+        recommendations_import_in_document_order,
+    ),
+    (
+        "tasks_link_recommendations_and_coverage_names_the_uncovered",
+        tasks_link_recommendations_and_coverage_names_the_uncovered,
+    ),
+    ("tags_become_links_or_reasons", tags_become_links_or_reasons),
+];
+
+const SYMBOL: &str = "CCPR/C/VNM/CO/9";
+
+fn source(language: &str) -> RecSource {
+    RecSource {
+        symbol: SYMBOL.into(),
+        title: "Concluding observations on the ninth periodic report".into(),
+        date: Some(date!(2025 - 07 - 25)),
+        mechanism: Mechanism::TreatyBody {
+            committee: "CCPR".into(),
+        },
+        language: language.into(),
+    }
+}
+
+fn rec(paragraph: u32, sub: Option<&str>, articles: &[u8], text: &str) -> Recommendation {
+    Recommendation {
+        paragraph,
+        sub: sub.map(str::to_string),
+        theme: "Access to justice".into(),
+        articles: articles.to_vec(),
+        concern: Some("The Committee is concerned about delays.".into()),
+        text: text.into(),
+        text_vi: None,
+    }
+}
+
+fn register() -> Vec<Recommendation> {
+    vec![
+        rec(21, Some("b"), &[14], "Ensure legal aid in every commune"),
+        rec(
+            21,
+            Some("a"),
+            &[9, 14],
+            "Guarantee prompt access to a lawyer",
+        ),
+        rec(
+            5,
+            None,
+            &[2],
+            "Adopt a comprehensive anti-discrimination law",
+        ),
+        rec(21, None, &[14], "The State party should:"),
+    ]
+}
+
+fn recommendations_import_in_document_order(db: Db) -> Fut {
+    Box::pin(async move {
+        let now = OffsetDateTime::now_utc();
+        let dry = db
+            .import_recommendations(&source("en"), &register(), None, true, now)
+            .await?;
+        assert_eq!((dry.created, dry.source_created), (4, true));
+        assert!(
+            db.rec_sources().await?.is_empty(),
+            "a dry run writes nothing"
+        );
+        let first = db
+            .import_recommendations(&source("en"), &register(), Some("2715/QĐ-TTg"), false, now)
+            .await?;
+        assert_eq!((first.created, first.updated, first.unchanged), (4, 0, 0));
+        let again = db
+            .import_recommendations(&source("en"), &register(), None, false, now)
+            .await?;
+        assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 4));
+        let sources = db.rec_sources().await?;
+        assert_eq!(sources.len(), 1);
+        assert_eq!(
+            (sources[0].accepted_by.as_str(), sources[0].count),
+            ("2715/QĐ-TTg", 4),
+            "a later import without --accepted-by keeps it"
+        );
+        // 5 before 21 (not as text), the whole paragraph before its subs, a before b.
+        let numbers: Vec<String> = db
+            .recommendations(None)
+            .await?
+            .iter()
+            .map(|r| r.number())
+            .collect();
+        assert_eq!(numbers, ["5", "21", "21(a)", "21(b)"]);
+        // The Vietnamese translation fills the Vietnamese text; the English stays.
+        let mut vi = register();
+        vi[0].text = "Bảo đảm trợ giúp pháp lý ở mọi xã".into();
+        let translated = db
+            .import_recommendations(&source("vi"), &vi[..1], None, false, now)
+            .await?;
+        assert_eq!(translated.updated, 1);
+        let b = db
+            .recommendations(None)
+            .await?
+            .into_iter()
+            .find(|r| r.number() == "21(b)")
+            .ok_or("21(b)")?;
+        assert_eq!(b.text, "Ensure legal aid in every commune");
+        assert_eq!(b.text_for_vi(), "Bảo đảm trợ giúp pháp lý ở mọi xã");
+        assert_eq!(b.articles, [14]);
+        assert_eq!(b.reference(), "CCPR/C/VNM/CO/9 đoạn 21(b)");
+        // The Covenant has 27 articles: a 28th is refused and nothing of the batch is written.
+        let mut bad = register();
+        bad.push(rec(30, None, &[28], "x"));
+        let refused = db
+            .import_recommendations(&source("en"), &bad, None, false, now)
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::Invalid(_))),
+            "{refused:?}"
+        );
+        assert_eq!(db.recommendations(None).await?.len(), 4);
+        Ok(())
+    })
+}
+
+fn tasks_link_recommendations_and_coverage_names_the_uncovered(db: Db) -> Fut {
+    Box::pin(async move {
+        let now = OffsetDateTime::now_utc();
+        let plan = import(&db, &seed()).await.plan_id;
+        db.import_recommendations(&source("en"), &register(), None, false, now)
+            .await?;
+        let recs = db.recommendations(None).await?;
+        let id = |n: &str| recs.iter().find(|r| r.number() == n).map(|r| r.id);
+        let view = db.load_plan(plan).await?;
+        let task = view
+            .tasks
+            .iter()
+            .find(|t| t.reference == "PL.2")
+            .ok_or("PL.2")?
+            .id;
+        let (a, b) = (id("21(a)").ok_or("21(a)")?, id("21(b)").ok_or("21(b)")?);
+        db.set_task_recommendations(task, &[a, b], &[14], None, now)
+            .await?;
+        assert_eq!(
+            db.task_recommendations(task)
+                .await?
+                .iter()
+                .map(|r| r.number())
+                .collect::<Vec<_>>(),
+            ["21(a)", "21(b)"]
+        );
+        assert_eq!(db.task_articles(task).await?, [14]);
+        // An article outside the Covenant, or a recommendation that is gone: refused, links kept.
+        assert!(
+            db.set_task_recommendations(task, &[a], &[28], None, now)
+                .await
+                .is_err()
+        );
+        assert!(
+            db.set_task_recommendations(task, &[987_654], &[], None, now)
+                .await
+                .is_err()
+        );
+        assert_eq!(db.task_recommendations(task).await?.len(), 2);
+        let source_id = db.rec_sources().await?[0].id;
+        let coverage = db.coverage(source_id).await?;
+        let covered: Vec<(String, usize)> = coverage
+            .iter()
+            .map(|c| (c.rec.number(), c.tasks.len()))
+            .collect();
+        assert_eq!(
+            covered,
+            [
+                ("5".to_string(), 0),
+                ("21".to_string(), 0),
+                ("21(a)".to_string(), 1),
+                ("21(b)".to_string(), 1)
+            ]
+        );
+        let t = &coverage[2].tasks[0];
+        assert_eq!(
+            (t.reference.as_str(), t.plan_number.as_deref()),
+            ("PL.2", Some("14/KH-UBND"))
+        );
+        assert!(
+            t.assigned
+                .iter()
+                .any(|(_, name, role)| name == "Thanh tra thành phố"
+                    && *role == theodoi_domain::Role::Lead),
+            "{:?}",
+            t.assigned
+        );
+        assert!(t.statuses.is_empty(), "no round has reported yet");
+        Ok(())
+    })
+}
+
+fn tags_become_links_or_reasons(db: Db) -> Fut {
+    Box::pin(async move {
+        let now = OffsetDateTime::now_utc();
+        let plan = import(&db, &seed()).await.plan_id;
+        db.import_recommendations(&source("en"), &register(), None, false, now)
+            .await?;
+        let view = db.load_plan(plan).await?;
+        let task = |r: &str| view.tasks.iter().find(|t| t.reference == r).map(|t| t.id);
+        let (t1, t2) = (task("PL.1").ok_or("PL.1")?, task("PL.3").ok_or("PL.3")?);
+        db.set_task_tags(
+            t1,
+            &[
+                "ICCPR điều 14".into(),
+                format!("{SYMBOL} đoạn 21"),
+                format!("{SYMBOL} đoạn 999"),
+            ],
+        )
+        .await?;
+        db.set_task_tags(t2, &["ICCPR Điều 99".into(), "chuyên đề".into()])
+            .await?;
+        let done = db.resolve_tags(plan, None, now).await?;
+        assert_eq!((done.linked, done.articles), (1, 1));
+        // "đoạn 21" links the paragraph and both its subs.
+        assert_eq!(db.task_recommendations(t1).await?.len(), 3);
+        assert_eq!(db.task_articles(t1).await?, [14]);
+        let left: Vec<&str> = done
+            .unresolved
+            .iter()
+            .map(|(_, _, tag, _)| tag.as_str())
+            .collect();
+        assert_eq!(
+            left,
+            [
+                format!("{SYMBOL} đoạn 999").as_str(),
+                "ICCPR Điều 99",
+                "chuyên đề"
+            ]
+        );
+        assert!(
+            done.unresolved[0].3.vi.contains("không có đoạn 999"),
+            "{:?}",
+            done.unresolved[0].3
+        );
+        // What was linked is no longer a tag; what was not stays to resolve.
+        let tags: Vec<String> = db
+            .plan_tags(plan)
+            .await?
+            .into_iter()
+            .map(|(_, _, tag)| tag)
+            .collect();
+        assert_eq!(tags.len(), 3, "{tags:?}");
+        Ok(())
+    })
+}
