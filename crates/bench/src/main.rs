@@ -11,7 +11,10 @@
 //!                                                  indicators): render time (≤ 20 ms), size (≤ 150 KB)
 //! `cargo run --release -p theodoi-bench -- report`  consolidate a national round (≤ 1 s) and write
 //!                                                  its DOCX and XLSX (≤ 2 s), peak memory
+//! `cargo run --release -p theodoi-bench -- coverage` a register document's coverage: 300
+//!                                                  recommendations over 3,400 bodies' reports (≤ 100 ms)
 
+mod coverage;
 mod docx;
 mod form;
 mod rounds;
@@ -31,7 +34,10 @@ fn main() -> anyhow::Result<()> {
         Some("rounds") => rounds::bench(),
         Some("report") => rounds::report_bench(),
         Some("form") => form::bench(),
-        _ => bail!("usage: theodoi-bench parse | docx | import | rounds | report | form"),
+        Some("coverage") => coverage::bench(),
+        _ => {
+            bail!("usage: theodoi-bench parse | docx | import | rounds | report | form | coverage")
+        }
     }
 }
 

@@ -868,3 +868,28 @@ fn recommendations_import_and_list_as_json() {
         stderr(&o)
     );
 }
+
+/// A plan saved as text from a .VnTime document: read as Unicode, and the reader is told so.
+#[test]
+fn a_legacy_encoding_is_converted_and_said() {
+    let dir = tmp();
+    let tcvn3 = [
+        "Uû ban nh©n d©n tØnh Lµo Cai",
+        "Sè: 58/KH-UBND",
+        "kÕ ho¹ch",
+        "Thùc hiÖn C«ng \u{AD}íc vÒ quyÒn cña ng\u{AD}êi khuyÕt tËt n¨m 2026",
+        "1. Tæ chøc tuyªn truyÒn, phæ biÕn ph¸p luËt cho ng\u{AD}êi d©n",
+        "C¬ quan chñ tr×: Së T\u{AD} ph¸p.",
+        "",
+    ]
+    .join("\n");
+    write(dir.path(), "kh.txt", tcvn3.as_bytes());
+    let o = theodoi(dir.path(), &["plan", "parse", "kh.txt"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Sở Tư pháp"), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("note: kh.txt: converted from TCVN3"),
+        "{}",
+        stderr(&o)
+    );
+}

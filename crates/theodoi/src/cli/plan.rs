@@ -32,8 +32,15 @@ fn parse_file(path: &Path, lex: &Lexicon) -> anyhow::Result<ParsedPlan> {
     }
     let bytes = std::fs::read(path).with_context(|| format!("{shown}: cannot read"))?;
     let name = path.file_name().and_then(|n| n.to_str());
-    theodoi_plandoc::parse_file(name, &bytes, lex)
-        .map_err(|e| anyhow::anyhow!("{shown}: {} / {e}", e.message_vi()))
+    let refused =
+        |e: theodoi_plandoc::ParseError| anyhow::anyhow!("{shown}: {} / {e}", e.message_vi());
+    let (text, converted) =
+        theodoi_plandoc::formats::to_text_noted(&bytes, name).map_err(refused)?;
+    // A legacy font encoding read as Unicode is a guess the user should know about.
+    if let Some(c) = converted {
+        eprintln!("note: {shown}: {c}");
+    }
+    theodoi_plandoc::parse_with(&text, lex).map_err(refused)
 }
 
 pub fn parse(files: &[PathBuf], lexicon_file: Option<&Path>) -> anyhow::Result<ExitCode> {
