@@ -6,6 +6,7 @@
 
 use crate::{Db, Result, StoreError};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use theodoi_domain::Role;
 use theodoi_domain::recommendation::{Mechanism, RecKey, RecSource, Recommendation, Reference};
 use theodoi_text::Message;
@@ -154,8 +155,12 @@ pub struct CoveredTask {
     pub title: String,
     /// (agency id, name, role) as the plan assigns them; a group stays a group.
     pub assigned: Vec<(i64, String, Role)>,
-    /// The latest status each reporting body gave in a sent or accepted report.
-    pub statuses: Vec<BodyStatus>,
+    /// The latest status each reporting body gave in a sent or accepted report, in the bodies'
+    /// order. Shared by every recommendation the task serves: a task of all communes has
+    /// thousands.
+    pub statuses: Arc<Vec<BodyStatus>>,
+    /// The same counted by status code, most frequent first.
+    pub tally: Arc<Vec<(String, usize)>>,
 }
 
 /// One body's latest word on a task.
@@ -224,7 +229,9 @@ fn check_import(source: &RecSource, recs: &[Recommendation]) -> Result<()> {
 /// end), in any order.
 type StatusRecord = (i64, i64, String, String, i64, String, Date);
 
-fn latest_statuses(rows: Vec<StatusRecord>) -> HashMap<i64, Vec<BodyStatus>> {
+type Statuses = (Arc<Vec<BodyStatus>>, Arc<Vec<(String, usize)>>);
+
+fn latest_statuses(rows: Vec<StatusRecord>) -> HashMap<i64, Statuses> {
     let mut latest: BTreeMap<(i64, i64), (Date, i64, BodyStatus)> = BTreeMap::new();
     for (task, agency, name, status, round, label, end) in rows {
         let newer = latest
@@ -245,10 +252,21 @@ fn latest_statuses(rows: Vec<StatusRecord>) -> HashMap<i64, Vec<BodyStatus>> {
     for ((task, _), (_, _, s)) in latest {
         out.entry(task).or_default().push(s);
     }
-    for v in out.values_mut() {
-        v.sort_by(|a, b| theodoi_text::collate_cmp(&a.agency_name, &b.agency_name));
-    }
-    out
+    out.into_iter()
+        .map(|(task, mut v)| {
+            v.sort_by_cached_key(|s| theodoi_text::collate(&s.agency_name));
+            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+            for s in &v {
+                *counts.entry(s.status.as_str()).or_default() += 1;
+            }
+            let mut tally: Vec<(String, usize)> = counts
+                .into_iter()
+                .map(|(k, n)| (k.to_string(), n))
+                .collect();
+            tally.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            (task, (Arc::new(v), Arc::new(tally)))
+        })
+        .collect()
 }
 
 const REC_SELECT: &str = "SELECT r.id, r.source_id, s.symbol, r.paragraph, r.sub, r.theme, r.concern, r.text, r.text_vi \
@@ -614,7 +632,7 @@ macro_rules! backend {
                 .bind(source_id)
                 .fetch_all(pool)
                 .await?;
-                let mut statuses = latest_statuses(statuses);
+                let statuses = latest_statuses(statuses);
                 let mut by_task: HashMap<i64, Vec<(i64, String, Role)>> = HashMap::new();
                 for (task, agency, name, role) in assigned {
                     if let Some(role) = Role::from_code(&role) {
@@ -623,6 +641,7 @@ macro_rules! backend {
                 }
                 let mut tasks_of: HashMap<i64, Vec<CoveredTask>> = HashMap::new();
                 for (rec, task_id, plan_id, plan_number, reference, title) in links {
+                    let (statuses, tally) = statuses.get(&task_id).cloned().unwrap_or_default();
                     tasks_of.entry(rec).or_default().push(CoveredTask {
                         task_id,
                         plan_id,
@@ -630,10 +649,10 @@ macro_rules! backend {
                         reference,
                         title,
                         assigned: by_task.get(&task_id).cloned().unwrap_or_default(),
-                        statuses: statuses.get(&task_id).cloned().unwrap_or_default(),
+                        statuses,
+                        tally,
                     });
                 }
-                statuses.clear();
                 Ok(recs
                     .into_iter()
                     .map(|rec| CoverageRow {
@@ -852,5 +871,51 @@ impl Db {
     /// (recommendation, plan number, task reference) of every link, for listings.
     pub async fn rec_task_references(&self) -> Result<Vec<(i64, Option<String>, String)>> {
         crate::dispatch!(self, rec_task_references())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn the_newest_round_gives_each_bodys_status_and_the_tally_counts_them() {
+        let row = |agency: i64, name: &str, status: &str, round: i64, end: Date| {
+            (
+                7,
+                agency,
+                name.to_string(),
+                status.to_string(),
+                round,
+                format!("Kỳ {round}"),
+                end,
+            )
+        };
+        let rows = vec![
+            row(2, "Xã Đông", "done", 2, date!(2026 - 12 - 14)),
+            row(1, "Phường An Biên", "in_progress", 1, date!(2026 - 06 - 14)),
+            row(1, "Phường An Biên", "done", 2, date!(2026 - 12 - 14)),
+            row(3, "Xã Bắc", "not_started", 1, date!(2026 - 06 - 14)),
+        ];
+        let by_task = latest_statuses(rows);
+        let (statuses, tally) = by_task.get(&7).cloned().unwrap_or_default();
+        let seen: Vec<(&str, &str, i64)> = statuses
+            .iter()
+            .map(|s| (s.agency_name.as_str(), s.status.as_str(), s.round_id))
+            .collect();
+        // Vietnamese order: B before Đ before P.
+        assert_eq!(
+            seen,
+            [
+                ("Phường An Biên", "done", 2),
+                ("Xã Bắc", "not_started", 1),
+                ("Xã Đông", "done", 2)
+            ]
+        );
+        assert_eq!(
+            tally.as_slice(),
+            [("done".to_string(), 2), ("not_started".to_string(), 1)]
+        );
     }
 }
