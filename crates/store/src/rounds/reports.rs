@@ -306,10 +306,11 @@ macro_rules! backend {
                         "This body has nothing to report in this round",
                     ));
                 }
-                if let Some(t) = s.tasks.iter().find(|t| !assigned.contains(&t.task_id)) {
+                // Only a stale form (the round's tasks changed since it was opened) sends one.
+                if s.tasks.iter().any(|t| !assigned.contains(&t.task_id)) {
                     return Err(StoreError::invalid(
-                        format!("Nhiệm vụ {} không được giao cho cơ quan này trong đợt báo cáo", t.task_id),
-                        format!("Task {} is not assigned to this body in the round", t.task_id),
+                        "Biểu mẫu có một nhiệm vụ không còn giao cho cơ quan này trong đợt báo cáo: hãy tải lại trang.",
+                        "The form holds a task no longer assigned to this body in the round: reload the page.",
                     ));
                 }
                 let existing: Option<(i64, String, i32)> =
