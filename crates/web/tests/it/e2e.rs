@@ -689,7 +689,10 @@ pub async fn english_browser_flow(app: &TestApp) -> Result<(), Failed> {
 async fn switch_to(d: &mut Driver, base: &str, username: &str) -> Result<(), Failed> {
     d.click("form[action='/logout'] button").await?;
     d.wait_for("name=\"password\"").await?;
-    d.sign_in(base, username).await
+    d.sign_in(base, username).await?;
+    // The next page is asked for only once signed in: going on while the sign-in is still on
+    // its way would cancel it and land on the sign-in page again.
+    d.wait_for("Đăng xuất").await.map(|_| ())
 }
 
 /// The whole round in the browser with what each person is told: the focal point asks the head,
