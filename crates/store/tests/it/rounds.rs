@@ -506,7 +506,7 @@ fn bad_reports_write_nothing(db: Db) -> Fut {
                     }],
                     ..base.clone()
                 },
-                "not assigned",
+                "no longer assigned to this body",
             ),
             (
                 SaveReport {
