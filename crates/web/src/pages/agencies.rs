@@ -254,6 +254,22 @@ struct EditPage {
     vague: bool,
     /// Why the changes shown (as typed) were not saved; empty when nothing was refused.
     refused: String,
+    /// What the form shows: the stored values, or the refused ones as typed.
+    form: AgencyFields,
+}
+
+/// The directory entry's editable fields, as the form shows them.
+struct AgencyFields {
+    name: String,
+    kind: String,
+    parent_id: Option<i64>,
+    requested_only: bool,
+}
+
+#[derive(Deserialize)]
+pub struct EditQuery {
+    #[serde(default)]
+    saved: Option<u8>,
 }
 
 pub async fn edit(
@@ -261,8 +277,10 @@ pub async fn edit(
     UiLang(lang): UiLang,
     user: User,
     Path(id): Path<i64>,
+    crate::form::Query(q): crate::form::Query<EditQuery>,
 ) -> AppResult<Html<String>> {
-    edit_page(&state, lang, &user, id, None).await
+    let saved = q.saved.is_some();
+    edit_page(&state, lang, &user, id, None, saved).await
 }
 
 async fn edit_page(
@@ -271,11 +289,12 @@ async fn edit_page(
     user: &User,
     id: i64,
     refused: Option<(UpdateAgency, String)>,
+    saved: bool,
 ) -> AppResult<Html<String>> {
     // The directory's edit page is the coordinator's (who edits) and administrators' (who
     // look after accounts of agencies); others reach an agency through its home.
     user.require(user.role.coordinates() || user.role == Role::Admin)?;
-    let mut agency = state.db.agency(id).await?.ok_or(AppError::NotFound)?;
+    let agency = state.db.agency(id).await?.ok_or(AppError::NotFound)?;
     let others = state
         .db
         .list_agencies()
@@ -288,19 +307,34 @@ async fn edit_page(
     } else {
         Vec::new()
     };
-    let ctx = Ctx::new(lang, Some(user));
+    let mut ctx = Ctx::new(lang, Some(user));
+    if saved {
+        let said = ctx.t("Đã lưu thay đổi.", "Changes saved.");
+        ctx = ctx.with_flash(said);
+    }
     let kinds = kinds(&ctx);
     let vague = agency.is_group && theodoi_domain::agency::is_vague_group(&agency.name);
-    // Refused changes are shown as typed, to correct rather than type again.
-    let refused = match refused {
-        Some((typed, why)) => {
-            agency.name = typed.name;
-            agency.kind = typed.kind;
-            agency.parent_id = typed.parent_id.trim().parse().ok();
-            agency.requested_only = typed.requested_only.is_some();
-            why
-        }
-        None => String::new(),
+    // Refused changes are shown as typed, to correct rather than type again; the heading keeps
+    // the stored name.
+    let (form, refused) = match refused {
+        Some((typed, why)) => (
+            AgencyFields {
+                name: typed.name,
+                kind: typed.kind,
+                parent_id: typed.parent_id.trim().parse().ok(),
+                requested_only: typed.requested_only.is_some(),
+            },
+            why,
+        ),
+        None => (
+            AgencyFields {
+                name: agency.name.clone(),
+                kind: agency.kind.clone(),
+                parent_id: agency.parent_id,
+                requested_only: agency.requested_only,
+            },
+            String::new(),
+        ),
     };
     pages::render(&EditPage {
         ctx,
@@ -310,6 +344,7 @@ async fn edit_page(
         members,
         vague,
         refused,
+        form,
     })
 }
 
@@ -385,7 +420,7 @@ pub async fn update(
         Ok(()) => {}
         Err(AppError::BadRequest(why)) => {
             let why = why.get(lang).to_string();
-            return refused_page(edit_page(&state, lang, &user, id, Some((f, why))).await);
+            return refused_page(edit_page(&state, lang, &user, id, Some((f, why)), false).await);
         }
         Err(e) => return Err(e),
     }
@@ -398,7 +433,7 @@ pub async fn update(
         None,
     )
     .await?;
-    Ok(Redirect::to(&format!("/agencies/{id}")).into_response())
+    Ok(Redirect::to(&format!("/agencies/{id}?saved=1")).into_response())
 }
 
 #[derive(Deserialize)]

@@ -255,8 +255,29 @@ fn bad_parent_is_refused_with_the_reason(app: TestApp) -> Fut {
             .into_iter()
             .find(|a| !a.is_group && a.id != app.justice && a.id != app.police)
             .ok_or("another body")?;
+        // A rename refused for its parent: the heading keeps the stored name, the form the typed.
+        let r = c
+            .post(
+                &path,
+                &[
+                    ("name", "Sở Tư pháp thành phố"),
+                    ("kind", "department"),
+                    ("parent_id", &app.justice.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert!(
+            r.body.contains("<h1>Sở Tư pháp</h1>")
+                && r.body.contains("value=\"Sở Tư pháp thành phố\""),
+            "{}",
+            r.body
+        );
         let r = edit_parent(&mut c, &path, &other.id.to_string()).await;
         assert_eq!(r.status, 303, "{}", r.body);
+        // Saved, and said so.
+        let page = c.get(r.location()).await;
+        assert!(page.body.contains("Đã lưu thay đổi."), "{}", page.body);
         assert_eq!(
             app.db
                 .agency(app.justice)

@@ -341,6 +341,16 @@ pub async fn browser_flow(app: &TestApp) -> Result<(), Failed> {
     );
     d.screenshot("03-plan").await?;
     d.phone("03-plan").await?;
+    // The bodies' own plans under it, and the plan as its first version held it: both fit a
+    // phone's width (their tables scroll inside their boxes).
+    d.go(&format!("{base}/plans/{}/cascade", app.plan_id))
+        .await?;
+    d.wait_for("Kế hoạch triển khai của đơn vị").await?;
+    d.phone("03b-cascade").await?;
+    d.go(&format!("{base}/plans/{}/versions/1", app.plan_id))
+        .await?;
+    d.wait_for("Phiên bản").await?;
+    d.phone("03c-plan-version").await?;
 
     // A plan that arrived on paper, entered entirely by hand in the review: its header, two
     // tasks, a body picked from the directory by a search typed without marks.
@@ -407,7 +417,7 @@ pub async fn browser_flow(app: &TestApp) -> Result<(), Failed> {
     d.wait_for("Mở đợt báo cáo").await?;
     d.click(&format!("option[value='{}:2026-1']", regime.id))
         .await?;
-    d.click("form[action='/rounds'] button.primary").await?;
+    d.click("form#open-round button.primary").await?;
     let round_page = d.wait_for("Tiến độ và tính kịp thời").await?;
     assert!(round_page.contains("15/06/2026"), "the agencies' deadline");
     let round: i64 = d
@@ -664,7 +674,7 @@ pub async fn english_browser_flow(app: &TestApp) -> Result<(), Failed> {
     d.type_into("input[name='window_end']", "09/03/2026")
         .await?;
     d.type_into("input[name='deadline']", "12/03/2026").await?;
-    d.click("form[action='/rounds'] button.primary").await?;
+    d.click("form#open-round button.primary").await?;
     let round = d.wait_for("Rà soát đột xuất").await?;
     // 12 March, read day first and shown day first (an English browser would say 03/12/2026).
     assert!(round.contains("12/03/2026"), "the deadline shown day first");
