@@ -159,6 +159,15 @@ fn charts_have_legends_and_tables_and_leaders_land_on_them(app: TestApp) -> Fut 
             page.body.contains("<circle"),
             "a closed round's figure is drawn"
         );
+        // Every task of the round is in its chart: the leads not heard from yet in grey.
+        assert!(
+            page.body.contains(&format!(
+                "fill=\"{}\"><title>Chưa có báo cáo",
+                theodoi_web::charts::NOT_REPORTED
+            )),
+            "{}",
+            page.body
+        );
         Ok(())
     })
 }

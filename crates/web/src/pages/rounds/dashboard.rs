@@ -97,36 +97,58 @@ pub async fn dashboard(
         rows,
     ));
 
-    // Task progress by part of the plan and status, from the lead bodies' accepted reports.
-    let statuses = crate::charts::TASK_STATUS_ORDER;
-    let mut by_part: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    for n in state
+    // Task progress by part of the plan and status: each lead body's word on each task it leads
+    // in the round, from its accepted report; a lead not heard from yet counts among the greys
+    // (as on the plan's overview), so every task of the round is in the chart.
+    let statuses: Vec<Option<TaskStatus>> = crate::charts::TASK_STATUS_ORDER
+        .iter()
+        .copied()
+        .filter(|s| *s != TaskStatus::NotDone)
+        .map(Some)
+        .chain([None, Some(TaskStatus::NotDone)])
+        .collect();
+    let heard: HashMap<(String, String), Option<TaskStatus>> = state
         .db
         .round_narrative(id)
         .await?
         .into_iter()
         .filter(|n| n.role == theodoi_domain::Role::Lead)
+        .map(|n| {
+            let status = n.status.as_deref().and_then(TaskStatus::parse);
+            ((n.reference, n.agency_name), status)
+        })
+        .collect();
+    let mut by_part: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for a in state
+        .db
+        .round_assignments(id)
+        .await?
+        .into_iter()
+        .filter(|a| a.role == theodoi_domain::Role::Lead)
     {
-        let part = n.reference.split('.').next().unwrap_or("").to_string();
+        let part = a.reference.split('.').next().unwrap_or("").to_string();
         let slot = by_part
             .entry(part)
             .or_insert_with(|| vec![0; statuses.len()]);
-        if let Some(i) = n
-            .status
-            .as_deref()
-            .and_then(TaskStatus::parse)
-            .and_then(|s| statuses.iter().position(|x| *x == s))
-        {
+        let status = heard
+            .get(&(a.reference.clone(), a.agency_name.clone()))
+            .copied()
+            .flatten();
+        if let Some(i) = statuses.iter().position(|x| *x == status) {
             slot[i] += 1;
         }
     }
     let series: Vec<(&str, &str)> = statuses
         .iter()
-        .map(|s| {
-            (
+        .map(|s| match s {
+            Some(s) => (
                 ctx.t(s.label_vi(), s.label_en()),
                 crate::charts::task_status_colour(*s),
-            )
+            ),
+            None => (
+                ctx.t("Chưa có báo cáo", "Not yet reported"),
+                crate::charts::NOT_REPORTED,
+            ),
         })
         .collect();
     let rows: Vec<(String, Vec<i64>)> = by_part.into_iter().collect();
