@@ -10,7 +10,9 @@ use theodoi_domain::{DateRange, Timeframe};
 use theodoi_report::draft::{
     AssignmentFact, BodyFact, CascadeFact, EscalationFact, ImplausibleFact, RoundFacts,
 };
-use theodoi_report::{Consolidation, IndicatorInfo, Input, Missing, TaskEntry, TaskNarrative};
+use theodoi_report::{
+    Consolidation, IndicatorInfo, Input, Missing, RecLink, TaskEntry, TaskNarrative,
+};
 use theodoi_store::{Db, Result, StoreError};
 use time::{Date, Month, OffsetDateTime};
 
@@ -60,10 +62,8 @@ pub async fn build_at(db: &Db, round_id: i64, now: OffsetDateTime) -> Result<Con
             status: b.status.clone().unwrap_or_default(),
         })
         .collect();
-    let mut tags_of: HashMap<String, Vec<String>> = HashMap::new();
-    for (_, reference, tag) in db.plan_tags(round.plan_id).await? {
-        tags_of.entry(reference).or_default().push(tag);
-    }
+    let plan = db.load_plan(round.plan_id).await?;
+    let (mut recs_of, mut articles_of) = links(db, &plan).await?;
     // Every task of the round keeps its place, reported on or not.
     let assignments = db.round_assignments(round_id).await?;
     let mut tasks: Vec<TaskNarrative> = Vec::new();
@@ -72,7 +72,8 @@ pub async fn build_at(db: &Db, round_id: i64, now: OffsetDateTime) -> Result<Con
         if !index.contains_key(&a.reference) {
             index.insert(a.reference.clone(), tasks.len());
             tasks.push(TaskNarrative {
-                tags: tags_of.get(&a.reference).cloned().unwrap_or_default(),
+                recommendations: recs_of.remove(&a.reference).unwrap_or_default(),
+                articles: articles_of.remove(&a.reference).unwrap_or_default(),
                 reference: a.reference.clone(),
                 title: a.title.clone(),
                 entries: Vec::new(),
@@ -91,7 +92,8 @@ pub async fn build_at(db: &Db, round_id: i64, now: OffsetDateTime) -> Result<Con
             None => {
                 index.insert(n.reference.clone(), tasks.len());
                 tasks.push(TaskNarrative {
-                    tags: tags_of.get(&n.reference).cloned().unwrap_or_default(),
+                    recommendations: recs_of.remove(&n.reference).unwrap_or_default(),
+                    articles: articles_of.remove(&n.reference).unwrap_or_default(),
                     reference: n.reference,
                     title: n.title,
                     entries: Vec::new(),
@@ -110,7 +112,6 @@ pub async fn build_at(db: &Db, round_id: i64, now: OffsetDateTime) -> Result<Con
             proposals.push((agency, p));
         }
     }
-    let plan = db.load_plan(round.plan_id).await?;
     let by_kind = db.round_totals_by(round_id, false).await?;
     let by_parent = db.round_totals_by(round_id, true).await?;
     let mut c = theodoi_report::consolidate(Input {
@@ -284,6 +285,62 @@ pub fn proposed_superior(c: &Consolidation) -> String {
     "ỦY BAN NHÂN DÂN THÀNH PHỐ".into()
 }
 
+/// The register's recommendations and the Covenant articles each task of a plan is linked to, by
+/// task reference: articles linked directly and those of its recommendations.
+async fn links(
+    db: &Db,
+    plan: &theodoi_store::views::PlanView,
+) -> Result<(HashMap<String, Vec<RecLink>>, HashMap<String, Vec<u8>>)> {
+    let pairs = db.plan_recommendation_links(plan.summary.id).await?;
+    let register: HashMap<i64, theodoi_store::recommendations::RecRow> = if pairs.is_empty() {
+        HashMap::new()
+    } else {
+        db.recommendations(None)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect()
+    };
+    let (mut recs_of, mut articles_of) = (HashMap::new(), HashMap::new());
+    for t in &plan.tasks {
+        let mut recs: Vec<RecLink> = Vec::new();
+        let mut articles = db.task_articles(t.id).await?;
+        for r in pairs
+            .iter()
+            .filter(|(task, _)| *task == t.id)
+            .filter_map(|(_, rec)| register.get(rec))
+        {
+            articles.extend(r.articles.iter().copied());
+            recs.push(RecLink {
+                symbol: r.symbol.clone(),
+                paragraph: r.paragraph,
+                sub: Some(r.sub.clone()).filter(|s| !s.is_empty()),
+                title: short_title(r),
+            });
+        }
+        articles.sort_unstable();
+        articles.dedup();
+        recs_of.insert(t.reference.clone(), recs);
+        articles_of.insert(t.reference.clone(), articles);
+    }
+    Ok((recs_of, articles_of))
+}
+
+/// A heading's short title for a recommendation: its theme, unless only the text has a Vietnamese
+/// translation (the theme is then in the original language): the first words of that text.
+pub fn short_title(r: &theodoi_store::recommendations::RecRow) -> String {
+    if !r.theme.trim().is_empty() && r.text_vi.is_none() {
+        return r.theme.trim().to_string();
+    }
+    const WORDS: usize = 12;
+    let words: Vec<&str> = r.text_for_vi().split_whitespace().collect();
+    if words.len() <= WORDS {
+        return words.join(" ");
+    }
+    let head = words[..WORDS].join(" ");
+    format!("{}…", head.trim_end_matches([',', ';', ':', '.']))
+}
+
 /// Recipients of the Sở's report (a báo cáo has no "Kính gửi", so no "Như trên").
 pub const RECIPIENTS: [&str; 3] = [
     "UBND thành phố (để báo cáo)",
@@ -301,7 +358,7 @@ pub fn letterhead<'a>(
     signer: &'a str,
     date: Option<Date>,
     drafting_unit: &'a str,
-    by_tag: bool,
+    group: theodoi_report::Grouping,
 ) -> theodoi_report::docx::Letterhead<'a> {
     theodoi_report::docx::Letterhead {
         superior,
@@ -314,7 +371,7 @@ pub fn letterhead<'a>(
         signer,
         recipients: &RECIPIENTS,
         drafting_unit,
-        by_tag,
+        group,
     }
 }
 

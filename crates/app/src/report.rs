@@ -22,8 +22,9 @@ pub struct Overrides {
     pub drafting_unit: Option<String>,
     /// Leave the date line for the clerk even if the draft fills it.
     pub no_date: bool,
-    /// Task sections grouped under their ICCPR article or recommendation.
-    pub by_tag: bool,
+    /// Task sections in the plan's order, or grouped under the recommendations or Covenant
+    /// articles they are linked to.
+    pub group: theodoi_report::Grouping,
     /// Refuse to build without a signer's name, the superior body or the place (a file to be
     /// issued). Otherwise an unapproved draft shows dotted blanks where they go, as a draft on
     /// paper would.
@@ -187,7 +188,7 @@ pub async fn build(
         },
         recipients: &consolidation::RECIPIENTS,
         drafting_unit: &parts.drafting_unit,
-        by_tag: over.by_tag,
+        group: over.group,
     };
     let docx = theodoi_report::docx::report_from_draft(c, &written, &head, !approved)?;
     let stem = if approved {

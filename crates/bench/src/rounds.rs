@@ -490,7 +490,7 @@ pub fn report_bench() -> anyhow::Result<()> {
             "Nguyễn Văn An",
             Some(today),
             theodoi_app::consolidation::DRAFTING_UNIT,
-            false,
+            theodoi_report::Grouping::Plan,
         );
         let written: Vec<theodoi_report::docx::Written<'_>> = drafted
             .iter()

@@ -31,9 +31,9 @@ pub struct Letterhead<'a> {
     pub recipients: &'a [&'a str],
     /// The unit that drafted the report, after "Lưu: VT," (e.g. "PBGDPL"); "" for none.
     pub drafting_unit: &'a str,
-    /// Section II grouped by the tasks' tags (ICCPR articles, recommendations) instead of the
-    /// plan's order.
-    pub by_tag: bool,
+    /// Section II in the plan's order, or grouped by the recommendations or Covenant articles
+    /// the tasks are linked to.
+    pub group: crate::Grouping,
 }
 
 /// A section as finally written (the edited text where the specialist edited it, else the drafted one).
@@ -345,12 +345,12 @@ fn figures_table(c: &Consolidation) -> String {
 fn content(c: &Consolidation, sections: &[Written<'_>], l: &Letterhead<'_>) -> String {
     let mut out = String::new();
     let mut in_tasks = false;
-    let ordered = ordered_sections(c, sections, l.by_tag);
+    let ordered = ordered_sections(c, sections, l.group);
     let last = ordered.len().saturating_sub(1);
-    for (i, s) in ordered.iter().enumerate() {
-        if let Some(tag) = s.1 {
+    for (i, o) in ordered.iter().enumerate() {
+        if let Some(group) = &o.group {
             out.push_str(&para(
-                tag,
+                group,
                 P {
                     bold: true,
                     italic: true,
@@ -359,7 +359,7 @@ fn content(c: &Consolidation, sections: &[Written<'_>], l: &Letterhead<'_>) -> S
                 },
             ));
         }
-        let s = s.0;
+        let s = o.section;
         let is_task = s.key.starts_with("II.");
         if is_task && !in_tasks {
             out.push_str(&heading("II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ"));
@@ -367,6 +367,16 @@ fn content(c: &Consolidation, sections: &[Written<'_>], l: &Letterhead<'_>) -> S
         in_tasks = is_task;
         if !s.heading.trim().is_empty() {
             out.push_str(&heading(s.heading.trim()));
+        }
+        if let Some(also) = &o.also {
+            out.push_str(&body_with(
+                also,
+                P {
+                    italic: true,
+                    keep_next: true,
+                    ..BODY
+                },
+            ));
         }
         let paras: Vec<&str> = s
             .text
@@ -392,47 +402,173 @@ fn content(c: &Consolidation, sections: &[Written<'_>], l: &Letterhead<'_>) -> S
     out
 }
 
-/// Sections in print order; with `by_tag`, the task sections grouped under their first tag
-/// (ICCPR article, recommendation), untagged tasks last, each group introduced by its tag.
+/// A section in print order, with the group heading it opens and the other recommendations or
+/// articles its task also serves.
+struct Placed<'a> {
+    section: &'a Written<'a>,
+    group: Option<String>,
+    also: Option<String>,
+}
+
+/// One group of part II: a recommendation (symbol, place in the document) or an article, with
+/// its heading; `None` is "Nhiệm vụ khác", last.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum GroupKey {
+    Rec(String, theodoi_domain::recommendation::RecKey),
+    Article(u8),
+}
+
+/// A group a task belongs to, with the group's heading.
+type Link = (GroupKey, String);
+
+/// Sections in print order. Grouped, each task section appears once, under its first
+/// recommendation (or article) in the document's order, with a line naming the others it also
+/// serves; tasks with no link come last under "Nhiệm vụ khác".
 fn ordered_sections<'a>(
     c: &'a Consolidation,
     sections: &'a [Written<'a>],
-    by_tag: bool,
-) -> Vec<(&'a Written<'a>, Option<&'a str>)> {
-    // Grouping by tags when no task has one would only add an empty "other tasks" heading.
-    if !by_tag || c.tasks.iter().all(|t| t.tags.is_empty()) {
-        return sections.iter().map(|s| (s, None)).collect();
+    group: crate::Grouping,
+) -> Vec<Placed<'a>> {
+    let plain = |s| Placed {
+        section: s,
+        group: None,
+        also: None,
+    };
+    let linked = |t: &crate::TaskNarrative| match group {
+        crate::Grouping::Plan => false,
+        crate::Grouping::Recommendations => !t.recommendations.is_empty(),
+        crate::Grouping::Articles => !t.articles.is_empty(),
+    };
+    // Grouping when no task has a link would only add an empty "other tasks" heading.
+    if !c.tasks.iter().any(linked) {
+        return sections.iter().map(plain).collect();
     }
-    let tag_of = |s: &Written<'_>| -> Option<&'a str> {
-        let reference = s.key.strip_prefix("II.")?;
-        c.tasks
+    let several_sources = {
+        let mut symbols: Vec<&str> = c
+            .tasks
             .iter()
-            .find(|t| t.reference == reference)
-            .and_then(|t| t.tags.first())
-            .map(String::as_str)
+            .flat_map(|t| t.recommendations.iter().map(|r| r.symbol.as_str()))
+            .collect();
+        symbols.sort_unstable();
+        symbols.dedup();
+        symbols.len() > 1
+    };
+    // (group key, heading) of each task's links in the document's order.
+    let links_of = |reference: &str| -> Vec<Link> {
+        let Some(t) = c.tasks.iter().find(|t| t.reference == reference) else {
+            return Vec::new();
+        };
+        let mut out: Vec<Link> = match group {
+            crate::Grouping::Plan => Vec::new(),
+            crate::Grouping::Recommendations => t
+                .recommendations
+                .iter()
+                .map(|r| {
+                    let (symbol, key) = r.key();
+                    let number = r.number();
+                    let mut heading = format!("Khuyến nghị đoạn {number}");
+                    if several_sources {
+                        heading.push_str(&format!(" ({})", r.symbol));
+                    }
+                    if !r.title.trim().is_empty() {
+                        heading.push_str(&format!(". {}", r.title.trim()));
+                    }
+                    (GroupKey::Rec(symbol.to_string(), key), heading)
+                })
+                .collect(),
+            crate::Grouping::Articles => t
+                .articles
+                .iter()
+                .map(|a| {
+                    let heading = match theodoi_domain::recommendation::covenant::article(*a) {
+                        Some(art) => format!("Điều {a}. {}", art.title_vi),
+                        None => format!("Điều {a}"),
+                    };
+                    (GroupKey::Article(*a), heading)
+                })
+                .collect(),
+        };
+        out.sort();
+        out.dedup_by(|x, y| x.0 == y.0);
+        out
+    };
+    let also_line = |links: &[Link]| -> Option<String> {
+        let rest = links.get(1..).filter(|r| !r.is_empty())?;
+        let names: Vec<String> = rest
+            .iter()
+            .map(|(k, _)| match k {
+                GroupKey::Rec(symbol, key) => {
+                    let r = crate::RecLink {
+                        symbol: symbol.clone(),
+                        paragraph: key.paragraph,
+                        sub: key.sub.clone(),
+                        title: String::new(),
+                    };
+                    if several_sources {
+                        format!("{symbol} đoạn {}", r.number())
+                    } else {
+                        r.number()
+                    }
+                }
+                GroupKey::Article(a) => a.to_string(),
+            })
+            .collect();
+        Some(match group {
+            crate::Grouping::Articles => {
+                format!(
+                    "(đồng thời liên quan điều {} của Công ước)",
+                    names.join(", ")
+                )
+            }
+            _ if several_sources => {
+                format!("(đồng thời thực hiện khuyến nghị {})", names.join(", "))
+            }
+            _ => format!(
+                "(đồng thời thực hiện khuyến nghị đoạn {})",
+                names.join(", ")
+            ),
+        })
     };
     let is_task = |s: &Written<'_>| s.key.starts_with("II.") && s.key != "II.figures";
-    let mut out: Vec<(&Written<'a>, Option<&'a str>)> = Vec::new();
     let first_task = sections.iter().position(is_task).unwrap_or(sections.len());
-    out.extend(sections[..first_task].iter().map(|s| (s, None)));
-    let mut tasks: Vec<&Written<'a>> = sections.iter().filter(|s| is_task(s)).collect();
-    tasks.sort_by_key(|s| (tag_of(s).is_none(), tag_of(s)));
-    let mut current: Option<Option<&str>> = None;
-    for s in tasks {
-        let tag = tag_of(s);
-        let label = if current != Some(tag) {
-            current = Some(tag);
-            Some(tag.unwrap_or("Các nhiệm vụ khác"))
+    let mut out: Vec<Placed<'a>> = sections[..first_task].iter().map(plain).collect();
+    // (first link with its heading, the cross-reference line, the section)
+    let mut tasks: Vec<(Option<Link>, Option<String>, &'a Written<'a>)> = sections
+        .iter()
+        .filter(|s| is_task(s))
+        .map(|s| {
+            let links = links_of(s.key.strip_prefix("II.").unwrap_or_default());
+            let also = also_line(&links);
+            (links.into_iter().next(), also, s)
+        })
+        .collect();
+    // Stable: the plan's order within a group.
+    tasks.sort_by(|a, b| match (&a.0, &b.0) {
+        (Some(x), Some(y)) => x.0.cmp(&y.0),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    let mut current: Option<Option<GroupKey>> = None;
+    for (first, also, s) in tasks {
+        let key = first.as_ref().map(|f| f.0.clone());
+        let group = if current.as_ref() != Some(&key) {
+            current = Some(key);
+            Some(first.map_or_else(|| "Nhiệm vụ khác".to_string(), |f| f.1))
         } else {
             None
         };
-        out.push((s, label));
+        out.push(Placed {
+            section: s,
+            group,
+            also,
+        });
     }
     out.extend(
         sections[first_task..]
             .iter()
             .filter(|s| !is_task(s))
-            .map(|s| (s, None)),
+            .map(plain),
     );
     out
 }
@@ -1095,7 +1231,8 @@ mod tests {
             }],
             tasks: vec![TaskNarrative {
                 reference: "II.1".into(),
-                tags: vec!["ICCPR Điều 14".into()],
+                recommendations: Vec::new(),
+                articles: vec![14],
                 title: "Nghiên cứu hoàn thiện văn bản <pháp luật> & quy định".into(),
                 entries: vec![TaskEntry {
                     agency: "Sở Tư pháp".into(),
@@ -1173,7 +1310,7 @@ mod tests {
             signer: "Nguyễn Văn An",
             recipients: &["UBND thành phố"],
             drafting_unit: "PBGDPL",
-            by_tag: false,
+            group: crate::Grouping::Plan,
         }
     }
 
@@ -1215,16 +1352,19 @@ mod tests {
             xml.contains("văn bản &lt;pháp luật&gt; &amp; quy định"),
             "escaped"
         );
-        let by_tag = report(
+        let by_article = report(
             &sample(),
             &Letterhead {
-                by_tag: true,
+                group: crate::Grouping::Articles,
                 ..head
             },
         )
         .unwrap_or_default();
-        let xml = document_xml(&by_tag);
-        assert!(xml.contains(">ICCPR Điều 14<"), "grouped by tag");
+        let xml = document_xml(&by_article);
+        assert!(
+            xml.contains(">Điều 14. Quyền được xét xử công bằng<"),
+            "grouped by article"
+        );
     }
 
     #[test]

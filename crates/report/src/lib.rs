@@ -90,9 +90,72 @@ pub struct TaskEntry {
 pub struct TaskNarrative {
     pub reference: String,
     pub title: String,
-    /// ICCPR articles and recommendation paragraphs the task serves.
-    pub tags: Vec<String>,
+    /// The register's recommendations the task carries out, in any order.
+    pub recommendations: Vec<RecLink>,
+    /// Covenant articles the task serves (linked directly or through its recommendations),
+    /// ascending.
+    pub articles: Vec<u8>,
     pub entries: Vec<TaskEntry>,
+}
+
+/// A recommendation of the register a task carries out, as the report heads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecLink {
+    /// The document's symbol ("CCPR/C/VNM/CO/4").
+    pub symbol: String,
+    pub paragraph: u32,
+    /// The sub-paragraph ("b"); `None` for a whole paragraph.
+    pub sub: Option<String>,
+    /// A short title for the heading: the theme, or the first words of the text.
+    pub title: String,
+}
+
+impl RecLink {
+    /// The number as the document writes it: "21", "21(b)", "115.1".
+    pub fn number(&self) -> String {
+        self.recommendation().number()
+    }
+
+    /// The place in its document, for ordering: by symbol, then the document's own order.
+    pub fn key(&self) -> (&str, theodoi_domain::recommendation::RecKey) {
+        (&self.symbol, self.recommendation().key())
+    }
+
+    fn recommendation(&self) -> theodoi_domain::recommendation::Recommendation {
+        theodoi_domain::recommendation::Recommendation {
+            paragraph: self.paragraph,
+            sub: self.sub.clone(),
+            theme: String::new(),
+            articles: Vec::new(),
+            concern: None,
+            text: String::new(),
+            text_vi: None,
+        }
+    }
+}
+
+/// How part II of the report orders the tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum Grouping {
+    /// The plan's order.
+    #[default]
+    Plan,
+    /// Under the recommendations they carry out, in the documents' order.
+    Recommendations,
+    /// Under the Covenant articles they serve.
+    Articles,
+}
+
+impl Grouping {
+    /// "plan", "recommendations" or "articles"; anything else is `None`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "" | "plan" => Some(Self::Plan),
+            "recommendations" => Some(Self::Recommendations),
+            "articles" => Some(Self::Articles),
+            _ => None,
+        }
+    }
 }
 
 /// The consolidation of a round.

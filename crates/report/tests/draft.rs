@@ -92,7 +92,8 @@ pub fn fixture() -> Consolidation {
             TaskNarrative {
                 reference: "II.1".into(),
                 title: "Tuyên truyền, phổ biến nội dung Công ước và các khuyến nghị".into(),
-                tags: vec![],
+                recommendations: vec![],
+                articles: vec![],
                 entries: vec![
                     entry("Sở Văn hóa và Thể thao", "lead", "in_progress", "Đã tổ chức 12 hội nghị tuyên truyền với 1.500 lượt người tham dự. Phát hành 3.000 tờ gấp. Đăng 25 tin bài trên cổng thông tin điện tử của Sở. Phối hợp với Đài Phát thanh và Truyền hình thành phố xây dựng chuyên mục."),
                     entry("Sở Nội vụ", "coordinating", "in_progress", SAME),
@@ -104,13 +105,15 @@ pub fn fixture() -> Consolidation {
             TaskNarrative {
                 reference: "II.2".into(),
                 title: "Rà soát văn bản quy phạm pháp luật".into(),
-                tags: vec![],
+                recommendations: vec![],
+                articles: vec![],
                 entries: vec![entry("Xã Bình Thuận", "coordinating", "in_progress", "Đã rà soát 4 văn bản; chưa phát hiện văn bản trái pháp luật.")],
             },
             TaskNarrative {
                 reference: "PL.3".into(),
                 title: "Theo dõi, đôn đốc, tổng hợp kết quả thực hiện Kế hoạch".into(),
-                tags: vec![],
+                recommendations: vec![],
+                articles: vec![],
                 entries: vec![entry("Sở Tư pháp", "lead", "in_progress", "Đã ban hành văn bản hướng dẫn, đôn đốc các cơ quan báo cáo; tổng hợp báo cáo 6 tháng đầu năm 2026.")],
             },
         ],

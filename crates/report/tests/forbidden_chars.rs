@@ -44,7 +44,13 @@ fn sample() -> Consolidation {
         tasks: vec![TaskNarrative {
             reference: "II.1".into(),
             title: format!("Nhiệm vụ {NASTY}"),
-            tags: vec![NASTY.into()],
+            recommendations: vec![theodoi_report::RecLink {
+                symbol: "CCPR/C/VNM/CO/4".into(),
+                paragraph: 21,
+                sub: Some("b".into()),
+                title: NASTY.into(),
+            }],
+            articles: vec![14],
             entries: vec![TaskEntry {
                 agency: format!("Sở {NASTY}"),
                 role: theodoi_domain::Role::Lead,
@@ -101,7 +107,8 @@ fn the_report_docx_drops_characters_xml_forbids() {
         signer: "Nguyễn Văn An",
         recipients: &["UBND thành phố"],
         drafting_unit: "PBGDPL",
-        by_tag: false,
+        // Grouped, so the recommendation's title is printed too.
+        group: theodoi_report::Grouping::Recommendations,
     };
     let bytes = docx::report(&sample(), &head).expect("a DOCX");
     assert_well_formed_text(&bytes);

@@ -157,9 +157,11 @@ pub enum ReportCommand {
         /// Name of the signer under "GIÁM ĐỐC" (docx and pdf need one: this, or the draft's).
         #[arg(long, env = "THEODOI_REPORT_SIGNER")]
         signer: Option<String>,
-        /// Group the tasks of section II by their tags (ICCPR articles, recommendations).
-        #[arg(long)]
-        by_tag: bool,
+        /// Order of the tasks of section II: "plan" (the plan's order), "recommendations" (under
+        /// the recommendations they carry out, in the document's order) or "articles" (under
+        /// the Covenant articles they serve).
+        #[arg(long, default_value = "plan", value_parser = parse_grouping)]
+        group: theodoi_report::Grouping,
         /// Where to write; an existing file is replaced.
         #[arg(long)]
         output: PathBuf,
@@ -339,7 +341,7 @@ async fn run_with_db(args: Args) -> anyhow::Result<ExitCode> {
             drafting_unit,
             no_date,
             signer,
-            by_tag,
+            group,
         }) => {
             let formal = report::Formal {
                 superior,
@@ -347,7 +349,7 @@ async fn run_with_db(args: Args) -> anyhow::Result<ExitCode> {
                 signer,
                 drafting_unit,
                 no_date,
-                by_tag,
+                group,
                 require_all: true,
             };
             report::build(&db, round, &format, &output, &formal).await
@@ -442,4 +444,10 @@ mod tests {
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact("sqlite://theodoi.db"), "sqlite://theodoi.db");
     }
+}
+
+/// `--group`: "plan", "recommendations" or "articles".
+fn parse_grouping(s: &str) -> Result<theodoi_report::Grouping, String> {
+    theodoi_report::Grouping::parse(s)
+        .ok_or_else(|| format!("\"{s}\": expected plan, recommendations or articles"))
 }

@@ -264,6 +264,8 @@ const ROUTES: &[RouteSpec] = routes![
     get "/tasks/{id}", SignedIn, pages::plans::task;
     post "/tasks/{id}/escalations", AGENCY_WRITERS, pages::escalations::raise;
     post "/tasks/{id}/tags", COORDINATOR, pages::plans::set_tags;
+    post "/tasks/{id}/recommendations", COORDINATOR, pages::plans::set_recommendations;
+    post "/plans/{id}/tags/resolve", COORDINATOR, pages::plans::resolve_tags;
     post "/tasks/{id}/groups/{group}", COORDINATOR, pages::plans::set_group_members;
     get "/agencies", SignedIn, pages::agencies::list;
     post "/agencies", COORDINATOR, pages::agencies::create;

@@ -877,7 +877,8 @@ pub async fn history(
     })
 }
 
-/// Query of the report's file: `group=tags` groups part II by ICCPR article and recommendation.
+/// Query of the report's file: `group=recommendations` or `group=articles` groups part II by the
+/// recommendations or Covenant articles the tasks are linked to.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct FileQuery {
     #[serde(default)]
@@ -899,8 +900,9 @@ async fn draft_file(
     let today = OffsetDateTime::now_utc()
         .to_offset(theodoi_domain::report::VIETNAM)
         .date();
+    // An unknown grouping (an old bookmark's "tags") keeps the plan's order.
     let over = theodoi_app::report::Overrides {
-        by_tag: q.group == "tags",
+        group: theodoi_report::Grouping::parse(&q.group).unwrap_or_default(),
         ..Default::default()
     };
     use theodoi_app::report::{BuildError, Missing};

@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use theodoi_store::links::{ImplementingPlan, LinkedTask, ParentPlan, TaskChoice};
+use theodoi_store::recommendations::RecRow;
 use theodoi_store::views::{PlanSummary, PlanView, TaskRow};
 use theodoi_store::workspace::{EscalationRow, TaskDetail};
 
@@ -53,9 +54,18 @@ struct PlanPage {
     /// The stored plans this one implements, and bodies' plans that implement it.
     parents: Vec<ParentPlan>,
     children: Vec<ImplementingPlan>,
+    /// Free-text tags of the plan's tasks not yet turned into links (the coordinator's button).
+    tags_left: usize,
+    /// What the button did, when this page answers it.
+    resolution: Option<theodoi_store::recommendations::TagResolution>,
 }
 
 impl PlanPage {
+    /// Why a tag was left, in the page's language.
+    fn reason<'a>(&self, why: &'a theodoi_text::Message) -> &'a str {
+        why.get(self.ctx.lang)
+    }
+
     /// The stored plan of a number this plan implements, if any.
     fn parent_id(&self, number: &str) -> Option<i64> {
         self.parents
@@ -103,12 +113,63 @@ pub async fn detail(
     Path(id): Path<i64>,
     Query(q): Query<DetailQuery>,
 ) -> AppResult<Html<String>> {
-    let data = state.plan_data(id).await?;
-    let (plan, full) = (data.0.clone(), data.1.clone());
     let mut ctx = Ctx::new(lang, Some(&user));
     if q.published.is_some() {
         ctx = ctx.with_flash(crate::i18n::msg(lang).published);
     }
+    plan_page(&state, ctx, id, None).await
+}
+
+/// Turn the plan's free-text tags into links to the register's recommendations and the
+/// Covenant's articles; the page lists the tags left, each with the reason.
+pub async fn resolve_tags(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+    Path(id): Path<i64>,
+    crate::form::Form(f): crate::form::Form<CsrfForm>,
+) -> AppResult<Html<String>> {
+    user.check_csrf(&f.csrf)?;
+    user.require(user.role.coordinates())?;
+    state.plan_data(id).await?;
+    let r = state
+        .db
+        .resolve_tags(id, Some(user.id()), time::OffsetDateTime::now_utc())
+        .await?;
+    crate::audit_by(
+        &state,
+        &user,
+        "plan_tags_resolved",
+        Some(&format!("plan:{id}")),
+        Some(&format!(
+            "{} linked, {} articles, {} left",
+            r.linked,
+            r.articles,
+            r.unresolved.len()
+        )),
+    )
+    .await?;
+    plan_page(&state, Ctx::new(lang, Some(&user)), id, Some(r)).await
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+async fn plan_page(
+    state: &AppState,
+    ctx: Ctx,
+    id: i64,
+    resolution: Option<theodoi_store::recommendations::TagResolution>,
+) -> AppResult<Html<String>> {
+    let data = state.plan_data(id).await?;
+    let (plan, full) = (data.0.clone(), data.1.clone());
+    let tags_left = if ctx.coordinates() {
+        state.db.plan_tags(id).await?.len()
+    } else {
+        0
+    };
     let versions = state.db.plan_versions(id).await?;
     let parents = state.db.parent_plans(id).await?;
     let children = state.db.implementing_plans(id).await?;
@@ -119,6 +180,8 @@ pub async fn detail(
         versions,
         parents,
         children,
+        tags_left,
+        resolution,
     })
 }
 
@@ -255,8 +318,20 @@ struct TaskPage {
     escalations: Vec<EscalationRow>,
     /// The account's agency is assigned to this task (directly): it may raise a difficulty.
     may_raise: bool,
-    /// ICCPR articles and recommendation paragraphs the task serves.
+    /// Free-text tags left that did not turn into links.
     tags: Vec<String>,
+    /// The register's recommendations and the Covenant articles the task carries out.
+    recs: Vec<RecRow>,
+    articles: Vec<u8>,
+    /// The coordinator's form: the search, the recommendations to tick (linked ones first, then
+    /// what the search found) and the articles 1–27, each with whether it is ticked.
+    rec_q: String,
+    rec_choices: Vec<(RecRow, bool)>,
+    article_choices: Vec<(u8, bool)>,
+    /// The search found nothing.
+    rec_none_found: bool,
+    /// Why the last save was refused, in the page's language.
+    rec_error: String,
     /// The task's vague groups ("các cơ quan liên quan") and who they mean for this task.
     vague: Vec<VagueGroup>,
     /// Every body by kind, in Vietnamese order, to name members from (coordinators only).
@@ -266,14 +341,47 @@ struct TaskPage {
 impl TaskPage {
     /// A title cut to fit a choice list, at a word, with "…".
     fn short(&self, title: &str) -> String {
-        const MAX: usize = 90;
-        if title.chars().count() <= MAX {
-            return title.to_string();
-        }
-        let cut: String = title.chars().take(MAX).collect();
-        let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-        format!("{}…", cut.trim_end_matches([',', ';', ':']))
+        cut(title, 90)
     }
+
+    /// A recommendation's text in the page's language (the Vietnamese translation when there is
+    /// one), cut to a few lines.
+    fn rec_text(&self, r: &RecRow) -> String {
+        let text = match self.ctx.lang {
+            theodoi_text::Lang::Vi => r.text_for_vi(),
+            theodoi_text::Lang::En => &r.text,
+        };
+        cut(text, 240)
+    }
+
+    /// "Điều 14. Quyền được xét xử công bằng", or in English "Article 14. Right to a fair trial".
+    fn article_title(&self, n: &u8) -> String {
+        article_title(self.ctx.lang, *n)
+    }
+}
+
+/// "Điều 14. Quyền được xét xử công bằng" in Vietnamese, "Article 14. Right to a fair trial" in
+/// English.
+pub fn article_title(lang: theodoi_text::Lang, n: u8) -> String {
+    let a = theodoi_domain::recommendation::covenant::article(n);
+    match lang {
+        theodoi_text::Lang::Vi => a.map_or(format!("Điều {n}"), |a| {
+            format!("Điều {n}. {}", a.title_vi)
+        }),
+        theodoi_text::Lang::En => a.map_or(format!("Article {n}"), |a| {
+            format!("Article {n}. {}", a.title_en)
+        }),
+    }
+}
+
+/// `text` cut to `max` characters at a word, with "…".
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':']))
 }
 
 /// A vague group of a task with the bodies named for it here.
@@ -294,11 +402,37 @@ impl VagueGroup {
     }
 }
 
+#[derive(Deserialize, Default)]
+pub struct TaskQuery {
+    /// The search of the register, in the coordinator's form.
+    #[serde(default)]
+    q: String,
+}
+
+/// What the coordinator ticked in a refused save, shown again as ticked.
+struct Picked {
+    recs: Vec<i64>,
+    articles: Vec<u8>,
+    error: String,
+}
+
 pub async fn task(
     State(state): State<AppState>,
     UiLang(lang): UiLang,
     user: User,
     Path(id): Path<i64>,
+    Query(q): Query<TaskQuery>,
+) -> AppResult<Html<String>> {
+    task_page(&state, lang, &user, id, &q.q, None).await
+}
+
+async fn task_page(
+    state: &AppState,
+    lang: theodoi_text::Lang,
+    user: &User,
+    id: i64,
+    rec_q: &str,
+    picked: Option<Picked>,
 ) -> AppResult<Html<String>> {
     let task = state.db.task_detail(id).await?.ok_or(AppError::NotFound)?;
     let all = state.db.escalations(None, Some(id)).await?;
@@ -308,7 +442,7 @@ pub async fn task(
         .filter(|e| user.may_see_agency(e.agency_id))
         .collect();
     let may_raise = match (user.role.is_agency(), user.row.agency_id) {
-        (true, Some(a)) => agency_on_task(&state, a, id).await?,
+        (true, Some(a)) => agency_on_task(state, a, id).await?,
         _ => false,
     };
     let tags = state
@@ -319,7 +453,7 @@ pub async fn task(
         .filter(|(t, _, _)| *t == id)
         .map(|(_, _, tag)| tag)
         .collect();
-    let ctx = Ctx::new(lang, Some(&user));
+    let ctx = Ctx::new(lang, Some(user));
     let mut vague = Vec::new();
     let mut bodies: Vec<(String, Vec<(i64, String)>)> = Vec::new();
     if task
@@ -365,7 +499,7 @@ pub async fn task(
     let (mut links_up, mut choices, mut may_link) = (Vec::new(), Vec::new(), false);
     if !parents.is_empty() {
         links_up = state.db.links_up(id).await?;
-        may_link = may_link_tasks(&state, &user, task.plan_id).await?;
+        may_link = may_link_tasks(state, user, task.plan_id).await?;
         if may_link {
             choices = state
                 .db
@@ -377,7 +511,60 @@ pub async fn task(
         }
     }
     let links_down = state.db.links_down(id).await?;
+    let recs = state.db.task_recommendations(id).await?;
+    let articles = state.db.task_articles(id).await?;
+    let (mut rec_choices, mut article_choices, mut rec_none_found) =
+        (Vec::new(), Vec::new(), false);
+    let mut rec_error = String::new();
+    if ctx.coordinates() {
+        let (ticked_recs, ticked_articles) = match picked {
+            Some(p) => {
+                rec_error = p.error;
+                (p.recs, p.articles)
+            }
+            None => (recs.iter().map(|r| r.id).collect(), articles.clone()),
+        };
+        let register = state.db.recommendations(None).await?;
+        let words: Vec<String> = theodoi_text::fold(rec_q)
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        // The linked and ticked ones are always listed, so unticking one is possible without
+        // searching for it; then what the search found, in the register's order.
+        let mut found = 0;
+        for r in register {
+            let ticked = ticked_recs.contains(&r.id);
+            let kept = ticked || recs.iter().any(|l| l.id == r.id);
+            let hit = !words.is_empty() && {
+                let hay = theodoi_text::fold(&format!(
+                    "{} {} {} {}",
+                    r.reference(),
+                    r.theme,
+                    r.text,
+                    r.text_vi.as_deref().unwrap_or_default()
+                ));
+                words.iter().all(|w| hay.contains(w.as_str()))
+            };
+            if hit && !kept {
+                found += 1;
+            }
+            if kept || (hit && found <= SEARCH_LIMIT) {
+                rec_choices.push((r, ticked));
+            }
+        }
+        rec_none_found = !words.is_empty() && found == 0;
+        article_choices = (1..=theodoi_domain::recommendation::covenant::LAST_ARTICLE)
+            .map(|a| (a, ticked_articles.contains(&a)))
+            .collect();
+    }
     pages::render(&TaskPage {
+        recs,
+        articles,
+        rec_q: rec_q.to_string(),
+        rec_choices,
+        article_choices,
+        rec_none_found,
+        rec_error,
         ctx,
         task,
         parents,
@@ -479,6 +666,102 @@ pub async fn set_tags(
     )
     .await?;
     Ok(axum::response::Redirect::to(&format!("/tasks/{id}")).into_response())
+}
+
+/// At most this many recommendations a search lists besides those already linked.
+const SEARCH_LIMIT: usize = 40;
+
+/// Link a task to the register's recommendations and the Covenant articles ticked; a refusal is
+/// shown on the task page with what was ticked kept.
+pub async fn set_recommendations(
+    State(state): State<AppState>,
+    UiLang(lang): UiLang,
+    user: User,
+    Path(id): Path<i64>,
+    crate::form::Form(raw): crate::form::Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let field = |name: &str| {
+        raw.iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    user.check_csrf(field("csrf"))?;
+    user.require(user.role.coordinates())?;
+    state.db.task_detail(id).await?.ok_or(AppError::NotFound)?;
+    let mut recs: Vec<i64> = Vec::new();
+    let mut articles: Vec<u8> = Vec::new();
+    let mut refusal: Option<theodoi_text::Message> = None;
+    for (k, v) in &raw {
+        match k.as_str() {
+            "rec" => match v.trim().parse::<i64>() {
+                Ok(r) if !recs.contains(&r) => recs.push(r),
+                Ok(_) => {}
+                Err(_) => {
+                    refusal.get_or_insert(theodoi_text::Message::new(
+                        "Một khuyến nghị đã chọn không đọc được: hãy tải lại trang rồi chọn lại.",
+                        "A recommendation chosen could not be read: reload the page and choose again.",
+                    ));
+                }
+            },
+            "article" => match v.trim().parse::<u8>() {
+                Ok(a) if !articles.contains(&a) => articles.push(a),
+                Ok(_) => {}
+                Err(_) => {
+                    refusal.get_or_insert(theodoi_text::Message::new(
+                        format!("\"{v}\" không phải số điều của Công ước (1–27)."),
+                        format!("\"{v}\" is not an article of the Covenant (1–27)."),
+                    ));
+                }
+            },
+            _ => {}
+        }
+    }
+    articles.sort_unstable();
+    if refusal.is_none() {
+        match state
+            .db
+            .set_task_recommendations(
+                id,
+                &recs,
+                &articles,
+                Some(user.id()),
+                time::OffsetDateTime::now_utc(),
+            )
+            .await
+        {
+            Ok(()) => {}
+            Err(theodoi_store::StoreError::Invalid(m)) => refusal = Some(m),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if let Some(m) = refusal {
+        let page = task_page(
+            &state,
+            lang,
+            &user,
+            id,
+            field("q"),
+            Some(Picked {
+                recs,
+                articles,
+                error: m.get(lang).to_string(),
+            }),
+        )
+        .await?;
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    crate::audit_by(
+        &state,
+        &user,
+        "task_recommendations_set",
+        Some(&format!("task:{id}")),
+        Some(&format!(
+            "recommendations {:?}; articles {:?}",
+            recs, articles
+        )),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/tasks/{id}#recommendations")).into_response())
 }
 
 /// Who may link the tasks of a body's plan to its parent's: the coordinator, and the focal point

@@ -85,6 +85,94 @@ struct PublicFigure {
     breakdowns: Vec<(&'static str, Vec<PublicCell>)>,
 }
 
+/// A register document the coordinator published, with each recommendation's progress.
+struct PublicRegister {
+    symbol: String,
+    title: String,
+    recs: Vec<PublicRec>,
+    /// How many of its recommendations no task acts on.
+    uncovered: usize,
+}
+
+struct PublicRec {
+    /// "21(b)".
+    number: String,
+    theme: String,
+    text: String,
+    /// (plan number and task reference, task title, latest status in words).
+    tasks: Vec<(String, String, String)>,
+}
+
+/// The published documents of the register, each recommendation with the tasks acting on it and
+/// their latest status; bodies' names and people are left out.
+async fn registers(state: &AppState, ctx: &Ctx) -> AppResult<Vec<PublicRegister>> {
+    let mut out = Vec::new();
+    for source in state
+        .db
+        .rec_sources()
+        .await?
+        .into_iter()
+        .filter(|s| s.published)
+    {
+        let mut recs = Vec::new();
+        let mut uncovered = 0;
+        for row in state.db.coverage(source.id).await? {
+            if row.tasks.is_empty() {
+                uncovered += 1;
+            }
+            let tasks = row
+                .tasks
+                .iter()
+                .map(|t| {
+                    let place = match &t.plan_number {
+                        Some(n) => format!("{n}, {}", t.reference),
+                        None => t.reference.clone(),
+                    };
+                    (place, t.title.clone(), latest_status(ctx, &t.statuses))
+                })
+                .collect();
+            let text = match ctx.lang {
+                crate::i18n::Lang::Vi => row.rec.text_for_vi().to_string(),
+                crate::i18n::Lang::En => row.rec.text.clone(),
+            };
+            recs.push(PublicRec {
+                number: row.rec.number(),
+                theme: row.rec.theme.clone(),
+                text,
+                tasks,
+            });
+        }
+        out.push(PublicRegister {
+            symbol: source.symbol,
+            title: source.title,
+            recs,
+            uncovered,
+        });
+    }
+    Ok(out)
+}
+
+/// A task's status in words from its bodies' reports of the newest round any of them reported
+/// in; bodies that disagree give each status once.
+fn latest_status(ctx: &Ctx, statuses: &[theodoi_store::recommendations::BodyStatus]) -> String {
+    let Some(newest) = statuses.iter().map(|s| s.round_id).max() else {
+        return ctx.t("Chưa có báo cáo", "Not yet reported").to_string();
+    };
+    let mut words: Vec<&str> = Vec::new();
+    for s in statuses.iter().filter(|s| s.round_id == newest) {
+        if let Some(status) = TaskStatus::parse(&s.status) {
+            let w = ctx.t(status.label_vi(), status.label_en());
+            if !words.contains(&w) {
+                words.push(w);
+            }
+        }
+    }
+    if words.is_empty() {
+        return ctx.t("Chưa có báo cáo", "Not yet reported").to_string();
+    }
+    words.join("; ")
+}
+
 #[derive(Template)]
 #[template(path = "public.html")]
 struct PublicPage {
@@ -99,6 +187,7 @@ struct PublicPage {
     tasks: Vec<PublicTask>,
     round: Option<RoundRow>,
     figures: Vec<PublicFigure>,
+    registers: Vec<PublicRegister>,
 }
 
 pub async fn index(state: State<AppState>, lang: UiLang) -> AppResult<Html<String>> {
@@ -227,7 +316,9 @@ pub async fn plan(
         .map(|t| pages::when(&t));
     let has_text = !state.db.plan_sources(id).await?.is_empty();
     let document = document_name(&ctx, &view.summary);
+    let registers = registers(&state, &ctx).await?;
     pages::render(&PublicPage {
+        registers,
         ctx,
         plans,
         plan_id: id,

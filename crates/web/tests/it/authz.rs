@@ -267,6 +267,12 @@ fn rules(app: &TestApp, fx: &Fixtures) -> Vec<Rule> {
             vec![("tags", "ICCPR Điều 9".into())],
             &["coord"],
         ),
+        post(
+            format!("/tasks/{task}/recommendations"),
+            vec![("article", "9".into())],
+            &["coord"],
+        ),
+        post(format!("/plans/{p}/tags/resolve"), Vec::new(), &["coord"]),
         Rule {
             method: "POST",
             path: "/agencies".into(),

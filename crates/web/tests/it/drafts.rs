@@ -109,18 +109,50 @@ fn draft_edit_approve_download(app: TestApp) -> Fut {
             !round_page.body.lines().any(|l| l.trim_end().ends_with('·')),
             "no separator left dangling at a line's end"
         );
-        // Grouping the report by ICCPR article is offered once some task has tags.
-        assert!(!round_page.body.contains("group=tags"));
+        // Grouping the report by recommendation or article is offered once some task is linked
+        // to a recommendation of the register.
+        assert!(!round_page.body.contains("group=recommendations"));
         let task = app.task_id("II.1").await;
+        let source = app
+            .db
+            .import_recommendations(
+                &theodoi_domain::recommendation::RecSource {
+                    symbol: "CCPR/C/VNM/CO/4".into(),
+                    title: String::new(),
+                    date: None,
+                    mechanism: theodoi_domain::recommendation::Mechanism::TreatyBody {
+                        committee: "CCPR".into(),
+                    },
+                    language: "vi".into(),
+                },
+                &[theodoi_domain::recommendation::Recommendation {
+                    paragraph: 21,
+                    sub: Some("b".into()),
+                    theme: "Quyền được xét xử công bằng".into(),
+                    articles: vec![14],
+                    concern: None,
+                    text: "Bảo đảm quyền được gặp luật sư.".into(),
+                    text_vi: None,
+                }],
+                None,
+                false,
+                time::OffsetDateTime::now_utc(),
+            )
+            .await?
+            .source_id;
+        let rec = app.db.recommendations(Some(source)).await?;
+        let rec = rec.first().ok_or("no recommendation")?.id;
         app.db
-            .set_task_tags(task, &["ICCPR Điều 14".to_string()])
+            .set_task_recommendations(task, &[rec], &[], None, time::OffsetDateTime::now_utc())
             .await?;
         let round_page = coord.get(&format!("/rounds/{r}")).await;
-        assert!(
-            round_page
-                .body
-                .contains(&format!("/rounds/{r}/draft.docx?group=tags"))
-        );
+        for group in ["recommendations", "articles"] {
+            assert!(
+                round_page
+                    .body
+                    .contains(&format!("/rounds/{r}/draft.docx?group={group}"))
+            );
+        }
         let page = coord.get(&path).await;
         assert_eq!(page.status, 200, "{}", page.body);
         assert!(page.body.contains("Dự thảo báo cáo"));

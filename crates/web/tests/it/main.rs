@@ -15,6 +15,7 @@ mod limits;
 mod lost_work;
 mod pages;
 mod public;
+mod rec_links;
 mod review;
 mod rounds;
 mod second_factor;
@@ -61,7 +62,8 @@ fn main() -> std::process::ExitCode {
         .chain(lost_work::CASES)
         .chain(grid_form::CASES)
         .chain(charts::CASES)
-        .chain(languages::CASES);
+        .chain(languages::CASES)
+        .chain(rec_links::CASES);
     let mut trials = Vec::new();
     for (name, case) in cases {
         let case = *case;

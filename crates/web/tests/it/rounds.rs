@@ -1237,7 +1237,7 @@ fn public_page_hides_small_cells(app: TestApp) -> Fut {
             !page.body.contains("Văn bản chỉ đạo"),
             "indicators not chosen for publication stay private"
         );
-        // Tags: the ICCPR articles and recommendations a task serves; the report can group by them.
+        // Free-text tags stay until they are turned into links.
         let task = app.task_id("II.1").await;
         coord.get(&format!("/tasks/{task}")).await;
         let r = coord
@@ -1259,16 +1259,23 @@ fn public_page_hides_small_cells(app: TestApp) -> Fut {
             "once"
         );
         assert!(page.body.contains("CCPR/C/VNM/CO/4 đoạn 21"));
+        // Linked to article 14 from the task page, the report can group part II by article.
+        let r = coord
+            .post(
+                &format!("/tasks/{task}/recommendations"),
+                &[("article", "14")],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
         let docx = coord
-            .get(&format!("/rounds/{round}/draft.docx?group=tags"))
+            .get(&format!("/rounds/{round}/draft.docx?group=articles"))
             .await;
         assert_eq!(docx.status, 200);
         let xml = crate::drafts::document_xml(&docx.bytes)?;
-        // Tasks grouped under their first tag, which heads its group (tags are not in the
-        // drafted text otherwise).
+        // The article heads its group (articles are not in the drafted text otherwise).
         assert!(
-            xml.contains("ICCPR Điều 14") || xml.contains("CCPR/C/VNM/CO/4 đoạn 21"),
-            "part II grouped under the task's tag"
+            xml.contains("Điều 14. Quyền được xét xử công bằng"),
+            "part II grouped under the task's article"
         );
         let plain = crate::drafts::document_xml(
             &coord
@@ -1276,7 +1283,7 @@ fn public_page_hides_small_cells(app: TestApp) -> Fut {
                 .await
                 .bytes,
         )?;
-        assert!(!plain.contains("CCPR/C/VNM/CO/4 đoạn 21") && !plain.contains("ICCPR Điều 14"));
+        assert!(!plain.contains("Điều 14. Quyền được xét xử công bằng"));
         // The leaders' one-page view: charts drawn on the server, the tables behind them.
         let mut leader = app.signed_in("leader").await;
         let dash = leader.get(&format!("/rounds/{round}/dashboard")).await;

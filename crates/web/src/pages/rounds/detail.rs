@@ -60,9 +60,9 @@ struct RoundPage {
     shown: i64,
     page: i64,
     pages: i64,
-    /// Some task of the plan has tags (ICCPR articles, recommendations): the report can be
-    /// grouped by them.
-    has_tags: bool,
+    /// Some task of the plan is linked to a recommendation of the register: the report can be
+    /// grouped by recommendation or by article.
+    has_links: bool,
     /// The plan's latest version, when it was published after the round opened.
     plan_changed: Option<theodoi_store::PlanVersion>,
 }
@@ -147,7 +147,11 @@ pub async fn detail(
         .filter(|v| v.at > round.opened_at);
     pages::render(&RoundPage {
         plan_changed,
-        has_tags: !state.db.plan_tags(round.plan_id).await?.is_empty(),
+        has_links: !state
+            .db
+            .plan_recommendation_links(round.plan_id)
+            .await?
+            .is_empty(),
         ctx,
         round,
         total,
