@@ -125,13 +125,36 @@ fn title(lines: &[Line]) -> (usize, String) {
             }
             break;
         }
-        if (opener && !parts.is_empty() && starts_upper(&l.text)) || structural {
+        if ((opener || is_heading_line(&f)) && !parts.is_empty() && starts_upper(&l.text))
+            || structural
+        {
             break;
         }
         parts.push(&l.text);
         i += 1;
     }
     (i, parts.join(" "))
+}
+
+/// Words that open an unnumbered heading ("Nhiệm vụ cụ thể", "Mục đích, yêu cầu"), folded.
+const HEADING_OPENERS: &[&str] = &[
+    "nhiem vu",
+    "noi dung",
+    "muc dich",
+    "yeu cau",
+    "giai phap",
+    "to chuc thuc hien",
+    "phan cong",
+];
+
+/// A short line opening with a heading word: a heading above the tasks, not the title's tail.
+fn is_heading_line(folded: &str) -> bool {
+    HEADING_OPENERS.iter().any(|h| {
+        folded
+            .strip_prefix(h)
+            .is_some_and(|r| r.is_empty() || r.starts_with([' ', ',', ':']))
+    }) && folded.split_whitespace().count() <= 8
+        && !folded.ends_with([',', ';'])
 }
 
 /// A line that is only a number (a page number left by extraction).

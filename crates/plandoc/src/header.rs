@@ -138,6 +138,13 @@ fn parts(text: &str) -> Vec<String> {
             .filter(|p| *p <= c)
             .max()
             .unwrap_or(0);
+        // "Số: 25/KH-UBND    Phú Mỹ, ngày …" (both cells on one line, the spaces between them
+        // collapsed): a number is one word, so the place starts at the word after it.
+        let from = if starts.contains(&from) {
+            number_end(&folded, from).filter(|e| *e < c).unwrap_or(from)
+        } else {
+            from
+        };
         starts.push(from);
     }
     let mut cuts: Vec<(usize, bool)> = starts.into_iter().map(|p| (p, true)).collect();
@@ -163,6 +170,18 @@ fn parts(text: &str) -> Vec<String> {
         }
     }
     parts
+}
+
+/// Where the number word after "Số:" at char `at` ends (its serial may be blank: "Số:  /KH-UBND").
+fn number_end(folded: &[char], at: usize) -> Option<usize> {
+    let colon = at + folded[at..].iter().position(|c| *c == ':')?;
+    let word = colon + 1 + folded[colon + 1..].iter().position(|c| *c != ' ')?;
+    let end = word
+        + folded[word..]
+            .iter()
+            .position(|c| *c == ' ')
+            .unwrap_or(folded.len() - word);
+    Some(end)
 }
 
 /// The Quốc hiệu and Tiêu ngữ, also with a lost first letter.
@@ -260,6 +279,15 @@ mod tests {
             ["Quảng Ninh, ngày 09 tháng 01 năm 2026"]
         );
         assert!(parts("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").is_empty());
+        // The number's and the date's cells on one line, as a PDF or text export gives them.
+        assert_eq!(
+            parts("Số: 25/KH-UBND    Phú Mỹ, ngày 05 tháng 3 năm 2026"),
+            ["Số: 25/KH-UBND", "Phú Mỹ, ngày 05 tháng 3 năm 2026"]
+        );
+        assert_eq!(
+            parts("Số:    /KH-UBND Phú Mỹ, ngày    tháng 3 năm 2026"),
+            ["Số:    /KH-UBND", "Phú Mỹ, ngày    tháng 3 năm 2026"]
+        );
         // Lines of one part stay whole; "số" inside a word or without ':' cuts nothing.
         for whole in [
             "Số: 14/KH-UBND",

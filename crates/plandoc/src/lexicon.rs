@@ -144,13 +144,19 @@ impl Lexicon {
         })
     }
 
-    /// Whether a known name starts with `text` followed by more words ("Báo và Phát thanh" of
-    /// "Báo và Phát thanh, Truyền hình tỉnh"): the list separator inside it is part of the name.
-    pub fn continues_name(&self, text: &str) -> bool {
-        let f = fold(text);
-        self.names
-            .iter()
-            .any(|(k, _)| k.len() > f.len() && k.starts_with(f.as_str()))
+    /// Whether the separator joining `last` and the next piece into `joined` lies inside a known
+    /// name: the name starts with `joined` followed by more words ("Báo và Phát thanh" of "Báo và
+    /// Phát thanh, Truyền hình tỉnh"), or `joined` starts with the whole name and goes on to a
+    /// place ("Văn phòng HĐND và UBND" of "Văn phòng HĐND và UBND xã").
+    pub fn continues_name(&self, last: &str, joined: &str) -> bool {
+        let l = fold(last);
+        let f = fold(joined);
+        self.names.iter().any(|(k, _)| {
+            (k.len() > f.len() && k.starts_with(f.as_str()))
+                || (k.len() > l.len()
+                    && f.strip_prefix(k.as_str())
+                        .is_some_and(|r| r.is_empty() || r.starts_with(' ')))
+        })
     }
 
     /// The successor of a body known by an old name ("Sở Thông tin và Truyền thông" → "Sở Khoa học

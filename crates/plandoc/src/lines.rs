@@ -39,6 +39,9 @@ fn push(out: &mut Vec<Line>, no: u32, raw: &str) {
     if text.contains(['*', '#']) {
         text = strip_markdown(&text);
     }
+    if let Some(numbered) = unlabel_number(&text) {
+        text = numbered;
+    }
     if text.is_empty() {
         return;
     }
@@ -57,6 +60,33 @@ fn push(out: &mut Vec<Line>, no: u32, raw: &str) {
         }
     }
     out.push(Line { no, text });
+}
+
+/// Words a plan writes before a task's number ("Nhiệm vụ 1.", "Nội dung 2:", "Việc 3."), folded.
+const NUMBER_LABELS: &[&str] = &["nhiem vu", "noi dung", "viec", "cong viec", "hoat dong"];
+
+/// "Nhiệm vụ 1. Tổ chức hội nghị" → "1. Tổ chức hội nghị": a labelled number is the task's
+/// marker, so the outline reads it as "1." does and the word stays out of the title.
+/// "Nhiệm vụ 2: …" and "Nhiệm vụ 1.2. …" too; "Nhiệm vụ cụ thể" or "Nội dung: …" are left alone.
+fn unlabel_number(text: &str) -> Option<String> {
+    let f = theodoi_text::fold_chars(text);
+    // fold_chars keeps one char per char, so a folded prefix's char count cuts the text.
+    let word = NUMBER_LABELS
+        .iter()
+        .find(|w| f.strip_prefix(**w).is_some_and(|r| r.starts_with(' ')))?;
+    let after: String = text.chars().skip(word.chars().count()).collect();
+    let after = after.trim_start();
+    let end = after
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(after.len());
+    let number = after[..end].trim_end_matches('.');
+    if number.is_empty() || number.len() > 8 || !number.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let rest = after[end..].trim_start_matches([':', ')']).trim_start();
+    // "Nhiệm vụ 1 của …" runs on as a sentence; a marker is followed by a capital.
+    let marked = end > number.len() || after[end..].starts_with([':', ')']);
+    (marked && starts_upper(rest)).then(|| format!("{number}. {rest}"))
 }
 
 /// Markdown left by a web page or a converter: "**Chủ trì:**", "*Thời gian: *", "## II. NHIỆM VỤ".
@@ -379,6 +409,32 @@ pub fn is_all_caps(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labelled_numbers_are_markers() {
+        for (line, want) in [
+            ("Nhiệm vụ 1. Tổ chức hội nghị", Some("1. Tổ chức hội nghị")),
+            (
+                "Nhiệm vụ 2: Biên soạn tài liệu",
+                Some("2. Biên soạn tài liệu"),
+            ),
+            ("NHIỆM VỤ 3. Tập huấn", Some("3. Tập huấn")),
+            ("Nội dung 1.2. Tuyên truyền", Some("1.2. Tuyên truyền")),
+            ("Việc 4) Báo cáo", Some("4. Báo cáo")),
+            ("Nhiệm vụ cụ thể", None),
+            ("Nội dung: Tổ chức hội nghị", None),
+            ("Nhiệm vụ 1 của kế hoạch được giao cho Sở Tư pháp", None),
+            ("Việc 2. tiếp theo", None),
+            ("Việc làm cho thanh niên", None),
+        ] {
+            assert_eq!(unlabel_number(line).as_deref(), want, "{line}");
+        }
+        let got: Vec<String> = split("Nhiệm vụ 1. Tổ chức hội nghị")
+            .into_iter()
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(got, ["1. Tổ chức hội nghị"]);
+    }
 
     #[test]
     fn kinds() {

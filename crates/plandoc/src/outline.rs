@@ -48,7 +48,10 @@ pub fn tasks(
 ) -> Vec<Extracted> {
     let nodes = build(paras);
     let mut out = Vec::new();
-    let root_fields = fields(&nodes[0], lex, diags);
+    // The root's labels are a task only when nothing below is one: their warnings ("two time
+    // lines") wait until then, or labels of several tasks read as one would warn falsely.
+    let mut root_diags = Vec::new();
+    let root_fields = fields(&nodes[0], lex, &mut root_diags);
     let heading_kids: Vec<usize> = nodes[0]
         .children
         .iter()
@@ -93,6 +96,7 @@ pub fn tasks(
         let mut items = Vec::new();
         flatten(&nodes, 0, &mut items);
         if let Some(first) = items.first().cloned() {
+            diags.append(&mut root_diags);
             items.remove(0);
             let task = Task {
                 reference: TaskRef::section(section, 1),

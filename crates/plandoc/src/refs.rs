@@ -283,7 +283,7 @@ pub fn agencies(text: &str, requested: bool, lex: &Lexicon) -> Vec<AgencyMention
             Some(last)
                 if sep != "; "
                     && (!lex.starts_body(piece)
-                        || lex.continues_name(&format!("{last}{sep}{piece}"))) =>
+                        || lex.continues_name(last, &format!("{last}{sep}{piece}"))) =>
             {
                 last.push_str(sep);
                 last.push_str(piece);

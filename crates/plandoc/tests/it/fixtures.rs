@@ -39,10 +39,65 @@ fn golden() {
         "fragment.txt",
         "times.txt",
         "body_plan.txt",
+        "commune_labelled.txt",
     ] {
         let p = read(name);
         insta::assert_json_snapshot!(name, theodoi_plandoc::json::view(&p));
     }
+}
+
+/// A commune's plan as a text export gives it: number and date on one line, tasks numbered
+/// "Nhiệm vụ 1." / "Nhiệm vụ 2:" / "Nội dung 3." / "Việc 4.", office names with "và" inside.
+#[test]
+fn commune_plan_with_labelled_numbers() {
+    let p = read("commune_labelled.txt");
+    let d = &p.plan.document;
+    assert_eq!(d.number.as_ref().map(|n| n.as_str()), Some("25/KH-UBND"));
+    assert_eq!(d.place.as_deref(), Some("Phú Mỹ"));
+    assert_eq!(d.date, Some(time::macros::date!(2026 - 03 - 05)));
+    // The title stops at the heading above the tasks.
+    assert_eq!(
+        d.title,
+        "Tuyên truyền phổ biến pháp luật về quyền con người năm 2026"
+    );
+    let refs: Vec<&str> = p.plan.tasks.iter().map(|t| t.reference.as_str()).collect();
+    assert_eq!(refs.len(), 4, "{refs:?}");
+    let first = &p.plan.tasks[0];
+    // The label word is the marker, not part of the title.
+    assert_eq!(
+        first.title,
+        "Tổ chức hội nghị tuyên truyền pháp luật cho cán bộ, công chức"
+    );
+    assert_eq!(names(&first.lead), ["Văn phòng HĐND và UBND xã"]);
+    assert_eq!(
+        p.plan.tasks[1].title,
+        "Biên soạn tài liệu hỏi đáp pháp luật bằng tiếng dân tộc"
+    );
+    assert_eq!(
+        names(&p.plan.tasks[1].coordinating),
+        [
+            "Văn phòng Đoàn ĐBQH và HĐND tỉnh",
+            "Sở Văn hóa và Thể thao",
+            "Mặt trận Tổ quốc xã"
+        ]
+    );
+    let third = &p.plan.tasks[2];
+    assert_eq!(third.title, "Tổ chức ngày hội pháp luật ở các thôn");
+    // "và" between two bodies still separates them.
+    assert_eq!(
+        names(&third.coordinating),
+        ["Văn phòng HĐND và UBND xã", "Đoàn Thanh niên xã"]
+    );
+    assert_eq!(p.plan.tasks[3].title, "Báo cáo kết quả thực hiện");
+    // Only the third task has two time lines, and only it is warned about.
+    let second_times: Vec<u32> = p
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "second_time")
+        .map(|d| d.line)
+        .collect();
+    assert_eq!(second_times, [25]);
+    assert!(!codes(&p).contains(&"no_tasks"));
 }
 
 /// A body's own plan (KH 14, III.9): "Thực hiện Kế hoạch số 14/KH-UBND …" in the first sentence
