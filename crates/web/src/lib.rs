@@ -330,6 +330,14 @@ const ROUTES: &[RouteSpec] = routes![
     get "/admin/policies", ADMIN, pages::admin::policies;
     post "/admin/policies", ADMIN, pages::admin::set_policies;
     get "/admin/audit", ADMIN, pages::admin::audit_log;
+    // The register of recommendations: the coordinator imports and publishes, those who see
+    // every agency follow the coverage.
+    get "/recommendations", READERS, pages::recommendations::list;
+    post "/recommendations/review", COORDINATOR, pages::recommendations::review;
+    post "/recommendations/import", COORDINATOR, pages::recommendations::confirm;
+    get "/recommendations/{id}", READERS, pages::recommendations::coverage;
+    post "/recommendations/{id}/publish", COORDINATOR, pages::recommendations::publish;
+    get "/recommendations/{id}/coverage.xlsx", READERS, pages::recommendations::coverage_xlsx;
     get "/settings/report", Roles(&[Admin, Coordinator]), pages::settings::show;
     post "/settings/report", Roles(&[Admin, Coordinator]), pages::settings::save;
 ];

@@ -12,6 +12,7 @@ pub mod login;
 pub mod misc;
 pub mod plans;
 pub mod public;
+pub mod recommendations;
 pub mod regimes;
 pub mod rounds;
 pub mod settings;

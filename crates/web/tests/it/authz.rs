@@ -68,6 +68,8 @@ struct Fixtures {
     cascade: i64,
     escalation: i64,
     file: String,
+    /// A document of the register of recommendations.
+    rec_source: i64,
 }
 
 fn rules(app: &TestApp, fx: &Fixtures) -> Vec<Rule> {
@@ -454,6 +456,28 @@ fn rules(app: &TestApp, fx: &Fixtures) -> Vec<Rule> {
         },
         post("/notifications/read".into(), Vec::new(), SIGNED_IN),
         multipart("/import/review".into(), Vec::new(), &["coord"]),
+        get("/recommendations".into(), &["admin", "coord", "leader"]),
+        // No file: refused on the page (422).
+        multipart("/recommendations/review".into(), Vec::new(), &["coord"]),
+        // Nothing carried from a review: refused (422), nothing stored.
+        post(
+            "/recommendations/import".into(),
+            vec![("payload", String::new())],
+            &["coord"],
+        ),
+        get(
+            format!("/recommendations/{}", fx.rec_source),
+            &["admin", "coord", "leader"],
+        ),
+        get(
+            format!("/recommendations/{}/coverage.xlsx", fx.rec_source),
+            &["admin", "coord", "leader"],
+        ),
+        post(
+            format!("/recommendations/{}/publish", fx.rec_source),
+            vec![("published", "0".into())],
+            &["coord"],
+        ),
         get(
             format!("/escalations/{}", fx.escalation),
             &["admin", "coord", "leader", "focal", "head"],
@@ -693,6 +717,33 @@ async fn fixtures(app: &TestApp) -> Result<Fixtures, libtest_mimic::Failed> {
         .and_then(|s| s.split('"').next())
         .map(|id| format!("/report-files/{id}"))
         .ok_or("no link to the attached file")?;
+    let rec_source = app
+        .db
+        .import_recommendations(
+            &theodoi_domain::recommendation::RecSource {
+                symbol: "CCPR/C/VNM/CO/4".into(),
+                title: String::new(),
+                date: None,
+                mechanism: theodoi_domain::recommendation::Mechanism::TreatyBody {
+                    committee: "CCPR".into(),
+                },
+                language: "en".into(),
+            },
+            &[theodoi_domain::recommendation::Recommendation {
+                paragraph: 6,
+                sub: None,
+                theme: "National human rights institution".into(),
+                articles: vec![2],
+                concern: None,
+                text: "Establish a national human rights institution.".into(),
+                text_vi: None,
+            }],
+            None,
+            false,
+            now,
+        )
+        .await?
+        .source_id;
     let fx = Fixtures {
         task,
         round,
@@ -700,6 +751,7 @@ async fn fixtures(app: &TestApp) -> Result<Fixtures, libtest_mimic::Failed> {
         cascade,
         escalation,
         file,
+        rec_source,
     };
     Ok(fx)
 }

@@ -16,6 +16,7 @@ mod lost_work;
 mod pages;
 mod public;
 mod rec_links;
+mod recommendations;
 mod review;
 mod rounds;
 mod second_factor;
@@ -62,6 +63,7 @@ fn main() -> std::process::ExitCode {
         .chain(lost_work::CASES)
         .chain(grid_form::CASES)
         .chain(charts::CASES)
+        .chain(recommendations::CASES)
         .chain(languages::CASES)
         .chain(rec_links::CASES);
     let mut trials = Vec::new();
