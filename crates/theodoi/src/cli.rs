@@ -425,6 +425,12 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// `--group`: "plan", "recommendations" or "articles".
+fn parse_grouping(s: &str) -> Result<theodoi_report::Grouping, String> {
+    theodoi_report::Grouping::parse(s)
+        .ok_or_else(|| format!("\"{s}\": expected plan, recommendations or articles"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -444,10 +450,4 @@ mod tests {
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact("sqlite://theodoi.db"), "sqlite://theodoi.db");
     }
-}
-
-/// `--group`: "plan", "recommendations" or "articles".
-fn parse_grouping(s: &str) -> Result<theodoi_report::Grouping, String> {
-    theodoi_report::Grouping::parse(s)
-        .ok_or_else(|| format!("\"{s}\": expected plan, recommendations or articles"))
 }
