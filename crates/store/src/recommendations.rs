@@ -226,35 +226,41 @@ fn check_import(source: &RecSource, recs: &[Recommendation]) -> Result<()> {
 }
 
 /// The newest status per (task, body): rows are (task, agency, name, status, round, label, window
-/// end), in any order.
+/// end), in the bodies' order (the query sorts on the directory's collation key), which each
+/// task's list keeps.
 type StatusRecord = (i64, i64, String, String, i64, String, Date);
 
 type Statuses = (Arc<Vec<BodyStatus>>, Arc<Vec<(String, usize)>>);
 
 fn latest_statuses(rows: Vec<StatusRecord>) -> HashMap<i64, Statuses> {
-    let mut latest: BTreeMap<(i64, i64), (Date, i64, BodyStatus)> = BTreeMap::new();
+    let mut lists: HashMap<i64, Vec<(Date, BodyStatus)>> = HashMap::new();
+    let mut at: HashMap<(i64, i64), usize> = HashMap::new();
     for (task, agency, name, status, round, label, end) in rows {
-        let newer = latest
-            .get(&(task, agency))
-            .is_none_or(|(e, r, _)| (end, round) > (*e, *r));
-        if newer {
-            let s = BodyStatus {
-                agency_id: agency,
-                agency_name: name,
-                status,
-                round_id: round,
-                round_label: label,
-            };
-            latest.insert((task, agency), (end, round, s));
+        let list = lists.entry(task).or_default();
+        let s = BodyStatus {
+            agency_id: agency,
+            agency_name: name,
+            status,
+            round_id: round,
+            round_label: label,
+        };
+        match at.get(&(task, agency)) {
+            Some(&i) => {
+                let (e, old) = &list[i];
+                if (end, round) > (*e, old.round_id) {
+                    list[i] = (end, s);
+                }
+            }
+            None => {
+                at.insert((task, agency), list.len());
+                list.push((end, s));
+            }
         }
     }
-    let mut out: HashMap<i64, Vec<BodyStatus>> = HashMap::new();
-    for ((task, _), (_, _, s)) in latest {
-        out.entry(task).or_default().push(s);
-    }
-    out.into_iter()
-        .map(|(task, mut v)| {
-            v.sort_by_cached_key(|s| theodoi_text::collate(&s.agency_name));
+    lists
+        .into_iter()
+        .map(|(task, list)| {
+            let v: Vec<BodyStatus> = list.into_iter().map(|(_, s)| s).collect();
             let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
             for s in &v {
                 *counts.entry(s.status.as_str()).or_default() += 1;
@@ -627,7 +633,7 @@ macro_rules! backend {
                      FROM report_tasks rt JOIN reports rep ON rep.id = rt.report_id \
                      JOIN rounds rd ON rd.id = rep.round_id JOIN agencies g ON g.id = rep.agency_id \
                      WHERE rt.task_id IN ({LINKED}) AND rt.status IS NOT NULL \
-                     AND rep.status IN ('submitted', 'accepted')"
+                     AND rep.status IN ('submitted', 'accepted') ORDER BY g.sort_key, g.id"
                 )))
                 .bind(source_id)
                 .fetch_all(pool)
@@ -880,7 +886,7 @@ mod tests {
     use time::macros::date;
 
     #[test]
-    fn the_newest_round_gives_each_bodys_status_and_the_tally_counts_them() {
+    fn the_newest_round_gives_each_bodys_status_in_the_bodies_order_and_the_tally_counts_them() {
         let row = |agency: i64, name: &str, status: &str, round: i64, end: Date| {
             (
                 7,
@@ -892,11 +898,13 @@ mod tests {
                 end,
             )
         };
+        // As the query gives them: in the bodies' order, rounds in any order.
         let rows = vec![
-            row(2, "Xã Đông", "done", 2, date!(2026 - 12 - 14)),
-            row(1, "Phường An Biên", "in_progress", 1, date!(2026 - 06 - 14)),
             row(1, "Phường An Biên", "done", 2, date!(2026 - 12 - 14)),
+            row(1, "Phường An Biên", "in_progress", 1, date!(2026 - 06 - 14)),
             row(3, "Xã Bắc", "not_started", 1, date!(2026 - 06 - 14)),
+            row(2, "Xã Đông", "in_progress", 1, date!(2026 - 06 - 14)),
+            row(2, "Xã Đông", "done", 2, date!(2026 - 12 - 14)),
         ];
         let by_task = latest_statuses(rows);
         let (statuses, tally) = by_task.get(&7).cloned().unwrap_or_default();
@@ -904,7 +912,7 @@ mod tests {
             .iter()
             .map(|s| (s.agency_name.as_str(), s.status.as_str(), s.round_id))
             .collect();
-        // Vietnamese order: B before Đ before P.
+        // The bodies in the order given; for each, its newest round.
         assert_eq!(
             seen,
             [
