@@ -57,12 +57,21 @@ impl TaskRef {
         Self(format!("PL.{row}"))
     }
 
-    /// Parse "II.1" or "PL.6": letters or roman numerals, a dot, a number.
+    /// Longest reference accepted, in chars: "II.10.3.b" is long; a sentence is not a number.
+    pub const MAX_LEN: usize = 20;
+
+    /// Parse a task's number as the plan writes it: "II.1", "PL.6", and a body's own numbering
+    /// ("1", "1.1", "a)", "III", "NV.2", "2-b"). One word of letters, digits and '.', ')', '-', '/',
+    /// holding a letter or a digit, at most [`Self::MAX_LEN`] chars; anything else (empty, spaces,
+    /// control characters, longer) is no reference.
     pub fn parse(s: &str) -> Option<Self> {
-        let (head, tail) = s.trim().split_once('.')?;
-        let head_ok = !head.is_empty() && head.chars().all(|c| c.is_ascii_uppercase());
-        let tail_ok = !tail.is_empty() && tail.split('.').all(|p| p.parse::<u32>().is_ok());
-        (head_ok && tail_ok).then(|| Self(s.trim().to_string()))
+        let s = s.trim();
+        let ok = !s.is_empty()
+            && s.chars().count() <= Self::MAX_LEN
+            && s.chars().any(char::is_alphanumeric)
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '.' | ')' | '-' | '/'));
+        ok.then(|| Self(s.to_string()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -302,9 +311,29 @@ mod tests {
             Some("II.1".into())
         );
         assert_eq!(TaskRef::parse("PL.6").map(|r| r.is_appendix()), Some(true));
-        assert!(TaskRef::parse("II").is_none());
-        assert!(TaskRef::parse("ii.1").is_none());
-        assert!(TaskRef::parse("II.x").is_none());
+        // A body's plan numbered its own way is taken as written.
+        for r in [
+            "1", "12", "1.1", "a)", "đ", "III", "II.1.a", "NV.2", "2-b", " 3 ",
+        ] {
+            assert_eq!(
+                TaskRef::parse(r).map(|t| t.to_string()),
+                Some(r.trim().to_string()),
+                "{r}"
+            );
+        }
+        assert_eq!(TaskRef::parse("1").map(|r| r.is_appendix()), Some(false));
+        // Empty, punctuation only, spaces inside, control characters, too long: no reference.
+        for r in [
+            "",
+            "  ",
+            "...",
+            "1 2",
+            "II.\u{0}1",
+            "a\tb",
+            "II.1.2.3.4.5.6.7.8.9.10",
+        ] {
+            assert!(TaskRef::parse(r).is_none(), "{r:?}");
+        }
     }
 
     #[test]

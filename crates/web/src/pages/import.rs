@@ -81,9 +81,12 @@ struct TaskForm {
     title: String,
     /// One item per line.
     items: String,
-    /// One body per line; "Đề nghị …" marks a body the issuer can only request.
+    /// One body per line, by name; "Đề nghị …" typed by hand also marks a body as requested.
     lead: String,
     coordinating: String,
+    /// The bodies of lead and coordinating the issuer can only request (requested_only), one per
+    /// line, by name: shown apart as the stored plan keeps them, not as "Đề nghị …" in the names.
+    requested: String,
     time: String,
     /// Sản phẩm, as written; empty when none.
     product: String,
@@ -110,6 +113,12 @@ impl TaskForm {
                 .join("\n"),
             lead: names(&t.lead),
             coordinating: names(&t.coordinating),
+            requested: t
+                .lead
+                .iter()
+                .chain(&t.coordinating)
+                .filter(|a| a.requested_only)
+                .fold(String::new(), |acc, a| union_lines(&acc, &a.name)),
             time: t.time.text.clone(),
             product: t.product.clone().unwrap_or_default(),
             lines: (t.span.start_line, t.span.end_line),
@@ -174,15 +183,27 @@ impl ReviewPage {
 
 fn names(v: &[AgencyMention]) -> String {
     v.iter()
-        .map(|a| {
-            if a.requested_only {
-                format!("Đề nghị {}", a.name)
-            } else {
-                a.name.clone()
-            }
-        })
+        .map(|a| a.name.as_str())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// [`mentions`], with the bodies named in `requested` (one per line, matched by key) marked as
+/// requested_only.
+fn mentions_marked(text: &str, requested: &str) -> Vec<AgencyMention> {
+    let keys: Vec<String> = mentions(requested)
+        .iter()
+        .map(AgencyMention::code)
+        .collect();
+    mentions(text)
+        .into_iter()
+        .map(|mut m| {
+            if !m.requested_only && keys.contains(&m.code()) {
+                m.requested_only = true;
+            }
+            m
+        })
+        .collect()
 }
 
 fn mentions(text: &str) -> Vec<AgencyMention> {
@@ -300,6 +321,7 @@ impl Review {
                     items: text(format!("t{i}_items")),
                     lead: text(format!("t{i}_lead")),
                     coordinating: text(format!("t{i}_coord")),
+                    requested: text(format!("t{i}_requested")),
                     time: text(format!("t{i}_time")),
                     product: text(format!("t{i}_product")),
                     lines: (a.trim().parse().unwrap_or(0), b.trim().parse().unwrap_or(0)),
@@ -340,6 +362,13 @@ impl Review {
         let Some(base) = base else {
             return "II.1".into();
         };
+        // A body's plan numbered "1", "2": the next number.
+        if let Ok(n) = base.parse::<u32>() {
+            let next = (n + 1).to_string();
+            if !taken(&next) {
+                return next;
+            }
+        }
         if let Some((head, last)) = base.rsplit_once('.')
             && let Ok(n) = last.parse::<u32>()
         {
@@ -385,6 +414,7 @@ impl Review {
                     reference,
                     lead: t.lead.clone(),
                     coordinating: t.coordinating.clone(),
+                    requested: t.requested.clone(),
                     time: t.time.clone(),
                     lines: t.lines,
                     file: t.file,
@@ -412,6 +442,7 @@ impl Review {
                     .join("\n");
                 t.lead = union_lines(&t.lead, &next.lead);
                 t.coordinating = union_lines(&t.coordinating, &next.coordinating);
+                t.requested = union_lines(&t.requested, &next.requested);
                 // One time for the merged task: this one's; the other's, if different, is said.
                 let other_time = next.time.trim().to_string();
                 let dropped_time = !other_time.is_empty()
@@ -588,8 +619,9 @@ impl Review {
             let at = i + 1;
             let Some(reference) = TaskRef::parse(&t.reference) else {
                 errors.push(format!(
-                    "Nhiệm vụ thứ {at}: số thứ tự \u{201C}{}\u{201D} phải có dạng II.1 hoặc PL.3.",
-                    t.reference
+                    "Nhiệm vụ thứ {at}: số thứ tự \u{201C}{}\u{201D} không dùng được; hãy ghi số như văn bản đánh, ví dụ 1, 1.1, a), II.1 hoặc PL.3 (chữ, số và các dấu . ) - /, không có khoảng trắng, tối đa {} ký tự).",
+                    t.reference,
+                    TaskRef::MAX_LEN
                 ));
                 continue;
             };
@@ -604,8 +636,8 @@ impl Review {
                     "Nhiệm vụ {reference}: tên nhiệm vụ không được để trống."
                 ));
             }
-            let lead = mentions(&t.lead);
-            let coordinating = mentions(&t.coordinating);
+            let lead = mentions_marked(&t.lead, &t.requested);
+            let coordinating = mentions_marked(&t.coordinating, &t.requested);
             if let Some(bad) = lead
                 .iter()
                 .chain(&coordinating)

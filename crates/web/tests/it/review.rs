@@ -16,6 +16,10 @@ pub const CASES: &[(&str, Case)] = &[
     ),
     ("plan_entered_by_hand", plan_entered_by_hand),
     (
+        "body_numbering_and_requested_bodies",
+        body_numbering_and_requested_bodies,
+    ),
+    (
         "published_plan_corrected_as_a_version",
         published_plan_corrected_as_a_version,
     ),
@@ -208,6 +212,101 @@ fn product_is_reviewed_and_shown(app: TestApp) -> Fut {
             value(&fields_of(&edit), "t0_product"),
             "Báo cáo rà soát đã sửa"
         );
+        Ok(())
+    })
+}
+
+/// A body's plan numbered 1, 2 is taken as numbered; an absurd number is refused with what is
+/// accepted. Bodies the issuer only requests ("Đề nghị …") are shown by name and listed apart as
+/// requested, as the stored plan keeps them, and come back the same way for a correction.
+fn body_numbering_and_requested_bodies(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let mut c = app.signed_in("coord").await;
+        c.get("/import").await;
+        let page = c
+            .post_multipart("/import/review", &[("manual", "1")], &[])
+            .await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let header = [
+            ("number", "31/KH-UBND"),
+            ("date", "2026-03-05"),
+            ("issuer", "Ủy ban nhân dân xã Phú Mỹ"),
+            ("title", "Tuyên truyền pháp luật năm 2026"),
+            ("t0_ref", "1"),
+            ("t0_title", "Tổ chức hội nghị tuyên truyền"),
+            ("t0_lead", "Sở Tư pháp"),
+            ("t0_coord", "Công an thành phố\nTAND thành phố"),
+            ("t0_requested", "TAND thành phố"),
+            ("t0_time", "Quý II/2026"),
+        ];
+        let page = press(&mut c, &page, &header, "add").await;
+        let f = fields_of(&page);
+        assert_eq!(
+            value(&f, "t1_ref"),
+            "2",
+            "the next number of a plan numbered 1, 2"
+        );
+        let second = [
+            ("t1_title", "Báo cáo kết quả"),
+            ("t1_lead", "Sở Tư pháp"),
+            ("t1_coord", "Đề nghị Viện Kiểm sát nhân dân thành phố"),
+            ("t1_time", "15/12/2026"),
+        ];
+        // An absurd number is refused, the message saying what is accepted.
+        let mut bad: Vec<(&str, &str)> = second.to_vec();
+        bad.push(("t1_ref", "II 1 và 2"));
+        let r = press(&mut c, &page, &bad, "publish").await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(
+            r.body
+                .contains("số thứ tự \u{201C}II 1 và 2\u{201D} không dùng được")
+                && r.body.contains("ví dụ 1, 1.1, a), II.1 hoặc PL.3"),
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains("\u{201C}1\u{201D}"), "“1” is accepted");
+        let mut good: Vec<(&str, &str)> = second.to_vec();
+        good.push(("t1_ref", "2"));
+        let done = press(&mut c, &r, &good, "publish").await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        let id = app
+            .db
+            .find_plan("31/KH-UBND")
+            .await?
+            .ok_or("the plan is stored")?;
+        let plan = app.db.plan_for_review(id).await?;
+        let refs: Vec<String> = plan.tasks.iter().map(|t| t.reference.to_string()).collect();
+        assert_eq!(refs, ["1", "2"]);
+        let coord = |i: usize| -> Vec<(String, bool)> {
+            plan.tasks[i]
+                .coordinating
+                .iter()
+                .map(|a| (a.name.clone(), a.requested_only))
+                .collect()
+        };
+        assert_eq!(
+            coord(0),
+            [
+                ("Công an thành phố".to_string(), false),
+                ("TAND thành phố".to_string(), true)
+            ]
+        );
+        assert_eq!(
+            coord(1),
+            [("Viện Kiểm sát nhân dân thành phố".to_string(), true)]
+        );
+        // Opened for correction: names without "Đề nghị", the requested ones listed apart.
+        let edit = c.get(&format!("/plans/{id}/edit")).await;
+        let f = fields_of(&edit);
+        assert_eq!(value(&f, "t0_ref"), "1");
+        assert_eq!(value(&f, "t0_coord"), "Công an thành phố\nTAND thành phố");
+        assert_eq!(value(&f, "t0_requested"), "TAND thành phố");
+        assert_eq!(value(&f, "t1_coord"), "Viện Kiểm sát nhân dân thành phố");
+        assert_eq!(
+            value(&f, "t1_requested"),
+            "Viện Kiểm sát nhân dân thành phố"
+        );
+        assert!(!edit.body.contains("Đề nghị Viện"), "{}", edit.body);
         Ok(())
     })
 }
