@@ -785,3 +785,90 @@ pub async fn workflow_flow(app: &TestApp) -> Result<(), Failed> {
     let _ = d.s("DELETE", "", json!({})).await;
     Ok(())
 }
+
+/// The register in the browser: concluding observations read and reviewed before they are
+/// stored, a task linked to a recommendation found by a search typed without marks, and the
+/// document's coverage with that task and the recommendations no task covers, on a desktop and a
+/// phone.
+pub async fn recommendations_flow(app: &TestApp) -> Result<(), Failed> {
+    let base = format!("http://{}", app.addr);
+    let files = tempfile::tempdir()?;
+    let co = files.path().join("ccpr-c-vnm-co-4.txt");
+    std::fs::write(
+        &co,
+        include_bytes!("../../../plandoc/tests/fixtures/recommendations/co_en_pdf.txt"),
+    )?;
+    let mut d = Driver::start().await?;
+    d.sign_in(&base, "coord").await?;
+    d.wait_for("Đăng xuất").await?;
+    d.go(&format!("{base}/recommendations")).await?;
+    d.type_into("input[type=file]", &co.display().to_string())
+        .await?;
+    d.click("form[action='/recommendations/review'] button")
+        .await?;
+    let review = d.wait_for("Kiểm tra khuyến nghị đọc được").await?;
+    assert!(
+        review.contains("CCPR/C/VNM/CO/4") && review.contains("15(a)"),
+        "the review names the document and its numbers"
+    );
+    assert!(
+        app.db.rec_sources().await?.is_empty(),
+        "nothing is stored before the coordinator confirms"
+    );
+    d.screenshot("30-recommendations-review").await?;
+    d.phone("30-recommendations-review").await?;
+    d.click("form[action='/recommendations/import'] button")
+        .await?;
+    d.wait_for("Chưa có nhiệm vụ thực hiện").await?;
+    let source = app
+        .db
+        .rec_sources()
+        .await?
+        .into_iter()
+        .next()
+        .ok_or("the document is stored")?;
+    let lawyer = app
+        .db
+        .recommendations(Some(source.id))
+        .await?
+        .into_iter()
+        .find(|r| r.number() == "15(a)")
+        .ok_or("15(a) is in the register")?;
+
+    // The task carries it out: the register holds the English text, found by its words.
+    let task = app.task_id("PL.2").await;
+    d.go(&format!("{base}/tasks/{task}")).await?;
+    d.type_into("input[name=q]", "lawyer").await?;
+    d.click("form[method=get] button").await?;
+    d.wait_for(&format!("value=\"{}\"", lawyer.id)).await?;
+    d.click(&format!("input[name=rec][value='{}']", lawyer.id))
+        .await?;
+    d.click("form[action$='/recommendations'] details summary")
+        .await?;
+    d.click("input[name=article][value='14']").await?;
+    d.click("form[action$='/recommendations'] button.primary")
+        .await?;
+    let page = d
+        .wait_for("CCPR/C/VNM/CO/4 đoạn 15(a)</strong></a>")
+        .await?;
+    assert!(
+        page.contains("Điều 14"),
+        "the article is shown with its title"
+    );
+    d.screenshot("31-task-recommendations").await?;
+    d.phone("31-task-recommendations").await?;
+
+    // The document's coverage: the task on 15(a), the others left uncovered, and its workbook.
+    d.go(&format!("{base}/recommendations/{}", source.id))
+        .await?;
+    let coverage = d.wait_for("PL.2").await?;
+    assert!(
+        coverage.contains("Chưa có nhiệm vụ thực hiện")
+            && coverage.contains(&format!("/recommendations/{}/coverage.xlsx", source.id)),
+        "uncovered recommendations are marked and the workbook is offered"
+    );
+    d.screenshot("32-recommendations-coverage").await?;
+    d.phone("32-recommendations-coverage").await?;
+    let _ = d.s("DELETE", "", json!({})).await;
+    Ok(())
+}

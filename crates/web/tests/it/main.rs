@@ -96,7 +96,7 @@ fn main() -> std::process::ExitCode {
     }
     // Each browser flow is one long async function; unoptimised, its frames outgrow a test
     // thread's default stack.
-    let flows: [(&str, Case); 4] = [
+    let flows: [(&str, Case); 5] = [
         ("e2e::chromium_sign_in_import_matrix_home", |app| {
             Box::pin(async move { e2e::browser_flow(&app).await })
         }),
@@ -108,6 +108,9 @@ fn main() -> std::process::ExitCode {
         }),
         ("e2e::chromium_draft_edit_approve_download", |app| {
             Box::pin(async move { e2e::draft_flow(&app).await })
+        }),
+        ("e2e::chromium_recommendations_link_and_cover", |app| {
+            Box::pin(async move { e2e::recommendations_flow(&app).await })
         }),
     ];
     for (name, flow) in flows {
