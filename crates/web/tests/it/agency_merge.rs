@@ -278,6 +278,8 @@ fn bad_parent_is_refused_with_the_reason(app: TestApp) -> Fut {
         // Saved, and said so.
         let page = c.get(r.location()).await;
         assert!(page.body.contains("Đã lưu thay đổi."), "{}", page.body);
+        // People read the body's name; its code is for exports.
+        assert!(!page.body.contains("so-tu-phap"), "{}", page.body);
         assert_eq!(
             app.db
                 .agency(app.justice)

@@ -117,7 +117,7 @@ fn pages_render_for_the_coordinator(app: TestApp) -> Fut {
             ),
             (
                 format!("/agencies/{}", app.justice),
-                &["so-tu-phap", "Các cách viết đã gặp"],
+                &["<h1>Sở Tư pháp</h1>", "Các cách viết đã gặp"],
             ),
             (
                 format!("/agencies/{}/home", app.justice),
