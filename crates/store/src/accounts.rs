@@ -41,6 +41,9 @@ pub struct SessionRow {
     pub second_factor_pending: bool,
     pub expires_at: OffsetDateTime,
     pub user: UserRow,
+    /// The account's notifications in the app not yet read, for the menu: counted with the
+    /// session itself, so a page costs no more round trips for it.
+    pub unread: i64,
 }
 
 /// One line of the audit log.
@@ -261,7 +264,9 @@ macro_rules! backend {
                 let row = sqlx::query(
                     "SELECT s.csrf_token, s.second_factor_pending, s.expires_at, \
                      u.id, u.username, u.display_name, u.password_hash, u.role, u.agency_id, u.totp_secret, \
-                     u.totp_enabled, u.failed_logins, u.locked_until, u.must_change_password, u.disabled, u.email \
+                     u.totp_enabled, u.failed_logins, u.locked_until, u.must_change_password, u.disabled, u.email, \
+                     (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL \
+                        AND n.channel = 'app') AS unread \
                      FROM sessions s JOIN users u ON u.id = s.user_id \
                      WHERE s.token_hash = $1 AND s.expires_at > $2",
                 )
@@ -289,6 +294,7 @@ macro_rules! backend {
                         disabled: row.try_get(14)?,
                         email: row.try_get(15)?,
                     },
+                    unread: row.try_get(16)?,
                 }))
             }
 

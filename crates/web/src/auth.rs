@@ -129,6 +129,8 @@ pub struct User {
     pub role: Role,
     pub csrf: String,
     pub token_hash: String,
+    /// Notifications in the app not yet read, counted with the session (the menu shows it).
+    pub unread: i64,
 }
 
 impl User {
@@ -207,6 +209,7 @@ impl FromRequestParts<AppState> for User {
             return Err(AppError::Redirect("/account".into()));
         }
         Ok(Self {
+            unread: s.unread,
             csrf: s.csrf_token,
             row: s.user,
             role,

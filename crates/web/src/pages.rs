@@ -29,6 +29,8 @@ pub struct Bar {
     pub name: String,
     pub role: Role,
     pub agency_id: Option<i64>,
+    /// Notifications not yet read: the menu's "Thông báo (3)".
+    pub unread: i64,
 }
 
 tokio::task_local! {
@@ -64,6 +66,7 @@ impl Ctx {
                 name: u.row.display_name.clone(),
                 role: u.role,
                 agency_id: u.row.agency_id,
+                unread: u.unread,
             }),
             flash: String::new(),
             here: HERE
@@ -83,6 +86,11 @@ impl Ctx {
             Lang::Vi => vi,
             Lang::En => en,
         }
+    }
+
+    /// Unread notifications of the signed-in account (0 when none or signed out).
+    pub fn unread(&self) -> i64 {
+        self.user.as_ref().map_or(0, |u| u.unread)
     }
 
     pub fn role_label(&self) -> &'static str {

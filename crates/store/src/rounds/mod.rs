@@ -124,6 +124,7 @@ pub use open::{NewRound, OpenedRound, UnnamedGroup};
 pub use progress::{BodyProgress, PublicLeadStatus, RoundSummary, TallyRow};
 pub use regimes::{NewRegime, RegimeRow};
 pub use reports::{
-    EventRow, FileRow, HistoryRow, ReportForm, ReportRow, ReportTaskLine, SaveReport, TaskEntry,
+    EventRow, FileRow, HistoryRow, ReportForm, ReportRow, ReportTaskLine, SaveReport, SentSnapshot,
+    SnapshotContent, SnapshotTaskEntry, SnapshotValue, TaskEntry,
 };
 pub use workflow::ReportAction;

@@ -56,6 +56,12 @@ pub struct EventRow {
     pub to_status: String,
     pub version: i32,
     pub username: Option<String>,
+    /// Who took the step, as people know them (the account's display name), and their body:
+    /// its id and name for an agency's account, the role for the others.
+    pub who: Option<String>,
+    pub who_role: Option<String>,
+    pub who_agency_id: Option<i64>,
+    pub who_agency: Option<String>,
     pub comment: String,
     pub at: OffsetDateTime,
 }
@@ -78,7 +84,56 @@ pub struct HistoryRow {
     pub old_value: Option<i64>,
     pub new_value: Option<i64>,
     pub username: Option<String>,
+    /// Who changed it, as in [`EventRow`].
+    pub who: Option<String>,
+    pub who_role: Option<String>,
+    pub who_agency_id: Option<i64>,
+    pub who_agency: Option<String>,
     pub at: OffsetDateTime,
+}
+
+/// A report as it was sent: the stored snapshot read back, with who sent it and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentSnapshot {
+    pub version: i32,
+    pub at: OffsetDateTime,
+    /// Who sent it, as in [`EventRow`].
+    pub who: Option<String>,
+    pub who_role: Option<String>,
+    pub who_agency_id: Option<i64>,
+    pub who_agency: Option<String>,
+    pub content: SnapshotContent,
+}
+
+/// The stored snapshot's content (what the submit step wrote, see `workflow`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct SnapshotContent {
+    pub version: i32,
+    pub tasks: Vec<SnapshotTaskEntry>,
+    pub values: Vec<SnapshotValue>,
+    #[serde(default)]
+    pub difficulties: String,
+    #[serde(default)]
+    pub proposals: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct SnapshotTaskEntry {
+    pub task_id: i64,
+    pub status: Option<String>,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub results: String,
+}
+
+/// A stored value of a snapshot: the total has dimension and category "".
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct SnapshotValue {
+    pub indicator_id: i64,
+    pub dimension: String,
+    pub category: String,
+    pub value: i64,
 }
 
 /// Everything the report form shows.
@@ -225,8 +280,10 @@ macro_rules! backend {
                 .fetch_all(pool)
                 .await?;
                 let events: Vec<EventRow> = sqlx::query_as(
-                    "SELECT e.action, e.from_status, e.to_status, e.version, u.username, e.comment, e.at \
-                     FROM report_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.report_id = $1 ORDER BY e.id",
+                    "SELECT e.action, e.from_status, e.to_status, e.version, u.username, u.display_name AS who, \
+                     u.role AS who_role, u.agency_id AS who_agency_id, g.name AS who_agency, e.comment, e.at \
+                     FROM report_events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN agencies g ON g.id = u.agency_id \
+                     WHERE e.report_id = $1 ORDER BY e.id",
                 )
                 .bind(report_id)
                 .fetch_all(pool)
@@ -470,12 +527,29 @@ macro_rules! backend {
 
             pub async fn value_history(pool: &Pool<$db>, report_id: i64) -> Result<Vec<HistoryRow>> {
                 Ok(sqlx::query_as(
-                    "SELECT h.indicator_id, h.dimension, h.category, h.old_value, h.new_value, u.username, h.at \
-                     FROM value_history h LEFT JOIN users u ON u.id = h.user_id WHERE h.report_id = $1 ORDER BY h.id",
+                    "SELECT h.indicator_id, h.dimension, h.category, h.old_value, h.new_value, u.username, \
+                     u.display_name AS who, u.role AS who_role, u.agency_id AS who_agency_id, g.name AS who_agency, h.at \
+                     FROM value_history h LEFT JOIN users u ON u.id = h.user_id LEFT JOIN agencies g ON g.id = u.agency_id \
+                     WHERE h.report_id = $1 ORDER BY h.id",
                 )
                 .bind(report_id)
                 .fetch_all(pool)
                 .await?)
+            }
+
+            /// One submitted snapshot of a report, read back, with who sent it.
+            pub async fn sent_snapshot(pool: &Pool<$db>, report_id: i64, version: i32) -> Result<Option<SentSnapshot>> {
+                let row: Option<SnapshotRow> = sqlx::query_as(
+                    "SELECT s.version, s.content, s.at, u.display_name AS who, u.role AS who_role, \
+                     u.agency_id AS who_agency_id, g.name AS who_agency \
+                     FROM report_snapshots s LEFT JOIN users u ON u.id = s.user_id LEFT JOIN agencies g ON g.id = u.agency_id \
+                     WHERE s.report_id = $1 AND s.version = $2",
+                )
+                .bind(report_id)
+                .bind(version)
+                .fetch_optional(pool)
+                .await?;
+                row.map(SnapshotRow::read).transpose()
             }
 
             /// Submitted snapshots of a report: (version, JSON, time).
@@ -559,7 +633,43 @@ macro_rules! backend {
 backend!(sqlite, sqlx::Sqlite, "BEGIN IMMEDIATE");
 backend!(postgres, sqlx::Postgres, "BEGIN");
 
+/// A snapshot's row before its content is read.
+#[derive(sqlx::FromRow)]
+struct SnapshotRow {
+    version: i32,
+    content: String,
+    at: OffsetDateTime,
+    who: Option<String>,
+    who_role: Option<String>,
+    who_agency_id: Option<i64>,
+    who_agency: Option<String>,
+}
+
+impl SnapshotRow {
+    fn read(self) -> Result<SentSnapshot> {
+        let content: SnapshotContent = serde_json::from_str(&self.content)
+            .map_err(|e| StoreError::Corrupt(format!("snapshot v{}: {e}", self.version)))?;
+        Ok(SentSnapshot {
+            version: self.version,
+            at: self.at,
+            who: self.who,
+            who_role: self.who_role,
+            who_agency_id: self.who_agency_id,
+            who_agency: self.who_agency,
+            content,
+        })
+    }
+}
+
 impl Db {
+    /// One submitted snapshot of a report, read back, with who sent it and when.
+    pub async fn sent_snapshot(
+        &self,
+        report_id: i64,
+        version: i32,
+    ) -> Result<Option<SentSnapshot>> {
+        crate::dispatch!(self, sent_snapshot(report_id, version))
+    }
     pub async fn report_form(&self, round_id: i64, agency_id: i64) -> Result<Option<ReportForm>> {
         crate::dispatch!(self, report_form(round_id, agency_id))
     }

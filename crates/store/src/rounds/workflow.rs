@@ -5,7 +5,7 @@ use super::{IndicatorRow, REPORT_COLUMNS, ReportRow, ReportTaskLine, ValueRow, s
 use crate::{Db, Result, StoreError};
 use serde::Serialize;
 use theodoi_domain::indicator;
-use theodoi_domain::report::{self, Action, Actor, ReportStatus, TaskStatus, WorkflowError};
+use theodoi_domain::report::{self, Action, Actor, ReportStatus, TaskStatus};
 use theodoi_text::Message;
 use time::OffsetDateTime;
 
@@ -128,6 +128,22 @@ fn workflow_notice(
 /// `$begin` opens a write transaction: on SQLite `BEGIN IMMEDIATE` takes the write lock at once,
 /// so a transaction that reads before it writes waits its turn instead of failing when another
 /// writer commits in between.
+/// A return or reopening without its reason, said as a whole sentence: the body needs the
+/// reason to know what to correct.
+fn no_reason(action: Action) -> StoreError {
+    if action == Action::Reopen {
+        StoreError::invalid(
+            "Hãy ghi lý do mở lại để đơn vị biết cần sửa gì.",
+            "Give the reason for reopening it, so the body knows what to correct.",
+        )
+    } else {
+        StoreError::invalid(
+            "Hãy ghi lý do trả lại để đơn vị biết cần sửa gì.",
+            "Give the reason for returning it, so the body knows what to correct.",
+        )
+    }
+}
+
 macro_rules! backend {
     ($module:ident, $db:ty, $begin:literal) => {
         pub(crate) mod $module {
@@ -151,7 +167,7 @@ macro_rules! backend {
                 }
                 let comment = a.comment.trim();
                 if a.action.needs_reason() && comment.is_empty() {
-                    return Err(workflow(WorkflowError::NoReason));
+                    return Err(no_reason(a.action));
                 }
                 let mut tx = pool.begin_with($begin).await?;
                 let sql = format!("SELECT {REPORT_COLUMNS} FROM reports WHERE round_id = $1 AND agency_id = $2");

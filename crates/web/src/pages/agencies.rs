@@ -504,7 +504,7 @@ struct HomeRound {
 
 /// Who a report waits for, from its status, whether the head was asked and the last return's
 /// reason.
-fn waiting_for(
+pub(crate) fn waiting_for(
     ctx: &Ctx,
     status: Option<theodoi_domain::ReportStatus>,
     wait: Option<&theodoi_store::notices::ReportWait>,

@@ -17,6 +17,7 @@ mod pages;
 mod public;
 mod rec_links;
 mod recommendations;
+mod report_page;
 mod review;
 mod rounds;
 mod second_factor;
@@ -52,6 +53,7 @@ fn main() -> std::process::ExitCode {
         .chain(authz::CASES)
         .chain(flows::CASES)
         .chain(rounds::CASES)
+        .chain(report_page::CASES)
         .chain(agency_merge::CASES)
         .chain(second_factor::CASES)
         .chain(limits::CASES)

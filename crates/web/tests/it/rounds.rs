@@ -345,9 +345,13 @@ fn round_report_workflow(app: TestApp) -> Fut {
         assert!(page.body.contains("/snapshots/3") && page.body.contains("/snapshots/7"));
         let snap = focal.get(&format!("{path}/snapshots/3")).await;
         assert_eq!(snap.status, 200);
+        // A page in words (the sent version's own figures), no longer the stored JSON.
         assert!(
-            snap.body.contains("\"value\":40"),
-            "the first submission as it was"
+            snap.body.contains("<td class=\"num\">40</td>")
+                && !snap.body.contains("<td class=\"num\">44</td>")
+                && !snap.body.contains("\"value\":"),
+            "the first submission as it was: {}",
+            snap.body
         );
         // A figure far from this body's earlier ones is flagged in the next round, not refused.
         let next = app

@@ -121,7 +121,10 @@ struct ReportPage {
     /// Broken plausibility rules on the figures shown: warnings, never a refusal.
     plausibility: Vec<String>,
     review: Option<ReviewNote>,
-    events: Vec<theodoi_store::rounds::EventRow>,
+    /// The workflow steps, each with who took it in words.
+    events: Vec<(theodoi_store::rounds::EventRow, String)>,
+    /// Where the report stands, said as the body's home says it ("Chờ lãnh đạo duyệt").
+    waiting: String,
     files: Vec<(i64, String)>,
     snapshots: Vec<(i32, String)>,
     history: Vec<(String, String, String, String, String)>,
@@ -201,9 +204,71 @@ fn grid_dims(indicators: &[IndicatorRow]) -> Vec<Dimension> {
         .collect()
 }
 
+/// Whose body an account speaks for, to say who did what in words: agency accounts for their
+/// agency, the coordinator and administrators for the coordinating body (the Sở Tư pháp).
+struct Bodies {
+    reader: Option<i64>,
+    coordinating: Option<(i64, String)>,
+}
+
+impl Bodies {
+    async fn of(state: &AppState, user: &User) -> AppResult<Self> {
+        let coordinating = state.db.coordinating_agency().await?;
+        let reader = if user.role.is_agency() {
+            user.row.agency_id
+        } else if matches!(user.role, Role::Coordinator | Role::Admin) {
+            coordinating.as_ref().map(|c| c.0)
+        } else {
+            None
+        };
+        Ok(Self {
+            reader,
+            coordinating,
+        })
+    }
+
+    /// The person by their display name, with their body's name when the reader is of another
+    /// body ("Nguyễn Văn A (Sở Tư pháp)"); never the login name.
+    fn who(
+        &self,
+        name: Option<&str>,
+        role: Option<&str>,
+        agency_id: Option<i64>,
+        agency: Option<&str>,
+    ) -> String {
+        let Some(name) = name else {
+            return String::new();
+        };
+        let body = match (agency_id, agency) {
+            (Some(id), Some(a)) => Some((id, a)),
+            _ if matches!(role, Some("coordinator" | "admin")) => {
+                self.coordinating.as_ref().map(|(id, a)| (*id, a.as_str()))
+            }
+            _ => None,
+        };
+        match body {
+            Some((id, a)) if self.reader != Some(id) => format!("{name} ({a})"),
+            _ => name.to_string(),
+        }
+    }
+
+    fn of_event(&self, e: &theodoi_store::rounds::EventRow) -> String {
+        self.who(
+            e.who.as_deref(),
+            e.who_role.as_deref(),
+            e.who_agency_id,
+            e.who_agency.as_deref(),
+        )
+    }
+}
+
 /// The latest reviewer's comment worth showing above the form: a return or reopening with its
 /// reason, or comments given when approving or accepting.
-fn review_note(ctx: &Ctx, events: &[theodoi_store::rounds::EventRow]) -> Option<ReviewNote> {
+fn review_note(
+    ctx: &Ctx,
+    bodies: &Bodies,
+    events: &[theodoi_store::rounds::EventRow],
+) -> Option<ReviewNote> {
     let e = events
         .iter()
         .rev()
@@ -236,7 +301,7 @@ fn review_note(ctx: &Ctx, events: &[theodoi_store::rounds::EventRow]) -> Option<
         heading,
         comment: e.comment.clone(),
         at: pages::when(&e.at),
-        who: e.username.clone().unwrap_or_default(),
+        who: bodies.of_event(e),
         returned,
     })
 }
@@ -427,6 +492,7 @@ async fn render_form(
             }
         })
         .collect();
+    let bodies = Bodies::of(state, user).await?;
     let (snapshots, history) = match &form.report {
         Some(r) => {
             let snaps = state
@@ -467,7 +533,12 @@ async fn render_form(
                     let num = |v: Option<i64>| v.map_or_else(|| "—".to_string(), |v| v.to_string());
                     (
                         pages::when(&h.at),
-                        h.username.unwrap_or_default(),
+                        bodies.who(
+                            h.who.as_deref(),
+                            h.who_role.as_deref(),
+                            h.who_agency_id,
+                            h.who_agency.as_deref(),
+                        ),
                         what,
                         num(h.old_value),
                         num(h.new_value),
@@ -508,7 +579,14 @@ async fn render_form(
     } else {
         None
     };
-    let review = review_note(&ctx, &form.events);
+    let review = review_note(&ctx, &bodies, &form.events);
+    // The same words as the body's home, from the same function and store query.
+    let waits = state.db.report_waits(agency_id).await?;
+    let waiting = pages::agencies::waiting_for(
+        &ctx,
+        form.report.as_ref().map(|r| r.state()),
+        waits.iter().find(|w| w.round_id == form.round.id),
+    );
     Ok(ReportPage {
         round: form.round,
         agency_id,
@@ -535,7 +613,15 @@ async fn render_form(
         comment: shown.comment,
         plausibility,
         review,
-        events: form.events,
+        events: form
+            .events
+            .into_iter()
+            .map(|e| {
+                let who = bodies.of_event(&e);
+                (e, who)
+            })
+            .collect(),
+        waiting,
         files,
         snapshots,
         history,
@@ -1529,28 +1615,146 @@ pub async fn file(
     Ok(pages::download(&name, "application/octet-stream", bytes))
 }
 
+/// A task as the report sent it.
+struct SentTask {
+    reference: String,
+    title: String,
+    status: &'static str,
+    reason: String,
+    results: String,
+}
+
+/// An indicator's figures as sent: the total and each breakdown given, in words.
+struct SentFigure {
+    name: String,
+    unit: String,
+    total: String,
+    /// (breakdown, [(category, value)]).
+    breakdowns: Vec<(&'static str, Vec<(&'static str, i64)>)>,
+}
+
+#[derive(Template)]
+#[template(path = "report_snapshot.html")]
+struct SnapshotPage {
+    ctx: Ctx,
+    round: RoundRow,
+    agency_id: i64,
+    agency_name: String,
+    version: i32,
+    at: String,
+    who: String,
+    tasks: Vec<SentTask>,
+    figures: Vec<SentFigure>,
+    difficulties: String,
+    proposals: String,
+}
+
+/// A version as it was sent, read-only, in words: task statuses and breakdown categories by
+/// their labels, indicators by their names.
 pub async fn snapshot(
     State(state): State<AppState>,
+    UiLang(lang): UiLang,
     user: User,
     Path((round_id, agency_id, version)): Path<(i64, i64, i32)>,
-) -> AppResult<Response> {
+) -> AppResult<Html<String>> {
     user.require(may_see(&user, agency_id))?;
     let form = state
         .db
         .report_form(round_id, agency_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let report = form.report.ok_or(AppError::NotFound)?;
-    let (_, content, _) = state
+    let report = form.report.as_ref().ok_or(AppError::NotFound)?;
+    let sent = state
         .db
-        .snapshots(report.id)
+        .sent_snapshot(report.id, version)
         .await?
-        .into_iter()
-        .find(|s| s.0 == version)
         .ok_or(AppError::NotFound)?;
-    Ok((
-        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-        content,
-    )
-        .into_response())
+    let agency = state
+        .db
+        .agency(agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let ctx = Ctx::new(lang, Some(&user));
+    let bodies = Bodies::of(&state, &user).await?;
+    let who = bodies.who(
+        sent.who.as_deref(),
+        sent.who_role.as_deref(),
+        sent.who_agency_id,
+        sent.who_agency.as_deref(),
+    );
+    let tasks = sent
+        .content
+        .tasks
+        .iter()
+        .map(|t| {
+            let line = form.tasks.iter().find(|l| l.task_id == t.task_id);
+            SentTask {
+                reference: line.map(|l| l.reference.clone()).unwrap_or_default(),
+                title: line.map_or_else(
+                    || {
+                        ctx.t(
+                            "(nhiệm vụ không còn trong đợt báo cáo)",
+                            "(a task no longer in the round)",
+                        )
+                        .to_string()
+                    },
+                    |l| l.title.clone(),
+                ),
+                status: t
+                    .status
+                    .as_deref()
+                    .and_then(TaskStatus::parse)
+                    .map_or("—", |s| ctx.t(s.label_vi(), s.label_en())),
+                reason: t.reason.clone(),
+                results: t.results.clone(),
+            }
+        })
+        .collect();
+    let values = &sent.content.values;
+    let figures = form
+        .indicators
+        .iter()
+        .filter(|i| values.iter().any(|v| v.indicator_id == i.id))
+        .map(|ind| {
+            let mine = || values.iter().filter(|v| v.indicator_id == ind.id);
+            let total = mine()
+                .find(|v| v.dimension.is_empty())
+                .map_or_else(|| "—".to_string(), |v| v.value.to_string());
+            let breakdowns = ind
+                .dims()
+                .into_iter()
+                .filter_map(|d| {
+                    let cells: Vec<(&'static str, i64)> = d
+                        .categories()
+                        .iter()
+                        .filter_map(|(code, vi, en)| {
+                            mine()
+                                .find(|v| v.dimension == d.code() && v.category == *code)
+                                .map(|v| (ctx.t(vi, en), v.value))
+                        })
+                        .collect();
+                    (!cells.is_empty()).then(|| (ctx.t(d.label_vi(), d.label_en()), cells))
+                })
+                .collect();
+            SentFigure {
+                name: ind.name.clone(),
+                unit: ind.unit.clone(),
+                total,
+                breakdowns,
+            }
+        })
+        .collect();
+    pages::render(&SnapshotPage {
+        round: form.round.clone(),
+        agency_id,
+        agency_name: agency.name,
+        version: sent.version,
+        at: pages::when(&sent.at),
+        who,
+        tasks,
+        figures,
+        difficulties: sent.content.difficulties,
+        proposals: sent.content.proposals,
+        ctx,
+    })
 }
