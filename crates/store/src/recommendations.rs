@@ -606,7 +606,7 @@ macro_rules! backend {
                 Ok(rows.into_iter().filter_map(|a| u8::try_from(a).ok()).collect())
             }
 
-            pub async fn coverage(pool: &Pool<$db>, source_id: i64) -> Result<Vec<CoverageRow>> {
+            pub async fn coverage(pool: &Pool<$db>, source_id: i64, accepted_only: bool) -> Result<Vec<CoverageRow>> {
                 let recs = recommendations(pool, Some(source_id)).await?;
                 let links: Vec<(i64, i64, i64, Option<String>, String, String)> = sqlx::query_as(
                     "SELECT tr.recommendation_id, t.id, t.plan_id, d.number, t.ref, t.title \
@@ -628,12 +628,13 @@ macro_rules! backend {
                 .bind(source_id)
                 .fetch_all(pool)
                 .await?;
+                let heard = if accepted_only { "'accepted'" } else { "'submitted', 'accepted'" };
                 let statuses: Vec<StatusRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                     "SELECT rt.task_id, rep.agency_id, g.name, rt.status, rd.id, rd.label, rd.window_end \
                      FROM report_tasks rt JOIN reports rep ON rep.id = rt.report_id \
                      JOIN rounds rd ON rd.id = rep.round_id JOIN agencies g ON g.id = rep.agency_id \
                      WHERE rt.task_id IN ({LINKED}) AND rt.status IS NOT NULL \
-                     AND rep.status IN ('submitted', 'accepted') ORDER BY g.sort_key, g.id"
+                     AND rep.status IN ({heard}) ORDER BY g.sort_key, g.id"
                 )))
                 .bind(source_id)
                 .fetch_all(pool)
@@ -860,7 +861,13 @@ impl Db {
     /// Each recommendation of a document with the tasks acting on it, their bodies and the latest
     /// status each body sent; a recommendation without tasks is not covered.
     pub async fn coverage(&self, source_id: i64) -> Result<Vec<CoverageRow>> {
-        crate::dispatch!(self, coverage(source_id))
+        crate::dispatch!(self, coverage(source_id, false))
+    }
+
+    /// [`Db::coverage`] as the public page may show it: statuses from accepted reports only,
+    /// as every other figure there.
+    pub async fn public_coverage(&self, source_id: i64) -> Result<Vec<CoverageRow>> {
+        crate::dispatch!(self, coverage(source_id, true))
     }
 
     /// Turn a plan's free-text tags into links where they name an article or a recommendation of

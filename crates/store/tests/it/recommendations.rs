@@ -20,6 +20,10 @@ pub const CASES: &[(&str, Case)] = &[
         tasks_link_recommendations_and_coverage_names_the_uncovered,
     ),
     ("tags_become_links_or_reasons", tags_become_links_or_reasons),
+    (
+        "coverage_hears_sent_reports_and_the_public_accepted_ones",
+        coverage_hears_sent_reports_and_the_public_accepted_ones,
+    ),
 ];
 
 const SYMBOL: &str = "CCPR/C/VNM/CO/9";
@@ -256,6 +260,109 @@ fn tags_become_links_or_reasons(db: Db) -> Fut {
             .map(|(_, _, tag)| tag)
             .collect();
         assert_eq!(tags.len(), 3, "{tags:?}");
+        Ok(())
+    })
+}
+
+/// A body's word on a linked task reaches the coverage once its report is sent, and the public
+/// coverage once the Sở Tư pháp has accepted it.
+fn coverage_hears_sent_reports_and_the_public_accepted_ones(db: Db) -> Fut {
+    Box::pin(async move {
+        use crate::rounds::{NOW, act, agency_id, h1, required_values, setup};
+        use theodoi_domain::report::{Action, Actor, TaskStatus};
+        use theodoi_store::rounds::{SaveReport, TaskEntry};
+        let plan = setup(&db).await;
+        let round = db.open_round(&h1(plan), NOW).await?.id;
+        let stp = agency_id(&db, "Sở Tư pháp").await;
+        db.import_recommendations(&source("en"), &register(), None, false, NOW)
+            .await?;
+        let source_id = db.rec_sources().await?[0].id;
+        let b = db
+            .recommendations(None)
+            .await?
+            .into_iter()
+            .find(|r| r.number() == "21(b)")
+            .ok_or("21(b)")?
+            .id;
+        let form = db.report_form(round, stp).await?.ok_or("a form")?;
+        let task = form.tasks.first().ok_or("a task of the Sở")?.task_id;
+        db.set_task_recommendations(task, &[b], &[], None, NOW)
+            .await?;
+        let save = SaveReport {
+            expected_version: 0,
+            tasks: form
+                .tasks
+                .iter()
+                .map(|t| TaskEntry {
+                    task_id: t.task_id,
+                    status: Some(TaskStatus::InProgress),
+                    reason: String::new(),
+                    results: "Đang triển khai".into(),
+                })
+                .collect(),
+            values: required_values(&form, 12),
+            ..Default::default()
+        };
+        let v = db
+            .save_report(round, stp, &save, None, Actor::FocalPoint, NOW)
+            .await?;
+        let heard = |rows: &[theodoi_store::recommendations::CoverageRow]| {
+            rows.iter()
+                .find(|r| r.rec.id == b)
+                .and_then(|r| r.tasks.first())
+                .map(|t| {
+                    t.statuses
+                        .iter()
+                        .filter(|s| s.agency_id == stp)
+                        .map(|s| s.status.clone())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        };
+        // A draft is the body's own: nobody else hears of it.
+        assert!(heard(&db.coverage(source_id).await?).is_empty());
+        for (i, (action, actor)) in [
+            (Action::Approve, Actor::AgencyHead),
+            (Action::Submit, Actor::FocalPoint),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            db.act_on_report(
+                round,
+                stp,
+                &act(action, actor, v + i32::try_from(i)?, ""),
+                NOW,
+            )
+            .await?;
+        }
+        assert_eq!(heard(&db.coverage(source_id).await?), ["in_progress"]);
+        assert!(
+            heard(&db.public_coverage(source_id).await?).is_empty(),
+            "the public page waits for the acceptance"
+        );
+        db.act_on_report(
+            round,
+            stp,
+            &act(Action::Accept, Actor::Coordinator, v + 2, ""),
+            NOW,
+        )
+        .await?;
+        assert_eq!(
+            heard(&db.public_coverage(source_id).await?),
+            ["in_progress"]
+        );
+        let tally = db
+            .coverage(source_id)
+            .await?
+            .into_iter()
+            .find(|r| r.rec.id == b)
+            .and_then(|r| r.tasks.first().map(|t| t.tally.clone()))
+            .unwrap_or_default();
+        assert!(
+            tally.iter().any(|(s, n)| s == "in_progress" && *n >= 1),
+            "{tally:?}"
+        );
         Ok(())
     })
 }

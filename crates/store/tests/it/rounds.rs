@@ -57,7 +57,7 @@ pub(crate) async fn setup(db: &Db) -> i64 {
     plans.first().map(|p| p.id).unwrap_or_default()
 }
 
-async fn agency_id(db: &Db, name: &str) -> i64 {
+pub(crate) async fn agency_id(db: &Db, name: &str) -> i64 {
     db.list_agencies()
         .await
         .unwrap_or_default()
@@ -162,7 +162,10 @@ fn tasks_done(form: &theodoi_store::rounds::ReportForm) -> Vec<TaskEntry> {
         .collect()
 }
 
-fn required_values(form: &theodoi_store::rounds::ReportForm, total: i64) -> Vec<ValueRow> {
+pub(crate) fn required_values(
+    form: &theodoi_store::rounds::ReportForm,
+    total: i64,
+) -> Vec<ValueRow> {
     let mut out = Vec::new();
     for ind in form.indicators.iter().filter(|i| i.required) {
         out.push(ValueRow {
@@ -189,7 +192,7 @@ fn required_values(form: &theodoi_store::rounds::ReportForm, total: i64) -> Vec<
     out
 }
 
-fn act(action: Action, actor: Actor, version: i32, comment: &str) -> ReportAction<'_> {
+pub(crate) fn act(action: Action, actor: Actor, version: i32, comment: &str) -> ReportAction<'_> {
     ReportAction {
         action,
         actor,

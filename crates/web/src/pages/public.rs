@@ -116,7 +116,7 @@ async fn registers(state: &AppState, ctx: &Ctx) -> AppResult<Vec<PublicRegister>
     {
         let mut recs = Vec::new();
         let mut uncovered = 0;
-        for row in state.db.coverage(source.id).await? {
+        for row in state.db.public_coverage(source.id).await? {
             if row.tasks.is_empty() {
                 uncovered += 1;
             }
