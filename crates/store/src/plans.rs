@@ -1021,7 +1021,8 @@ macro_rules! backend {
                         agency_code: r.try_get(2)?,
                         agency_name: r.try_get(3)?,
                         name_as_written: r.try_get(4)?,
-                        role: r.try_get(5)?,
+                        role: theodoi_domain::Role::try_from(r.try_get::<String, _>(5)?)
+                            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
                         requested_only: r.try_get(6)?,
                     });
                 }

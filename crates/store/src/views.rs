@@ -38,7 +38,7 @@ pub struct AssignmentRow {
     pub agency_code: String,
     pub agency_name: String,
     pub name_as_written: String,
-    pub role: String,
+    pub role: theodoi_domain::Role,
     pub requested_only: bool,
 }
 
@@ -62,12 +62,12 @@ impl PlanView {
         out
     }
 
-    /// The role of an agency on a task: "lead", "coordinating" or None.
-    pub fn role(&self, task_id: i64, agency_id: i64) -> Option<&str> {
+    /// The role of an agency on a task, if it has one.
+    pub fn role(&self, task_id: i64, agency_id: i64) -> Option<theodoi_domain::Role> {
         self.assignments
             .iter()
             .find(|a| a.task_id == task_id && a.agency_id == agency_id)
-            .map(|a| a.role.as_str())
+            .map(|a| a.role)
     }
 }
 

@@ -105,17 +105,15 @@ fn import_seed_and_read_back(db: Db) -> Fut {
             view.assignments
                 .iter()
                 .find(|a| a.task_id == t.id && a.agency_code == code)
-                .map(|a| a.role.clone())
+                .map(|a| a.role)
         };
-        assert_eq!(role("II.2", "thanh-tra-thanh-pho").as_deref(), Some("lead"));
+        use theodoi_domain::Role;
+        assert_eq!(role("II.2", "thanh-tra-thanh-pho"), Some(Role::Lead));
         assert_eq!(
-            role("PL.3", "doan-luat-su-thanh-pho").as_deref(),
-            Some("coordinating")
+            role("PL.3", "doan-luat-su-thanh-pho"),
+            Some(Role::Coordinating)
         );
-        assert_eq!(
-            role("PL.4", "so-van-hoa-va-the-thao").as_deref(),
-            Some("lead")
-        );
+        assert_eq!(role("PL.4", "so-van-hoa-va-the-thao"), Some(Role::Lead));
         assert_eq!(role("II.1", "cong-an-thanh-pho"), None);
 
         // "Văn hoá" (section II, appendix) and "Văn hóa" (section III) are one agency.
@@ -278,7 +276,7 @@ fn changed_document_updates_tasks(db: Db) -> Fut {
         let leads: Vec<&str> = view
             .assignments
             .iter()
-            .filter(|a| a.task_id == t.id && a.role == "lead")
+            .filter(|a| a.task_id == t.id && a.role == theodoi_domain::Role::Lead)
             .map(|a| a.agency_code.as_str())
             .collect();
         assert_eq!(leads, ["so-noi-vu"]);

@@ -205,12 +205,9 @@ pub async fn show(db: &Db, selector: Option<&str>) -> anyhow::Result<ExitCode> {
         let mut row = vec![table::truncate(name, 48)];
         for t in &view.tasks {
             row.push(
-                match view.role(t.id, agency_id) {
-                    Some("lead") => "CT",
-                    Some("coordinating") => "PH",
-                    _ => "·",
-                }
-                .to_string(),
+                view.role(t.id, agency_id)
+                    .map_or("·", theodoi_domain::Role::short)
+                    .to_string(),
             );
         }
         rows.push(row);

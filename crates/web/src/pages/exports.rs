@@ -62,7 +62,7 @@ pub async fn plan_tasks(
     let names = |task: i64, role: &str| -> String {
         view.assignments
             .iter()
-            .filter(|a| a.task_id == task && a.role == role)
+            .filter(|a| a.task_id == task && a.role.code() == role)
             .map(|a| a.agency_name.as_str())
             .collect::<Vec<_>>()
             .join("; ")

@@ -78,7 +78,7 @@ impl PlanPage {
         self.plan
             .assignments
             .iter()
-            .filter(|a| a.task_id == task.id && a.role == role)
+            .filter(|a| a.task_id == task.id && a.role.code() == role)
             .map(|a| (a.agency_id, a.agency_name.clone()))
             .collect()
     }
@@ -275,8 +275,8 @@ pub async fn matrix(
             .tasks
             .iter()
             .map(|t| match view.role(t.id, agency_id) {
-                Some("lead") if filter.role != "coordinating" => "CT",
-                Some("coordinating") if filter.role != "lead" => "PH",
+                Some(theodoi_domain::Role::Lead) if filter.role != "coordinating" => "CT",
+                Some(theodoi_domain::Role::Coordinating) if filter.role != "lead" => "PH",
                 _ => "",
             })
             .collect();

@@ -224,7 +224,7 @@ pub async fn plan(
             leads: view
                 .assignments
                 .iter()
-                .filter(|a| a.task_id == t.id && a.role == "lead")
+                .filter(|a| a.task_id == t.id && a.role == theodoi_domain::Role::Lead)
                 .map(|a| a.agency_name.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
