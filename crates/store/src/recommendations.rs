@@ -142,6 +142,8 @@ pub struct RecImport {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Numbers of a translation the original does not have: left out, never added.
+    pub unmatched: Vec<String>,
 }
 
 /// A task linked to a recommendation, with the bodies assigned to it and what they last
@@ -408,6 +410,13 @@ macro_rules! backend {
                                 continue;
                             }
                             id
+                        }
+                        // A translation names the original's paragraphs; one the original
+                        // lacks is a misnumbered or different document, not a new
+                        // recommendation.
+                        None if translation => {
+                            out.unmatched.push(r.number());
+                            continue;
                         }
                         None => {
                             out.created += 1;

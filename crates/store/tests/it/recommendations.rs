@@ -122,6 +122,16 @@ fn recommendations_import_in_document_order(db: Db) -> Fut {
         assert_eq!(b.text_for_vi(), "Bảo đảm trợ giúp pháp lý ở mọi xã");
         assert_eq!(b.articles, [14]);
         assert_eq!(b.reference(), "CCPR/C/VNM/CO/9 đoạn 21(b)");
+        // A translation never adds a paragraph the original lacks: it is named and left out.
+        let stray = vec![rec(9, None, &[6], "Công bố số liệu về án tử hình")];
+        let translated = db
+            .import_recommendations(&source("vi"), &stray, None, false, now)
+            .await?;
+        assert_eq!(
+            (translated.created, translated.unmatched.as_slice()),
+            (0, ["9".to_string()].as_slice())
+        );
+        assert_eq!(db.recommendations(None).await?.len(), 4);
         // The Covenant has 27 articles: a 28th is refused and nothing of the batch is written.
         let mut bad = register();
         bad.push(rec(30, None, &[28], "x"));

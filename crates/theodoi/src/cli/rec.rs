@@ -47,6 +47,13 @@ pub async fn import(
             .import_recommendations(&d.source, &d.recommendations, accepted_by, dry_run, now)
             .await
             .with_context(|| format!("{name}: storing the recommendations"))?;
+        if !o.unmatched.is_empty() {
+            eprintln!(
+                "note: {name}: the translation has paragraphs {} that {} does not; they were left out",
+                o.unmatched.join(", "),
+                d.source.symbol
+            );
+        }
         outln!(
             "{}{} ({}): {} new, {} changed, {} unchanged{}",
             if dry_run { "would import " } else { "" },

@@ -232,6 +232,10 @@ impl ReviewPage {
         match change {
             "new" => self.ctx.t("mới", "new"),
             "changed" => self.ctx.t("thay đổi", "changed"),
+            "unmatched" => self.ctx.t(
+                "bản gốc không có đoạn này: bỏ qua",
+                "not in the original: left out",
+            ),
             _ => self.ctx.t("không đổi", "unchanged"),
         }
     }
@@ -241,7 +245,10 @@ impl ReviewPage {
 /// comparison, per recommendation (the dry run gives only the counts). A Vietnamese text over a
 /// stored original in another language fills only the Vietnamese text.
 fn change_of(r: &Recommendation, stored: Option<&RecRow>, translation: bool) -> &'static str {
-    let Some(s) = stored else { return "new" };
+    let Some(s) = stored else {
+        // A translation only fills the original's paragraphs (the store leaves the rest out).
+        return if translation { "unmatched" } else { "new" };
+    };
     let same = if translation {
         s.text_vi.as_deref() == Some(r.text.as_str())
     } else {
