@@ -346,27 +346,35 @@ fn content(c: &Consolidation, sections: &[Written<'_>], l: &Letterhead<'_>) -> S
     let mut out = String::new();
     let mut in_tasks = false;
     let ordered = ordered_sections(c, sections, l.group);
+    // Grouped by recommendation or article, the group is the heading and each task a
+    // sub-heading under it.
+    let grouped = ordered.iter().any(|o| o.group.is_some());
     let last = ordered.len().saturating_sub(1);
     for (i, o) in ordered.iter().enumerate() {
-        if let Some(group) = &o.group {
-            out.push_str(&para(
-                group,
-                P {
-                    bold: true,
-                    italic: true,
-                    keep_next: true,
-                    ..BODY
-                },
-            ));
-        }
         let s = o.section;
         let is_task = s.key.starts_with("II.");
+        // Section II's own heading comes first, then its first group's.
         if is_task && !in_tasks {
             out.push_str(&heading("II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ"));
         }
         in_tasks = is_task;
+        if let Some(group) = &o.group {
+            out.push_str(&heading(group));
+        }
         if !s.heading.trim().is_empty() {
-            out.push_str(&heading(s.heading.trim()));
+            if grouped && is_task && s.key != "II.figures" {
+                out.push_str(&para(
+                    s.heading.trim(),
+                    P {
+                        bold: true,
+                        italic: true,
+                        keep_next: true,
+                        ..BODY
+                    },
+                ));
+            } else {
+                out.push_str(&heading(s.heading.trim()));
+            }
         }
         if let Some(also) = &o.also {
             out.push_str(&body_with(
