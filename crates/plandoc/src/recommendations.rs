@@ -1280,8 +1280,8 @@ fn read_table(
             p.diagnostics.push(diag(
                 line,
                 "no_paragraph",
-                format!("Dòng {line}: \"{para_text}\" không phải số đoạn; bỏ qua dòng"),
-                format!("Row {line}: \"{para_text}\" is not a paragraph number; row left out"),
+                format!("\"{para_text}\" không phải số đoạn; bỏ qua dòng"),
+                format!("\"{para_text}\" is not a paragraph number; row left out"),
             ));
             continue;
         };
@@ -1292,8 +1292,8 @@ fn read_table(
                 None => p.diagnostics.push(diag(
                     line,
                     "bad_sub",
-                    format!("Dòng {line}: \"{sub_text}\" không phải điểm (a, b … hay 1, 2 …); bỏ qua điểm"),
-                    format!("Row {line}: \"{sub_text}\" is not a sub-paragraph (a, b … or 1, 2 …); left out"),
+                    format!("\"{sub_text}\" không phải điểm (a, b … hay 1, 2 …); bỏ qua điểm"),
+                    format!("\"{sub_text}\" is not a sub-paragraph (a, b … or 1, 2 …); left out"),
                 )),
             }
         }
@@ -1302,8 +1302,8 @@ fn read_table(
             p.diagnostics.push(diag(
                 line,
                 "article_out_of_range",
-                format!("Dòng {line}: Công ước không có điều {n} về quyền (các điều 1–27); bỏ qua"),
-                format!("Row {line}: the Covenant has no article {n} on a right (articles 1–27); left out"),
+                format!("Công ước không có điều {n} về quyền (các điều 1–27); bỏ qua"),
+                format!("the Covenant has no article {n} on a right (articles 1–27); left out"),
             ));
         }
         if p.source.date.is_none() {
@@ -1320,8 +1320,8 @@ fn read_table(
                 p.diagnostics.push(diag(
                     line,
                     "empty_recommendation",
-                    format!("Dòng {line}: khuyến nghị không có nội dung; bỏ qua dòng"),
-                    format!("Row {line}: the recommendation has no text; row left out"),
+                    "Khuyến nghị không có nội dung; bỏ qua dòng".to_string(),
+                    "The recommendation has no text; row left out".to_string(),
                 ));
                 continue;
             }
@@ -1340,12 +1340,9 @@ fn read_table(
             p.diagnostics.push(diag(
                 line,
                 "duplicate",
+                format!("Khuyến nghị {} đã có ở trên; bỏ bản lặp", rec.number()),
                 format!(
-                    "Dòng {line}: khuyến nghị {} đã có ở trên; bỏ bản lặp",
-                    rec.number()
-                ),
-                format!(
-                    "Row {line}: recommendation {} appears above; the repeat is left out",
+                    "Recommendation {} appears above; the repeat is left out",
                     rec.number()
                 ),
             ));

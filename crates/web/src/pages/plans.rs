@@ -536,14 +536,31 @@ async fn task_page(
             let ticked = ticked_recs.contains(&r.id);
             let kept = ticked || recs.iter().any(|l| l.id == r.id);
             let hit = !words.is_empty() && {
+                // The Covenant articles' Vietnamese titles too, so an English-only
+                // recommendation is found by its right's Vietnamese name ("xét xử").
+                let titles: Vec<&str> = r
+                    .articles
+                    .iter()
+                    .filter_map(|a| {
+                        theodoi_domain::recommendation::covenant::article(*a).map(|t| t.title_vi)
+                    })
+                    .collect();
                 let hay = theodoi_text::fold(&format!(
-                    "{} {} {} {}",
+                    "{} {} {} {} {}",
                     r.reference(),
                     r.theme,
                     r.text,
-                    r.text_vi.as_deref().unwrap_or_default()
+                    r.text_vi.as_deref().unwrap_or_default(),
+                    titles.join(" ")
                 ));
-                words.iter().all(|w| hay.contains(w.as_str()))
+                // Each word typed starts a word of the text ("su" finds "sư", not "Ensure").
+                let hay_words: Vec<&str> = hay
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                words
+                    .iter()
+                    .all(|w| hay_words.iter().any(|h| h.starts_with(w.as_str())))
             };
             if hit && !kept {
                 found += 1;

@@ -423,7 +423,13 @@ pub async fn review(
             title: p.source.title.clone(),
             mechanism: p.source.mechanism.label().get(lang).to_string(),
             date: date_of(p.source.date),
-            language: p.source.language.clone(),
+            language: match p.source.language.as_str() {
+                "vi" => ctx.t("tiếng Việt", "Vietnamese"),
+                "en" => ctx.t("tiếng Anh", "English"),
+                "fr" => ctx.t("tiếng Pháp", "French"),
+                other => other,
+            }
+            .to_string(),
             known: known.is_some(),
             recs,
             notes,
@@ -548,7 +554,8 @@ impl Chosen {
                 .filter(|a| (1..=covenant::LAST_ARTICLE).contains(a)),
             theme: f.theme.trim().to_string(),
             body: f.body.trim().parse().ok(),
-            uncovered: !f.uncovered.is_empty(),
+            // The checkbox sends "1"; "0" or nothing is off.
+            uncovered: !matches!(f.uncovered.trim(), "" | "0"),
         }
     }
 

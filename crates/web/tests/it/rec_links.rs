@@ -142,6 +142,13 @@ fn task_page_links_recommendations_found_without_marks(app: TestApp) -> Fut {
             .get(&format!("/tasks/{task}?q=khong+co+gi+nhu+the"))
             .await;
         assert!(nothing.body.contains("Không tìm thấy khuyến nghị nào"));
+        // A word typed starts a word of the text: "am" is inside "đảm" and "thẩm", not a word.
+        let inside = coord.get(&format!("/tasks/{task}?q=am")).await;
+        assert!(
+            inside.body.contains("Không tìm thấy khuyến nghị nào"),
+            "{}",
+            inside.body
+        );
 
         // A refusal keeps what was ticked, on the page, in its language.
         let r = coord
