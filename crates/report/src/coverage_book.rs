@@ -38,7 +38,7 @@ pub struct CoverageBook {
 
 /// Column headings and widths (in characters).
 const COLUMNS: [(&str, f64); 10] = [
-    ("Văn bản", 16.0),
+    ("Văn bản", 19.0),
     ("Đoạn", 7.0),
     ("Chủ đề", 18.0),
     ("Điều", 9.0),

@@ -128,7 +128,7 @@ async fn registers(state: &AppState, ctx: &Ctx) -> AppResult<Vec<PublicRegister>
                         Some(n) => format!("{n}, {}", t.reference),
                         None => t.reference.clone(),
                     };
-                    (place, t.title.clone(), latest_status(ctx, &t.statuses))
+                    (place, t.title.clone(), latest_status(ctx, t))
                 })
                 .collect();
             let text = match ctx.lang {
@@ -154,23 +154,58 @@ async fn registers(state: &AppState, ctx: &Ctx) -> AppResult<Vec<PublicRegister>
 
 /// A task's status in words from its bodies' reports of the newest round any of them reported
 /// in; bodies that disagree give each status once.
-fn latest_status(ctx: &Ctx, statuses: &[theodoi_store::recommendations::BodyStatus]) -> String {
+/// A task's progress in one phrase: its lead's status in the newest round heard from, or, where
+/// the leads differ or are many (a task of every commune), how many bodies gave each status.
+fn latest_status(ctx: &Ctx, task: &theodoi_store::recommendations::CoveredTask) -> String {
+    let none = || ctx.t("Chưa có báo cáo", "Not yet reported").to_string();
+    let statuses = &task.statuses;
     let Some(newest) = statuses.iter().map(|s| s.round_id).max() else {
-        return ctx.t("Chưa có báo cáo", "Not yet reported").to_string();
+        return none();
     };
-    let mut words: Vec<&str> = Vec::new();
-    for s in statuses.iter().filter(|s| s.round_id == newest) {
-        if let Some(status) = TaskStatus::parse(&s.status) {
-            let w = ctx.t(status.label_vi(), status.label_en());
-            if !words.contains(&w) {
-                words.push(w);
-            }
+    let leads: Vec<i64> = task
+        .assigned
+        .iter()
+        .filter(|(_, _, role)| *role == theodoi_domain::Role::Lead)
+        .map(|(id, _, _)| *id)
+        .collect();
+    let in_newest = || statuses.iter().filter(move |s| s.round_id == newest);
+    let of_leads: Vec<TaskStatus> = in_newest()
+        .filter(|s| leads.contains(&s.agency_id))
+        .filter_map(|s| TaskStatus::parse(&s.status))
+        .collect();
+    let newest: Vec<TaskStatus> = in_newest()
+        .filter_map(|s| TaskStatus::parse(&s.status))
+        .collect();
+    let word = |t: TaskStatus| ctx.t(t.label_vi(), t.label_en());
+    if let Some(first) = of_leads.first()
+        && of_leads.iter().all(|t| t == first)
+    {
+        return word(*first).to_string();
+    }
+    let counted = if of_leads.is_empty() {
+        newest
+    } else {
+        of_leads
+    };
+    if counted.is_empty() {
+        return none();
+    }
+    let mut counts: Vec<(TaskStatus, usize)> = Vec::new();
+    for t in counted {
+        match counts.iter_mut().find(|(x, _)| *x == t) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((t, 1)),
         }
     }
-    if words.is_empty() {
-        return ctx.t("Chưa có báo cáo", "Not yet reported").to_string();
-    }
-    words.join("; ")
+    counts.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    counts
+        .iter()
+        .map(|(t, n)| match ctx.lang {
+            crate::i18n::Lang::Vi => format!("{}: {n} cơ quan", word(*t)),
+            crate::i18n::Lang::En => format!("{}: {n} bodies", word(*t)),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[derive(Template)]
@@ -406,4 +441,63 @@ pub async fn document(
             .collect(),
         ctx,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use theodoi_domain::Role;
+    use theodoi_store::recommendations::{BodyStatus, CoveredTask};
+
+    fn task(assigned: Vec<(i64, &str, Role)>, statuses: &[(i64, &str, i64)]) -> CoveredTask {
+        CoveredTask {
+            task_id: 1,
+            plan_id: 1,
+            plan_number: None,
+            reference: "II.1".into(),
+            title: String::new(),
+            assigned: assigned
+                .into_iter()
+                .map(|(id, name, role)| (id, name.to_string(), role))
+                .collect(),
+            statuses: Arc::new(
+                statuses
+                    .iter()
+                    .map(|(agency, status, round)| BodyStatus {
+                        agency_id: *agency,
+                        agency_name: format!("Cơ quan {agency}"),
+                        status: (*status).into(),
+                        round_id: *round,
+                        round_label: String::new(),
+                    })
+                    .collect(),
+            ),
+            tally: Arc::new(Vec::new()),
+        }
+    }
+
+    #[test]
+    fn a_task_is_said_by_its_lead_or_counted() {
+        let ctx = Ctx::new(crate::i18n::Lang::Vi, None);
+        // The lead's word in the newest round, whatever the bodies that help say.
+        let t = task(
+            vec![
+                (1, "Sở Tư pháp", Role::Lead),
+                (2, "Công an", Role::Coordinating),
+            ],
+            &[(1, "in_progress", 1), (1, "done", 2), (2, "not_started", 2)],
+        );
+        assert_eq!(latest_status(&ctx, &t), "Hoàn thành");
+        // A lead that is every commune: the communes counted.
+        let t = task(
+            vec![(9, "UBND các xã, phường", Role::Lead)],
+            &[(3, "done", 2), (4, "in_progress", 2), (5, "done", 2)],
+        );
+        assert_eq!(
+            latest_status(&ctx, &t),
+            "Hoàn thành: 2 cơ quan; Đang triển khai: 1 cơ quan"
+        );
+        assert_eq!(latest_status(&ctx, &task(vec![], &[])), "Chưa có báo cáo");
+    }
 }
