@@ -100,13 +100,6 @@ pub async fn dashboard(
     // Task progress by part of the plan and status: each lead body's word on each task it leads
     // in the round, from its accepted report; a lead not heard from yet counts among the greys
     // (as on the plan's overview), so every task of the round is in the chart.
-    let statuses: Vec<Option<TaskStatus>> = crate::charts::TASK_STATUS_ORDER
-        .iter()
-        .copied()
-        .filter(|s| *s != TaskStatus::NotDone)
-        .map(Some)
-        .chain([None, Some(TaskStatus::NotDone)])
-        .collect();
     let heard: HashMap<(String, String), Option<TaskStatus>> = state
         .db
         .round_narrative(id)
@@ -118,40 +111,20 @@ pub async fn dashboard(
             ((n.reference, n.agency_name), status)
         })
         .collect();
-    let mut by_part: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    for a in state
-        .db
-        .round_assignments(id)
-        .await?
-        .into_iter()
-        .filter(|a| a.role == theodoi_domain::Role::Lead)
-    {
-        let part = a.reference.split('.').next().unwrap_or("").to_string();
-        let slot = by_part
-            .entry(part)
-            .or_insert_with(|| vec![0; statuses.len()]);
-        let status = heard
-            .get(&(a.reference.clone(), a.agency_name.clone()))
-            .copied()
-            .flatten();
-        if let Some(i) = statuses.iter().position(|x| *x == status) {
-            slot[i] += 1;
-        }
-    }
-    let series: Vec<(&str, &str)> = statuses
-        .iter()
-        .map(|s| match s {
-            Some(s) => (
-                ctx.t(s.label_vi(), s.label_en()),
-                crate::charts::task_status_colour(*s),
-            ),
-            None => (
-                ctx.t("Chưa có báo cáo", "Not yet reported"),
-                crate::charts::NOT_REPORTED,
-            ),
-        })
-        .collect();
-    let rows: Vec<(String, Vec<i64>)> = by_part.into_iter().collect();
+    let leads = state.db.round_assignments(id).await?;
+    let (series, rows) = task_statuses_by_part(
+        &ctx,
+        leads
+            .iter()
+            .filter(|a| a.role == theodoi_domain::Role::Lead)
+            .map(|a| {
+                let status = heard
+                    .get(&(a.reference.clone(), a.agency_name.clone()))
+                    .copied()
+                    .flatten();
+                (a.reference.as_str(), status)
+            }),
+    );
     charts.push(DashTable::bars(
         ctx.t(
             "Tình hình thực hiện nhiệm vụ (báo cáo của cơ quan chủ trì)",
@@ -311,40 +284,13 @@ pub async fn plan_dashboard(
     for (task, status) in state.db.public_task_status(id).await? {
         latest.entry(task).or_insert(status);
     }
-    // The statuses in the charts' order, with tasks no lead has reported on yet among the
-    // greys, before the red of not done.
-    let statuses: Vec<Option<TaskStatus>> = crate::charts::TASK_STATUS_ORDER
-        .iter()
-        .copied()
-        .filter(|s| *s != TaskStatus::NotDone)
-        .map(Some)
-        .chain([None, Some(TaskStatus::NotDone)])
-        .collect();
-    let mut by_part: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    for t in &data.0.tasks {
-        let part = t.reference.split('.').next().unwrap_or("").to_string();
-        let slot = by_part
-            .entry(part)
-            .or_insert_with(|| vec![0; statuses.len()]);
-        let status = latest.get(&t.id).and_then(|s| TaskStatus::parse(s));
-        if let Some(i) = statuses.iter().position(|x| *x == status) {
-            slot[i] += 1;
-        }
-    }
-    let series: Vec<(&str, &str)> = statuses
-        .iter()
-        .map(|s| match s {
-            Some(s) => (
-                ctx.t(s.label_vi(), s.label_en()),
-                crate::charts::task_status_colour(*s),
-            ),
-            None => (
-                ctx.t("Chưa có báo cáo", "Not yet reported"),
-                crate::charts::NOT_REPORTED,
-            ),
-        })
-        .collect();
-    let rows: Vec<(String, Vec<i64>)> = by_part.into_iter().collect();
+    let (series, rows) = task_statuses_by_part(
+        &ctx,
+        data.0.tasks.iter().map(|t| {
+            let status = latest.get(&t.id).and_then(|s| TaskStatus::parse(s));
+            (t.reference.as_str(), status)
+        }),
+    );
     let mut charts = vec![DashTable::bars(
         ctx.t(
             "Tình hình thực hiện nhiệm vụ (báo cáo gần nhất của cơ quan chủ trì)",
@@ -426,4 +372,48 @@ pub async fn start(State(state): State<AppState>, user: User) -> AppResult<Respo
         }
     }
     Ok(pages::plans::start(user).await)
+}
+
+/// A chart's series (name, colour) and its rows (label, one count per series).
+type Series = Vec<(&'static str, &'static str)>;
+type Rows = Vec<(String, Vec<i64>)>;
+
+/// The task chart's series and rows: each (task reference, status) counted under its part of
+/// the plan (the reference before the dot), in the charts' order of statuses, with the ones not
+/// reported yet among the greys before the red of not done.
+fn task_statuses_by_part<'r>(
+    ctx: &Ctx,
+    items: impl Iterator<Item = (&'r str, Option<TaskStatus>)>,
+) -> (Series, Rows) {
+    let statuses: Vec<Option<TaskStatus>> = crate::charts::TASK_STATUS_ORDER
+        .iter()
+        .copied()
+        .filter(|s| *s != TaskStatus::NotDone)
+        .map(Some)
+        .chain([None, Some(TaskStatus::NotDone)])
+        .collect();
+    let mut by_part: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for (reference, status) in items {
+        let part = reference.split('.').next().unwrap_or("").to_string();
+        let slot = by_part
+            .entry(part)
+            .or_insert_with(|| vec![0; statuses.len()]);
+        if let Some(i) = statuses.iter().position(|x| *x == status) {
+            slot[i] += 1;
+        }
+    }
+    let series = statuses
+        .iter()
+        .map(|s| match s {
+            Some(s) => (
+                ctx.t(s.label_vi(), s.label_en()),
+                crate::charts::task_status_colour(*s),
+            ),
+            None => (
+                ctx.t("Chưa có báo cáo", "Not yet reported"),
+                crate::charts::NOT_REPORTED,
+            ),
+        })
+        .collect();
+    (series, by_part.into_iter().collect())
 }
