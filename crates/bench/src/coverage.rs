@@ -35,16 +35,8 @@ pub fn bench() -> anyhow::Result<()> {
         .build()?;
     rt.block_on(async {
         let dir = tempfile::tempdir()?;
-        let db = Db::connect(&format!("sqlite://{}", dir.path().join("bench.db").display())).await?;
         let t = Instant::now();
-        let hash = theodoi_app::password::hash_password(theodoi_demo::DEMO_PASSWORD)?;
-        let s = theodoi_demo::generate(
-            &db,
-            theodoi_demo::Options { scale: theodoi_demo::Scale::National, seed: 1, reports: true },
-            &hash,
-            |_, _, _| {},
-        )
-        .await?;
+        let (db, s) = crate::rounds::national_with_reports(dir.path()).await?;
         let now = time::OffsetDateTime::now_utc();
         let source = RecSource {
             symbol: "CCPR/C/VNM/CO/4".into(),

@@ -377,6 +377,26 @@ fn peak_rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// The demo's national scale with its rounds and reports (seed 1), in a SQLite file in `dir`.
+pub async fn national_with_reports(
+    dir: &std::path::Path,
+) -> anyhow::Result<(Db, theodoi_demo::Summary)> {
+    let db = Db::connect(&format!("sqlite://{}", dir.join("bench.db").display())).await?;
+    let hash = theodoi_app::password::hash_password(theodoi_demo::DEMO_PASSWORD)?;
+    let s = theodoi_demo::generate(
+        &db,
+        theodoi_demo::Options {
+            scale: theodoi_demo::Scale::National,
+            seed: 1,
+            reports: true,
+        },
+        &hash,
+        |_, _, _| {},
+    )
+    .await?;
+    Ok((db, s))
+}
+
 /// A national round with reports from every body (20 indicators, up to 3 breakdowns each), most
 /// accepted: consolidate it and write its files.
 pub fn report_bench() -> anyhow::Result<()> {
@@ -385,16 +405,8 @@ pub fn report_bench() -> anyhow::Result<()> {
         .build()?;
     rt.block_on(async {
         let dir = tempfile::tempdir()?;
-        let db = Db::connect(&format!("sqlite://{}", dir.path().join("bench.db").display())).await?;
         let t = Instant::now();
-        let hash = theodoi_app::password::hash_password(theodoi_demo::DEMO_PASSWORD)?;
-        let s = theodoi_demo::generate(
-            &db,
-            theodoi_demo::Options { scale: theodoi_demo::Scale::National, seed: 1, reports: true },
-            &hash,
-            |_, _, _| {},
-        )
-        .await?;
+        let (db, s) = national_with_reports(dir.path()).await?;
         let round = s.rounds[0];
         let values: i64 = match &db {
             Db::Sqlite(pool) => {
