@@ -4,7 +4,7 @@
 use crate::rounds::open_h1;
 use crate::{Case, Fut, TestApp};
 use theodoi_domain::report::{Action, Actor, TaskStatus};
-use theodoi_store::rounds::{ReportAction, SaveReport, TaskEntry, ValueRow};
+use theodoi_store::rounds::{SaveReport, TaskEntry, ValueRow};
 
 pub const CASES: &[(&str, Case)] = &[(
     "charts_have_legends_and_tables_and_leaders_land_on_them",
@@ -58,30 +58,17 @@ fn charts_have_legends_and_tables_and_leaders_land_on_them(app: TestApp) -> Fut 
             .db
             .save_report(round, app.justice, &save, None, Actor::FocalPoint, now)
             .await?;
-        for (i, (action, actor)) in [
-            (Action::Approve, Actor::AgencyHead),
-            (Action::Submit, Actor::FocalPoint),
-            (Action::Accept, Actor::Coordinator),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            app.db
-                .act_on_report(
-                    round,
-                    app.justice,
-                    &ReportAction {
-                        action,
-                        actor,
-                        expected_version: v + i32::try_from(i)?,
-                        comment: "",
-                        user_id: None,
-                        email: false,
-                    },
-                    now,
-                )
-                .await?;
-        }
+        app.walk_report(
+            round,
+            app.justice,
+            v,
+            &[
+                (Action::Approve, Actor::AgencyHead),
+                (Action::Submit, Actor::FocalPoint),
+                (Action::Accept, Actor::Coordinator),
+            ],
+        )
+        .await?;
 
         // A leader's start page is the overview of the current round; others keep theirs.
         let mut leader = app.signed_in("leader").await;

@@ -185,6 +185,38 @@ impl TestApp {
         c
     }
 
+    /// Take a body's saved report (at `version`) through workflow steps, each by its actor.
+    pub async fn walk_report(
+        &self,
+        round: i64,
+        agency: i64,
+        version: i32,
+        steps: &[(
+            theodoi_domain::report::Action,
+            theodoi_domain::report::Actor,
+        )],
+    ) -> Result<(), Failed> {
+        let now = time::OffsetDateTime::now_utc();
+        for (v, (action, actor)) in (version..).zip(steps) {
+            self.db
+                .act_on_report(
+                    round,
+                    agency,
+                    &theodoi_store::rounds::ReportAction {
+                        action: *action,
+                        actor: *actor,
+                        expected_version: v,
+                        comment: "",
+                        user_id: None,
+                        email: false,
+                    },
+                    now,
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
     pub async fn task_id(&self, reference: &str) -> i64 {
         let v = self
             .db

@@ -160,30 +160,17 @@ async fn setup(app: &TestApp) -> Result<i64, Failed> {
         .db
         .save_report(round, app.justice, &save, None, Actor::FocalPoint, now)
         .await?;
-    for (i, (action, actor)) in [
-        (Action::Approve, Actor::AgencyHead),
-        (Action::Submit, Actor::FocalPoint),
-        (Action::Accept, Actor::Coordinator),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        app.db
-            .act_on_report(
-                round,
-                app.justice,
-                &theodoi_store::rounds::ReportAction {
-                    action,
-                    actor,
-                    expected_version: v + i32::try_from(i)?,
-                    comment: "",
-                    user_id: None,
-                    email: false,
-                },
-                now,
-            )
-            .await?;
-    }
+    app.walk_report(
+        round,
+        app.justice,
+        v,
+        &[
+            (Action::Approve, Actor::AgencyHead),
+            (Action::Submit, Actor::FocalPoint),
+            (Action::Accept, Actor::Coordinator),
+        ],
+    )
+    .await?;
     Ok(round)
 }
 
@@ -436,30 +423,17 @@ fn public_page_names_the_plan_and_each_leads_status(app: TestApp) -> Fut {
             .db
             .save_report(round, other, &save, None, Actor::FocalPoint, now)
             .await?;
-        for (i, (action, actor)) in [
-            (Action::Approve, Actor::AgencyHead),
-            (Action::Submit, Actor::FocalPoint),
-            (Action::Accept, Actor::Coordinator),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            app.db
-                .act_on_report(
-                    round,
-                    other,
-                    &theodoi_store::rounds::ReportAction {
-                        action,
-                        actor,
-                        expected_version: v + i32::try_from(i)?,
-                        comment: "",
-                        user_id: None,
-                        email: false,
-                    },
-                    now,
-                )
-                .await?;
-        }
+        app.walk_report(
+            round,
+            other,
+            v,
+            &[
+                (Action::Approve, Actor::AgencyHead),
+                (Action::Submit, Actor::FocalPoint),
+                (Action::Accept, Actor::Coordinator),
+            ],
+        )
+        .await?;
         // The plan's text, as a publication from the review stores it.
         let plan = app.db.load_plan(app.plan_id).await?;
         let text = include_str!("../../../../seeds/000_b6a757b918caf98d.txt");

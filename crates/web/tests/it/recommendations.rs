@@ -272,29 +272,16 @@ async fn reported(app: &TestApp) -> Result<i64, Failed> {
         .db
         .save_report(round, app.justice, &save, None, Actor::FocalPoint, now)
         .await?;
-    for (i, (action, actor)) in [
-        (Action::Approve, Actor::AgencyHead),
-        (Action::Submit, Actor::FocalPoint),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        app.db
-            .act_on_report(
-                round,
-                app.justice,
-                &theodoi_store::rounds::ReportAction {
-                    action,
-                    actor,
-                    expected_version: v + i32::try_from(i)?,
-                    comment: "",
-                    user_id: None,
-                    email: false,
-                },
-                now,
-            )
-            .await?;
-    }
+    app.walk_report(
+        round,
+        app.justice,
+        v,
+        &[
+            (Action::Approve, Actor::AgencyHead),
+            (Action::Submit, Actor::FocalPoint),
+        ],
+    )
+    .await?;
     Ok(task)
 }
 
