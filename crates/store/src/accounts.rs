@@ -482,20 +482,8 @@ macro_rules! backend {
             }
 
             pub async fn audit(pool: &Pool<$db>, e: &AuditEntry<'_>, now: OffsetDateTime) -> Result<()> {
-                sqlx::query(
-                    "INSERT INTO audit_log (at, user_id, username, action, target, detail, ip) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(now)
-                .bind(e.user_id)
-                .bind(e.username)
-                .bind(e.action)
-                .bind(e.target)
-                .bind(e.detail)
-                .bind(e.ip)
-                .execute(pool)
-                .await?;
-                Ok(())
+                // Linked to the entry before it, under a lock (`audit_chain`).
+                crate::audit_chain::$module::append(pool, e, now).await
             }
 
             pub async fn audit_log(pool: &Pool<$db>, f: &AuditFilter) -> Result<Vec<AuditRow>> {

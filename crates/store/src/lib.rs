@@ -22,6 +22,7 @@ pub(crate) use dispatch;
 
 pub mod accounts;
 pub mod agency_merge;
+pub mod audit_chain;
 mod copy;
 pub mod drafts;
 pub mod links;

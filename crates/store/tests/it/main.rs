@@ -6,6 +6,7 @@
 //! server cannot be reached.
 
 mod agency_merge;
+mod audit_chain;
 mod drafts;
 mod links;
 mod plans;
@@ -46,6 +47,7 @@ fn main() -> std::process::ExitCode {
         .chain(versions::CASES)
         .chain(agency_merge::CASES)
         .chain(recommendations::CASES)
+        .chain(audit_chain::CASES)
     {
         let case = *case;
         trials.push(Trial::test(format!("sqlite::{name}"), move || {
