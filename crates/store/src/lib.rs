@@ -23,6 +23,7 @@ pub(crate) use dispatch;
 pub mod accounts;
 pub mod agency_merge;
 pub mod audit_chain;
+pub mod backup;
 mod copy;
 pub mod drafts;
 pub mod links;

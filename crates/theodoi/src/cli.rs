@@ -10,6 +10,7 @@ macro_rules! outln {
 }
 
 mod agency;
+mod backup;
 mod demo;
 mod plan;
 mod rec;
@@ -94,6 +95,22 @@ pub enum Command {
     /// The consolidated figures of a round, for a scheduled job or by hand.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Back up a SQLite database to one file, consistent while the server runs (PostgreSQL:
+    /// pg_dump, see docs/operations/backup.md).
+    Backup {
+        /// The backup file to write; an existing one is refused unless --force.
+        #[arg(long)]
+        output: PathBuf,
+        /// Replace an existing file, once the new backup is complete and checked.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Restore a backup into an empty database (SQLite, or PostgreSQL from a SQLite backup);
+    /// an older backup is upgraded to this program's schema.
+    Restore {
+        /// The backup file written by `theodoi backup`.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -331,6 +348,8 @@ async fn run_with_db(args: Args) -> anyhow::Result<ExitCode> {
             seed,
             no_reports,
         }) => demo::generate(&db, &scale, seed, !no_reports).await,
+        Command::Backup { output, force } => backup::backup(&db, &output, force).await,
+        Command::Restore { file } => backup::restore(&db, &file).await,
         Command::Report(ReportCommand::Rounds) => report::rounds(&db).await,
         Command::Report(ReportCommand::Build {
             round,
