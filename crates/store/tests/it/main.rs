@@ -14,6 +14,7 @@ mod plausibility;
 mod recommendations;
 mod rounds;
 mod task_groups;
+mod upgrade;
 mod versions;
 
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -68,6 +69,7 @@ fn main() -> std::process::ExitCode {
         })
         .with_ignored_flag(pg.is_none()),
     );
+    trials.extend(upgrade::trials(pg.as_deref()));
     trials.push(Trial::test("connect::refuses_bad_urls", || {
         block_on(bad_urls())
     }));
