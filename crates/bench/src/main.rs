@@ -13,7 +13,10 @@
 //!                                                  its DOCX and XLSX (≤ 2 s), peak memory
 //! `cargo run --release -p theodoi-bench -- coverage` a register document's coverage: 300
 //!                                                  recommendations over 3,400 bodies' reports (≤ 100 ms)
+//! `cargo run --release -p theodoi-bench -- backup`  back up the national demonstration's SQLite
+//!                                                  database (≤ 10 s) and restore it
 
+mod backup;
 mod coverage;
 mod docx;
 mod form;
@@ -35,8 +38,11 @@ fn main() -> anyhow::Result<()> {
         Some("report") => rounds::report_bench(),
         Some("form") => form::bench(),
         Some("coverage") => coverage::bench(),
+        Some("backup") => backup::bench(),
         _ => {
-            bail!("usage: theodoi-bench parse | docx | import | rounds | report | form | coverage")
+            bail!(
+                "usage: theodoi-bench parse | docx | import | rounds | report | form | coverage | backup"
+            )
         }
     }
 }
