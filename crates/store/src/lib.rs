@@ -27,6 +27,7 @@ pub mod backup;
 mod copy;
 pub mod drafts;
 pub mod links;
+pub mod metrics;
 pub mod notices;
 mod plans;
 pub mod plausibility;
