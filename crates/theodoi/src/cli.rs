@@ -246,6 +246,11 @@ pub struct ServeArgs {
     /// ignored.
     #[arg(long, env = "THEODOI_TRUSTED_PROXY", value_delimiter = ',')]
     pub trusted_proxy: Vec<theodoi_web::auth::TrustedProxy>,
+    /// An address or CIDR block that may read /metrics (the client address as --trusted-proxy
+    /// reveals it); repeat or separate with commas. Default: this machine only (127.0.0.1, ::1).
+    /// Anyone else gets 404.
+    #[arg(long, env = "THEODOI_METRICS_ALLOW", value_delimiter = ',')]
+    pub metrics_allow: Vec<theodoi_web::auth::TrustedProxy>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -12,6 +12,7 @@ pub mod charts;
 pub mod error;
 pub mod form;
 pub mod i18n;
+pub mod metrics;
 mod pages;
 pub mod reminders;
 
@@ -44,6 +45,9 @@ pub struct Config {
     pub report_signer: String,
     /// Reverse proxies whose `X-Forwarded-For` names the client; with none, the header is ignored.
     pub trusted_proxies: Vec<auth::TrustedProxy>,
+    /// Who may read `/metrics` (the client address as `trusted_proxies` reveals it); this
+    /// machine only by default.
+    pub metrics_allow: Vec<auth::TrustedProxy>,
 }
 
 impl Default for Config {
@@ -58,6 +62,7 @@ impl Default for Config {
             reminder_interval_secs: 300,
             report_signer: String::new(),
             trusted_proxies: Vec::new(),
+            metrics_allow: metrics::default_allow(),
         }
     }
 }
@@ -74,6 +79,8 @@ pub struct AppState {
     /// The key the sign-in form's anti-forgery token is signed with, read from the database at
     /// first use (`pages::login`).
     pub sign_in_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
+    /// Requests, latencies and reminders counted since start, for `/metrics`.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
@@ -86,6 +93,7 @@ impl AppState {
             // The shipped years are checked by the domain's tests; weekends alone are the fallback.
             calendar: Arc::new(theodoi_domain::WorkCalendar::shipped().unwrap_or_default()),
             sign_in_key: Arc::new(tokio::sync::OnceCell::new()),
+            metrics: Arc::new(metrics::Metrics::default()),
         }
     }
 }
@@ -352,16 +360,23 @@ pub fn router(state: AppState) -> Router {
     // Room for the multipart framing around the largest file.
     let body_limit = state.config.max_upload_bytes + 64 * 1024;
     let errors = axum::middleware::from_fn_with_state(state.clone(), error::error_pages);
+    let observe = axum::middleware::from_fn_with_state(state.clone(), metrics::observe);
     // Two rows of one path (GET and POST) merge into one method router.
     ROUTES
         .iter()
         .fold(Router::new(), |r, spec| {
             r.route(spec.path, (spec.handler)())
         })
+        // For the operators' tools rather than accounts (outside the authorisation matrix):
+        // `/metrics` answers by the client's address, `/readyz` to anyone and says nothing.
+        .route("/metrics", get(metrics::scrape))
+        .route("/readyz", get(metrics::readyz))
         .fallback(pages::misc::not_found)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(errors)
         .layer(axum::middleware::from_fn(pages::misc::log_and_secure))
+        // Outermost, so the time and status counted are those the client gets.
+        .layer(observe)
         .with_state(state)
 }
 

@@ -96,6 +96,12 @@ fn recipients(contacts: &[Contact], agency_id: i64, audience: Audience) -> Vec<&
 
 /// One pass: store the reminders due `now` and send the e-mails waiting.
 pub async fn run_once(state: &AppState, now: OffsetDateTime) -> anyhow::Result<RunReport> {
+    let result = run(state, now).await;
+    state.metrics.reminder_run(result.as_ref().ok());
+    result
+}
+
+async fn run(state: &AppState, now: OffsetDateTime) -> anyhow::Result<RunReport> {
     let today = now.to_offset(theodoi_domain::report::VIETNAM).date();
     let mut report = RunReport::default();
     // Offsets are within a year of the deadline.
@@ -288,9 +294,13 @@ async fn send_pending(
         }
         .await;
         match result {
-            Ok(()) => sent += 1,
+            Ok(()) => {
+                sent += 1;
+                state.metrics.emails(1, 0);
+            }
             Err(e) => {
                 failed += 1;
+                state.metrics.emails(0, 1);
                 // The notification id only: addresses are personal data.
                 tracing::warn!(notification = p.id, error = %e, "reminder e-mail not sent");
                 state.db.email_failed(p.id, &e).await?;

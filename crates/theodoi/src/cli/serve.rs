@@ -30,6 +30,11 @@ pub async fn run(db: Db, url: &str, args: ServeArgs) -> anyhow::Result<ExitCode>
         reminder_interval_secs: args.reminder_interval,
         report_signer: args.report_signer,
         trusted_proxies: args.trusted_proxy,
+        metrics_allow: if args.metrics_allow.is_empty() {
+            theodoi_web::metrics::default_allow()
+        } else {
+            args.metrics_allow
+        },
     };
     if let Some(url) = &config.smtp_url {
         // Validate now rather than at the first reminder; the URL may hold a password, so it is

@@ -767,7 +767,9 @@ fn database_unreachable_gives_503(app: TestApp) -> Fut {
         let r = c.get("/plans").await;
         assert_eq!(r.status, 503);
         assert!(r.body.contains("không truy cập được cơ sở dữ liệu"));
-        assert_eq!(c.get("/healthz").await.status, 503);
+        // Not ready, yet alive: taken out of rotation, not restarted.
+        assert_eq!(c.get("/readyz").await.status, 503);
+        assert_eq!(c.get("/healthz").await.status, 200);
         Ok(())
     })
 }

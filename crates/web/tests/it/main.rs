@@ -13,6 +13,7 @@ mod grid_form;
 mod languages;
 mod limits;
 mod lost_work;
+mod metrics;
 mod pages;
 mod public;
 mod rec_links;
@@ -67,7 +68,8 @@ fn main() -> std::process::ExitCode {
         .chain(charts::CASES)
         .chain(recommendations::CASES)
         .chain(languages::CASES)
-        .chain(rec_links::CASES);
+        .chain(rec_links::CASES)
+        .chain(metrics::CASES);
     let mut trials = Vec::new();
     for (name, case) in cases {
         let case = *case;
