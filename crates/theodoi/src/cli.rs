@@ -54,8 +54,24 @@ pub struct Args {
     )]
     pub database: String,
 
+    /// Log lines as text, or as one JSON object a line for a log collector.
+    #[arg(
+        long,
+        global = true,
+        env = "THEODOI_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Text
+    )]
+    pub log_format: LogFormat,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
