@@ -10,6 +10,7 @@ macro_rules! outln {
 }
 
 mod agency;
+mod audit;
 mod backup;
 mod demo;
 mod plan;
@@ -111,6 +112,9 @@ pub enum Command {
     /// The consolidated figures of a round, for a scheduled job or by hand.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// The audit log's hash chain: check it, or print its head to keep outside.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Back up a SQLite database to one file, consistent while the server runs (PostgreSQL:
     /// pg_dump, see docs/operations/backup.md).
     Backup {
@@ -156,6 +160,24 @@ pub enum RecCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check that no audit entry was edited, deleted or inserted out of order; exit 0 when
+    /// intact, 1 naming the first entry that is not.
+    Verify {
+        /// A hash printed earlier by `theodoi audit anchor`: also prove the log up to that entry
+        /// was not rewritten.
+        #[arg(long)]
+        anchor: Option<String>,
+        /// Print JSON for other tools: {"intact", "checked", "head", "anchored", "broken"}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the hash of the newest entry (after checking the chain) for the administrator to
+    /// keep outside the server. Writes nothing.
+    Anchor,
 }
 
 #[derive(Debug, Subcommand)]
@@ -371,6 +393,10 @@ async fn run_with_db(args: Args) -> anyhow::Result<ExitCode> {
         }) => demo::generate(&db, &scale, seed, !no_reports).await,
         Command::Backup { output, force } => backup::backup(&db, &output, force).await,
         Command::Restore { file } => backup::restore(&db, &file).await,
+        Command::Audit(AuditCommand::Verify { anchor, json }) => {
+            audit::verify(&db, anchor.as_deref(), json).await
+        }
+        Command::Audit(AuditCommand::Anchor) => audit::anchor(&db).await,
         Command::Report(ReportCommand::Rounds) => report::rounds(&db).await,
         Command::Report(ReportCommand::Build {
             round,
