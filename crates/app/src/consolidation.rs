@@ -326,11 +326,15 @@ async fn links(
     Ok((recs_of, articles_of))
 }
 
-/// A heading's short title for a recommendation: its theme, unless only the text has a Vietnamese
-/// translation (the theme is then in the original language): the first words of that text.
+/// A heading's short title for a recommendation: its theme in Vietnamese (a translation's heading
+/// or the usual words for a treaty body's); else, when only the text has a translation, the first
+/// words of that text; else the theme as written.
 pub fn short_title(r: &theodoi_store::recommendations::RecRow) -> String {
-    if !r.theme.trim().is_empty() && r.text_vi.is_none() {
-        return r.theme.trim().to_string();
+    let theme = r.theme_in(theodoi_text::Lang::Vi).trim();
+    let in_vietnamese = r.theme_vi.is_some()
+        || theodoi_domain::recommendation::themes::theme_vi(&r.theme).is_some();
+    if !theme.is_empty() && (in_vietnamese || r.text_vi.is_none()) {
+        return theme.to_string();
     }
     const WORDS: usize = 12;
     let words: Vec<&str> = r.text_for_vi().split_whitespace().collect();

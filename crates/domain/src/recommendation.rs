@@ -7,6 +7,7 @@
 //! "ICCPR Điều 14") to register entries: [`Reference::parse`] reads one or says why it cannot.
 
 pub mod covenant;
+pub mod themes;
 
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;

@@ -418,167 +418,23 @@ struct Placed<'a> {
     also: Option<String>,
 }
 
-/// One group of part II: a recommendation (symbol, place in the document) or an article, with
-/// its heading; `None` is "Nhiệm vụ khác", last.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum GroupKey {
-    Rec(String, theodoi_domain::recommendation::RecKey),
-    Article(u8),
-}
-
-/// A group a task belongs to, with the group's heading.
-type Link = (GroupKey, String);
-
-/// Sections in print order. Grouped, each task section appears once, under its first
-/// recommendation (or article) in the document's order, with a line naming the others it also
-/// serves; tasks with no link come last under "Nhiệm vụ khác".
+/// Sections in print order (see [`crate::arrange::arrange`]).
 fn ordered_sections<'a>(
     c: &'a Consolidation,
     sections: &'a [Written<'a>],
     group: crate::Grouping,
 ) -> Vec<Placed<'a>> {
-    let plain = |s| Placed {
-        section: s,
-        group: None,
-        also: None,
-    };
-    let linked = |t: &crate::TaskNarrative| match group {
-        crate::Grouping::Plan => false,
-        crate::Grouping::Recommendations => !t.recommendations.is_empty(),
-        crate::Grouping::Articles => !t.articles.is_empty(),
-    };
-    // Grouping when no task has a link would only add an empty "other tasks" heading.
-    if !c.tasks.iter().any(linked) {
-        return sections.iter().map(plain).collect();
-    }
-    let several_sources = {
-        let mut symbols: Vec<&str> = c
-            .tasks
-            .iter()
-            .flat_map(|t| t.recommendations.iter().map(|r| r.symbol.as_str()))
-            .collect();
-        symbols.sort_unstable();
-        symbols.dedup();
-        symbols.len() > 1
-    };
-    // (group key, heading) of each task's links in the document's order.
-    let links_of = |reference: &str| -> Vec<Link> {
-        let Some(t) = c.tasks.iter().find(|t| t.reference == reference) else {
-            return Vec::new();
-        };
-        let mut out: Vec<Link> = match group {
-            crate::Grouping::Plan => Vec::new(),
-            crate::Grouping::Recommendations => t
-                .recommendations
-                .iter()
-                .map(|r| {
-                    let (symbol, key) = r.key();
-                    let number = r.number();
-                    let mut heading = format!("Khuyến nghị đoạn {number}");
-                    if several_sources {
-                        heading.push_str(&format!(" ({})", r.symbol));
-                    }
-                    if !r.title.trim().is_empty() {
-                        heading.push_str(&format!(". {}", r.title.trim()));
-                    }
-                    (GroupKey::Rec(symbol.to_string(), key), heading)
-                })
-                .collect(),
-            crate::Grouping::Articles => t
-                .articles
-                .iter()
-                .map(|a| {
-                    let heading = match theodoi_domain::recommendation::covenant::article(*a) {
-                        Some(art) => format!("Điều {a}. {}", art.title_vi),
-                        None => format!("Điều {a}"),
-                    };
-                    (GroupKey::Article(*a), heading)
-                })
-                .collect(),
-        };
-        out.sort();
-        out.dedup_by(|x, y| x.0 == y.0);
-        out
-    };
-    let also_line = |links: &[Link]| -> Option<String> {
-        let rest = links.get(1..).filter(|r| !r.is_empty())?;
-        let names: Vec<String> = rest
-            .iter()
-            .map(|(k, _)| match k {
-                GroupKey::Rec(symbol, key) => {
-                    let r = crate::RecLink {
-                        symbol: symbol.clone(),
-                        paragraph: key.paragraph,
-                        sub: key.sub.clone(),
-                        title: String::new(),
-                    };
-                    if several_sources {
-                        format!("{symbol} đoạn {}", r.number())
-                    } else {
-                        r.number()
-                    }
-                }
-                GroupKey::Article(a) => a.to_string(),
+    let keys: Vec<&str> = sections.iter().map(|s| s.key).collect();
+    crate::arrange::arrange(c, &keys, group)
+        .into_iter()
+        .filter_map(|a| {
+            Some(Placed {
+                section: sections.get(a.index)?,
+                group: a.group,
+                also: a.also,
             })
-            .collect();
-        Some(match group {
-            crate::Grouping::Articles => {
-                format!(
-                    "(đồng thời liên quan điều {} của Công ước)",
-                    names.join(", ")
-                )
-            }
-            _ if several_sources => {
-                format!("(đồng thời thực hiện khuyến nghị {})", names.join(", "))
-            }
-            _ => format!(
-                "(đồng thời thực hiện khuyến nghị đoạn {})",
-                names.join(", ")
-            ),
         })
-    };
-    let is_task = |s: &Written<'_>| s.key.starts_with("II.") && s.key != "II.figures";
-    let first_task = sections.iter().position(is_task).unwrap_or(sections.len());
-    let mut out: Vec<Placed<'a>> = sections[..first_task].iter().map(plain).collect();
-    // (first link with its heading, the cross-reference line, the section)
-    let mut tasks: Vec<(Option<Link>, Option<String>, &'a Written<'a>)> = sections
-        .iter()
-        .filter(|s| is_task(s))
-        .map(|s| {
-            let links = links_of(s.key.strip_prefix("II.").unwrap_or_default());
-            let also = also_line(&links);
-            (links.into_iter().next(), also, s)
-        })
-        .collect();
-    // Stable: the plan's order within a group.
-    tasks.sort_by(|a, b| match (&a.0, &b.0) {
-        (Some(x), Some(y)) => x.0.cmp(&y.0),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
-    });
-    let mut current: Option<Option<GroupKey>> = None;
-    for (first, also, s) in tasks {
-        let key = first.as_ref().map(|f| f.0.clone());
-        let group = if current.as_ref() != Some(&key) {
-            current = Some(key);
-            Some(first.map_or_else(|| "Nhiệm vụ khác".to_string(), |f| f.1))
-        } else {
-            None
-        };
-        out.push(Placed {
-            section: s,
-            group,
-            also,
-        });
-    }
-    out.extend(
-        sections[first_task..]
-            .iter()
-            .filter(|s| !is_task(s))
-            .map(plain),
-    );
-    out
+        .collect()
 }
 
 /// "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG" over two lines at a natural place ("ỦY BAN NHÂN DÂN" /

@@ -6,6 +6,7 @@
 //! categories, the previous round beside them, the bodies whose reports are missing — and writes
 //! the XLSX annex and the CSV. No IO: writers return bytes.
 
+pub mod arrange;
 pub mod coverage_book;
 pub mod csv;
 pub mod disclosure;

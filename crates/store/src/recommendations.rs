@@ -8,7 +8,9 @@ use crate::{Db, Result, StoreError};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use theodoi_domain::Role;
-use theodoi_domain::recommendation::{Mechanism, RecKey, RecSource, Recommendation, Reference};
+use theodoi_domain::recommendation::{
+    Mechanism, RecKey, RecSource, Recommendation, Reference, themes,
+};
 use theodoi_text::Message;
 use time::{Date, OffsetDateTime};
 
@@ -58,6 +60,11 @@ pub struct RecRow {
     /// In the source's language.
     pub text: String,
     pub text_vi: Option<String>,
+    /// The heading in Vietnamese, when a translation gave it.
+    pub theme_vi: Option<String>,
+    /// Why no task of a plan is needed (a procedural paragraph, or the coordinator's reason);
+    /// such a recommendation is not uncovered.
+    pub no_task_reason: Option<String>,
     /// Covenant articles, ascending.
     pub articles: Vec<u8>,
 }
@@ -102,6 +109,25 @@ impl RecRow {
     pub fn text_for_vi(&self) -> &str {
         self.text_vi.as_deref().unwrap_or(&self.text)
     }
+
+    /// The heading in a page's language: for Vietnamese, the translation's heading, else the
+    /// usual Vietnamese of a treaty body's heading, else the heading as written.
+    pub fn theme_in(&self, lang: theodoi_text::Lang) -> &str {
+        match lang {
+            theodoi_text::Lang::Vi => self
+                .theme_vi
+                .as_deref()
+                .filter(|t| !t.is_empty())
+                .or_else(|| themes::theme_vi(&self.theme))
+                .unwrap_or(&self.theme),
+            theodoi_text::Lang::En => &self.theme,
+        }
+    }
+
+    /// Whether a task should carry it out and none does.
+    pub fn needs_task(&self) -> bool {
+        self.no_task_reason.is_none()
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -115,6 +141,8 @@ struct RecRecord {
     concern: Option<String>,
     text: String,
     text_vi: Option<String>,
+    theme_vi: Option<String>,
+    no_task_reason: Option<String>,
 }
 
 impl RecRecord {
@@ -130,6 +158,8 @@ impl RecRecord {
             concern: self.concern,
             text: self.text,
             text_vi: self.text_vi,
+            theme_vi: self.theme_vi,
+            no_task_reason: self.no_task_reason,
         }
     }
 }
@@ -199,6 +229,11 @@ fn mechanism_columns(m: &Mechanism) -> (&'static str, String) {
         Mechanism::Upr => ("upr", String::new()),
         Mechanism::Other { name } => ("other", name.clone()),
     }
+}
+
+/// The Vietnamese heading an import gives: a Vietnamese document's own.
+fn vi_theme(source: &RecSource, r: &Recommendation) -> Option<String> {
+    (source.language == "vi" && !r.theme.trim().is_empty()).then(|| r.theme.clone())
 }
 
 fn check_import(source: &RecSource, recs: &[Recommendation]) -> Result<()> {
@@ -277,7 +312,8 @@ fn latest_statuses(rows: Vec<StatusRecord>) -> HashMap<i64, Statuses> {
         .collect()
 }
 
-const REC_SELECT: &str = "SELECT r.id, r.source_id, s.symbol, r.paragraph, r.sub, r.theme, r.concern, r.text, r.text_vi \
+const REC_SELECT: &str = "SELECT r.id, r.source_id, s.symbol, r.paragraph, r.sub, r.theme, r.concern, r.text, r.text_vi, \
+     r.theme_vi, r.no_task_reason \
      FROM recommendations r JOIN rec_sources s ON s.id = r.source_id";
 
 macro_rules! backend {
@@ -358,8 +394,8 @@ macro_rules! backend {
                 for r in recs {
                     let sub = r.sub.clone().unwrap_or_default();
                     let paragraph = i64::from(r.paragraph);
-                    let stored: Option<(i64, String, Option<String>, String, Option<String>)> = sqlx::query_as(
-                        "SELECT id, text, text_vi, theme, concern FROM recommendations \
+                    let stored: Option<(i64, String, Option<String>, String, Option<String>, Option<String>)> = sqlx::query_as(
+                        "SELECT id, text, text_vi, theme, concern, theme_vi FROM recommendations \
                          WHERE source_id = $1 AND paragraph = $2 AND sub = $3",
                     )
                     .bind(source_id)
@@ -368,15 +404,22 @@ macro_rules! backend {
                     .fetch_optional(&mut *tx)
                     .await?;
                     let id = match stored {
-                        Some((id, text, text_vi, theme, concern)) => {
-                            let (new_text, new_vi, new_theme, new_concern) = if translation {
-                                (text.clone(), Some(r.text.clone()), theme.clone(), concern.clone())
+                        Some((id, text, text_vi, theme, concern, theme_vi)) => {
+                            let (new_text, new_vi, new_theme, new_concern, new_theme_vi) = if translation {
+                                (
+                                    text.clone(),
+                                    Some(r.text.clone()),
+                                    theme.clone(),
+                                    concern.clone(),
+                                    Some(r.theme.clone()).filter(|t| !t.is_empty()).or_else(|| theme_vi.clone()),
+                                )
                             } else {
                                 (
                                     r.text.clone(),
                                     r.text_vi.clone().or_else(|| text_vi.clone()),
                                     r.theme.clone(),
                                     r.concern.clone(),
+                                    vi_theme(source, r).or_else(|| theme_vi.clone()),
                                 )
                             };
                             let stored_articles: Vec<i64> = sqlx::query_scalar(
@@ -388,21 +431,23 @@ macro_rules! backend {
                             let articles_same = translation
                                 || stored_articles
                                     == r.articles.iter().map(|a| i64::from(*a)).collect::<Vec<_>>();
-                            if (new_text.as_str(), new_vi.as_deref(), new_theme.as_str(), new_concern.as_deref())
-                                == (text.as_str(), text_vi.as_deref(), theme.as_str(), concern.as_deref())
+                            if (new_text.as_str(), new_vi.as_deref(), new_theme.as_str(), new_concern.as_deref(), new_theme_vi.as_deref())
+                                == (text.as_str(), text_vi.as_deref(), theme.as_str(), concern.as_deref(), theme_vi.as_deref())
                                 && articles_same
                             {
                                 out.unchanged += 1;
                                 continue;
                             }
                             sqlx::query(
-                                "UPDATE recommendations SET text = $2, text_vi = $3, theme = $4, concern = $5 WHERE id = $1",
+                                "UPDATE recommendations SET text = $2, text_vi = $3, theme = $4, concern = $5, theme_vi = $6 \
+                                 WHERE id = $1",
                             )
                             .bind(id)
                             .bind(&new_text)
                             .bind(&new_vi)
                             .bind(&new_theme)
                             .bind(&new_concern)
+                            .bind(&new_theme_vi)
                             .execute(&mut *tx)
                             .await?;
                             out.updated += 1;
@@ -426,8 +471,8 @@ macro_rules! backend {
                                 r.text_vi.clone()
                             };
                             sqlx::query_scalar(
-                                "INSERT INTO recommendations (source_id, paragraph, sub, theme, concern, text, text_vi) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                                "INSERT INTO recommendations (source_id, paragraph, sub, theme, concern, text, text_vi, \
+                                 theme_vi, no_task_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
                             )
                             .bind(source_id)
                             .bind(paragraph)
@@ -436,6 +481,9 @@ macro_rules! backend {
                             .bind(&r.concern)
                             .bind(&r.text)
                             .bind(vi)
+                            .bind(vi_theme(source, r))
+                            // The coordinator may say otherwise; a re-import keeps their word.
+                            .bind(themes::is_procedural(&r.theme).then_some(themes::PROCEDURAL_REASON))
                             .fetch_one(&mut *tx)
                             .await?
                         }
@@ -480,6 +528,18 @@ macro_rules! backend {
                     .await?;
                 if done.rows_affected() == 0 {
                     return Err(StoreError::NotFound(format!("recommendation source {source_id}")));
+                }
+                Ok(())
+            }
+
+            pub async fn set_no_task_reason(pool: &Pool<$db>, rec_id: i64, reason: Option<&str>) -> Result<()> {
+                let done = sqlx::query("UPDATE recommendations SET no_task_reason = $2 WHERE id = $1")
+                    .bind(rec_id)
+                    .bind(reason)
+                    .execute(pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound(format!("recommendation {rec_id}")));
                 }
                 Ok(())
             }
@@ -833,6 +893,19 @@ impl Db {
     }
 
     /// Recommendations of one document (or all), in each document's order.
+    /// Says a recommendation needs no task of a plan, and why (a blank reason is refused), or,
+    /// with `None`, that it does.
+    pub async fn set_no_task_reason(&self, rec_id: i64, reason: Option<&str>) -> Result<()> {
+        let reason = reason.map(str::trim);
+        if reason == Some("") {
+            return Err(StoreError::Invalid(Message::new(
+                "Hãy ghi lý do khuyến nghị không cần nhiệm vụ.",
+                "Give the reason the recommendation needs no task.",
+            )));
+        }
+        crate::dispatch!(self, set_no_task_reason(rec_id, reason))
+    }
+
     pub async fn recommendations(&self, source_id: Option<i64>) -> Result<Vec<RecRow>> {
         crate::dispatch!(self, recommendations(source_id))
     }

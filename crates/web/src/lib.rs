@@ -345,6 +345,7 @@ const ROUTES: &[RouteSpec] = routes![
     post "/recommendations/import", COORDINATOR, pages::recommendations::confirm;
     get "/recommendations/{id}", READERS, pages::recommendations::coverage;
     post "/recommendations/{id}/publish", COORDINATOR, pages::recommendations::publish;
+    post "/recommendations/{id}/recs/{rec}/no-task", COORDINATOR, pages::recommendations::set_no_task;
     get "/recommendations/{id}/coverage.xlsx", READERS, pages::recommendations::coverage_xlsx;
     get "/settings/report", Roles(&[Admin, Coordinator]), pages::settings::show;
     post "/settings/report", Roles(&[Admin, Coordinator]), pages::settings::save;

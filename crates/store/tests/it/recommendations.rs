@@ -24,6 +24,10 @@ pub const CASES: &[(&str, Case)] = &[
         "coverage_hears_sent_reports_and_the_public_accepted_ones",
         coverage_hears_sent_reports_and_the_public_accepted_ones,
     ),
+    (
+        "headings_read_in_vietnamese_and_procedural_paragraphs_need_no_task",
+        headings_read_in_vietnamese_and_procedural_paragraphs_need_no_task,
+    ),
 ];
 
 const SYMBOL: &str = "CCPR/C/VNM/CO/9";
@@ -372,6 +376,85 @@ fn coverage_hears_sent_reports_and_the_public_accepted_ones(db: Db) -> Fut {
         assert!(
             tally.iter().any(|(s, n)| s == "in_progress" && *n >= 1),
             "{tally:?}"
+        );
+        Ok(())
+    })
+}
+
+fn headings_read_in_vietnamese_and_procedural_paragraphs_need_no_task(db: Db) -> Fut {
+    Box::pin(async move {
+        use theodoi_domain::recommendation::themes::PROCEDURAL_REASON;
+        use theodoi_text::Lang;
+        let now = OffsetDateTime::now_utc();
+        let mut recs = vec![
+            rec(
+                5,
+                None,
+                &[2],
+                "Adopt a comprehensive anti-discrimination law",
+            ),
+            rec(
+                22,
+                None,
+                &[],
+                "Disseminate the Covenant and these observations widely",
+            ),
+        ];
+        recs[0].theme = "Non-discrimination".into();
+        recs[1].theme = "Dissemination and follow-up".into();
+        db.import_recommendations(&source("en"), &recs, None, false, now)
+            .await?;
+        let find = |rows: &[theodoi_store::recommendations::RecRow], n: u32| {
+            rows.iter()
+                .find(|r| r.paragraph == n)
+                .cloned()
+                .ok_or(format!("paragraph {n}"))
+        };
+        let rows = db.recommendations(None).await?;
+        let (r5, r22) = (find(&rows, 5)?, find(&rows, 22)?);
+        // An English heading reads in the words Vietnamese translations use for it.
+        assert_eq!(r5.theme_in(Lang::Vi), "Không phân biệt đối xử");
+        assert_eq!(r5.theme_in(Lang::En), "Non-discrimination");
+        assert!(r5.needs_task());
+        // The procedural paragraph is stored as needing no task, with the reason.
+        assert_eq!(r22.no_task_reason.as_deref(), Some(PROCEDURAL_REASON));
+        assert!(!r22.needs_task());
+
+        // A translation's heading is the Vietnamese heading from then on.
+        let mut vi = recs.clone();
+        vi[0].theme = "Chống phân biệt đối xử".into();
+        vi[0].text = "Ban hành luật toàn diện về chống phân biệt đối xử".into();
+        let t = db
+            .import_recommendations(&source("vi"), &vi[..1], None, false, now)
+            .await?;
+        assert_eq!(t.updated, 1);
+        let again = db
+            .import_recommendations(&source("vi"), &vi[..1], None, false, now)
+            .await?;
+        assert_eq!(again.unchanged, 1, "the same translation changes nothing");
+        let r5 = find(&db.recommendations(None).await?, 5)?;
+        assert_eq!(r5.theme_in(Lang::Vi), "Chống phân biệt đối xử");
+        assert_eq!(r5.theme, "Non-discrimination");
+
+        // The coordinator's word: a reason is required; clearing makes it count again, and a
+        // re-import of the original does not undo it.
+        let blank = db.set_no_task_reason(r5.id, Some("   ")).await;
+        assert!(matches!(blank, Err(StoreError::Invalid(_))), "{blank:?}");
+        db.set_no_task_reason(r5.id, Some("Đã thực hiện xong trước kế hoạch"))
+            .await?;
+        db.set_no_task_reason(r22.id, None).await?;
+        db.import_recommendations(&source("en"), &recs, None, false, now)
+            .await?;
+        let rows = db.recommendations(None).await?;
+        assert_eq!(
+            find(&rows, 5)?.no_task_reason.as_deref(),
+            Some("Đã thực hiện xong trước kế hoạch")
+        );
+        assert!(find(&rows, 22)?.needs_task());
+        let unknown = db.set_no_task_reason(999_999, Some("x")).await;
+        assert!(
+            matches!(unknown, Err(StoreError::NotFound(_))),
+            "{unknown:?}"
         );
         Ok(())
     })

@@ -89,6 +89,10 @@ struct Listed<'a> {
     reference: String,
     articles: &'a [u8],
     theme: &'a str,
+    /// The heading in Vietnamese (a translation's, or the usual words for a treaty body's).
+    theme_vi: &'a str,
+    /// Why it needs no task of the plans; absent when it needs one.
+    no_task_reason: Option<&'a str>,
     concern: Option<&'a str>,
     text: &'a str,
     text_vi: Option<&'a str>,
@@ -151,6 +155,8 @@ pub async fn list(db: &Db, source: Option<&str>, json: bool) -> anyhow::Result<E
                         reference: r.reference(),
                         articles: &r.articles,
                         theme: &r.theme,
+                        theme_vi: r.theme_in(theodoi_text::Lang::Vi),
+                        no_task_reason: r.no_task_reason.as_deref(),
                         concern: r.concern.as_deref(),
                         text: &r.text,
                         text_vi: r.text_vi.as_deref(),
@@ -192,15 +198,23 @@ pub async fn list(db: &Db, source: Option<&str>, json: bool) -> anyhow::Result<E
             } else {
                 l.iter().map(|(_, t)| *t).collect::<Vec<_>>().join(",")
             },
-            super::table::truncate(&r.theme, 50),
+            super::table::truncate(r.theme_in(theodoi_text::Lang::Vi), 50),
         ]);
     }
     out!("{}", super::table::render(&rows));
-    let uncovered = recs.iter().filter(|r| !links.contains_key(&r.id)).count();
+    let uncovered = recs
+        .iter()
+        .filter(|r| !links.contains_key(&r.id) && r.needs_task())
+        .count();
+    let no_task = recs
+        .iter()
+        .filter(|r| !links.contains_key(&r.id) && !r.needs_task())
+        .count();
     outln!(
-        "\n{} khuyến nghị, {} chưa có nhiệm vụ thực hiện",
+        "\n{} khuyến nghị, {} chưa có nhiệm vụ thực hiện, {} không cần nhiệm vụ riêng",
         recs.len(),
-        uncovered
+        uncovered,
+        no_task
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -21,8 +21,8 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::collections::HashMap;
-use theodoi_report::Consolidation;
 use theodoi_report::draft::{DraftSection, Material};
+use theodoi_report::{Consolidation, Grouping};
 use theodoi_store::StoreError;
 use theodoi_store::drafts::{DraftRow, FormalParts, NewSection, SectionEdit, SectionRow};
 use theodoi_store::rounds::RoundRow;
@@ -162,6 +162,10 @@ pub struct SectionView {
     /// Someone saved this section since the page was loaded: their text, shown under the editor.
     pub conflict: Option<String>,
     pub rows: usize,
+    /// Grouped by recommendation or article: the group heading this section opens.
+    pub group: Option<String>,
+    /// Grouped: the other recommendations or articles its task also serves.
+    pub also: Option<String>,
 }
 
 /// A formal part the draft lacks, asked for on the approve form: the head completes it as he
@@ -250,6 +254,11 @@ struct DraftPage {
     newer_reports: bool,
     drafted_at: String,
     error: String,
+    /// The orders part II can be shown in: (query value, label, chosen); empty when no task is
+    /// linked to a recommendation or article.
+    groupings: Vec<(&'static str, &'static str, bool)>,
+    /// The chosen order for the file links ("" or "?group=…").
+    file_query: String,
 }
 
 fn rows_for(text: &str) -> usize {
@@ -270,6 +279,9 @@ pub struct PageQuery {
     kept: usize,
     #[serde(default)]
     added: usize,
+    /// "recommendations" or "articles": part II grouped as the file would print it.
+    #[serde(default)]
+    group: String,
 }
 
 fn flash(ctx: &Ctx, q: &PageQuery) -> String {
@@ -371,6 +383,8 @@ async fn page(
                 newer_reports: false,
                 drafted_at: String::new(),
                 error,
+                groupings: Vec::new(),
+                file_query: String::new(),
             },
             None,
         ));
@@ -418,6 +432,8 @@ async fn page(
                 fresh: s.fresh,
                 conflict,
                 key: s.key,
+                group: None,
+                also: None,
             }
         })
         .collect();
@@ -472,9 +488,81 @@ async fn page(
             drafted_at,
             draft: Some(d),
             error,
+            groupings: Vec::new(),
+            file_query: String::new(),
         },
         Some(c),
     ))
+}
+
+/// Part II in the order the file prints it: the plan's, or grouped under the recommendations or
+/// Covenant articles the tasks carry out; the choice is offered when some task has a link.
+fn arrange(p: &mut DraftPage, c: &Consolidation, group: Grouping) {
+    let linked = |g: Grouping| {
+        c.tasks.iter().any(|t| match g {
+            Grouping::Plan => true,
+            Grouping::Recommendations => !t.recommendations.is_empty(),
+            Grouping::Articles => !t.articles.is_empty(),
+        })
+    };
+    let choices = [
+        (
+            Grouping::Plan,
+            "plan",
+            p.ctx.t("Theo thứ tự kế hoạch", "In the plan's order"),
+        ),
+        (
+            Grouping::Recommendations,
+            "recommendations",
+            p.ctx.t("Theo khuyến nghị", "By recommendation"),
+        ),
+        (
+            Grouping::Articles,
+            "articles",
+            p.ctx.t("Theo điều của Công ước", "By Covenant article"),
+        ),
+    ];
+    if !linked(Grouping::Recommendations) && !linked(Grouping::Articles) {
+        return;
+    }
+    p.groupings = choices
+        .iter()
+        .filter(|(g, ..)| linked(*g))
+        .map(|(g, value, label)| (*value, *label, *g == group))
+        .collect();
+    if group == Grouping::Plan {
+        return;
+    }
+    p.file_query = choices
+        .iter()
+        .find(|(g, ..)| *g == group)
+        .map(|(_, value, _)| format!("?group={value}"))
+        .unwrap_or_default();
+    let keys: Vec<&str> = p.sections.iter().map(|s| s.key.as_str()).collect();
+    let order = theodoi_report::arrange::arrange(c, &keys, group);
+    let mut old: Vec<Option<SectionView>> = std::mem::take(&mut p.sections)
+        .into_iter()
+        .map(Some)
+        .collect();
+    let mut in_tasks = false;
+    for a in order {
+        let Some(mut s) = old.get_mut(a.index).and_then(Option::take) else {
+            continue;
+        };
+        let is_task = s.key.starts_with("II.");
+        s.part = (is_task && !in_tasks).then(|| {
+            p.ctx
+                .t(
+                    "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ",
+                    "II. RESULTS OF THE TASKS",
+                )
+                .to_string()
+        });
+        in_tasks = is_task;
+        s.group = a.group;
+        s.also = a.also;
+        p.sections.push(s);
+    }
 }
 
 async fn round_of(state: &AppState, id: i64) -> AppResult<RoundRow> {
@@ -510,7 +598,7 @@ pub async fn show(
         .await?;
         draft = state.db.draft(id).await?;
     }
-    let (mut p, _) = page(
+    let (mut p, c) = page(
         &state,
         &user,
         lang,
@@ -522,6 +610,10 @@ pub async fn show(
     )
     .await?;
     p.ctx.flash = flash(&p.ctx, &q);
+    if let Some(c) = c {
+        // An unknown grouping (an old bookmark's) keeps the plan's order.
+        arrange(&mut p, &c, Grouping::parse(&q.group).unwrap_or_default());
+    }
     pages::render(&p)
 }
 

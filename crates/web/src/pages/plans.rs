@@ -548,7 +548,7 @@ async fn task_page(
                 let hay = theodoi_text::fold(&format!(
                     "{} {} {} {} {}",
                     r.reference(),
-                    r.theme,
+                    r.theme_in(theodoi_text::Lang::Vi),
                     r.text,
                     r.text_vi.as_deref().unwrap_or_default(),
                     titles.join(" ")

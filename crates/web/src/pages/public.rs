@@ -117,7 +117,7 @@ async fn registers(state: &AppState, ctx: &Ctx) -> AppResult<Vec<PublicRegister>
         let mut recs = Vec::new();
         let mut uncovered = 0;
         for row in state.db.public_coverage(source.id).await? {
-            if row.tasks.is_empty() {
+            if row.tasks.is_empty() && row.rec.needs_task() {
                 uncovered += 1;
             }
             let tasks = row
@@ -137,7 +137,7 @@ async fn registers(state: &AppState, ctx: &Ctx) -> AppResult<Vec<PublicRegister>
             };
             recs.push(PublicRec {
                 number: row.rec.number(),
-                theme: row.rec.theme.clone(),
+                theme: row.rec.theme_in(ctx.lang).to_string(),
                 text,
                 tasks,
             });

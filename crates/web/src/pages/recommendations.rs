@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use theodoi_domain::Role as AssignRole;
 use theodoi_domain::recommendation::covenant::{self, ARTICLES};
-use theodoi_domain::recommendation::{RecSource, Recommendation};
+use theodoi_domain::recommendation::{RecSource, Recommendation, themes};
 use theodoi_domain::report::TaskStatus;
 use theodoi_store::recommendations::{CoverageRow, RecImport, RecRow, SourceRow};
 use theodoi_text::Message;
@@ -188,7 +188,16 @@ struct Carried {
 /// One recommendation as the review shows it.
 struct ReviewRec {
     number: String,
+    /// In the page's language.
     theme: String,
+    /// The heading as the document writes it, when the page shows it in other words.
+    theme_original: String,
+    /// A procedural paragraph: stored as needing no task.
+    procedural: bool,
+    /// What the register holds now, when storing would change it: (theme, articles, text).
+    before: Option<(String, String, String)>,
+    /// How many tasks are linked to the stored recommendation.
+    linked: usize,
     articles: Vec<(u8, &'static str)>,
     concern: String,
     text: String,
@@ -251,6 +260,7 @@ fn change_of(r: &Recommendation, stored: Option<&RecRow>, translation: bool) -> 
     };
     let same = if translation {
         s.text_vi.as_deref() == Some(r.text.as_str())
+            && (r.theme.is_empty() || s.theme_vi.as_deref() == Some(r.theme.as_str()))
     } else {
         s.text == r.text
             && s.theme == r.theme
@@ -363,6 +373,17 @@ pub async fn review(
         let known = stored_sources
             .iter()
             .find(|s| s.symbol == p.source.symbol.trim());
+        // Tasks linked to each stored recommendation: a change to one of them is shown with them.
+        let linked: BTreeMap<i64, usize> = match known {
+            Some(s) => state
+                .db
+                .coverage(s.id)
+                .await?
+                .into_iter()
+                .map(|c| (c.rec.id, c.tasks.len()))
+                .collect(),
+            None => BTreeMap::new(),
+        };
         let stored: BTreeMap<(u32, String), RecRow> = match known {
             Some(s) => state
                 .db
@@ -388,22 +409,49 @@ pub async fn review(
         let recs = p
             .recommendations
             .iter()
-            .map(|r| ReviewRec {
-                number: r.number(),
-                theme: r.theme.clone(),
-                articles: r
-                    .articles
-                    .iter()
-                    .map(|a| (*a, article_title(*a, lang)))
-                    .collect(),
-                concern: r.concern.clone().unwrap_or_default(),
-                text: r.text.clone(),
-                text_vi: r.text_vi.clone().unwrap_or_default(),
-                change: change_of(
-                    r,
-                    stored.get(&(r.paragraph, r.sub.clone().unwrap_or_default())),
-                    translation,
-                ),
+            .map(|r| {
+                let key = (r.paragraph, r.sub.clone().unwrap_or_default());
+                let before = stored.get(&key);
+                let change = change_of(r, before, translation);
+                let shown = match lang {
+                    Lang::Vi => themes::theme_vi(&r.theme).unwrap_or(&r.theme),
+                    Lang::En => &r.theme,
+                };
+                ReviewRec {
+                    number: r.number(),
+                    theme: shown.to_string(),
+                    theme_original: if shown == r.theme {
+                        String::new()
+                    } else {
+                        r.theme.clone()
+                    },
+                    procedural: before.is_none() && !translation && themes::is_procedural(&r.theme),
+                    before: before.filter(|_| change == "changed").map(|b| {
+                        (
+                            b.theme_in(lang).to_string(),
+                            b.articles
+                                .iter()
+                                .map(ToString::to_string)
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            if translation {
+                                b.text_vi.clone().unwrap_or_default()
+                            } else {
+                                b.text.clone()
+                            },
+                        )
+                    }),
+                    linked: before.and_then(|b| linked.get(&b.id)).copied().unwrap_or(0),
+                    articles: r
+                        .articles
+                        .iter()
+                        .map(|a| (*a, article_title(*a, lang)))
+                        .collect(),
+                    concern: r.concern.clone().unwrap_or_default(),
+                    text: r.text.clone(),
+                    text_vi: r.text_vi.clone().unwrap_or_default(),
+                    change,
+                }
             })
             .collect();
         let notes = p
@@ -567,7 +615,7 @@ impl Chosen {
                     .iter()
                     .any(|t| t.assigned.iter().any(|(id, ..)| *id == b))
             })
-            && (!self.uncovered || row.tasks.is_empty())
+            && (!self.uncovered || (row.tasks.is_empty() && row.rec.needs_task()))
     }
 
     /// The query string that gives these filters again ("" for none).
@@ -619,7 +667,10 @@ struct TaskView {
 struct RecView {
     id: i64,
     number: String,
+    /// In the page's language.
     theme: String,
+    /// Why it needs no task; empty when it does.
+    no_task_reason: String,
     articles: Vec<(u8, &'static str)>,
     text: String,
     /// The text in the other language, when there is one.
@@ -638,10 +689,13 @@ struct CoveragePage {
     recs: Vec<RecView>,
     total: usize,
     covered: usize,
-    /// (id, number) of the recommendations no task covers.
+    /// (id, number) of the recommendations no task covers that need one.
     uncovered: Vec<(i64, String)>,
+    /// How many need no task (procedural paragraphs, or the coordinator's word).
+    no_task: usize,
     article_options: Vec<(u8, &'static str)>,
-    themes: Vec<String>,
+    /// (the stored heading, as the page's language shows it).
+    themes: Vec<(String, String)>,
     bodies: Vec<(i64, String)>,
     chosen_article: u8,
     chosen_theme: String,
@@ -694,11 +748,11 @@ pub async fn coverage(
     let mut rows = state.db.coverage(id).await?;
     rows.sort_by_key(|r| r.rec.key());
     let chosen = Chosen::of(&f);
-    let themes: Vec<String> = {
+    let themes: Vec<(String, String)> = {
         let mut seen = BTreeSet::new();
         rows.iter()
-            .map(|r| r.rec.theme.clone())
-            .filter(|t| !t.is_empty() && seen.insert(t.clone()))
+            .filter(|r| !r.rec.theme.is_empty() && seen.insert(r.rec.theme.clone()))
+            .map(|r| (r.rec.theme.clone(), r.rec.theme_in(lang).to_string()))
             .collect()
     };
     let mut bodies: Vec<(i64, String)> = rows
@@ -711,9 +765,13 @@ pub async fn coverage(
     bodies.sort_by_cached_key(|(_, n)| theodoi_text::collate(n));
     let total = rows.len();
     let covered = rows.iter().filter(|r| !r.tasks.is_empty()).count();
+    let no_task = rows
+        .iter()
+        .filter(|r| r.tasks.is_empty() && !r.rec.needs_task())
+        .count();
     let uncovered = rows
         .iter()
-        .filter(|r| r.tasks.is_empty())
+        .filter(|r| r.tasks.is_empty() && r.rec.needs_task())
         .map(|r| (r.rec.id, r.rec.number()))
         .collect();
     let recs = rows
@@ -729,6 +787,7 @@ pub async fn coverage(
         total,
         covered,
         uncovered,
+        no_task,
         article_options: ARTICLES
             .iter()
             .map(|a| (a.number, article_title(a.number, lang)))
@@ -813,7 +872,13 @@ fn rec_view(ctx: &Ctx, r: &CoverageRow) -> RecView {
     RecView {
         id: rec.id,
         number: rec.number(),
-        theme: rec.theme.clone(),
+        theme: rec.theme_in(ctx.lang).to_string(),
+        no_task_reason: match rec.no_task_reason.as_deref() {
+            Some(themes::PROCEDURAL_REASON) if ctx.lang == Lang::En => {
+                themes::PROCEDURAL_REASON_EN.to_string()
+            }
+            other => other.unwrap_or_default().to_string(),
+        },
         articles: rec
             .articles
             .iter()
@@ -861,6 +926,43 @@ pub async fn publish(
     )
     .await?;
     Ok(Redirect::to(&format!("/recommendations/{id}")).into_response())
+}
+
+/// Says a recommendation needs no task of the plans, and why, or takes that back (`clear`).
+pub async fn set_no_task(
+    State(state): State<AppState>,
+    user: User,
+    Path((source_id, rec_id)): Path<(i64, i64)>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    user.check_csrf(get(&f, "csrf"))?;
+    coordinator(&user)?;
+    let belongs = state
+        .db
+        .recommendations(Some(source_id))
+        .await?
+        .iter()
+        .any(|r| r.id == rec_id);
+    if !belongs {
+        return Err(AppError::NotFound);
+    }
+    let reason = (get(&f, "clear") != "1").then(|| get(&f, "reason"));
+    state.db.set_no_task_reason(rec_id, reason).await?;
+    state.cache.invalidate();
+    let action = if reason.is_some() {
+        "recommendation_no_task"
+    } else {
+        "recommendation_needs_task"
+    };
+    audit_by(
+        &state,
+        &user,
+        action,
+        Some(&format!("recommendation:{rec_id}")),
+        None,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/recommendations/{source_id}#r{rec_id}")).into_response())
 }
 
 /// The names of a task's bodies of one role, one a line.
@@ -922,7 +1024,7 @@ pub async fn coverage_xlsx(
         let head = theodoi_report::coverage_book::CoverageLine {
             symbol: rec.symbol.clone(),
             number: rec.number(),
-            theme: rec.theme.clone(),
+            theme: rec.theme_in(Lang::Vi).to_string(),
             articles: if rec.articles.is_empty() {
                 String::new()
             } else {
@@ -940,7 +1042,10 @@ pub async fn coverage_xlsx(
         };
         if r.tasks.is_empty() {
             lines.push(theodoi_report::coverage_book::CoverageLine {
-                latest: "Chưa có nhiệm vụ thực hiện".into(),
+                latest: match &rec.no_task_reason {
+                    Some(why) => format!("Không cần nhiệm vụ riêng: {why}"),
+                    None => "Chưa có nhiệm vụ thực hiện".into(),
+                },
                 ..head
             });
             continue;

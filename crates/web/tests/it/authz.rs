@@ -70,6 +70,8 @@ struct Fixtures {
     file: String,
     /// A document of the register of recommendations.
     rec_source: i64,
+    /// Its recommendation.
+    rec: i64,
 }
 
 fn rules(app: &TestApp, fx: &Fixtures) -> Vec<Rule> {
@@ -478,6 +480,11 @@ fn rules(app: &TestApp, fx: &Fixtures) -> Vec<Rule> {
             vec![("published", "0".into())],
             &["coord"],
         ),
+        post(
+            format!("/recommendations/{}/recs/{}/no-task", fx.rec_source, fx.rec),
+            vec![("reason", "Đã thực hiện".into())],
+            &["coord"],
+        ),
         get(
             format!("/escalations/{}", fx.escalation),
             &["admin", "coord", "leader", "focal", "head"],
@@ -744,6 +751,13 @@ async fn fixtures(app: &TestApp) -> Result<Fixtures, libtest_mimic::Failed> {
         )
         .await?
         .source_id;
+    let rec = app
+        .db
+        .recommendations(Some(rec_source))
+        .await?
+        .first()
+        .ok_or("no recommendation")?
+        .id;
     let fx = Fixtures {
         task,
         round,
@@ -752,6 +766,7 @@ async fn fixtures(app: &TestApp) -> Result<Fixtures, libtest_mimic::Failed> {
         escalation,
         file,
         rec_source,
+        rec,
     };
     Ok(fx)
 }

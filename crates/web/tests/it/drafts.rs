@@ -156,6 +156,40 @@ fn draft_edit_approve_download(app: TestApp) -> Fut {
         let page = coord.get(&path).await;
         assert_eq!(page.status, 200, "{}", page.body);
         assert!(page.body.contains("Dự thảo báo cáo"));
+        // The page offers part II in the orders the file can print, and shows the chosen one:
+        // the linked task under its recommendation's heading, first among the tasks.
+        assert!(
+            page.body
+                .contains(&format!("href=\"/rounds/{r}/draft?group=recommendations\""))
+        );
+        assert!(
+            page.body
+                .contains(&format!("href=\"/rounds/{r}/draft.docx\""))
+        );
+        let grouped = coord.get(&format!("{path}?group=recommendations")).await;
+        assert_eq!(grouped.status, 200, "{}", grouped.body);
+        assert!(
+            grouped.body.contains(&format!(
+                "href=\"/rounds/{r}/draft.docx?group=recommendations\""
+            )),
+            "the download prints what the page shows"
+        );
+        let heading = "Khuyến nghị đoạn 21(b). Quyền được xét xử công bằng";
+        let at_heading = grouped
+            .body
+            .find(&format!("<h3 class=\"group\">{heading}"))
+            .ok_or("the group heading")?;
+        let others = grouped
+            .body
+            .find("<h3 class=\"group\">Nhiệm vụ khác")
+            .ok_or("the other tasks' heading")?;
+        assert!(at_heading < others, "the linked group before the others");
+        let by_article = coord.get(&format!("{path}?group=articles")).await;
+        assert!(by_article.body.contains("Điều 14. "), "{}", by_article.body);
+        // An unknown order is the plan's.
+        let plain = coord.get(&format!("{path}?group=tags")).await;
+        assert_eq!(plain.status, 200);
+        assert!(!plain.body.contains("class=\"group\""));
         assert!(page.body.contains("name=\"text:intro\""), "{}", page.body);
         assert!(page.body.contains("Tư liệu dùng để soạn"));
         assert!(

@@ -25,6 +25,10 @@ pub const CASES: &[(&str, Case)] = &[
         "recommendations_only_the_coordinator_imports",
         recommendations_only_the_coordinator_imports,
     ),
+    (
+        "recommendations_headings_in_vietnamese_and_no_task_needed",
+        recommendations_headings_in_vietnamese_and_no_task_needed,
+    ),
 ];
 
 /// Concluding observations in the shape a PDF's text layer gives (page furniture included).
@@ -316,10 +320,14 @@ fn recommendations_coverage_filters_xlsx_and_publish(app: TestApp) -> Fut {
         let page = leader.get(&path).await;
         assert_eq!(page.status, 200, "{}", page.body);
         let n = recs.len();
+        // The fixture's "Dissemination and follow-up" paragraphs (22, 23) need no task.
+        let procedural = recs.iter().filter(|r| !r.needs_task()).count();
+        assert_eq!(procedural, 2, "{recs:?}");
         for s in [
             format!("{n} khuyến nghị"),
             "1 đã có nhiệm vụ thực hiện".to_string(),
-            format!("{} chưa có nhiệm vụ thực hiện", n - 1),
+            format!("{procedural} không cần nhiệm vụ riêng"),
+            format!("{} chưa có nhiệm vụ thực hiện", n - 1 - procedural),
             format!("href=\"/tasks/{task}\""),
             "Sở Tư pháp".into(),
             "Hoàn thành".into(),
@@ -339,7 +347,7 @@ fn recommendations_coverage_filters_xlsx_and_publish(app: TestApp) -> Fut {
 
         // Filters.
         let only_uncovered = rows(&leader.get(&format!("{path}?uncovered=1")).await.body);
-        assert_eq!(only_uncovered.len(), n - 1);
+        assert_eq!(only_uncovered.len(), n - 1 - procedural);
         assert!(!only_uncovered.contains(&rec_4b.id));
         let by_body = rows(
             &leader
@@ -400,6 +408,7 @@ fn recommendations_coverage_filters_xlsx_and_publish(app: TestApp) -> Fut {
         for s in [
             TEXT_4B,
             "Chưa có nhiệm vụ thực hiện",
+            "Không cần nhiệm vụ riêng",
             "Nội dung khuyến nghị",
             "Cơ quan chủ trì",
             "Hoàn thành",
@@ -495,6 +504,94 @@ fn recommendations_only_the_coordinator_imports(app: TestApp) -> Fut {
         assert_eq!(list.status, 200);
         assert!(list.body.contains(SYMBOL));
         assert!(!list.body.contains("action=\"/recommendations/review\""));
+        Ok(())
+    })
+}
+
+fn recommendations_headings_in_vietnamese_and_no_task_needed(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let source = stored(&app).await?;
+        let recs = app.db.recommendations(Some(source)).await?;
+        let five = recs
+            .iter()
+            .find(|r| r.theme == "Non-discrimination" && r.needs_task())
+            .ok_or("a non-discrimination recommendation")?;
+        let path = format!("/recommendations/{source}");
+        let mut coord = app.signed_in("coord").await;
+        let page = coord.get(&path).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        // The English headings read in Vietnamese on a Vietnamese page, in the rows and the
+        // filter, and the procedural paragraphs say why they need no task.
+        assert!(
+            page.body.contains("Không phân biệt đối xử"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("Phổ biến và theo dõi thực hiện"));
+        assert!(!page.body.contains(">Non-discrimination<"), "{}", page.body);
+        assert!(page.body.contains("Khuyến nghị về thủ tục"));
+        // In English, the document's own words.
+        coord.get("/lang/en").await;
+        let en = coord.get(&path).await;
+        assert!(en.body.contains("Non-discrimination"));
+        assert!(en.body.contains("A procedural recommendation"));
+        coord.get("/lang/vi").await;
+
+        // The coordinator says one needs no task: it leaves the uncovered, with the reason.
+        let action = format!("{path}/recs/{}/no-task", five.id);
+        let blank = coord.post(&action, &[("reason", "  ")]).await;
+        assert_eq!(blank.status, 422, "{}", blank.body);
+        assert!(blank.body.contains("Hãy ghi lý do"), "{}", blank.body);
+        let done = coord
+            .post(
+                &action,
+                &[("reason", "Đã thực hiện trong Luật Trợ giúp pháp lý")],
+            )
+            .await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        assert_eq!(done.location(), format!("{path}#r{}", five.id));
+        let page = coord.get(&format!("{path}?uncovered=1")).await;
+        assert!(!rows(&page.body).contains(&five.id));
+        let page = coord.get(&path).await;
+        assert!(
+            page.body
+                .contains("Đã thực hiện trong Luật Trợ giúp pháp lý")
+        );
+        // Taken back: uncovered again.
+        let back = coord.post(&action, &[("clear", "1")]).await;
+        assert_eq!(back.status, 303, "{}", back.body);
+        let page = coord.get(&format!("{path}?uncovered=1")).await;
+        assert!(rows(&page.body).contains(&five.id));
+        // Another document's recommendation is not found under this one; a leader cannot.
+        let wrong = coord
+            .post(
+                &format!("/recommendations/{}/recs/{}/no-task", source + 1, five.id),
+                &[("reason", "x")],
+            )
+            .await;
+        assert_eq!(wrong.status, 404, "{}", wrong.body);
+        let mut leader = app.signed_in("leader").await;
+        let page = leader.get(&path).await;
+        assert!(
+            !page.body.contains("/no-task"),
+            "the form is the coordinator's"
+        );
+        let refused = leader.post(&action, &[("reason", "x")]).await;
+        assert_eq!(refused.status, 403, "{}", refused.body);
+        let mut admin = app.signed_in("admin").await;
+        let audit = admin.get("/admin/audit").await;
+        assert!(audit.body.contains("recommendation_no_task"), "audited");
+        assert!(audit.body.contains("recommendation_needs_task"), "audited");
+
+        // The review of the same document again: the heading in Vietnamese with the original
+        // beside it, and the number of tasks linked to what would change.
+        let r = upload(&mut coord, &[("file", "co_en.txt", CO_EN.as_bytes())]).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body.contains("Không phân biệt đối xử"));
+        assert!(
+            r.body
+                .contains("<div class=\"muted\" lang=\"en\">Non-discrimination</div>")
+        );
         Ok(())
     })
 }
