@@ -13,9 +13,12 @@
 //!                                                  its DOCX and XLSX (≤ 2 s), peak memory
 //! `cargo run --release -p theodoi-bench -- coverage` a register document's coverage: 300
 //!                                                  recommendations over 3,400 bodies' reports (≤ 100 ms)
+//! `cargo run --release -p theodoi-bench -- api`     the API's consolidated figures of a national
+//!                                                  round over HTTP (≤ 50 ms)
 //! `cargo run --release -p theodoi-bench -- backup`  back up the national demonstration's SQLite
 //!                                                  database (≤ 10 s) and restore it
 
+mod api;
 mod backup;
 mod coverage;
 mod docx;
@@ -39,9 +42,10 @@ fn main() -> anyhow::Result<()> {
         Some("form") => form::bench(),
         Some("coverage") => coverage::bench(),
         Some("backup") => backup::bench(),
+        Some("api") => api::bench(),
         _ => {
             bail!(
-                "usage: theodoi-bench parse | docx | import | rounds | report | form | coverage | backup"
+                "usage: theodoi-bench parse | docx | import | rounds | report | form | coverage | backup | api"
             )
         }
     }

@@ -22,6 +22,7 @@ pub(crate) use dispatch;
 
 pub mod accounts;
 pub mod agency_merge;
+pub mod api_tokens;
 pub mod audit_chain;
 pub mod backup;
 mod copy;

@@ -18,6 +18,7 @@ mod rec;
 mod report;
 mod serve;
 mod table;
+mod token;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
@@ -112,6 +113,9 @@ pub enum Command {
     /// The consolidated figures of a round, for a scheduled job or by hand.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Personal API tokens (for /api/v1), for scripts; people make theirs on the account page.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// The audit log's hash chain: check it, or print its head to keep outside.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -325,6 +329,25 @@ pub enum PlanCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a token for an account and print it (once; only its hash is stored).
+    Create {
+        /// The account's username.
+        #[arg(long)]
+        user: String,
+        /// read, or write (also changes the account's own reports).
+        #[arg(long, default_value = "read")]
+        scope: String,
+        /// Days until it expires (1–366).
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+        /// What it is for, as the account's list of tokens shows it.
+        #[arg(long, default_value = "command line")]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum AgencyCommand {
     /// List the agencies and groups the stored plans name, with their roles.
     List,
@@ -372,6 +395,12 @@ async fn run_with_db(args: Args) -> anyhow::Result<ExitCode> {
         Command::Plan(PlanCommand::Show { plan }) => plan::show(&db, plan.as_deref()).await,
         Command::Plan(PlanCommand::List) => plan::list(&db).await,
         Command::Agency(AgencyCommand::List) => agency::list(&db).await,
+        Command::Token(TokenCommand::Create {
+            user,
+            scope,
+            days,
+            name,
+        }) => token::create(&db, &user, &scope, days, &name).await,
         Command::Rec(RecCommand::Import {
             files,
             symbol,

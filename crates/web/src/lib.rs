@@ -6,6 +6,7 @@
 //! signal. Handlers are thin: extract, check the role and the CSRF token, call the store, render.
 //! Each file under `pages/` owns one area of the site.
 
+pub mod api;
 pub mod auth;
 pub mod cache;
 pub mod charts;
@@ -330,6 +331,9 @@ const ROUTES: &[RouteSpec] = routes![
     post "/account/totp", SignedIn, pages::account::totp;
     post "/account/logout-all", SignedIn, pages::account::logout_all;
     post "/account/email", SignedIn, pages::account::set_email;
+    get "/account/tokens", SignedIn, api::tokens::page;
+    post "/account/tokens", SignedIn, api::tokens::create_form;
+    post "/account/tokens/{id}/revoke", SignedIn, api::tokens::revoke;
     get "/admin/users", ADMIN, pages::admin::users;
     post "/admin/users", ADMIN, pages::admin::create_user;
     post "/admin/users/{id}/reset", ADMIN, pages::admin::reset_password;
@@ -368,6 +372,7 @@ pub fn router(state: AppState) -> Router {
         .fold(Router::new(), |r, spec| {
             r.route(spec.path, (spec.handler)())
         })
+        .nest("/api/v1", api::router())
         // For the operators' tools rather than accounts (outside the authorisation matrix):
         // `/metrics` answers by the client's address, `/readyz` to anyone and says nothing.
         .route("/metrics", get(metrics::scrape))

@@ -266,6 +266,21 @@ fn rules(app: &TestApp, fx: &Fixtures) -> Vec<Rule> {
             vec![("email", String::new())],
             SIGNED_IN,
         ),
+        // Personal API tokens: every account makes and revokes its own (an unknown id: 404).
+        get("/account/tokens".into(), SIGNED_IN),
+        post(
+            "/account/tokens".into(),
+            vec![
+                ("name", "thử {role}".into()),
+                ("scope", "read".into()),
+                ("days", "7".into()),
+            ],
+            SIGNED_IN,
+        ),
+        Rule {
+            also: &[404],
+            ..post("/account/tokens/0/revoke".into(), Vec::new(), SIGNED_IN)
+        },
         post(
             format!("/tasks/{task}/tags"),
             vec![("tags", "ICCPR Điều 9".into())],

@@ -2,6 +2,7 @@
 //! once on SQLite and, when THEODOI_TEST_DATABASE_URL is set, once on PostgreSQL.
 
 mod agency_merge;
+mod api;
 mod authz;
 mod cascade;
 mod charts;
@@ -69,7 +70,8 @@ fn main() -> std::process::ExitCode {
         .chain(recommendations::CASES)
         .chain(languages::CASES)
         .chain(rec_links::CASES)
-        .chain(metrics::CASES);
+        .chain(metrics::CASES)
+        .chain(api::CASES);
     let mut trials = Vec::new();
     for (name, case) in cases {
         let case = *case;
