@@ -143,18 +143,21 @@ impl ChainBreak {
                     "{en_e} has no hash: it was inserted outside theodoi after the chain began."
                 ),
             ),
-            Problem::Deleted { from, to } => Message::new(
-                format!(
-                    "{} trước {} đã bị xóa: liên kết của nó chỉ tới mục không còn trong nhật ký.",
-                    ids_vi(*from, *to),
-                    vi_e.to_lowercase_first()
-                ),
-                format!(
-                    "{} before {} deleted: its link names an entry no longer in the log.",
-                    ids_en(*from, *to),
-                    en_e.to_lowercase_first()
-                ),
-            ),
+            Problem::Deleted { from, to } => {
+                let (en_ids, verb) = ids_en(*from, *to);
+                let id = self.entry.as_ref().map_or(0, |e| e.id);
+                Message::new(
+                    format!(
+                        "{} trước {} đã bị xóa: liên kết của mục #{id} chỉ tới mục không còn trong nhật ký.",
+                        ids_vi(*from, *to),
+                        vi_e.to_lowercase_first()
+                    ),
+                    format!(
+                        "{en_ids} before {} {verb} deleted: the link of entry #{id} names an entry no longer in the log.",
+                        en_e.to_lowercase_first()
+                    ),
+                )
+            }
             Problem::OutOfOrder { links_to } => Message::new(
                 format!(
                     "{vi_e} bị chèn sai thứ tự: liên kết của nó chỉ tới mục #{links_to}, không phải mục ngay trước nó."
@@ -315,11 +318,11 @@ fn ids_vi(from: i64, to: i64) -> String {
     }
 }
 
-fn ids_en(from: i64, to: i64) -> String {
+fn ids_en(from: i64, to: i64) -> (String, &'static str) {
     if from == to {
-        format!("Entry #{from} was")
+        (format!("Entry #{from}"), "was")
     } else {
-        format!("Entries #{from}–#{to} were")
+        (format!("Entries #{from}–#{to}"), "were")
     }
 }
 

@@ -252,6 +252,12 @@ fn names_deleted(db: Db) -> Fut {
         assert_eq!(b.problem, Problem::Deleted { from: 3, to: 4 });
         assert_eq!(b.entry.as_ref().map(|e| e.id), Some(5));
         assert!(b.message().vi.contains("#3–#4"), "{}", b.message().vi);
+        assert!(
+            b.message().en.contains("Entries #3–#4 before entry #5")
+                && b.message().en.contains("were deleted"),
+            "{}",
+            b.message().en
+        );
         // The first entry too.
         let (db2, path) = crate::sqlite_db().await?;
         let result = async {
