@@ -33,6 +33,18 @@ pub struct SourceRow {
 }
 
 impl SourceRow {
+    /// The title in a page's language: a usual English title in Vietnamese words on a Vietnamese
+    /// page, else as written.
+    pub fn title_in(&self, lang: theodoi_text::Lang) -> std::borrow::Cow<'_, str> {
+        match lang {
+            theodoi_text::Lang::Vi => themes::title_vi(&self.title).map_or(
+                std::borrow::Cow::Borrowed(self.title.as_str()),
+                std::borrow::Cow::Owned,
+            ),
+            theodoi_text::Lang::En => std::borrow::Cow::Borrowed(&self.title),
+        }
+    }
+
     pub fn mechanism(&self) -> Mechanism {
         match self.mechanism.as_str() {
             "treaty_body" => Mechanism::TreatyBody {

@@ -182,6 +182,50 @@ pub fn theme_vi(theme: &str) -> Option<&'static str> {
         .map(|(_, vi)| *vi)
 }
 
+/// The Vietnamese of a document's usual English title: "Concluding observations on the fourth
+/// periodic report of Viet Nam" → "Nhận xét kết luận về báo cáo định kỳ lần thứ tư của Việt Nam";
+/// `None` for another title.
+pub fn title_vi(title: &str) -> Option<String> {
+    const ORDINALS: [(&str, &str); 10] = [
+        ("initial", "ban đầu"),
+        ("second", "định kỳ lần thứ hai"),
+        ("third", "định kỳ lần thứ ba"),
+        ("fourth", "định kỳ lần thứ tư"),
+        ("fifth", "định kỳ lần thứ năm"),
+        ("sixth", "định kỳ lần thứ sáu"),
+        ("seventh", "định kỳ lần thứ bảy"),
+        ("eighth", "định kỳ lần thứ tám"),
+        ("ninth", "định kỳ lần thứ chín"),
+        ("tenth", "định kỳ lần thứ mười"),
+    ];
+    let f = fold(title);
+    if let Some(rest) = f.strip_prefix("concluding observations on the ") {
+        let (ordinal, rest) = rest.split_once(' ')?;
+        let rest = rest
+            .strip_prefix("periodic report of ")
+            .or_else(|| rest.strip_prefix("report of "))?;
+        let (_, which) = ORDINALS.iter().find(|(en, _)| *en == ordinal)?;
+        return Some(format!(
+            "Nhận xét kết luận về báo cáo {which} của {}",
+            country_vi(rest)?
+        ));
+    }
+    if let Some(rest) =
+        f.strip_prefix("report of the working group on the universal periodic review")
+    {
+        let country = rest.trim_start_matches([' ', ':', '-']);
+        return Some(format!(
+            "Báo cáo của Nhóm công tác về Cơ chế rà soát định kỳ phổ quát: {}",
+            country_vi(country)?
+        ));
+    }
+    None
+}
+
+fn country_vi(folded: &str) -> Option<&'static str> {
+    matches!(folded.trim(), "viet nam" | "vietnam").then_some("Việt Nam")
+}
+
 /// Whether a heading files procedural paragraphs — spreading the document, following it up
 /// with the Committee, the date of the next report — which ask for no task of a plan.
 pub fn is_procedural(theme: &str) -> bool {
@@ -232,6 +276,25 @@ mod tests {
             assert_eq!(first.map(|(_, v)| v), Some(vi), "{en} is listed twice");
             assert_eq!(theme_vi(&en.to_uppercase()), Some(*vi), "{en}");
         }
+    }
+
+    #[test]
+    fn usual_titles_read_in_vietnamese() {
+        assert_eq!(
+            title_vi("Concluding observations on the fourth periodic report of Viet Nam")
+                .as_deref(),
+            Some("Nhận xét kết luận về báo cáo định kỳ lần thứ tư của Việt Nam")
+        );
+        assert_eq!(
+            title_vi("Report of the Working Group on the Universal Periodic Review: Viet Nam")
+                .as_deref(),
+            Some("Báo cáo của Nhóm công tác về Cơ chế rà soát định kỳ phổ quát: Việt Nam")
+        );
+        assert_eq!(
+            title_vi("Concluding observations on the fourth periodic report of Chile"),
+            None
+        );
+        assert_eq!(title_vi("Something else"), None);
     }
 
     #[test]

@@ -143,8 +143,8 @@ async fn registers(state: &AppState, ctx: &Ctx) -> AppResult<Vec<PublicRegister>
             });
         }
         out.push(PublicRegister {
+            title: source.title_in(ctx.lang).into_owned(),
             symbol: source.symbol,
-            title: source.title,
             recs,
             uncovered,
         });

@@ -117,11 +117,11 @@ async fn list_page(
             .filter(|r| !r.tasks.is_empty())
             .count();
         sources.push(SourceLine {
+            title: s.title_in(ctx.lang).into_owned(),
             mechanism: s.mechanism().label().get(ctx.lang).to_string(),
             date: date_of(s.issued_on),
             id: s.id,
             symbol: s.symbol,
-            title: s.title,
             count: s.count,
             covered,
             published: s.published,
@@ -684,6 +684,8 @@ struct RecView {
 struct CoveragePage {
     ctx: Ctx,
     source: SourceRow,
+    /// The source's title in the page's language.
+    title: String,
     mechanism: String,
     date: String,
     recs: Vec<RecView>,
@@ -782,6 +784,7 @@ pub async fn coverage(
     let page = CoveragePage {
         mechanism: source.mechanism().label().get(lang).to_string(),
         date: date_of(source.issued_on),
+        title: source.title_in(lang).into_owned(),
         source,
         recs,
         total,
@@ -1066,7 +1069,7 @@ pub async fn coverage_xlsx(
         subtitle: if source.title.is_empty() {
             source.symbol.clone()
         } else {
-            format!("{} ({})", source.title, source.symbol)
+            format!("{} ({})", source.title_in(Lang::Vi), source.symbol)
         },
         lines,
     };

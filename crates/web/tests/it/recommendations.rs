@@ -528,6 +528,11 @@ fn recommendations_headings_in_vietnamese_and_no_task_needed(app: TestApp) -> Fu
             page.body
         );
         assert!(page.body.contains("Phổ biến và theo dõi thực hiện"));
+        assert!(
+            page.body
+                .contains("Nhận xét kết luận về báo cáo định kỳ lần thứ tư của Việt Nam"),
+            "the document's usual title in Vietnamese"
+        );
         assert!(!page.body.contains(">Non-discrimination<"), "{}", page.body);
         assert!(page.body.contains("Khuyến nghị về thủ tục"));
         // In English, the document's own words.
