@@ -516,6 +516,14 @@ mod portable {
                 "INSERT INTO \"{t}\" ({list}) OVERRIDING SYSTEM VALUE \
                  SELECT {list} FROM json_populate_recordset(NULL::\"{t}\", $1::json)"
             );
+            // A table referencing itself (agencies' parents) goes in one statement: PostgreSQL
+            // checks its references at the statement's end, whatever the rows' order.
+            let refs: Vec<String> =
+                sqlx::query_scalar("SELECT \"table\" FROM pragma_foreign_key_list($1)")
+                    .bind(&t)
+                    .fetch_all(src)
+                    .await?;
+            let limit = if refs.contains(&t) { i64::MAX } else { CHUNK };
             let mut last: i64 = i64::MIN;
             loop {
                 // Keyset pagination on rowid: each chunk starts after the last one read.
@@ -526,7 +534,7 @@ mod portable {
                           WHERE rowid > $1 ORDER BY rowid LIMIT $2)"
                     )))
                     .bind(last)
-                    .bind(CHUNK)
+                    .bind(limit)
                     .fetch_one(src)
                     .await?;
                 if k == 0 {
