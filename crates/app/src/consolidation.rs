@@ -326,15 +326,18 @@ async fn links(
     Ok((recs_of, articles_of))
 }
 
-/// A heading's short title for a recommendation: its theme in Vietnamese (a translation's heading
-/// or the usual words for a treaty body's); else, when only the text has a translation, the first
-/// words of that text; else the theme as written.
+/// A heading's short title for a recommendation, in Vietnamese or not at all (the báo cáo is a
+/// Vietnamese document): its theme in Vietnamese (a translation's heading or the usual words for
+/// a treaty body's); else the first words of its Vietnamese text; else none, the number alone.
 pub fn short_title(r: &theodoi_store::recommendations::RecRow) -> String {
     let theme = r.theme_in(theodoi_text::Lang::Vi).trim();
     let in_vietnamese = r.theme_vi.is_some()
         || theodoi_domain::recommendation::themes::theme_vi(&r.theme).is_some();
-    if !theme.is_empty() && (in_vietnamese || r.text_vi.is_none()) {
+    if !theme.is_empty() && in_vietnamese {
         return theme.to_string();
+    }
+    if r.text_vi.is_none() {
+        return String::new();
     }
     const WORDS: usize = 12;
     let words: Vec<&str> = r.text_for_vi().split_whitespace().collect();

@@ -17,7 +17,8 @@ pub struct Arranged {
 /// its heading; `None` is "Nhiệm vụ khác", last.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum GroupKey {
-    Rec(String, theodoi_domain::recommendation::RecKey),
+    /// (the document's place among the documents, its symbol, the recommendation's place in it)
+    Rec(usize, String, theodoi_domain::recommendation::RecKey),
     Article(u8),
 }
 
@@ -42,15 +43,23 @@ pub fn arrange(c: &Consolidation, keys: &[&str], group: crate::Grouping) -> Vec<
     if !c.tasks.iter().any(linked) {
         return (0..keys.len()).map(plain).collect();
     }
-    let several_sources = {
-        let mut symbols: Vec<&str> = c
-            .tasks
+    // The documents in order of how many of the plan's links they take (the one the plan
+    // carries out first), then by symbol.
+    let sources: Vec<&str> = {
+        let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for r in c.tasks.iter().flat_map(|t| t.recommendations.iter()) {
+            *counts.entry(r.symbol.as_str()).or_default() += 1;
+        }
+        let mut v: Vec<(&str, usize)> = counts.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        v.into_iter().map(|(s, _)| s).collect()
+    };
+    let several_sources = sources.len() > 1;
+    let place_of = |symbol: &str| {
+        sources
             .iter()
-            .flat_map(|t| t.recommendations.iter().map(|r| r.symbol.as_str()))
-            .collect();
-        symbols.sort_unstable();
-        symbols.dedup();
-        symbols.len() > 1
+            .position(|s| *s == symbol)
+            .unwrap_or(usize::MAX)
     };
     // (group key, heading) of each task's links in the document's order.
     let links_of = |reference: &str| -> Vec<Link> {
@@ -72,7 +81,10 @@ pub fn arrange(c: &Consolidation, keys: &[&str], group: crate::Grouping) -> Vec<
                     if !r.title.trim().is_empty() {
                         heading.push_str(&format!(". {}", r.title.trim()));
                     }
-                    (GroupKey::Rec(symbol.to_string(), key), heading)
+                    (
+                        GroupKey::Rec(place_of(symbol), symbol.to_string(), key),
+                        heading,
+                    )
                 })
                 .collect(),
             crate::Grouping::Articles => t
@@ -96,7 +108,7 @@ pub fn arrange(c: &Consolidation, keys: &[&str], group: crate::Grouping) -> Vec<
         let names: Vec<String> = rest
             .iter()
             .map(|(k, _)| match k {
-                GroupKey::Rec(symbol, key) => {
+                GroupKey::Rec(_, symbol, key) => {
                     let r = crate::RecLink {
                         symbol: symbol.clone(),
                         paragraph: key.paragraph,

@@ -47,7 +47,7 @@ const COLUMNS: [(&str, f64); 10] = [
     ("Nhiệm vụ", 32.0),
     ("Cơ quan chủ trì", 20.0),
     ("Cơ quan phối hợp", 22.0),
-    ("Tình hình mới nhất", 26.0),
+    ("Tình hình mới nhất (báo cáo đã gửi)", 26.0),
 ];
 
 /// The row of the headings: after the title and the line under it.

@@ -20,6 +20,8 @@ pub struct SourceRow {
     pub id: i64,
     pub symbol: String,
     pub title: String,
+    /// The title its Vietnamese translation gives.
+    pub title_vi: Option<String>,
     pub issued_on: Option<Date>,
     /// "treaty_body", "upr" or "other"; see [`SourceRow::mechanism`].
     pub mechanism: String,
@@ -33,14 +35,17 @@ pub struct SourceRow {
 }
 
 impl SourceRow {
-    /// The title in a page's language: a usual English title in Vietnamese words on a Vietnamese
-    /// page, else as written.
+    /// The title in a page's language: on a Vietnamese page, the translation's title, else a
+    /// usual English title in Vietnamese words, else as written.
     pub fn title_in(&self, lang: theodoi_text::Lang) -> std::borrow::Cow<'_, str> {
         match lang {
-            theodoi_text::Lang::Vi => themes::title_vi(&self.title).map_or(
-                std::borrow::Cow::Borrowed(self.title.as_str()),
-                std::borrow::Cow::Owned,
-            ),
+            theodoi_text::Lang::Vi => match self.title_vi.as_deref().filter(|t| !t.is_empty()) {
+                Some(t) => std::borrow::Cow::Borrowed(t),
+                None => themes::title_vi(&self.title).map_or(
+                    std::borrow::Cow::Borrowed(self.title.as_str()),
+                    std::borrow::Cow::Owned,
+                ),
+            },
             theodoi_text::Lang::En => std::borrow::Cow::Borrowed(&self.title),
         }
     }
@@ -186,6 +191,9 @@ pub struct RecImport {
     pub unchanged: usize,
     /// Numbers of a translation the original does not have: left out, never added.
     pub unmatched: Vec<String>,
+    /// Numbers of a translation whose Covenant articles differ from the original's: the
+    /// paragraphs are likely numbered differently, so the translation is left out there.
+    pub mismatched: Vec<String>,
 }
 
 /// A task linked to a recommendation, with the bodies assigned to it and what they last
@@ -361,6 +369,13 @@ macro_rules! backend {
                 let (source_id, translation) = match found {
                     Some((id, language)) => {
                         let translation = source.language == "vi" && language != "vi";
+                        if translation && !source.title.trim().is_empty() {
+                            sqlx::query("UPDATE rec_sources SET title_vi = $2 WHERE id = $1")
+                                .bind(id)
+                                .bind(source.title.trim())
+                                .execute(&mut *tx)
+                                .await?;
+                        }
                         if !translation {
                             sqlx::query(
                                 "UPDATE rec_sources SET \
@@ -440,6 +455,15 @@ macro_rules! backend {
                             .bind(id)
                             .fetch_all(&mut *tx)
                             .await?;
+                            let read_articles: Vec<i64> = r.articles.iter().map(|a| i64::from(*a)).collect();
+                            if translation
+                                && !read_articles.is_empty()
+                                && !stored_articles.is_empty()
+                                && read_articles != stored_articles
+                            {
+                                out.mismatched.push(r.number());
+                                continue;
+                            }
                             let articles_same = translation
                                 || stored_articles
                                     == r.articles.iter().map(|a| i64::from(*a)).collect::<Vec<_>>();
@@ -524,7 +548,7 @@ macro_rules! backend {
 
             pub async fn rec_sources(pool: &Pool<$db>) -> Result<Vec<SourceRow>> {
                 Ok(sqlx::query_as(
-                    "SELECT s.id, s.symbol, s.title, s.issued_on, s.mechanism, s.committee, s.language, \
+                    "SELECT s.id, s.symbol, s.title, s.title_vi, s.issued_on, s.mechanism, s.committee, s.language, \
                      s.accepted_by, s.published, (SELECT COUNT(*) FROM recommendations r WHERE r.source_id = s.id) AS count \
                      FROM rec_sources s ORDER BY s.issued_on DESC, s.symbol",
                 )

@@ -806,6 +806,9 @@ fn recommendations_import_and_list_as_json() {
     assert!(o.status.success(), "{}", stderr(&o));
     let o = theodoi(dir.path(), &["rec", "import", "co_vi.txt"]);
     assert!(o.status.success(), "{}", stderr(&o));
+    // Its paragraphs that name other articles than the original's are numbered differently:
+    // left out and named, never written over the original's.
+    assert!(stderr(&o).contains("khác bản gốc"), "{}", stderr(&o));
     let o = theodoi(
         dir.path(),
         &["rec", "list", "--source", "CCPR/C/VNM/CO/4", "--json"],
@@ -863,7 +866,7 @@ fn recommendations_import_and_list_as_json() {
     let o = theodoi(dir.path(), &["rec", "import", "note.txt"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("no numbered recommendation"),
+        stderr(&o).contains("không tìm thấy khuyến nghị nào có đánh số"),
         "{}",
         stderr(&o)
     );

@@ -434,6 +434,23 @@ fn headings_read_in_vietnamese_and_procedural_paragraphs_need_no_task(db: Db) ->
         assert_eq!(again.unchanged, 1, "the same translation changes nothing");
         let r5 = find(&db.recommendations(None).await?, 5)?;
         assert_eq!(r5.theme_in(Lang::Vi), "Chống phân biệt đối xử");
+        // A translation whose paragraph names other articles is numbered differently: it is
+        // named and left out, never written over the original's paragraph.
+        let mut shifted = vi.clone();
+        shifted[0].articles = vec![6];
+        shifted[0].text = "Bãi bỏ hình phạt tử hình".into();
+        let t = db
+            .import_recommendations(&source("vi"), &shifted[..1], None, false, now)
+            .await?;
+        assert_eq!(
+            (t.mismatched.as_slice(), t.updated),
+            (["5".to_string()].as_slice(), 0)
+        );
+        let r5 = find(&db.recommendations(None).await?, 5)?;
+        assert_eq!(
+            r5.text_for_vi(),
+            "Ban hành luật toàn diện về chống phân biệt đối xử"
+        );
         assert_eq!(r5.theme, "Non-discrimination");
 
         // The coordinator's word: a reason is required; clearing makes it count again, and a

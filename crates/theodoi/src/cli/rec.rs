@@ -28,14 +28,14 @@ pub async fn import(
         let bytes = std::fs::read(f).with_context(|| format!("reading {name}"))?;
         let file_name = f.file_name().and_then(|n| n.to_str());
         let docs = read_file(file_name, &bytes, &options)
-            .map_err(|e| anyhow::anyhow!("{name}: {}", e.message().en))?;
+            .map_err(|e| anyhow::anyhow!("{name}: {}", e.message().vi))?;
         for d in docs {
             for diag in &d.diagnostics {
                 eprintln!("note: {name}:{}: {}", diag.line, diag.message);
             }
             if d.recommendations.is_empty() {
                 anyhow::bail!(
-                    "{name}: no numbered recommendation found; nothing was stored (is it a concluding-observations or UPR document, or a table with paragraph and text columns?)"
+                    "{name}: không tìm thấy khuyến nghị nào có đánh số; chưa lưu gì (tệp có phải nhận xét kết luận, báo cáo UPR, hoặc bảng có cột đoạn và nội dung không?)"
                 );
             }
             read.push((name.clone(), d));
@@ -51,6 +51,13 @@ pub async fn import(
             eprintln!(
                 "note: {name}: the translation has paragraphs {} that {} does not; they were left out",
                 o.unmatched.join(", "),
+                d.source.symbol
+            );
+        }
+        if !o.mismatched.is_empty() {
+            eprintln!(
+                "note: {name}: các đoạn {} của bản dịch nêu điều của Công ước khác bản gốc {} (có thể đánh số khác): đã bỏ qua, hãy đối chiếu",
+                o.mismatched.join(", "),
                 d.source.symbol
             );
         }

@@ -346,6 +346,11 @@ impl TaskPage {
 
     /// A recommendation's text in the page's language (the Vietnamese translation when there is
     /// one), cut to a few lines.
+    /// The recommendation's heading in the page's language.
+    fn rec_theme<'r>(&self, r: &'r RecRow) -> &'r str {
+        r.theme_in(self.ctx.lang)
+    }
+
     fn rec_text(&self, r: &RecRow) -> String {
         let text = match self.ctx.lang {
             theodoi_text::Lang::Vi => r.text_for_vi(),
@@ -531,36 +536,54 @@ async fn task_page(
             .collect();
         // The linked and ticked ones are always listed, so unticking one is possible without
         // searching for it; then what the search found, in the register's order.
+        // A number typed alone ("4(b)", "21", "115.3") is a paragraph, not words of a text.
+        let number_typed = {
+            let q = rec_q.trim().replace(' ', "");
+            let digits_first = q.chars().next().is_some_and(|c| c.is_ascii_digit());
+            (digits_first
+                && q.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '(' | ')' | '.')))
+            .then_some(q)
+        };
         let mut found = 0;
         for r in register {
             let ticked = ticked_recs.contains(&r.id);
             let kept = ticked || recs.iter().any(|l| l.id == r.id);
-            let hit = !words.is_empty() && {
-                // The Covenant articles' Vietnamese titles too, so an English-only
-                // recommendation is found by its right's Vietnamese name ("xét xử").
-                let titles: Vec<&str> = r
-                    .articles
-                    .iter()
-                    .filter_map(|a| {
-                        theodoi_domain::recommendation::covenant::article(*a).map(|t| t.title_vi)
-                    })
-                    .collect();
-                let hay = theodoi_text::fold(&format!(
-                    "{} {} {} {} {}",
-                    r.reference(),
-                    r.theme_in(theodoi_text::Lang::Vi),
-                    r.text,
-                    r.text_vi.as_deref().unwrap_or_default(),
-                    titles.join(" ")
-                ));
-                // Each word typed starts a word of the text ("su" finds "sư", not "Ensure").
-                let hay_words: Vec<&str> = hay
-                    .split(|c: char| !c.is_alphanumeric())
-                    .filter(|w| !w.is_empty())
-                    .collect();
-                words
-                    .iter()
-                    .all(|w| hay_words.iter().any(|h| h.starts_with(w.as_str())))
+            let hit = if let Some(n) = &number_typed {
+                r.number() == *n || r.paragraph.to_string() == *n
+            } else {
+                !words.is_empty() && {
+                    // The Covenant articles' Vietnamese titles too, so an English-only
+                    // recommendation is found by its right's Vietnamese name ("xét xử").
+                    let titles: Vec<&str> = r
+                        .articles
+                        .iter()
+                        .filter_map(|a| {
+                            theodoi_domain::recommendation::covenant::article(*a)
+                                .map(|t| t.title_vi)
+                        })
+                        .collect();
+                    // "Điều 14" finds the recommendations filed under article 14.
+                    let numbers: Vec<String> =
+                        r.articles.iter().map(|a| format!("điều {a}")).collect();
+                    let hay = theodoi_text::fold(&format!(
+                        "{} {} {} {} {} {}",
+                        r.reference(),
+                        r.theme_in(theodoi_text::Lang::Vi),
+                        r.text,
+                        r.text_vi.as_deref().unwrap_or_default(),
+                        titles.join(" "),
+                        numbers.join(" ")
+                    ));
+                    // Each word typed starts a word of the text ("su" finds "sư", not "Ensure").
+                    let hay_words: Vec<&str> = hay
+                        .split(|c: char| !c.is_alphanumeric())
+                        .filter(|w| !w.is_empty())
+                        .collect();
+                    words
+                        .iter()
+                        .all(|w| hay_words.iter().any(|h| h.starts_with(w.as_str())))
+                }
             };
             if hit && !kept {
                 found += 1;
@@ -569,7 +592,7 @@ async fn task_page(
                 rec_choices.push((r, ticked));
             }
         }
-        rec_none_found = !words.is_empty() && found == 0;
+        rec_none_found = (!words.is_empty() || number_typed.is_some()) && found == 0;
         article_choices = (1..=theodoi_domain::recommendation::covenant::LAST_ARTICLE)
             .map(|a| (a, ticked_articles.contains(&a)))
             .collect();

@@ -97,6 +97,8 @@ struct PublicRegister {
 struct PublicRec {
     /// "21(b)".
     number: String,
+    /// Needs no task of the plans (a procedural paragraph, or the coordinator's word).
+    no_task: bool,
     theme: String,
     text: String,
     /// (plan number and task reference, task title, latest status in words).
@@ -136,6 +138,7 @@ async fn registers(state: &AppState, ctx: &Ctx) -> AppResult<Vec<PublicRegister>
                 crate::i18n::Lang::En => row.rec.text.clone(),
             };
             recs.push(PublicRec {
+                no_task: !row.rec.needs_task(),
                 number: row.rec.number(),
                 theme: row.rec.theme_in(ctx.lang).to_string(),
                 text,

@@ -245,6 +245,10 @@ impl ReviewPage {
                 "bản gốc không có đoạn này: bỏ qua",
                 "not in the original: left out",
             ),
+            "mismatched" => self.ctx.t(
+                "khác điều của Công ước với đoạn cùng số trong bản gốc (có thể đánh số khác): bỏ qua",
+                "names other Covenant articles than the original's paragraph of that number (numbered differently?): left out",
+            ),
             _ => self.ctx.t("không đổi", "unchanged"),
         }
     }
@@ -258,6 +262,9 @@ fn change_of(r: &Recommendation, stored: Option<&RecRow>, translation: bool) -> 
         // A translation only fills the original's paragraphs (the store leaves the rest out).
         return if translation { "unmatched" } else { "new" };
     };
+    if translation && !r.articles.is_empty() && !s.articles.is_empty() && r.articles != s.articles {
+        return "mismatched";
+    }
     let same = if translation {
         s.text_vi.as_deref() == Some(r.text.as_str())
             && (r.theme.is_empty() || s.theme_vi.as_deref() == Some(r.theme.as_str()))
@@ -426,21 +433,20 @@ pub async fn review(
                         r.theme.clone()
                     },
                     procedural: before.is_none() && !translation && themes::is_procedural(&r.theme),
-                    before: before.filter(|_| change == "changed").map(|b| {
-                        (
-                            b.theme_in(lang).to_string(),
-                            b.articles
-                                .iter()
-                                .map(ToString::to_string)
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                            if translation {
-                                b.text_vi.clone().unwrap_or_default()
-                            } else {
-                                b.text.clone()
-                            },
-                        )
-                    }),
+                    before: before
+                        .filter(|_| matches!(change, "changed" | "mismatched"))
+                        .map(|b| {
+                            (
+                                b.theme_in(lang).to_string(),
+                                b.articles
+                                    .iter()
+                                    .map(ToString::to_string)
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                                // A translation is checked against the original's own words.
+                                b.text.clone(),
+                            )
+                        }),
                     linked: before.and_then(|b| linked.get(&b.id)).copied().unwrap_or(0),
                     articles: r
                         .articles
@@ -449,7 +455,12 @@ pub async fn review(
                         .collect(),
                     concern: r.concern.clone().unwrap_or_default(),
                     text: r.text.clone(),
-                    text_vi: r.text_vi.clone().unwrap_or_default(),
+                    // A Vietnamese document's text is its Vietnamese text: shown once.
+                    text_vi: r
+                        .text_vi
+                        .clone()
+                        .filter(|v| *v != r.text)
+                        .unwrap_or_default(),
                     change,
                 }
             })

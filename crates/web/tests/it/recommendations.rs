@@ -583,6 +583,26 @@ fn recommendations_headings_in_vietnamese_and_no_task_needed(app: TestApp) -> Fu
         );
         let refused = leader.post(&action, &[("reason", "x")]).await;
         assert_eq!(refused.status, 403, "{}", refused.body);
+        // Published, the public page says the procedural ones need no task and counts only
+        // the others as not acted on.
+        let published = coord
+            .post(&format!("{path}/publish"), &[("published", "1")])
+            .await;
+        assert_eq!(published.status, 303, "{}", published.body);
+        let public = app.client().get("/public").await;
+        let needing = recs.iter().filter(|r| r.needs_task()).count();
+        assert!(
+            public.body.contains(&format!(
+                "{} khuyến nghị; {needing} chưa có nhiệm vụ thực hiện",
+                recs.len()
+            )),
+            "{}",
+            public.body
+        );
+        assert_eq!(
+            public.body.matches("Không cần nhiệm vụ riêng").count(),
+            recs.len() - needing
+        );
         let mut admin = app.signed_in("admin").await;
         let audit = admin.get("/admin/audit").await;
         assert!(audit.body.contains("recommendation_no_task"), "audited");
