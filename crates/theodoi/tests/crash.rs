@@ -165,6 +165,14 @@ fn start(dir: &Path, url: &str, n: usize) -> Server {
     Server { child, addr }
 }
 
+/// A failed assertion must not leave a server running behind the test.
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 struct Response {
     status: u16,
     headers: Vec<(String, String)>,
@@ -716,8 +724,7 @@ fn crash_test(dir: &Path, url: &str) {
              all present; {checked}; audit chain intact"
         );
     }
-    let _ = server.child.kill();
-    let _ = server.child.wait();
+    drop(server);
     block_on(db.close());
     eprintln!(
         "crash test ({}): {ITERATIONS} kills, {acknowledged} saves acknowledged and found, \
