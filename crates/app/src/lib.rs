@@ -4,6 +4,7 @@
 //! (first start, demo data).
 
 pub mod consolidation;
+pub mod exchange;
 pub mod password;
 pub mod pdf;
 pub mod report;

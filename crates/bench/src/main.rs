@@ -17,11 +17,14 @@
 //!                                                  round over HTTP (≤ 50 ms)
 //! `cargo run --release -p theodoi-bench -- backup`  back up the national demonstration's SQLite
 //!                                                  database (≤ 10 s) and restore it
+//! `cargo run --release -p theodoi-bench -- exchange` a data import of 100,000 values keyed by
+//!                                                  codes into SQLite (≤ 5 s)
 
 mod api;
 mod backup;
 mod coverage;
 mod docx;
+mod exchange;
 mod form;
 mod rounds;
 
@@ -43,9 +46,10 @@ fn main() -> anyhow::Result<()> {
         Some("coverage") => coverage::bench(),
         Some("backup") => backup::bench(),
         Some("api") => api::bench(),
+        Some("exchange") => exchange::bench(),
         _ => {
             bail!(
-                "usage: theodoi-bench parse | docx | import | rounds | report | form | coverage | backup | api"
+                "usage: theodoi-bench parse | docx | import | rounds | report | form | coverage | backup | api | exchange"
             )
         }
     }

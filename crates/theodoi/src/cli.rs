@@ -12,6 +12,7 @@ macro_rules! outln {
 mod agency;
 mod audit;
 mod backup;
+mod data;
 mod demo;
 mod plan;
 mod rec;
@@ -116,6 +117,9 @@ pub enum Command {
     /// Personal API tokens (for /api/v1), for scripts; people make theirs on the account page.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Indicator values in and out as JSON or CSV keyed by codes (docs/operations/data-exchange.md).
+    #[command(subcommand)]
+    Data(DataCommand),
     /// The audit log's hash chain: check it, or print its head to keep outside.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -161,6 +165,52 @@ pub enum RecCommand {
         source: Option<String>,
         /// Print JSON for other tools: {"recommendations": [{"source", "paragraph", "sub",
         /// "articles", "theme", "text", "tasks", …}]}.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DataCommand {
+    /// Write a round's values: accepted reports only, or every stored report with --all.
+    Export {
+        /// The round, by id (see `theodoi report rounds`).
+        #[arg(long, conflicts_with = "period")]
+        round: Option<i64>,
+        /// The round, by its period: start/length, e.g. 2026-01-01/P6M.
+        #[arg(long)]
+        period: Option<String>,
+        /// The plan's number, when two plans report the same period.
+        #[arg(long)]
+        plan: Option<String>,
+        /// json (the default, or from --output's extension) or csv.
+        #[arg(long)]
+        format: Option<String>,
+        /// The file to write; standard output if none.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Every stored report, drafts included, not only the accepted ones.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Read values into the bodies' draft reports, checked as typed entries are; exit 1 naming
+    /// each refused row.
+    Import {
+        file: PathBuf,
+        /// json or csv (by default from the file's extension).
+        #[arg(long)]
+        format: Option<String>,
+        /// Say per row what would be created, updated or refused, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the valid rows even when some are refused.
+        #[arg(long)]
+        partial: bool,
+        /// Import as this account (a body's account imports only its own values); by default as
+        /// the coordinator.
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        /// Print the outcome of every row as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -426,6 +476,42 @@ async fn run_with_db(args: Args) -> anyhow::Result<ExitCode> {
             audit::verify(&db, anchor.as_deref(), json).await
         }
         Command::Audit(AuditCommand::Anchor) => audit::anchor(&db).await,
+        Command::Data(DataCommand::Export {
+            round,
+            period,
+            plan,
+            format,
+            output,
+            all,
+        }) => {
+            let args = data::ExportArgs {
+                round,
+                period: period.as_deref(),
+                plan: plan.as_deref(),
+                format: format.as_deref(),
+                output: output.as_deref(),
+                all,
+            };
+            data::export(&db, args).await
+        }
+        Command::Data(DataCommand::Import {
+            file,
+            format,
+            dry_run,
+            partial,
+            as_user,
+            json,
+        }) => {
+            let args = data::ImportArgs {
+                file: &file,
+                format: format.as_deref(),
+                dry_run,
+                partial,
+                as_user: as_user.as_deref(),
+                json,
+            };
+            data::import(&db, args).await
+        }
         Command::Report(ReportCommand::Rounds) => report::rounds(&db).await,
         Command::Report(ReportCommand::Build {
             round,

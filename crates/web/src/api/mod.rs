@@ -10,6 +10,7 @@
 //! of the request's `Accept-Language` (Vietnamese unless English is preferred): a handler leaves
 //! an [`ApiErrorReport`] in the response and [`localize`] writes the body in that language.
 
+pub mod data;
 pub mod plans;
 pub mod rounds;
 pub mod tokens;
@@ -42,6 +43,8 @@ pub fn router() -> Router<AppState> {
         .route("/rounds/{id}/reports", get(rounds::reports))
         .route("/rounds/{id}/reports/{agency_id}", get(rounds::report))
         .route("/rounds/{id}/figures", get(rounds::figures))
+        .route("/data/import", axum::routing::post(data::import))
+        .route("/data/export", get(data::export))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(localize))
 }
@@ -67,6 +70,8 @@ async fn not_found() -> ApiError {
         rounds::reports,
         rounds::report,
         rounds::figures,
+        data::import,
+        data::export,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerScheme),
