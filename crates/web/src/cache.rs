@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use theodoi_domain::indicator::Figure;
 use theodoi_store::views::{PlanContent, PlanView};
 use theodoi_store::workspace::{AgencyDetail, AgencyDuty, AgencyTask};
 
@@ -31,7 +32,16 @@ pub struct Cache {
     generation: AtomicU64,
     plans: Mutex<HashMap<i64, Entry<(PlanView, PlanContent)>>>,
     agencies: Mutex<HashMap<i64, Entry<AgencyWork>>>,
+    /// A round's summed figures with the accepted reports' fingerprint they were summed from.
+    figures: Mutex<HashMap<i64, (FiguresKey, Instant, Arc<Vec<Figure>>)>>,
 }
+
+/// The accepted reports of a round a sum was taken from: see `Db::accepted_fingerprint`.
+pub type FiguresKey = (i64, i64);
+
+/// Summed figures are kept while the accepted reports stay the same, and at most this long (a
+/// change the fingerprint cannot see, such as an agency merge, shows within it).
+pub const FIGURES_TTL: Duration = Duration::from_secs(300);
 
 fn get<T>(map: &Mutex<HashMap<i64, Entry<T>>>, key: i64, generation: u64) -> Option<Arc<T>> {
     let map = map.lock().ok()?;
@@ -57,6 +67,23 @@ fn put<T>(map: &Mutex<HashMap<i64, Entry<T>>>, key: i64, generation: u64, value:
 }
 
 impl Cache {
+    /// A round's figures summed from the accepted reports `key` names, when kept.
+    pub fn figures(&self, round: i64, key: FiguresKey) -> Option<Arc<Vec<Figure>>> {
+        let map = self.figures.lock().ok()?;
+        map.get(&round)
+            .filter(|(k, at, _)| *k == key && at.elapsed() < FIGURES_TTL)
+            .map(|(_, _, v)| Arc::clone(v))
+    }
+
+    pub fn put_figures(&self, round: i64, key: FiguresKey, figures: Arc<Vec<Figure>>) {
+        if let Ok(mut map) = self.figures.lock() {
+            if map.len() > 1_000 {
+                map.clear();
+            }
+            map.insert(round, (key, Instant::now(), figures));
+        }
+    }
+
     /// Forget everything: call after any write to plans or agencies.
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);

@@ -103,6 +103,17 @@ macro_rules! backend {
                 Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(round_id).fetch_optional(pool).await?)
             }
 
+            pub async fn accepted_fingerprint(pool: &Pool<$db>, round_id: i64) -> Result<(i64, i64)> {
+                let (n, versions): (i64, Option<i64>) = sqlx::query_as(
+                    "SELECT COUNT(*), CAST(SUM(version) AS BIGINT) FROM reports \
+                     WHERE round_id = $1 AND status = 'accepted'",
+                )
+                .bind(round_id)
+                .fetch_one(pool)
+                .await?;
+                Ok((n, versions.unwrap_or(0)))
+            }
+
             pub async fn round_indicators(pool: &Pool<$db>, round_id: i64) -> Result<Vec<IndicatorRow>> {
                 Ok(sqlx::query_as(round_indicators_sql!()).bind(round_id).fetch_all(pool).await?)
             }
@@ -114,6 +125,12 @@ backend!(sqlite, sqlx::Sqlite);
 backend!(postgres, sqlx::Postgres);
 
 impl Db {
+    /// What the round's figures depend on: how many reports are accepted and the sum of their
+    /// versions (every change to a report raises its version), so a reader can keep the sums
+    /// until this changes. One indexed COUNT, where the sums are a GROUP BY over every value.
+    pub async fn accepted_fingerprint(&self, round_id: i64) -> Result<(i64, i64)> {
+        crate::dispatch!(self, accepted_fingerprint(round_id))
+    }
     /// The indicators a round asks for, in order.
     pub async fn round_indicators(&self, round_id: i64) -> Result<Vec<IndicatorRow>> {
         crate::dispatch!(self, round_indicators(round_id))

@@ -507,6 +507,23 @@ pub async fn report(
     }))
 }
 
+/// A round's figures summed over its accepted reports, kept while those reports stay the same:
+/// the sum is a GROUP BY over every value of the round, the check one COUNT.
+async fn summed(
+    state: &AppState,
+    round: i64,
+) -> ApiResult<std::sync::Arc<Vec<theodoi_domain::indicator::Figure>>> {
+    let key = state.db.accepted_fingerprint(round).await?;
+    if let Some(kept) = state.cache.figures(round, key) {
+        return Ok(kept);
+    }
+    let figures = std::sync::Arc::new(state.db.round_figures(round).await?);
+    state
+        .cache
+        .put_figures(round, key, std::sync::Arc::clone(&figures));
+    Ok(figures)
+}
+
 /// The consolidated figures of a round, as the statistical annex adds them up: what the
 /// accepted reports give, beside the round before.
 pub async fn consolidated(state: &AppState, id: i64) -> ApiResult<RoundFigures> {
@@ -525,11 +542,11 @@ pub async fn consolidated(state: &AppState, id: i64) -> ApiResult<RoundFigures> 
             unit: i.unit,
         })
         .collect();
-    let figures = db.round_figures(id).await?;
+    let figures = summed(state, id).await?;
     let previous_round = db.previous_round(id).await?;
     let before = match &previous_round {
-        Some(p) => db.round_figures(p.id).await?,
-        None => Vec::new(),
+        Some(p) => summed(state, p.id).await?,
+        None => std::sync::Arc::new(Vec::new()),
     };
     // Counted as the annex counts: the coordinating body's own report is not.
     let mut expected = 0usize;

@@ -568,6 +568,25 @@ fn api_answers_match_the_closed_openapi_document(app: TestApp) -> Fut {
         let figures = json(&coord.get(&format!("/api/v1/rounds/{round}/figures")).await);
         assert_eq!(figures["accepted"], 1, "{figures}");
         assert_eq!(figures["indicators"][0]["total"], 7.0, "{figures}");
+        // Kept sums follow the accepted reports: reopened, the report no longer counts.
+        app.db
+            .act_on_report(
+                round,
+                app.police,
+                &theodoi_store::rounds::ReportAction {
+                    action: Action::Reopen,
+                    actor: Actor::Coordinator,
+                    expected_version: v + 3,
+                    comment: "Số liệu cần sửa",
+                    user_id: None,
+                    email: false,
+                },
+                time::OffsetDateTime::now_utc(),
+            )
+            .await?;
+        let figures = json(&coord.get(&format!("/api/v1/rounds/{round}/figures")).await);
+        assert_eq!(figures["accepted"], 0, "{figures}");
+        assert_ne!(figures["indicators"][0]["total"], 7.0, "{figures}");
         assert!(problems.is_empty(), "{}", problems.join("\n"));
         Ok(())
     })
