@@ -3,6 +3,7 @@
 
 mod agency_merge;
 mod api;
+mod api_data;
 mod authz;
 mod cascade;
 mod charts;
@@ -71,7 +72,8 @@ fn main() -> std::process::ExitCode {
         .chain(languages::CASES)
         .chain(rec_links::CASES)
         .chain(metrics::CASES)
-        .chain(api::CASES);
+        .chain(api::CASES)
+        .chain(api_data::CASES);
     let mut trials = Vec::new();
     for (name, case) in cases {
         let case = *case;
