@@ -33,7 +33,13 @@ pub struct Cache {
     plans: Mutex<HashMap<i64, Entry<(PlanView, PlanContent)>>>,
     agencies: Mutex<HashMap<i64, Entry<AgencyWork>>>,
     /// A round's summed figures with the accepted reports' fingerprint they were summed from.
-    figures: Mutex<HashMap<i64, (FiguresKey, Instant, Arc<Vec<Figure>>)>>,
+    figures: Mutex<HashMap<i64, KeptFigures>>,
+}
+
+struct KeptFigures {
+    key: FiguresKey,
+    at: Instant,
+    figures: Arc<Vec<Figure>>,
 }
 
 /// The accepted reports of a round a sum was taken from: see `Db::accepted_fingerprint`.
@@ -71,8 +77,8 @@ impl Cache {
     pub fn figures(&self, round: i64, key: FiguresKey) -> Option<Arc<Vec<Figure>>> {
         let map = self.figures.lock().ok()?;
         map.get(&round)
-            .filter(|(k, at, _)| *k == key && at.elapsed() < FIGURES_TTL)
-            .map(|(_, _, v)| Arc::clone(v))
+            .filter(|k| k.key == key && k.at.elapsed() < FIGURES_TTL)
+            .map(|k| Arc::clone(&k.figures))
     }
 
     pub fn put_figures(&self, round: i64, key: FiguresKey, figures: Arc<Vec<Figure>>) {
@@ -80,7 +86,14 @@ impl Cache {
             if map.len() > 1_000 {
                 map.clear();
             }
-            map.insert(round, (key, Instant::now(), figures));
+            map.insert(
+                round,
+                KeptFigures {
+                    key,
+                    at: Instant::now(),
+                    figures,
+                },
+            );
         }
     }
 
