@@ -7,7 +7,8 @@
 //! An import goes through the checks a typed entry goes through: the value read by
 //! `parse_count`, the breakdowns checked against the total by `check_values` over what the report
 //! already holds plus what is imported, the report's workflow (only an editable report takes
-//! values), and the save through `save_report` with the report's version and value history.
+//! values), and the save through `save_reports` (every report in one transaction) with each
+//! report's version and value history.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -380,8 +381,9 @@ struct Resolved {
 }
 
 /// Import rows. Every row is checked first; unless `partial`, one refused row writes nothing.
-/// The valid rows are then saved report by report through `save_report`, each over the version
-/// read at the start (a body saving the same report meanwhile makes that save fail as stale).
+/// The valid rows are then saved through `save_reports`, every report in one transaction, each over
+/// the version read at the start (a body saving the same report meanwhile fails the whole import as
+/// stale, and nothing is written).
 pub async fn import(
     db: &Db,
     rows: &[DataValue],
@@ -652,35 +654,26 @@ pub async fn import(
         .any(|o| matches!(o, Some(Outcome::Refused { .. })));
     let write = !opts.dry_run && (opts.partial || !any_refused);
     if write {
-        for (round_id, agency_id, save, valid) in &saves {
-            if valid.is_empty() {
-                continue;
-            }
-            let changes = valid
-                .iter()
-                .any(|i| !matches!(outcomes[*i], Some(Outcome::Unchanged)));
-            if !changes {
-                continue;
-            }
-            db.save_report(
-                *round_id,
-                *agency_id,
-                save,
-                who.user_id,
-                // The import enters values into the body's draft as its focal point would.
-                Actor::FocalPoint,
-                now,
-            )
-            .await
-            .map_err(|e| {
-                let first = valid.first().map_or(0, |i| i + 1);
-                anyhow::anyhow!(
-                    "dòng {first} trở đi (báo cáo của cơ quan có mã «{}»): {e}",
-                    rows[valid.first().copied().unwrap_or(0)].body
-                )
-            })?;
-            report.reports_saved += 1;
+        // Every report the import changes, saved in one transaction: all or none.
+        let changed: Vec<&(i64, i64, SaveReport, Vec<usize>)> = saves
+            .iter()
+            .filter(|(.., valid)| {
+                valid
+                    .iter()
+                    .any(|i| !matches!(outcomes[*i], Some(Outcome::Unchanged)))
+            })
+            .collect();
+        let batch: Vec<(i64, i64, &SaveReport)> = changed
+            .iter()
+            .map(|(round_id, agency_id, save, _)| (*round_id, *agency_id, save))
+            .collect();
+        if !batch.is_empty() {
+            // The import enters values into the bodies' drafts as their focal points would.
+            db.save_reports(&batch, who.user_id, Actor::FocalPoint, now)
+                .await
+                .map_err(|e| anyhow::anyhow!("không ghi dòng nào (ghi cùng một giao dịch): {e}"))?;
         }
+        report.reports_saved = batch.len();
         report.written = report.reports_saved > 0;
     }
     for (i, o) in outcomes.into_iter().enumerate() {

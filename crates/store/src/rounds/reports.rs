@@ -171,6 +171,21 @@ pub struct SaveReport {
     pub proposals: String,
 }
 
+/// What a save must pass before it touches the database: the figures' own checks and a reason
+/// for every task not done.
+fn check_report(indicators: &[IndicatorRow], s: &SaveReport) -> Result<()> {
+    check_save(indicators, &s.values)?;
+    for t in &s.tasks {
+        if t.status == Some(TaskStatus::NotDone) && t.reason.trim().is_empty() {
+            return Err(StoreError::invalid(
+                "\"Không thực hiện\" cần ghi lý do",
+                "\"Not done\" needs a reason",
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Check a save against the round's indicators before anything is written.
 fn check_save(indicators: &[IndicatorRow], values: &[ValueRow]) -> Result<()> {
     let by_id: HashMap<i64, &IndicatorRow> = indicators.iter().map(|i| (i.id, i)).collect();
@@ -338,22 +353,59 @@ macro_rules! backend {
                 .bind(round_id)
                 .fetch_all(pool)
                 .await?;
-                check_save(&indicators, &s.values)?;
-                for t in &s.tasks {
-                    if t.status == Some(TaskStatus::NotDone) && t.reason.trim().is_empty() {
-                        return Err(StoreError::invalid(
-                            "\"Không thực hiện\" cần ghi lý do",
-                            "\"Not done\" needs a reason",
-                        ));
+                check_report(&indicators, s)?;
+                let mut tx = pool.begin_with($begin).await?;
+                let version = save_report_in(&mut tx, round_id, agency_id, s, user_id, actor, now).await?;
+                tx.commit().await?;
+                Ok(version)
+            }
+
+            /// Several bodies' reports (of one round or several) saved in one transaction, each
+            /// with its own version check: all are saved or none. Each round's indicators are
+            /// read once.
+            pub async fn save_reports(
+                pool: &Pool<$db>,
+                reports: &[(i64, i64, &SaveReport)],
+                user_id: Option<i64>,
+                actor: Actor,
+                now: OffsetDateTime,
+            ) -> Result<Vec<i32>> {
+                let mut indicators: HashMap<i64, Vec<IndicatorRow>> = HashMap::new();
+                for (round_id, _, s) in reports {
+                    if !indicators.contains_key(round_id) {
+                        let rows: Vec<IndicatorRow> = sqlx::query_as(round_indicators_sql!())
+                            .bind(*round_id)
+                            .fetch_all(pool)
+                            .await?;
+                        indicators.insert(*round_id, rows);
                     }
+                    check_report(indicators.get(round_id).map_or(&[], Vec::as_slice), s)?;
                 }
                 let mut tx = pool.begin_with($begin).await?;
+                let mut versions = Vec::with_capacity(reports.len());
+                for (round_id, agency_id, s) in reports {
+                    versions.push(save_report_in(&mut tx, *round_id, *agency_id, s, user_id, actor, now).await?);
+                }
+                tx.commit().await?;
+                Ok(versions)
+            }
+
+            /// One report's save inside the caller's transaction, after `check_report`.
+            async fn save_report_in(
+                tx: &mut Transaction<'_, $db>,
+                round_id: i64,
+                agency_id: i64,
+                s: &SaveReport,
+                user_id: Option<i64>,
+                actor: Actor,
+                now: OffsetDateTime,
+            ) -> Result<i32> {
                 let assigned: HashSet<i64> = sqlx::query_scalar(
                     "SELECT task_id FROM round_obligations WHERE round_id = $1 AND agency_id = $2",
                 )
                 .bind(round_id)
                 .bind(agency_id)
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut **tx)
                 .await?
                 .into_iter()
                 .collect();
@@ -374,7 +426,7 @@ macro_rules! backend {
                     sqlx::query_as("SELECT id, status, version FROM reports WHERE round_id = $1 AND agency_id = $2")
                         .bind(round_id)
                         .bind(agency_id)
-                        .fetch_optional(&mut *tx)
+                        .fetch_optional(&mut **tx)
                         .await?;
                 let (report_id, version) = match existing {
                     None => {
@@ -391,7 +443,7 @@ macro_rules! backend {
                         .bind(s.proposals.trim())
                         .bind(user_id)
                         .bind(now)
-                        .fetch_optional(&mut *tx)
+                        .fetch_optional(&mut **tx)
                         .await?;
                         (id.ok_or_else(|| stale(1))?, 1)
                     }
@@ -408,7 +460,7 @@ macro_rules! backend {
                         .bind(s.proposals.trim())
                         .bind(user_id)
                         .bind(now)
-                        .execute(&mut *tx)
+                        .execute(&mut **tx)
                         .await?
                         .rows_affected();
                         if n == 0 {
@@ -428,12 +480,11 @@ macro_rules! backend {
                     .bind(t.status.map(|x| x.code()))
                     .bind(t.reason.trim())
                     .bind(t.results.trim())
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                 }
-                write_values(&mut tx, report_id, round_id, agency_id, &s.values, user_id, now).await?;
-                event(&mut tx, report_id, Action::Save, "draft", "draft", version, user_id, "", now).await?;
-                tx.commit().await?;
+                write_values(tx, report_id, round_id, agency_id, &s.values, user_id, now).await?;
+                event(tx, report_id, Action::Save, "draft", "draft", version, user_id, "", now).await?;
                 Ok(version)
             }
 
@@ -693,6 +744,17 @@ impl Db {
             self,
             save_report(round_id, agency_id, s, user_id, actor, now)
         )
+    }
+    /// Several bodies' reports, as (round, agency, save), saved in one transaction (a data
+    /// import): each with its version check, all saved or none.
+    pub async fn save_reports(
+        &self,
+        reports: &[(i64, i64, &SaveReport)],
+        user_id: Option<i64>,
+        actor: Actor,
+        now: OffsetDateTime,
+    ) -> Result<Vec<i32>> {
+        crate::dispatch!(self, save_reports(reports, user_id, actor, now))
     }
     pub async fn value_history(&self, report_id: i64) -> Result<Vec<HistoryRow>> {
         crate::dispatch!(self, value_history(report_id))

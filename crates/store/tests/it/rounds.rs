@@ -24,6 +24,10 @@ pub const CASES: &[(&str, Case)] = &[
         "tally_in_sql_matches_the_rule",
         tally_in_sql_matches_the_rule,
     ),
+    (
+        "reports_saved_together_or_not_at_all",
+        reports_saved_together_or_not_at_all,
+    ),
 ];
 
 pub(crate) const NOW: OffsetDateTime = datetime!(2026-06-10 03:00 UTC);
@@ -757,6 +761,72 @@ fn tally_in_sql_matches_the_rule(db: Db) -> Fut {
             .round_bodies(round, "submitted", deadline_end, after, 200, 0)
             .await?;
         assert_eq!(submitted.len(), 2);
+        Ok(())
+    })
+}
+
+/// A data import saves several bodies' reports in one transaction: one stale version, and none is
+/// written; all current, and all are, each with its own version.
+fn reports_saved_together_or_not_at_all(db: Db) -> Fut {
+    Box::pin(async move {
+        let plan = setup(&db).await;
+        let round = db.open_round(&h1(plan), NOW).await?.id;
+        let stp = agency_id(&db, "Sở Tư pháp").await;
+        let police = agency_id(&db, "Công an thành phố").await;
+        let save_of = |form: &theodoi_store::rounds::ReportForm, version: i32, v: i64| {
+            let tt = form.indicators.iter().find(|i| i.code == "TT_NGUOI");
+            SaveReport {
+                expected_version: version,
+                tasks: tasks_done(form),
+                values: tt
+                    .map(|i| ValueRow {
+                        indicator_id: i.id,
+                        dimension: String::new(),
+                        category: String::new(),
+                        value: v,
+                    })
+                    .into_iter()
+                    .collect(),
+                ..SaveReport::default()
+            }
+        };
+        let (f1, f2) = (
+            db.report_form(round, stp).await?.ok_or("no form")?,
+            db.report_form(round, police).await?.ok_or("no form")?,
+        );
+        let (good, stale) = (save_of(&f1, 0, 11), save_of(&f2, 5, 12));
+        let refused = db
+            .save_reports(
+                &[(round, stp, &good), (round, police, &stale)],
+                None,
+                Actor::FocalPoint,
+                NOW,
+            )
+            .await;
+        assert!(refused.is_err(), "a stale version fails the batch");
+        let after = db.report_form(round, stp).await?.ok_or("no form")?;
+        assert!(
+            after.report.is_none() && after.values.is_empty(),
+            "nothing written"
+        );
+        let fresh = save_of(&f2, 0, 12);
+        let versions = db
+            .save_reports(
+                &[(round, stp, &good), (round, police, &fresh)],
+                None,
+                Actor::FocalPoint,
+                NOW,
+            )
+            .await?;
+        assert_eq!(versions, [1, 1]);
+        for (agency, v) in [(stp, 11), (police, 12)] {
+            let form = db.report_form(round, agency).await?.ok_or("no form")?;
+            assert!(
+                form.values.iter().any(|x| x.value == v),
+                "{agency}: {:?}",
+                form.values
+            );
+        }
         Ok(())
     })
 }
