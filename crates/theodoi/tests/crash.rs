@@ -60,12 +60,17 @@ fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
-    tokio::runtime::Builder::new_current_thread()
+thread_local! {
+    // One runtime for the whole test: the database pool's connections belong to the runtime
+    // that opened them, and a runtime shut down between two calls leaves them unusable.
+    static RUNTIME: tokio::runtime::Runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .unwrap_or_else(|e| panic!("runtime: {e}"))
-        .block_on(f)
+        .unwrap_or_else(|e| panic!("runtime: {e}"));
+}
+
+fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
+    RUNTIME.with(|rt| rt.block_on(f))
 }
 
 /// The URL of database `name` on the server `base` names (its path replaced).
