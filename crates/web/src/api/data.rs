@@ -97,9 +97,17 @@ pub struct ExportQuery {
     /// The round's id.
     pub round: i64,
     /// json (the default) or csv.
-    pub format: Option<String>,
+    pub format: Option<ExportFormat>,
     /// Every stored report, drafts included; by default accepted reports only.
     pub all: Option<bool>,
+}
+
+/// The export's formats, as the query names them.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Json,
+    Csv,
 }
 
 fn query<T: serde::de::DeserializeOwned>(uri: &Uri) -> ApiResult<T> {
@@ -138,7 +146,7 @@ pub async fn import(
     who: ApiUser,
     uri: Uri,
     headers: HeaderMap,
-    body: String,
+    body: axum::body::Bytes,
 ) -> ApiResult {
     who.require_write()?;
     let flags: ImportFlags = query(&uri)?;
@@ -149,7 +157,14 @@ pub async fn import(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/csv"));
     let format = if csv { Format::Csv } else { Format::Json };
-    let rows = exchange::read(format, &body).map_err(|e| ApiError::BadRequest(e.0))?;
+    // Read here rather than by axum's `String`, whose refusal is plain text, not the API's JSON.
+    let body = std::str::from_utf8(&body).map_err(|e| {
+        ApiError::bad_request(
+            format!("Nội dung gửi lên không phải văn bản UTF-8: {e}"),
+            format!("The body is not UTF-8 text: {e}"),
+        )
+    })?;
+    let rows = exchange::read(format, body).map_err(|e| ApiError::BadRequest(e.0))?;
     let opts = ImportOptions {
         dry_run: flags.dry_run.unwrap_or(false),
         partial: flags.partial.unwrap_or(false),
@@ -245,14 +260,9 @@ pub async fn export(State(state): State<AppState>, who: ApiUser, uri: Uri) -> Ap
         who.require(false)?;
         None
     };
-    let format = match q.format.as_deref() {
-        None => Format::Json,
-        Some(f) => Format::parse(f).ok_or_else(|| {
-            ApiError::bad_request(
-                format!("Định dạng «{f}» không có: json hoặc csv"),
-                format!("Format \"{f}\": use json or csv"),
-            )
-        })?,
+    let format = match q.format {
+        None | Some(ExportFormat::Json) => Format::Json,
+        Some(ExportFormat::Csv) => Format::Csv,
     };
     let round = state.db.round(q.round).await?.ok_or(ApiError::NotFound)?;
     if exchange::period_of(&round).is_none() {

@@ -73,7 +73,7 @@ async fn not_found() -> ApiError {
         data::import,
         data::export,
     ),
-    components(schemas(ErrorBody, ErrorDetail)),
+    components(schemas(ErrorBody, ErrorDetail, data::ExportFormat)),
     modifiers(&BearerScheme),
     security(("bearer" = [])),
 )]

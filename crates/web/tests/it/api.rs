@@ -528,6 +528,27 @@ fn api_answers_match_the_closed_openapi_document(app: TestApp) -> Fut {
         }
         let paths = doc["paths"].as_object().cloned().unwrap_or_default();
         assert!(paths.len() >= 8, "{paths:?}");
+        // Every reference resolves (an enum used only as a parameter must be listed too).
+        fn refs(v: &serde_json::Value, out: &mut Vec<String>) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    for (k, x) in m {
+                        match (k.as_str(), x.as_str()) {
+                            ("$ref", Some(r)) => out.push(r.to_string()),
+                            _ => refs(x, out),
+                        }
+                    }
+                }
+                serde_json::Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+                _ => {}
+            }
+        }
+        let mut all = Vec::new();
+        refs(&doc, &mut all);
+        for r in &all {
+            let name = r.trim_start_matches("#/components/schemas/");
+            assert!(schemas.contains_key(name), "unresolvable reference {r}");
+        }
 
         let mut coord = bearer(&app, &token_for(&app, "coord", "read").await);
         let j = app.police;
