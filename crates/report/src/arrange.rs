@@ -5,12 +5,22 @@
 use crate::Consolidation;
 
 /// A section's place in print order: its index in the drafted order, the group heading it opens,
-/// and the line naming the other recommendations or articles its task also serves.
+/// the line naming the other recommendations or articles its task also serves, and the groups
+/// printed after it whose tasks all stand under an earlier heading.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Arranged {
     pub index: usize,
     pub group: Option<String>,
     pub also: Option<String>,
+    pub after: Vec<SeeAlso>,
+}
+
+/// A recommendation (or article) every task of which is printed under an earlier heading: it
+/// still gets its heading in the document's order, with a line saying where its results stand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeeAlso {
+    pub heading: String,
+    pub line: String,
 }
 
 /// One group of part II: a recommendation (symbol, place in the document) or an article, with
@@ -27,12 +37,20 @@ type Link = (GroupKey, String);
 
 /// Sections in print order. Grouped, each task section appears once, under its first
 /// recommendation (or article) in the document's order, with a line naming the others it also
-/// serves; tasks with no link come last under "Nhiệm vụ khác".
-pub fn arrange(c: &Consolidation, keys: &[&str], group: crate::Grouping) -> Vec<Arranged> {
+/// serves; every other recommendation a task serves gets its heading too, in its place, saying
+/// which section reports on it; tasks with no link come last under "Nhiệm vụ khác". `headings`
+/// are the sections' headings, parallel to `keys`.
+pub fn arrange(
+    c: &Consolidation,
+    keys: &[&str],
+    headings: &[&str],
+    group: crate::Grouping,
+) -> Vec<Arranged> {
     let plain = |index| Arranged {
         index,
         group: None,
         also: None,
+        after: Vec::new(),
     };
     let linked = |t: &crate::TaskNarrative| match group {
         crate::Grouping::Plan => false,
@@ -103,27 +121,32 @@ pub fn arrange(c: &Consolidation, keys: &[&str], group: crate::Grouping) -> Vec<
         out.dedup_by(|x, y| x.0 == y.0);
         out
     };
+    // "21(b)", "CCPR/C/VNM/CO/4 đoạn 21(b)" when several documents are cited; "14".
+    let short = |k: &GroupKey| match k {
+        GroupKey::Rec(_, symbol, key) => {
+            let r = crate::RecLink {
+                symbol: symbol.clone(),
+                paragraph: key.paragraph,
+                sub: key.sub.clone(),
+                title: String::new(),
+            };
+            if several_sources {
+                format!("{symbol} đoạn {}", r.number())
+            } else {
+                r.number()
+            }
+        }
+        GroupKey::Article(a) => a.to_string(),
+    };
+    // The group as a place in the report: "mục khuyến nghị đoạn 21(b)", "mục điều 14".
+    let place = |k: &GroupKey| match k {
+        GroupKey::Rec(..) if several_sources => format!("mục khuyến nghị {}", short(k)),
+        GroupKey::Rec(..) => format!("mục khuyến nghị đoạn {}", short(k)),
+        GroupKey::Article(_) => format!("mục điều {}", short(k)),
+    };
     let also_line = |links: &[Link]| -> Option<String> {
         let rest = links.get(1..).filter(|r| !r.is_empty())?;
-        let names: Vec<String> = rest
-            .iter()
-            .map(|(k, _)| match k {
-                GroupKey::Rec(_, symbol, key) => {
-                    let r = crate::RecLink {
-                        symbol: symbol.clone(),
-                        paragraph: key.paragraph,
-                        sub: key.sub.clone(),
-                        title: String::new(),
-                    };
-                    if several_sources {
-                        format!("{symbol} đoạn {}", r.number())
-                    } else {
-                        r.number()
-                    }
-                }
-                GroupKey::Article(a) => a.to_string(),
-            })
-            .collect();
+        let names: Vec<String> = rest.iter().map(|(k, _)| short(k)).collect();
         Some(match group {
             crate::Grouping::Articles => {
                 format!(
@@ -144,16 +167,28 @@ pub fn arrange(c: &Consolidation, keys: &[&str], group: crate::Grouping) -> Vec<
     let first_task = keys.iter().position(|k| is_task(k)).unwrap_or(keys.len());
     let mut out: Vec<Arranged> = (0..first_task).map(plain).collect();
     // (first link with its heading, the cross-reference line, the section's index)
-    let mut tasks: Vec<(Option<Link>, Option<String>, usize)> = keys
-        .iter()
-        .enumerate()
-        .filter(|(_, k)| is_task(k))
-        .map(|(i, k)| {
-            let links = links_of(k.strip_prefix("II.").unwrap_or_default());
-            let also = also_line(&links);
-            (links.into_iter().next(), also, i)
-        })
-        .collect();
+    let mut tasks: Vec<(Option<Link>, Option<String>, usize)> = Vec::new();
+    // The groups only a later link of some task names: heading, and the sections reporting on
+    // them with the place each stands in.
+    let mut later: std::collections::BTreeMap<GroupKey, (String, Vec<(usize, String)>)> =
+        std::collections::BTreeMap::new();
+    for (i, k) in keys.iter().enumerate().filter(|(_, k)| is_task(k)) {
+        let links = links_of(k.strip_prefix("II.").unwrap_or_default());
+        let also = also_line(&links);
+        let first = links.first().map(|l| place(&l.0));
+        for (key, heading) in links.iter().skip(1) {
+            let entry = later
+                .entry(key.clone())
+                .or_insert_with(|| (heading.clone(), Vec::new()));
+            entry.1.push((i, first.clone().unwrap_or_default()));
+        }
+        tasks.push((links.into_iter().next(), also, i));
+    }
+    for t in &tasks {
+        if let Some((key, _)) = &t.0 {
+            later.remove(key);
+        }
+    }
     // Stable: the plan's order within a group.
     tasks.sort_by(|a, b| match (&a.0, &b.0) {
         (Some(x), Some(y)) => x.0.cmp(&y.0),
@@ -162,8 +197,11 @@ pub fn arrange(c: &Consolidation, keys: &[&str], group: crate::Grouping) -> Vec<
         (None, None) => std::cmp::Ordering::Equal,
     });
     let mut current: Option<Option<GroupKey>> = None;
+    let task_start = out.len();
+    let mut placed_keys: Vec<Option<GroupKey>> = Vec::new();
     for (first, also, s) in tasks {
         let key = first.as_ref().map(|f| f.0.clone());
+        placed_keys.push(key.clone());
         let group = if current.as_ref() != Some(&key) {
             current = Some(key);
             Some(first.map_or_else(|| "Nhiệm vụ khác".to_string(), |f| f.1))
@@ -174,7 +212,36 @@ pub fn arrange(c: &Consolidation, keys: &[&str], group: crate::Grouping) -> Vec<
             index: s,
             group,
             also,
+            after: Vec::new(),
         });
+    }
+    // Each such group after the last section of the group before it: a task's first link comes
+    // before its others, so there always is one.
+    for (key, (heading, reporting)) in later {
+        let Some(at) = placed_keys
+            .iter()
+            .rposition(|k| k.as_ref().is_some_and(|k| *k < key))
+        else {
+            continue;
+        };
+        let sections: Vec<String> = reporting
+            .iter()
+            .map(|(i, place)| {
+                let title = headings.get(*i).map_or("", |h| h.trim());
+                format!("\u{201C}{title}\u{201D} ({place})")
+            })
+            .collect();
+        let line = match key {
+            GroupKey::Article(_) => format!(
+                "Kết quả liên quan điều này được báo cáo tại {}.",
+                sections.join("; ")
+            ),
+            GroupKey::Rec(..) => format!(
+                "Kết quả thực hiện khuyến nghị này được báo cáo tại {}.",
+                sections.join("; ")
+            ),
+        };
+        out[task_start + at].after.push(SeeAlso { heading, line });
     }
     out.extend(
         (first_task..keys.len())

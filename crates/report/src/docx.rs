@@ -406,6 +406,16 @@ fn content(c: &Consolidation, sections: &[Written<'_>], l: &Letterhead<'_>) -> S
         if s.key == "II.figures" {
             out.push_str(&figures_table(c));
         }
+        for see in &o.after {
+            out.push_str(&heading(&see.heading));
+            out.push_str(&body_with(
+                &see.line,
+                P {
+                    italic: true,
+                    ..BODY
+                },
+            ));
+        }
     }
     out
 }
@@ -416,6 +426,7 @@ struct Placed<'a> {
     section: &'a Written<'a>,
     group: Option<String>,
     also: Option<String>,
+    after: Vec<crate::arrange::SeeAlso>,
 }
 
 /// Sections in print order (see [`crate::arrange::arrange`]).
@@ -425,13 +436,15 @@ fn ordered_sections<'a>(
     group: crate::Grouping,
 ) -> Vec<Placed<'a>> {
     let keys: Vec<&str> = sections.iter().map(|s| s.key).collect();
-    crate::arrange::arrange(c, &keys, group)
+    let headings: Vec<&str> = sections.iter().map(|s| s.heading).collect();
+    crate::arrange::arrange(c, &keys, &headings, group)
         .into_iter()
         .filter_map(|a| {
             Some(Placed {
                 section: sections.get(a.index)?,
                 group: a.group,
                 also: a.also,
+                after: a.after,
             })
         })
         .collect()

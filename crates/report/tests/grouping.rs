@@ -1,6 +1,7 @@
 //! Part II of the report grouped by the recommendations or Covenant articles the tasks are linked
 //! to: the document's order (5 before 21, 21(b) before 30), each task once under its first link
-//! with a line naming the others, unlinked tasks last under "Nhiệm vụ khác".
+//! with a line naming the others, every linked recommendation or article with its heading (one
+//! whose tasks all stand earlier says where), unlinked tasks last under "Nhiệm vụ khác".
 
 use std::io::Read;
 use theodoi_report::docx::{self, Letterhead, Written};
@@ -147,6 +148,9 @@ fn by_recommendation_in_the_documents_order_each_task_once() {
             "1. Nhiệm vụ Alpha",
             "(đồng thời thực hiện khuyến nghị đoạn 30(a))",
             "3. Nhiệm vụ Gamma",
+            // 30(a) is served only by Alpha, printed under 21(b): its heading in its place says so.
+            ">Khuyến nghị đoạn 30(a). Quyền tự do ngôn luận<",
+            "Kết quả thực hiện khuyến nghị này được báo cáo tại \u{201C}1. Nhiệm vụ Alpha\u{201D} (mục khuyến nghị đoạn 21(b)).",
             ">Nhiệm vụ khác<",
             "2. Nhiệm vụ Beta",
             "Trên đây là báo cáo./.",
@@ -163,8 +167,10 @@ fn by_recommendation_in_the_documents_order_each_task_once() {
             "task {t} printed once"
         );
     }
-    // No task serves 30(a) first, so it opens no heading of its own.
-    assert!(!xml.contains("Khuyến nghị đoạn 30(a)"));
+    // Each recommendation heads once.
+    for h in ["đoạn 5.", "đoạn 21(b).", "đoạn 30(a)."] {
+        assert_eq!(xml.matches(&format!(">Khuyến nghị {h}")).count(), 1, "{h}");
+    }
     // One source: headings and references need no symbol.
     assert!(!xml.contains(CO4));
 }
@@ -182,6 +188,8 @@ fn by_article_with_the_covenants_titles() {
             "1. Nhiệm vụ Alpha",
             "(đồng thời liên quan điều 19 của Công ước)",
             "3. Nhiệm vụ Gamma",
+            ">Điều 19. ",
+            "Kết quả liên quan điều này được báo cáo tại \u{201C}1. Nhiệm vụ Alpha\u{201D} (mục điều 14).",
             ">Nhiệm vụ khác<",
             "2. Nhiệm vụ Beta",
         ],
@@ -190,7 +198,7 @@ fn by_article_with_the_covenants_titles() {
         order.windows(2).all(|w| w[0] < w[1]),
         "out of order: {order:?}"
     );
-    assert!(!xml.contains(">Điều 19."), "19 is only a cross-reference");
+    assert_eq!(xml.matches(">Điều 19. ").count(), 1, "19 heads once");
 }
 
 #[test]

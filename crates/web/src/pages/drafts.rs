@@ -166,6 +166,8 @@ pub struct SectionView {
     pub group: Option<String>,
     /// Grouped: the other recommendations or articles its task also serves.
     pub also: Option<String>,
+    /// Grouped: the recommendations or articles after this section whose tasks stand earlier.
+    pub after: Vec<theodoi_report::arrange::SeeAlso>,
 }
 
 /// A formal part the draft lacks, asked for on the approve form: the head completes it as he
@@ -434,6 +436,7 @@ async fn page(
                 key: s.key,
                 group: None,
                 also: None,
+                after: Vec::new(),
             }
         })
         .collect();
@@ -539,7 +542,8 @@ fn arrange(p: &mut DraftPage, c: &Consolidation, group: Grouping) {
         .map(|(_, value, _)| format!("?group={value}"))
         .unwrap_or_default();
     let keys: Vec<&str> = p.sections.iter().map(|s| s.key.as_str()).collect();
-    let order = theodoi_report::arrange::arrange(c, &keys, group);
+    let titles: Vec<&str> = p.sections.iter().map(|s| s.title.as_str()).collect();
+    let order = theodoi_report::arrange::arrange(c, &keys, &titles, group);
     let mut old: Vec<Option<SectionView>> = std::mem::take(&mut p.sections)
         .into_iter()
         .map(Some)
@@ -561,6 +565,7 @@ fn arrange(p: &mut DraftPage, c: &Consolidation, group: Grouping) {
         in_tasks = is_task;
         s.group = a.group;
         s.also = a.also;
+        s.after = a.after;
         p.sections.push(s);
     }
 }
