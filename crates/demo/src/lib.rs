@@ -220,6 +220,7 @@ pub async fn seed_plan(db: &Db) -> anyhow::Result<i64> {
     let publication = theodoi_store::Publication {
         by: None,
         sources: &sources,
+        links: None,
     };
     for p in theodoi_plandoc::combine(parsed) {
         let parts = theodoi_store::ImportParts {

@@ -48,7 +48,7 @@ use std::time::Duration;
 use theodoi_text::Message;
 
 pub use plans::{
-    ImportOutcome, ImportParts, PlanVersion, PlanVersionView, Publication, TaskInRound,
+    ImportOutcome, ImportParts, PlanVersion, PlanVersionView, Publication, TaskInRound, TaskLinks,
     VersionContent, VersionTask,
 };
 pub use views::{AgencyRow, AssignmentRow, PlanSummary, PlanView, TaskRow};

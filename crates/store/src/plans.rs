@@ -35,6 +35,19 @@ pub struct Publication<'a> {
     pub by: Option<i64>,
     /// The source files as read: (file name, text).
     pub sources: &'a [(String, String)],
+    /// The recommendations and Covenant articles the review linked each task to: each task listed
+    /// gets exactly these (an empty list clears its links). `None` leaves every link as it is.
+    pub links: Option<&'a [TaskLinks]>,
+}
+
+/// A task's links as the plan review sets them, the task named by its reference.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskLinks {
+    pub reference: String,
+    /// Ids in the register of recommendations.
+    pub recommendations: Vec<i64>,
+    /// Covenant articles, 1–27.
+    pub articles: Vec<u8>,
 }
 
 /// One publication of a plan, newest first in [`Db::plan_versions`].
@@ -104,6 +117,7 @@ struct Prepared<'a> {
     correction_of: Option<i64>,
     by: Option<i64>,
     sources: String,
+    links: Option<&'a [TaskLinks]>,
     number: Option<String>,
     title_key: String,
     implements: Vec<String>,
@@ -117,13 +131,14 @@ fn prepare<'a>(
     plan: &'a Plan,
     parts: ImportParts,
     correction_of: Option<i64>,
-    publication: &Publication<'_>,
+    publication: &Publication<'a>,
 ) -> Result<Prepared<'a>> {
     let json = |v: &dyn erased::Json| v.to_json().map_err(|e| StoreError::Corrupt(e.to_string()));
     Ok(Prepared {
         correction_of,
         by: publication.by,
         sources: json(&publication.sources)?,
+        links: publication.links,
         number: plan.document.number.as_ref().map(ToString::to_string),
         title_key: theodoi_text::key(&plan.document.title),
         implements: plan
@@ -302,6 +317,9 @@ macro_rules! backend {
                     if p.parts.body && p.correction_of.is_none() {
                         replace_body(&mut tx, p, plan_id, &agencies).await?;
                     }
+                    if let Some(links) = p.links {
+                        link_tasks(&mut tx, plan_id, links, p.by).await?;
+                    }
                     let after = fingerprints(&mut tx, plan_id).await?;
                     let content = snapshot(&mut tx, plan_id).await?;
                     record_version(&mut tx, p, plan_id, &before, &after, &content).await?;
@@ -309,6 +327,63 @@ macro_rules! backend {
                 }
                 tx.commit().await?;
                 Ok(out)
+            }
+
+            /// Set the links of each task listed: the review states them whole.
+            async fn link_tasks(tx: &mut Tx<'_>, plan_id: i64, links: &[TaskLinks], by: Option<i64>) -> Result<()> {
+                let now = time::OffsetDateTime::now_utc();
+                for l in links {
+                    let task: Option<i64> = sqlx::query_scalar("SELECT id FROM tasks WHERE plan_id = $1 AND ref = $2")
+                        .bind(plan_id)
+                        .bind(&l.reference)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                    let Some(task) = task else { continue };
+                    sqlx::query("DELETE FROM task_recommendations WHERE task_id = $1")
+                        .bind(task)
+                        .execute(&mut **tx)
+                        .await?;
+                    sqlx::query("DELETE FROM task_articles WHERE task_id = $1")
+                        .bind(task)
+                        .execute(&mut **tx)
+                        .await?;
+                    for rec in &l.recommendations {
+                        let known: Option<i64> = sqlx::query_scalar("SELECT id FROM recommendations WHERE id = $1")
+                            .bind(rec)
+                            .fetch_optional(&mut **tx)
+                            .await?;
+                        if known.is_none() {
+                            return Err(StoreError::invalid(
+                                format!("Nhiệm vụ {}: một khuyến nghị đã chọn không còn trong danh mục; hãy chọn lại.", l.reference),
+                                format!("Task {}: a recommendation chosen is no longer in the register; choose again.", l.reference),
+                            ));
+                        }
+                        sqlx::query(
+                            "INSERT INTO task_recommendations (task_id, recommendation_id, linked_by, linked_at) \
+                             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                        )
+                        .bind(task)
+                        .bind(rec)
+                        .bind(by)
+                        .bind(now)
+                        .execute(&mut **tx)
+                        .await?;
+                    }
+                    for a in &l.articles {
+                        if !(1..=27).contains(a) {
+                            return Err(StoreError::invalid(
+                                format!("Công ước chỉ có các điều 1–27, không có điều {a}."),
+                                format!("The Covenant has articles 1–27; there is no article {a}."),
+                            ));
+                        }
+                        sqlx::query("INSERT INTO task_articles (task_id, article) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                            .bind(task)
+                            .bind(i64::from(*a))
+                            .execute(&mut **tx)
+                            .await?;
+                    }
+                }
+                Ok(())
             }
 
             /// The document of the plan a correction replaces; its number must stay its own.

@@ -640,6 +640,44 @@ macro_rules! backend {
                 .await?)
             }
 
+            pub async fn plan_link_references(pool: &Pool<$db>, plan_id: i64) -> Result<Vec<(String, String)>> {
+                let recs: Vec<(String, i32, String, i64, String)> = sqlx::query_as(
+                    "SELECT t.ref, t.position, s.symbol, r.paragraph, r.sub FROM task_recommendations tr \
+                     JOIN tasks t ON t.id = tr.task_id JOIN recommendations r ON r.id = tr.recommendation_id \
+                     JOIN rec_sources s ON s.id = r.source_id WHERE t.plan_id = $1",
+                )
+                .bind(plan_id)
+                .fetch_all(pool)
+                .await?;
+                let articles: Vec<(String, i32, i64)> = sqlx::query_as(
+                    "SELECT t.ref, t.position, a.article FROM task_articles a JOIN tasks t ON t.id = a.task_id \
+                     WHERE t.plan_id = $1",
+                )
+                .bind(plan_id)
+                .fetch_all(pool)
+                .await?;
+                // (task's place, 0 for a recommendation and 1 for an article, the document's
+                // order) → the reference as a tag reads.
+                let mut out: Vec<((i32, u8, String, RecKey), String, String)> = recs
+                    .into_iter()
+                    .map(|(task, position, symbol, paragraph, sub)| {
+                        let paragraph = u32::try_from(paragraph).unwrap_or(0);
+                        let sub = Some(sub).filter(|s| !s.is_empty());
+                        let key = RecKey { paragraph, sub: sub.clone() };
+                        let reference = Reference::Paragraph { symbol: symbol.clone(), paragraph, sub }.to_string();
+                        ((position, 0, symbol, key), task, reference)
+                    })
+                    .collect();
+                out.extend(articles.into_iter().map(|(task, position, article)| {
+                    let article = u8::try_from(article).unwrap_or(0);
+                    let key = RecKey { paragraph: u32::from(article), sub: None };
+                    let reference = Reference::Article { article }.to_string();
+                    ((position, 1, String::new(), key), task, reference)
+                }));
+                out.sort_by(|a, b| a.0.cmp(&b.0));
+                Ok(out.into_iter().map(|(_, task, reference)| (task, reference)).collect())
+            }
+
             pub async fn set_task_recommendations(
                 pool: &Pool<$db>,
                 task_id: i64,
@@ -954,6 +992,12 @@ impl Db {
     /// (task, recommendation) links of a plan's tasks.
     pub async fn plan_recommendation_links(&self, plan_id: i64) -> Result<Vec<(i64, i64)>> {
         crate::dispatch!(self, plan_recommendation_links(plan_id))
+    }
+
+    /// Each link of a plan's tasks as (task reference, the reference a tag would read:
+    /// "CCPR/C/VNM/CO/4 đoạn 21(b)", "ICCPR Điều 14"), in the plan's and the document's order.
+    pub async fn plan_link_references(&self, plan_id: i64) -> Result<Vec<(String, String)>> {
+        crate::dispatch!(self, plan_link_references(plan_id))
     }
 
     /// Replace the recommendations and Covenant articles a task is linked to, in one transaction.

@@ -110,6 +110,7 @@ fn first_import_is_version_one(db: Db) -> Fut {
                 &Publication {
                     by: None,
                     sources: &sources,
+                    links: None,
                 },
             )
             .await?;

@@ -75,6 +75,7 @@ async fn bootstrap(db: &Db) -> anyhow::Result<()> {
         let publication = theodoi_store::Publication {
             by: None,
             sources: &sources,
+            links: None,
         };
         for p in theodoi_plandoc::combine(parsed) {
             let parts = theodoi_store::ImportParts {

@@ -13,18 +13,21 @@ use crate::error::{AppError, AppResult};
 use crate::form::Form;
 use crate::form::Path;
 use crate::pages::cascade::multipart_error;
+use crate::pages::plans::{RecSearch, cut};
 use crate::pages::{self, Ctx};
 use crate::{AppState, audit_by};
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use theodoi_domain::recommendation::Reference;
 use theodoi_domain::{
     AgencyMention, Document, DocumentLink, DocumentNumber, DocumentType, LinkKind, Plan,
     SourceSpan, Task, TaskItem, TaskRef, Timeframe,
 };
 use theodoi_plandoc::{Diagnostic, ParsedPlan, Part};
-use theodoi_store::{ImportParts, Publication};
+use theodoi_store::recommendations::RecRow;
+use theodoi_store::{ImportParts, Publication, TaskLinks};
 
 #[derive(Template)]
 #[template(path = "import.html")]
@@ -74,6 +77,14 @@ struct Match {
     kind: String,
 }
 
+/// A recommendation of the register offered for a task after a search.
+struct RecMatch {
+    id: i64,
+    reference: String,
+    theme: String,
+    text: String,
+}
+
 /// A task row of the review form.
 #[derive(Default)]
 struct TaskForm {
@@ -98,6 +109,12 @@ struct TaskForm {
     matches: Option<Vec<Match>>,
     /// Names in lead or coordinating that the directory does not hold yet.
     new_bodies: Vec<String>,
+    /// The recommendations and Covenant articles the task carries out, one reference per line
+    /// ("CCPR/C/VNM/CO/4 đoạn 21(b)", "ICCPR Điều 14").
+    recs: String,
+    /// The search of the register typed for this task, and what it found.
+    rec_query: String,
+    rec_matches: Option<Vec<RecMatch>>,
 }
 
 impl TaskForm {
@@ -163,6 +180,8 @@ struct ReviewPage {
     /// What publishing changes for the plan's rounds; non-empty asks for a confirmation.
     impact: Vec<String>,
     notice: String,
+    /// How many recommendations the register holds: with none, a search is not offered.
+    register_size: usize,
 }
 
 impl ReviewPage {
@@ -328,6 +347,8 @@ impl Review {
                     file: get(f, &format!("t{i}_file")).parse().unwrap_or(0),
                     dropped: !get(f, &format!("t{i}_drop")).is_empty(),
                     query: get(f, &format!("t{i}_q")).trim().to_string(),
+                    recs: text(format!("t{i}_recs")),
+                    rec_query: get(f, &format!("t{i}_rq")).trim().to_string(),
                     ..TaskForm::default()
                 }
             })
@@ -384,7 +405,13 @@ impl Review {
     }
 
     /// Apply an editing action of the form. Returns a notice for the page.
-    fn act(&mut self, action: &str, ctx: &Ctx, directory: &[theodoi_store::AgencyRow]) -> String {
+    fn act(
+        &mut self,
+        action: &str,
+        ctx: &Ctx,
+        directory: &[theodoi_store::AgencyRow],
+        register: &[RecRow],
+    ) -> String {
         let (verb, arg) = action.split_once(':').unwrap_or((action, ""));
         let index: Option<usize> = arg.split(':').next().and_then(|s| s.parse().ok());
         let n = self.tasks.len();
@@ -416,6 +443,7 @@ impl Review {
                     coordinating: t.coordinating.clone(),
                     requested: t.requested.clone(),
                     time: t.time.clone(),
+                    recs: t.recs.clone(),
                     lines: t.lines,
                     file: t.file,
                     ..TaskForm::default()
@@ -443,6 +471,7 @@ impl Review {
                 t.lead = union_lines(&t.lead, &next.lead);
                 t.coordinating = union_lines(&t.coordinating, &next.coordinating);
                 t.requested = union_lines(&t.requested, &next.requested);
+                t.recs = union_lines(&t.recs, &next.recs);
                 // One time for the merged task: this one's; the other's, if different, is said.
                 let other_time = next.time.trim().to_string();
                 let dropped_time = !other_time.is_empty()
@@ -533,6 +562,40 @@ impl Review {
                     &mut t.coordinating
                 };
                 *field = union_lines(field, &a.name);
+                String::new()
+            }
+            ("recfind", Some(i)) if i < n => {
+                let search = RecSearch::new(&self.tasks[i].rec_query);
+                let found = register
+                    .iter()
+                    .filter(|r| search.hit(r))
+                    .take(20)
+                    .map(|r| RecMatch {
+                        id: r.id,
+                        reference: r.reference(),
+                        theme: r.theme_in(ctx.lang).to_string(),
+                        text: cut(
+                            match ctx.lang {
+                                theodoi_text::Lang::Vi => r.text_for_vi(),
+                                theodoi_text::Lang::En => &r.text,
+                            },
+                            160,
+                        ),
+                    })
+                    .collect();
+                self.tasks[i].rec_matches = Some(found);
+                String::new()
+            }
+            ("recpick", Some(i)) if i < n => {
+                let id: i64 = arg
+                    .split(':')
+                    .nth(1)
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(0);
+                if let Some(r) = register.iter().find(|r| r.id == id) {
+                    let t = &mut self.tasks[i];
+                    t.recs = union_lines(&t.recs, &r.reference());
+                }
                 String::new()
             }
             _ => String::new(),
@@ -670,6 +733,102 @@ impl Review {
         (plan, errors)
     }
 
+    /// Each kept task's links as the form states them, read against the register; a reference
+    /// the register does not hold is a problem that stops publishing.
+    fn links(
+        &self,
+        register: &[RecRow],
+        lang: theodoi_text::Lang,
+    ) -> (Vec<TaskLinks>, Vec<String>) {
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        for t in self.tasks.iter().filter(|t| !t.dropped) {
+            let Some(reference) = TaskRef::parse(&t.reference) else {
+                continue;
+            };
+            let mut links = TaskLinks {
+                reference: reference.to_string(),
+                ..TaskLinks::default()
+            };
+            for line in t.recs.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                let refused = |why: theodoi_text::Message| {
+                    format!(
+                        "{} {reference}, \u{201C}{line}\u{201D}: {}",
+                        match lang {
+                            theodoi_text::Lang::Vi => "Nhiệm vụ",
+                            theodoi_text::Lang::En => "Task",
+                        },
+                        why.get(lang)
+                    )
+                };
+                // The field is about the Covenant: "Điều 14" alone is its article.
+                let parsed = Reference::parse(line).or_else(|e| {
+                    match Reference::parse(&format!("ICCPR {line}")) {
+                        Ok(a @ Reference::Article { .. }) => Ok(a),
+                        _ => Err(e),
+                    }
+                });
+                match parsed {
+                    Err(e) => errors.push(refused(e.message())),
+                    Ok(Reference::Article { article }) => {
+                        if !links.articles.contains(&article) {
+                            links.articles.push(article);
+                        }
+                    }
+                    Ok(Reference::Source { symbol }) => errors.push(refused(theodoi_text::Message::new(
+                        format!("chỉ nêu văn bản {symbol}; hãy ghi đoạn khuyến nghị cụ thể, ví dụ {symbol} đoạn 21(b)."),
+                        format!("names the document {symbol} only; give the paragraph, e.g. {symbol} para. 21(b)."),
+                    ))),
+                    Ok(Reference::Paragraph { symbol, paragraph, sub }) => {
+                        let of_source: Vec<&RecRow> = register
+                            .iter()
+                            .filter(|r| r.symbol.eq_ignore_ascii_case(&symbol))
+                            .collect();
+                        // A paragraph without a sub is every sub of it.
+                        let matching: Vec<i64> = of_source
+                            .iter()
+                            .filter(|r| {
+                                r.paragraph == paragraph
+                                    && sub.as_deref().is_none_or(|s| s == r.sub)
+                            })
+                            .map(|r| r.id)
+                            .collect();
+                        if of_source.is_empty() {
+                            errors.push(refused(theodoi_text::Message::new(
+                                format!("chưa có văn bản {symbol} trong danh mục khuyến nghị; hãy nhập văn bản đó trước."),
+                                format!("{symbol} is not in the register of recommendations; import it first."),
+                            )));
+                        } else if matching.is_empty() {
+                            let number = Reference::Paragraph { symbol: symbol.clone(), paragraph, sub }.to_string();
+                            errors.push(refused(theodoi_text::Message::new(
+                                format!("danh mục không có khuyến nghị {number}."),
+                                format!("the register holds no recommendation {number}."),
+                            )));
+                        }
+                        for id in matching {
+                            if !links.recommendations.contains(&id) {
+                                links.recommendations.push(id);
+                            }
+                        }
+                    }
+                }
+            }
+            links.articles.sort_unstable();
+            out.push(links);
+        }
+        (out, errors)
+    }
+
+    /// The links a stored plan's tasks have, one reference per line, into the rows of the same
+    /// reference.
+    fn fill_links(&mut self, stored: &[(String, String)]) {
+        for t in &mut self.tasks {
+            for (_, reference) in stored.iter().filter(|(task, _)| *task == t.reference) {
+                t.recs = union_lines(&t.recs, reference);
+            }
+        }
+    }
+
     /// Mark the names the directory does not hold yet: they become new bodies on publishing.
     fn mark_new_bodies(&mut self, codes: &std::collections::HashSet<String>) {
         for t in &mut self.tasks {
@@ -731,6 +890,7 @@ async fn page(
 ) -> AppResult<ReviewPage> {
     let codes = state.db.agency_codes().await?;
     r.mark_new_bodies(&codes);
+    let register_size = state.db.recommendations(None).await?.len();
     let sources = r
         .sources
         .iter()
@@ -755,6 +915,7 @@ async fn page(
         errors,
         impact,
         notice,
+        register_size,
         r,
         ctx,
     })
@@ -827,13 +988,21 @@ pub async fn review(
             doc_type: DocumentType::Plan.abbreviation().into(),
             ..Review::default()
         };
-        r.act("add", &ctx, &[]);
+        r.act("add", &ctx, &[], &[]);
         let p = page(&state, ctx, r, None, Vec::new(), Vec::new(), String::new()).await?;
         return Ok(pages::render(&p)?.into_response());
     }
     match parse_sources(&sources) {
         Ok(reading) => {
-            let r = Review::from_plan(&reading.parsed.plan, sources, &reading.file_of_task);
+            let mut r = Review::from_plan(&reading.parsed.plan, sources, &reading.file_of_task);
+            // A document read again over its stored plan keeps the links its tasks have.
+            if let Some(id) = state
+                .db
+                .find_same_plan(&reading.parsed.plan.document)
+                .await?
+            {
+                r.fill_links(&state.db.plan_link_references(id).await?);
+            }
             let p = page(
                 &state,
                 ctx,
@@ -901,6 +1070,7 @@ pub async fn edit(
     let sources = state.db.plan_sources(plan_id).await?;
     let mut r = Review::from_plan(&plan, sources, &[]);
     r.plan_id = Some(plan_id);
+    r.fill_links(&state.db.plan_link_references(plan_id).await?);
     let ctx = Ctx::new(lang, Some(&user));
     let notice = ctx
         .t(
@@ -1066,14 +1236,16 @@ pub async fn publish(
         _ => None,
     };
     let publishing = action == "publish" || action == "confirm";
+    let register = state.db.recommendations(None).await?;
     if !publishing {
         let directory = if action.starts_with("find:") || action.starts_with("pick:") {
             state.db.list_agencies().await?
         } else {
             Vec::new()
         };
-        let notice = r.act(&action, &ctx, &directory);
-        let (plan, errors) = r.to_plan(parsed.as_ref().map(|p| &p.parsed.plan));
+        let notice = r.act(&action, &ctx, &directory, &register);
+        let (plan, mut errors) = r.to_plan(parsed.as_ref().map(|p| &p.parsed.plan));
+        errors.extend(r.links(&register, lang).1);
         // A preview also says what publishing would change in a plan already stored.
         let (errors, impact) = if action == "preview" {
             let impact = match replaced(&state, &r, &plan).await? {
@@ -1090,6 +1262,8 @@ pub async fn publish(
         return Ok(pages::render(&p)?.into_response());
     }
     let (plan, mut errors) = r.to_plan(parsed.as_ref().map(|p| &p.parsed.plan));
+    let (links, link_errors) = r.links(&register, lang);
+    errors.extend(link_errors);
     let parts = match (&parsed, r.plan_id) {
         (Some(p), None) => ImportParts {
             body: p.parsed.part != Part::Appendix,
@@ -1138,6 +1312,7 @@ pub async fn publish(
     let publication = Publication {
         by: Some(user.id()),
         sources: &r.sources,
+        links: Some(&links),
     };
     let stored = match r.plan_id {
         Some(id) => state.db.correct_plan(id, &plan, &publication).await,

@@ -344,13 +344,13 @@ impl TaskPage {
         cut(title, 90)
     }
 
-    /// A recommendation's text in the page's language (the Vietnamese translation when there is
-    /// one), cut to a few lines.
     /// The recommendation's heading in the page's language.
     fn rec_theme<'r>(&self, r: &'r RecRow) -> &'r str {
         r.theme_in(self.ctx.lang)
     }
 
+    /// A recommendation's text in the page's language (the Vietnamese translation when there is
+    /// one), cut to a few lines.
     fn rec_text(&self, r: &RecRow) -> String {
         let text = match self.ctx.lang {
             theodoi_text::Lang::Vi => r.text_for_vi(),
@@ -380,7 +380,7 @@ pub fn article_title(lang: theodoi_text::Lang, n: u8) -> String {
 }
 
 /// `text` cut to `max` characters at a word, with "…".
-fn cut(text: &str, max: usize) -> String {
+pub(crate) fn cut(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
@@ -530,61 +530,14 @@ async fn task_page(
             None => (recs.iter().map(|r| r.id).collect(), articles.clone()),
         };
         let register = state.db.recommendations(None).await?;
-        let words: Vec<String> = theodoi_text::fold(rec_q)
-            .split_whitespace()
-            .map(str::to_string)
-            .collect();
+        let search = RecSearch::new(rec_q);
         // The linked and ticked ones are always listed, so unticking one is possible without
         // searching for it; then what the search found, in the register's order.
-        // A number typed alone ("4(b)", "21", "115.3") is a paragraph, not words of a text.
-        let number_typed = {
-            let q = rec_q.trim().replace(' ', "");
-            let digits_first = q.chars().next().is_some_and(|c| c.is_ascii_digit());
-            (digits_first
-                && q.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '(' | ')' | '.')))
-            .then_some(q)
-        };
         let mut found = 0;
         for r in register {
             let ticked = ticked_recs.contains(&r.id);
             let kept = ticked || recs.iter().any(|l| l.id == r.id);
-            let hit = if let Some(n) = &number_typed {
-                r.number() == *n || r.paragraph.to_string() == *n
-            } else {
-                !words.is_empty() && {
-                    // The Covenant articles' Vietnamese titles too, so an English-only
-                    // recommendation is found by its right's Vietnamese name ("xét xử").
-                    let titles: Vec<&str> = r
-                        .articles
-                        .iter()
-                        .filter_map(|a| {
-                            theodoi_domain::recommendation::covenant::article(*a)
-                                .map(|t| t.title_vi)
-                        })
-                        .collect();
-                    // "Điều 14" finds the recommendations filed under article 14.
-                    let numbers: Vec<String> =
-                        r.articles.iter().map(|a| format!("điều {a}")).collect();
-                    let hay = theodoi_text::fold(&format!(
-                        "{} {} {} {} {} {}",
-                        r.reference(),
-                        r.theme_in(theodoi_text::Lang::Vi),
-                        r.text,
-                        r.text_vi.as_deref().unwrap_or_default(),
-                        titles.join(" "),
-                        numbers.join(" ")
-                    ));
-                    // Each word typed starts a word of the text ("su" finds "sư", not "Ensure").
-                    let hay_words: Vec<&str> = hay
-                        .split(|c: char| !c.is_alphanumeric())
-                        .filter(|w| !w.is_empty())
-                        .collect();
-                    words
-                        .iter()
-                        .all(|w| hay_words.iter().any(|h| h.starts_with(w.as_str())))
-                }
-            };
+            let hit = search.hit(&r);
             if hit && !kept {
                 found += 1;
             }
@@ -592,7 +545,7 @@ async fn task_page(
                 rec_choices.push((r, ticked));
             }
         }
-        rec_none_found = (!words.is_empty() || number_typed.is_some()) && found == 0;
+        rec_none_found = !search.is_empty() && found == 0;
         article_choices = (1..=theodoi_domain::recommendation::covenant::LAST_ARTICLE)
             .map(|a| (a, ticked_articles.contains(&a)))
             .collect();
@@ -706,6 +659,73 @@ pub async fn set_tags(
     )
     .await?;
     Ok(axum::response::Redirect::to(&format!("/tasks/{id}")).into_response())
+}
+
+/// A search of the register as typed: words each starting a word of a recommendation (its
+/// reference, heading, texts, its articles' numbers and Vietnamese titles), or a paragraph
+/// number typed alone ("4(b)", "21", "115.3").
+pub struct RecSearch {
+    words: Vec<String>,
+    number: Option<String>,
+}
+
+impl RecSearch {
+    pub fn new(typed: &str) -> Self {
+        let q = typed.trim().replace(' ', "");
+        let digits_first = q.chars().next().is_some_and(|c| c.is_ascii_digit());
+        let number = (digits_first
+            && q.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '(' | ')' | '.')))
+        .then_some(q);
+        Self {
+            words: theodoi_text::fold(typed)
+                .split_whitespace()
+                .map(str::to_string)
+                .collect(),
+            number,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty() && self.number.is_none()
+    }
+
+    pub fn hit(&self, r: &RecRow) -> bool {
+        if let Some(n) = &self.number {
+            return r.number() == *n || r.paragraph.to_string() == *n;
+        }
+        if self.words.is_empty() {
+            return false;
+        }
+        // The Covenant articles' Vietnamese titles too, so an English-only recommendation is
+        // found by its right's Vietnamese name ("xét xử").
+        let titles: Vec<&str> = r
+            .articles
+            .iter()
+            .filter_map(|a| {
+                theodoi_domain::recommendation::covenant::article(*a).map(|t| t.title_vi)
+            })
+            .collect();
+        // "Điều 14" finds the recommendations filed under article 14.
+        let numbers: Vec<String> = r.articles.iter().map(|a| format!("điều {a}")).collect();
+        let hay = theodoi_text::fold(&format!(
+            "{} {} {} {} {} {}",
+            r.reference(),
+            r.theme_in(theodoi_text::Lang::Vi),
+            r.text,
+            r.text_vi.as_deref().unwrap_or_default(),
+            titles.join(" "),
+            numbers.join(" ")
+        ));
+        // Each word typed starts a word of the text ("su" finds "sư", not "Ensure").
+        let hay_words: Vec<&str> = hay
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        self.words
+            .iter()
+            .all(|w| hay_words.iter().any(|h| h.starts_with(w.as_str())))
+    }
 }
 
 /// At most this many recommendations a search lists besides those already linked.

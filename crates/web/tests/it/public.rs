@@ -458,6 +458,7 @@ fn public_page_names_the_plan_and_each_leads_status(app: TestApp) -> Fut {
                 &theodoi_store::Publication {
                     by: None,
                     sources: &sources,
+                    links: None,
                 },
             )
             .await?;

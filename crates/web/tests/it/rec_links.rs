@@ -1,5 +1,7 @@
 //! Links, not tags: a task linked to the register's recommendations and the Covenant's articles
-//! from its page (a search without marks, checkboxes, no JavaScript), a plan's free-text tags
+//! from its page (a search without marks, checkboxes, no JavaScript) and in the plan review (a
+//! search whose choice adds a line, one reference per line, checked before publishing), a plan's
+//! free-text tags
 //! turned into links from the plan page, and the public page showing the documents the
 //! coordinator published.
 
@@ -11,6 +13,10 @@ pub const CASES: &[(&str, Case)] = &[
     (
         "task_page_links_recommendations_found_without_marks",
         task_page_links_recommendations_found_without_marks,
+    ),
+    (
+        "plan_review_links_tasks_to_recommendations",
+        plan_review_links_tasks_to_recommendations,
     ),
     (
         "plan_page_turns_tags_into_links",
@@ -332,6 +338,105 @@ fn public_page_shows_only_published_registers(app: TestApp) -> Fut {
         assert!(!page.body.contains("Chưa có nhiệm vụ thực hiện"));
         app.db.set_source_published(upr, true).await?;
         assert!(anon.get("/public").await.body.contains(UPR));
+        Ok(())
+    })
+}
+
+/// In the plan review each task lists its recommendations and articles one per line; a search
+/// of the register adds one; a reference the register does not hold stops publishing with its
+/// reason and nothing stored; the review of a stored plan shows the links it has, and clearing
+/// the field clears them.
+fn plan_review_links_tasks_to_recommendations(app: TestApp) -> Fut {
+    use crate::review::{fields_of, press, value};
+    Box::pin(async move {
+        let (co4, _) = register(&app).await?;
+        let b = rec_id(&app, co4, "21(b)").await?;
+        let p = app.plan_id;
+        let task = app.task_id("II.1").await;
+        let mut c = app.signed_in("coord").await;
+        let page = c.get(&format!("/plans/{p}/edit")).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert_eq!(value(&fields_of(&page), "t0_ref"), "II.1");
+        assert_eq!(value(&fields_of(&page), "t0_recs"), "", "no link yet");
+        assert!(
+            page.body
+                .contains("Khuyến nghị thực hiện và điều của Công ước")
+        );
+        // Found without marks, by words of the text; the choice adds its reference.
+        let found = press(&mut c, &page, &[("t0_rq", "luat su")], "recfind:0").await;
+        assert_eq!(found.status, 200, "{}", found.body);
+        assert!(found.body.contains("được gặp luật sư"), "{}", found.body);
+        let pick = format!("recpick:0:{b}");
+        assert!(found.body.contains(&pick), "{}", found.body);
+        assert!(
+            !found.body.contains("đoạn 21(a)</strong>"),
+            "21(a) does not speak of lawyers"
+        );
+        let picked = press(&mut c, &found, &[], &pick).await;
+        assert_eq!(
+            value(&fields_of(&picked), "t0_recs"),
+            "CCPR/C/VNM/CO/4 đoạn 21(b)"
+        );
+        // A paragraph the document does not have, and a document not in the register: refused,
+        // each named, nothing stored.
+        let bad =
+            "CCPR/C/VNM/CO/4 đoạn 21(b)\nCCPR/C/VNM/CO/4 đoạn 999\nCCPR/C/CHN/CO/1 đoạn 3\nĐiều 14";
+        let r = press(&mut c, &picked, &[("t0_recs", bad)], "publish").await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(
+            r.body
+                .contains("danh mục không có khuyến nghị CCPR/C/VNM/CO/4 đoạn 999"),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body
+                .contains("chưa có văn bản CCPR/C/CHN/CO/1 trong danh mục khuyến nghị"),
+            "{}",
+            r.body
+        );
+        assert!(app.db.task_recommendations(task).await?.is_empty());
+        assert!(app.db.task_articles(task).await?.is_empty());
+        // Corrected: published with the links, "Điều 14" read as the Covenant's article.
+        let r = press(
+            &mut c,
+            &r,
+            &[("t0_recs", "CCPR/C/VNM/CO/4 đoạn 21(b)\nĐiều 14")],
+            "publish",
+        )
+        .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let linked: Vec<i64> = app
+            .db
+            .task_recommendations(task)
+            .await?
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(linked, vec![b]);
+        assert_eq!(app.db.task_articles(task).await?, vec![14]);
+        let task_page = c.get(&format!("/tasks/{task}")).await;
+        assert!(task_page.body.contains("CCPR/C/VNM/CO/4 đoạn 21(b)"));
+        // Opened again, the review shows them; a paragraph alone links all its subs.
+        let page = c.get(&format!("/plans/{p}/edit")).await;
+        assert_eq!(
+            value(&fields_of(&page), "t0_recs"),
+            "CCPR/C/VNM/CO/4 đoạn 21(b)\nICCPR Điều 14"
+        );
+        let r = press(
+            &mut c,
+            &page,
+            &[("t0_recs", "CCPR/C/VNM/CO/4 đoạn 21")],
+            "publish",
+        )
+        .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(app.db.task_recommendations(task).await?.len(), 2);
+        assert!(app.db.task_articles(task).await?.is_empty());
+        let page = c.get(&format!("/plans/{p}/edit")).await;
+        let r = press(&mut c, &page, &[("t0_recs", "")], "publish").await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert!(app.db.task_recommendations(task).await?.is_empty());
         Ok(())
     })
 }

@@ -43,7 +43,7 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 
 /// The fields the review form would send, as a browser fills them from the page: inputs
 /// (checkboxes only when ticked), textareas and selects; buttons are not fields.
-fn fields_of(page: &Resp) -> Vec<(String, String)> {
+pub(crate) fn fields_of(page: &Resp) -> Vec<(String, String)> {
     let html = &page.body;
     let start = html
         .find("<form method=\"post\" action=\"/import/publish\"")
@@ -96,7 +96,7 @@ fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
     }
 }
 
-fn value<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+pub(crate) fn value<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
     fields
         .iter()
         .find(|(k, _)| k == name)
@@ -104,7 +104,12 @@ fn value<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
 }
 
 /// Press the button `action` of the review form as the page stands, after `edits`.
-async fn press(c: &mut Client, page: &Resp, edits: &[(&str, &str)], action: &str) -> Resp {
+pub(crate) async fn press(
+    c: &mut Client,
+    page: &Resp,
+    edits: &[(&str, &str)],
+    action: &str,
+) -> Resp {
     let mut f = fields_of(page);
     for (k, v) in edits {
         set(&mut f, k, v);
