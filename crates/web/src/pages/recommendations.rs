@@ -629,6 +629,32 @@ impl Chosen {
             && (!self.uncovered || (row.tasks.is_empty() && row.rec.needs_task()))
     }
 
+    /// The filters in words, for a workbook that holds only what they keep; None for none.
+    async fn described_vi(&self, state: &AppState) -> AppResult<Option<String>> {
+        let mut parts = Vec::new();
+        if let Some(a) = self.article {
+            parts.push(crate::pages::plans::article_title(Lang::Vi, a));
+        }
+        if !self.theme.is_empty() {
+            let theme = theodoi_domain::recommendation::themes::theme_vi(&self.theme)
+                .unwrap_or(&self.theme);
+            parts.push(format!("chủ đề \u{201C}{theme}\u{201D}"));
+        }
+        if let Some(b) = self.body {
+            let name = state
+                .db
+                .agency(b)
+                .await?
+                .map(|a| a.name)
+                .unwrap_or_default();
+            parts.push(format!("cơ quan {name}"));
+        }
+        if self.uncovered {
+            parts.push("chỉ các khuyến nghị chưa có nhiệm vụ thực hiện".into());
+        }
+        Ok((!parts.is_empty()).then(|| format!("Lọc theo: {}", parts.join("; "))))
+    }
+
     /// The query string that gives these filters again ("" for none).
     fn query(&self) -> String {
         let mut q = form_urlencoded::Serializer::new(String::new());
@@ -1077,10 +1103,16 @@ pub async fn coverage_xlsx(
     }
     let book = theodoi_report::coverage_book::CoverageBook {
         title: "Tình hình thực hiện khuyến nghị".into(),
-        subtitle: if source.title.is_empty() {
-            source.symbol.clone()
-        } else {
-            format!("{} ({})", source.title_in(Lang::Vi), source.symbol)
+        subtitle: {
+            let of = if source.title.is_empty() {
+                source.symbol.clone()
+            } else {
+                format!("{} ({})", source.title_in(Lang::Vi), source.symbol)
+            };
+            match chosen.described_vi(&state).await? {
+                Some(filter) => format!("{of}. {filter}"),
+                None => of,
+            }
         },
         lines,
     };

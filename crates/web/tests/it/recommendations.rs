@@ -427,6 +427,8 @@ fn recommendations_coverage_filters_xlsx_and_publish(app: TestApp) -> Fut {
             .read_to_string(&mut xml)?;
         assert!(xml.contains(TEXT_4B));
         assert!(!xml.contains("Chưa có nhiệm vụ thực hiện"));
+        // It says it holds only what the filter keeps.
+        assert!(xml.contains("Lọc theo: cơ quan Sở Tư pháp"), "{xml}");
 
         // Publishing: the coordinator only, audited, and undone.
         let r = leader
