@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: plans, agencies, rounds, reports and a round's consolidated
 //! figures, read with a personal API token (`Authorization: Bearer tdi_…`), with the same roles
-//! and agency scopes as the pages. The OpenAPI 3.1 document at `/api/v1/openapi.json` is
+//! and agency scopes as the pages; a body's own report written (entries and workflow steps) and
+//! indicator values exchanged with a token of the write scope. The OpenAPI 3.1 document at `/api/v1/openapi.json` is
 //! generated from the handlers and types here (utoipa).
 //!
 //! The API takes no cookie: only the bearer token authenticates, so a browser cannot be tricked
@@ -11,6 +12,7 @@
 //! an [`ApiErrorReport`] in the response and [`localize`] writes the body in that language.
 
 pub mod data;
+pub mod entries;
 pub mod plans;
 pub mod rounds;
 pub mod tokens;
@@ -41,7 +43,14 @@ pub fn router() -> Router<AppState> {
         .route("/rounds", get(rounds::list))
         .route("/rounds/{id}", get(rounds::detail))
         .route("/rounds/{id}/reports", get(rounds::reports))
-        .route("/rounds/{id}/reports/{agency_id}", get(rounds::report))
+        .route(
+            "/rounds/{id}/reports/{agency_id}",
+            get(rounds::report).patch(entries::change),
+        )
+        .route(
+            "/rounds/{id}/reports/{agency_id}/actions",
+            axum::routing::post(entries::step),
+        )
         .route("/rounds/{id}/figures", get(rounds::figures))
         .route("/data/import", axum::routing::post(data::import))
         .route("/data/export", get(data::export))
@@ -69,6 +78,8 @@ async fn not_found() -> ApiError {
         rounds::detail,
         rounds::reports,
         rounds::report,
+        entries::change,
+        entries::step,
         rounds::figures,
         data::import,
         data::export,

@@ -195,6 +195,27 @@ pub struct ReportValue {
     pub value: i64,
 }
 
+/// A breakdown an indicator asks, with its categories' codes.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AskedBreakdown {
+    /// The dimension's code ("sex", "ethnicity", …).
+    pub dimension: String,
+    pub categories: Vec<String>,
+}
+
+/// An indicator the round asks of the body: what a report's `values` are keyed by.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AskedIndicator {
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    /// A report is approved only with its total given.
+    pub required: bool,
+    pub breakdowns: Vec<AskedBreakdown>,
+}
+
 /// A body's report in a round.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -217,6 +238,8 @@ pub struct ReportDetail {
     pub updated_at: Option<String>,
     pub tasks: Vec<ReportTask>,
     pub values: Vec<ReportValue>,
+    /// The indicators the round asks, in the form's order.
+    pub indicators: Vec<AskedIndicator>,
 }
 
 /// One category of a breakdown, summed over the accepted reports.
@@ -452,6 +475,11 @@ pub async fn report(
     ApiPath((id, agency_id)): ApiPath<(i64, i64)>,
 ) -> ApiResult {
     who.require(who.user.may_see_agency(agency_id))?;
+    Ok(ok(&report_detail(&state, id, agency_id).await?))
+}
+
+/// A body's report as the API gives it.
+pub async fn report_detail(state: &AppState, id: i64, agency_id: i64) -> ApiResult<ReportDetail> {
     let form = state
         .db
         .report_form(id, agency_id)
@@ -464,7 +492,7 @@ pub async fn report(
         .map(|i| (i.id, i.code.as_str()))
         .collect();
     let r = form.report.as_ref();
-    Ok(ok(&ReportDetail {
+    Ok(ReportDetail {
         round_id: id,
         agency_id,
         status: r.map(|r| r.status.clone()),
@@ -504,7 +532,29 @@ pub async fn report(
                 value: v.value,
             })
             .collect(),
-    }))
+        indicators: form
+            .indicators
+            .iter()
+            .map(|i| AskedIndicator {
+                code: i.code.clone(),
+                name: i.name.clone(),
+                unit: i.unit.clone(),
+                required: i.required,
+                breakdowns: i
+                    .dims()
+                    .into_iter()
+                    .map(|d| AskedBreakdown {
+                        dimension: d.code().to_string(),
+                        categories: d
+                            .categories()
+                            .iter()
+                            .map(|(code, ..)| (*code).to_string())
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    })
 }
 
 /// A round's figures summed over its accepted reports, kept while those reports stay the same:

@@ -23,6 +23,10 @@ pub const CASES: &[(&str, Case)] = &[
         "api_answers_match_the_closed_openapi_document",
         api_answers_match_the_closed_openapi_document,
     ),
+    (
+        "api_writes_a_bodys_own_report_the_pages_way",
+        api_writes_a_bodys_own_report_the_pages_way,
+    ),
 ];
 
 fn json(r: &Resp) -> Value {
@@ -38,14 +42,14 @@ fn code(r: &Resp) -> String {
 }
 
 /// A client that sends `token` as its bearer token (and no cookie).
-fn bearer(app: &TestApp, token: &str) -> Client {
+pub(crate) fn bearer(app: &TestApp, token: &str) -> Client {
     let mut c = app.client();
     c.header("Authorization", &format!("Bearer {token}"));
     c
 }
 
 /// A token for `username` made through the store, as `theodoi token create` makes it.
-async fn token_for(app: &TestApp, username: &str, scope: &str) -> String {
+pub(crate) async fn token_for(app: &TestApp, username: &str, scope: &str) -> String {
     let id = app
         .db
         .user_by_username(username)
@@ -609,6 +613,233 @@ fn api_answers_match_the_closed_openapi_document(app: TestApp) -> Fut {
         assert_eq!(figures["accepted"], 0, "{figures}");
         assert_ne!(figures["indicators"][0]["total"], 7.0, "{figures}");
         assert!(problems.is_empty(), "{}", problems.join("\n"));
+        Ok(())
+    })
+}
+
+/// JSON sent with `method` to `path`.
+async fn send(c: &mut Client, method: &str, path: &str, body: &str) -> Resp {
+    c.request(method, path, Some("application/json"), body.as_bytes())
+        .await
+}
+
+/// A body's report written through the API the pages' way: only its own focal point or head
+/// with a write token; each entry checked as the form checks it, nothing written when one is
+/// refused, in the language asked for; the version guards against a stale write; the workflow's
+/// steps (approve, submit, accept) with the pages' refusals; every save audited.
+fn api_writes_a_bodys_own_report_the_pages_way(app: TestApp) -> Fut {
+    Box::pin(async move {
+        let round = open_round(&app).await?;
+        let path = format!("/api/v1/rounds/{round}/reports/{}", app.justice);
+        let steps = format!("{path}/actions");
+        let mut focal = bearer(&app, &token_for(&app, "focal", "write").await);
+        let mut reader = bearer(&app, &token_for(&app, "focal", "read").await);
+        let mut head = bearer(&app, &token_for(&app, "head", "write").await);
+        let mut police = bearer(&app, &token_for(&app, "police", "write").await);
+        let mut coord = bearer(&app, &token_for(&app, "coord", "write").await);
+        let r = focal.get(&path).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let before = json(&r);
+        assert_eq!(before["version"], 0);
+        let task = before["tasks"][0]["task_id"].as_i64().ok_or("a task")?;
+        let good = format!(
+            r#"{{"version":0,"tasks":[{{"task_id":{task},"status":"done","results":"Đã tổ chức 12 hội nghị phổ biến Công ước cho 1.250 lượt người."}}],"values":[{{"indicator_code":"TGPL_VU_VIEC","value":40}}],"difficulties":"Kinh phí còn hạn chế."}}"#
+        );
+        // A read token, another body's token, the coordinator (who does not fill in a body's
+        // report): refused, nothing written.
+        let r = send(&mut reader, "PATCH", &path, &good).await;
+        assert_eq!((r.status, code(&r).as_str()), (403, "insufficient_scope"));
+        let r = send(&mut police, "PATCH", &path, &good).await;
+        assert_eq!(r.status, 403, "{}", r.body);
+        let r = send(&mut coord, "PATCH", &path, &good).await;
+        assert_eq!(r.status, 403, "{}", r.body);
+        // Not done without a reason, an indicator the round does not ask, a breakdown it does not
+        // have: every reason at once, as the page words them; nothing written.
+        let bad = format!(
+            r#"{{"version":0,"tasks":[{{"task_id":{task},"status":"not_done"}}],"values":[{{"indicator_code":"TGPL_VU_VIEC","value":40}},{{"indicator_code":"KHONG_CO","value":1}},{{"indicator_code":"TGPL_VU_VIEC","dimension":"sex","category":"x","value":1}}]}}"#
+        );
+        let r = send(&mut focal, "PATCH", &path, &bad).await;
+        assert_eq!(
+            (r.status, code(&r).as_str()),
+            (422, "unprocessable"),
+            "{}",
+            r.body
+        );
+        let message = json(&r)["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        for needle in [
+            "Chọn «Không thực hiện» thì cần ghi lý do.",
+            "Chỉ tiêu \u{201C}KHONG_CO\u{201D} không được hỏi trong đợt này.",
+            "không có phân tổ \u{201C}sex\u{201D} / \u{201C}x\u{201D}",
+        ] {
+            assert!(message.contains(needle), "{needle} in {message}");
+        }
+        assert_eq!(
+            json(&focal.get(&path).await)["version"],
+            0,
+            "nothing written"
+        );
+        let mut english = bearer(&app, &token_for(&app, "focal", "write").await);
+        english.header("Accept-Language", "en");
+        let r = send(&mut english, "PATCH", &path, &bad).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("“Not done” needs a reason."), "{}", r.body);
+        let r = send(&mut focal, "PATCH", &path, "{\"version\":0,\"colour\":1}").await;
+        assert_eq!(
+            (r.status, code(&r).as_str()),
+            (400, "bad_request"),
+            "{}",
+            r.body
+        );
+        // Saved: the answer is the report as stored.
+        let r = send(&mut focal, "PATCH", &path, &good).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let saved = json(&r);
+        assert_eq!(saved["version"], 1);
+        assert_eq!(saved["status"], "draft");
+        assert_eq!(saved["difficulties"], "Kinh phí còn hạn chế.");
+        assert_eq!(saved["tasks"][0]["status"], "done");
+        let values = saved["values"].as_array().cloned().unwrap_or_default();
+        assert!(
+            values
+                .iter()
+                .any(|v| v["indicator_code"] == "TGPL_VU_VIEC" && v["value"] == 40),
+            "{values:?}"
+        );
+        // What was left out is kept: only the proposals change.
+        let r = send(
+            &mut focal,
+            "PATCH",
+            &path,
+            r#"{"version":1,"proposals":"Đề nghị bổ sung kinh phí."}"#,
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(json(&r)["version"], 2);
+        assert_eq!(json(&r)["difficulties"], "Kinh phí còn hạn chế.");
+        assert_eq!(json(&r)["tasks"][0]["status"], "done");
+        // A write over a newer save: refused.
+        let r = send(&mut focal, "PATCH", &path, &good).await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert_eq!(json(&focal.get(&path).await)["version"], 2);
+        // The workflow: a draft is not submitted; an incomplete one is not approved, with
+        // what is missing; once complete (every task's status, every required indicator's
+        // total, as the report lists them) the head approves, then an edit needs the approval
+        // voided; the focal point submits; the coordinator accepts.
+        let r = send(
+            &mut focal,
+            "POST",
+            &steps,
+            r#"{"action":"submit","version":2}"#,
+        )
+        .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("không thể"), "{}", r.body);
+        let r = send(
+            &mut focal,
+            "POST",
+            &steps,
+            r#"{"action":"approve","version":2}"#,
+        )
+        .await;
+        assert_eq!(r.status, 422, "only the head approves: {}", r.body);
+        let r = send(
+            &mut head,
+            "POST",
+            &steps,
+            r#"{"action":"approve","version":2}"#,
+        )
+        .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(
+            r.body.contains("chưa chọn tình hình thực hiện"),
+            "{}",
+            r.body
+        );
+        let current = json(&focal.get(&path).await);
+        let tasks: Vec<String> = current["tasks"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|t| format!(r#"{{"task_id":{},"status":"in_progress"}}"#, t["task_id"]))
+            .collect();
+        let values: Vec<String> = current["indicators"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .filter(|i| i["required"] == true && i["code"] != "TGPL_VU_VIEC")
+            .map(|i| format!(r#"{{"indicator_code":{},"value":3}}"#, i["code"]))
+            .collect();
+        assert!(!values.is_empty(), "the round asks required indicators");
+        let complete = format!(
+            r#"{{"version":2,"tasks":[{}],"values":[{}]}}"#,
+            tasks.join(","),
+            values.join(",")
+        );
+        let r = send(&mut focal, "PATCH", &path, &complete).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(json(&r)["version"], 3);
+        let r = send(
+            &mut head,
+            "POST",
+            &steps,
+            r#"{"action":"approve","version":3}"#,
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let approved = json(&r);
+        assert_eq!(approved["status"], "approved");
+        let v = approved["version"].as_i64().ok_or("a version")?;
+        let edit = format!(r#"{{"version":{v},"proposals":"Đề nghị tập huấn thêm."}}"#);
+        let r = send(&mut focal, "PATCH", &path, &edit).await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("void_approval"), "{}", r.body);
+        assert_eq!(json(&focal.get(&path).await)["status"], "approved");
+        let r = send(
+            &mut focal,
+            "POST",
+            &steps,
+            &format!(r#"{{"action":"submit","version":{v}}}"#),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let submitted = json(&r);
+        assert_eq!(submitted["status"], "submitted");
+        let v = submitted["version"].as_i64().ok_or("a version")?;
+        let r = send(
+            &mut reader,
+            "POST",
+            &steps,
+            &format!(r#"{{"action":"accept","version":{v}}}"#),
+        )
+        .await;
+        assert_eq!(r.status, 403, "{}", r.body);
+        let r = send(
+            &mut coord,
+            "POST",
+            &steps,
+            &format!(r#"{{"action":"accept","version":{v}}}"#),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(json(&r)["status"], "accepted");
+        let saves = audited(&app, "report_saved").await;
+        assert_eq!(
+            saves
+                .iter()
+                .filter(|a| a
+                    .detail
+                    .as_deref()
+                    .is_some_and(|d| d.contains("through the API")))
+                .count(),
+            3,
+            "{saves:?}"
+        );
+        assert_eq!(audited(&app, "report_accept").await.len(), 1);
         Ok(())
     })
 }

@@ -2,7 +2,7 @@
 //! (a dry run writes nothing, another body's row is refused 422 with the reason, a read token is
 //! refused 403), and the coordinator exports them by code.
 
-use crate::client::Client;
+use crate::api::{bearer, token_for};
 use crate::{Case, Fut, TestApp};
 use serde_json::Value;
 
@@ -10,33 +10,6 @@ pub const CASES: &[(&str, Case)] = &[(
     "api_data_import_and_export_by_code",
     api_data_import_and_export_by_code,
 )];
-
-async fn token_for(app: &TestApp, username: &str, scope: &str) -> String {
-    let id = app
-        .db
-        .user_by_username(username)
-        .await
-        .ok()
-        .flatten()
-        .map_or(0, |u| u.id);
-    theodoi_web::api::tokens::create(
-        &app.db,
-        id,
-        "trao đổi dữ liệu",
-        scope,
-        30,
-        time::OffsetDateTime::now_utc(),
-    )
-    .await
-    .map(|(_, t)| t)
-    .unwrap_or_else(|e| panic!("token for {username}: {e}"))
-}
-
-fn bearer(app: &TestApp, token: &str) -> Client {
-    let mut c = app.client();
-    c.header("Authorization", &format!("Bearer {token}"));
-    c
-}
 
 fn json(body: &str) -> Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))

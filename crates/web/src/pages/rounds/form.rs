@@ -1427,44 +1427,12 @@ pub async fn act(
     Form(f): Form<ActForm>,
 ) -> AppResult<Response> {
     user.check_csrf(&f.csrf)?;
-    let actor = actor(&user).ok_or(AppError::Forbidden)?;
-    if actor != Actor::Coordinator {
-        user.require(user.row.agency_id == Some(agency_id))?;
-    }
-    let action = Action::parse(&f.action)
-        .filter(|a| *a != Action::Save)
-        .ok_or_else(|| {
-            AppError::refuse(
-                format!("Thao tác \"{}\" không có", f.action),
-                format!("No such action \"{}\"", f.action),
-            )
-        })?;
-    let taken = if f.comment.chars().count() > 5_000 {
-        Err(AppError::refuse(
-            "Ý kiến quá dài (tối đa 5.000 ký tự).",
-            "The comment is too long (at most 5,000 characters).",
-        ))
-    } else {
-        state
-            .db
-            .act_on_report(
-                round_id,
-                agency_id,
-                &ReportAction {
-                    action,
-                    actor,
-                    expected_version: f.version,
-                    comment: &f.comment,
-                    user_id: Some(user.id()),
-                    email: state.config.smtp_url.is_some(),
-                },
-                OffsetDateTime::now_utc(),
-            )
-            .await
-            .map_err(AppError::from)
-    };
-    let to = match taken {
-        Ok(to) => to,
+    let taken = take_action(
+        &state, &user, round_id, agency_id, &f.action, f.version, &f.comment,
+    )
+    .await;
+    let action = match taken {
+        Ok((action, _)) => action,
         // A refused step comes back to the report, said beside the buttons, the comment kept.
         Err(AppError::BadRequest(why)) => {
             let form = body_form(&state, round_id, agency_id).await?;
@@ -1479,19 +1447,68 @@ pub async fn act(
         }
         Err(e) => return Err(e),
     };
-    audit_by(
-        &state,
-        &user,
-        &format!("report_{}", action.code()),
-        Some(&format!("round:{round_id}/agency:{agency_id}")),
-        Some(to.code()),
-    )
-    .await?;
     Ok(Redirect::to(&format!(
         "/rounds/{round_id}/reports/{agency_id}?done={}",
         action.code()
     ))
     .into_response())
+}
+
+/// A step of a report's workflow (approve, submit, return, accept, reopen) by `user`, at the
+/// report's `version`, from the page or the JSON API: the same checks and the same audit. A
+/// refused step is a `BadRequest` with the reason.
+pub(crate) async fn take_action(
+    state: &AppState,
+    user: &User,
+    round_id: i64,
+    agency_id: i64,
+    action: &str,
+    version: i32,
+    comment: &str,
+) -> AppResult<(Action, ReportStatus)> {
+    let actor = actor(user).ok_or(AppError::Forbidden)?;
+    if actor != Actor::Coordinator {
+        user.require(user.row.agency_id == Some(agency_id))?;
+    }
+    let action = Action::parse(action)
+        .filter(|a| *a != Action::Save)
+        .ok_or_else(|| {
+            AppError::refuse(
+                format!("Thao tác \"{action}\" không có"),
+                format!("No such action \"{action}\""),
+            )
+        })?;
+    if comment.chars().count() > 5_000 {
+        return Err(AppError::refuse(
+            "Ý kiến quá dài (tối đa 5.000 ký tự).",
+            "The comment is too long (at most 5,000 characters).",
+        ));
+    }
+    let to = state
+        .db
+        .act_on_report(
+            round_id,
+            agency_id,
+            &ReportAction {
+                action,
+                actor,
+                expected_version: version,
+                comment,
+                user_id: Some(user.id()),
+                email: state.config.smtp_url.is_some(),
+            },
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
+    audit_by(
+        state,
+        user,
+        &format!("report_{}", action.code()),
+        Some(&format!("round:{round_id}/agency:{agency_id}")),
+        Some(to.code()),
+    )
+    .await?;
+    Ok((action, to))
 }
 
 /// Attach an evidence file to the body's report (to one of its tasks when `task_id` names one);

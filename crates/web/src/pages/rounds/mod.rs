@@ -3,6 +3,7 @@
 //! approves, the focal point submits, the coordinator returns or accepts; completeness and
 //! timeliness are computed from the timestamps.
 
+mod changes;
 mod dashboard;
 mod detail;
 mod downloads;
@@ -11,6 +12,7 @@ mod form;
 mod notifications;
 mod open;
 
+pub use changes::{Change, Refused, change_report};
 pub use dashboard::*;
 pub use detail::*;
 pub use downloads::*;
