@@ -601,7 +601,14 @@ pub async fn import(
     }
     let mut saves: Vec<(i64, i64, SaveReport, Vec<usize>)> = Vec::new();
     for ((round_id, agency_id), idxs) in by_report {
-        let form = db.report_form(round_id, agency_id).await?;
+        // The round and its indicators as resolving read them, not again with every report.
+        let round = rounds.iter().find(|r| r.id == round_id);
+        let form = match (round, round_indicators.get(&round_id)) {
+            (Some(round), Some(indicators)) => {
+                Some(db.report_entries(round, indicators, agency_id).await?)
+            }
+            _ => db.report_form(round_id, agency_id).await?,
+        };
         let Some(form) = form.filter(|f| !f.tasks.is_empty()) else {
             for i in idxs {
                 outcomes[i] = Some(refuse(

@@ -306,6 +306,46 @@ macro_rules! backend {
                 Ok(Some(ReportForm { round, report, tasks, indicators, values, history, files, events }))
             }
 
+            /// A report's entries without what only the form page shows (earlier rounds'
+            /// figures, files, events): what an import lays its values over. `indicators` are
+            /// the round's, read once by the caller.
+            pub async fn report_entries(
+                pool: &Pool<$db>,
+                round: &RoundRow,
+                indicators: &[IndicatorRow],
+                agency_id: i64,
+            ) -> Result<ReportForm> {
+                let sql = format!("SELECT {REPORT_COLUMNS} FROM reports WHERE round_id = $1 AND agency_id = $2");
+                let report: Option<ReportRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(round.id)
+                    .bind(agency_id)
+                    .fetch_optional(pool)
+                    .await?;
+                let report_id = report.as_ref().map_or(0, |r| r.id);
+                let tasks = task_lines(pool, round.id, agency_id, report_id).await?;
+                let values: Vec<ValueRow> = if report_id == 0 {
+                    Vec::new()
+                } else {
+                    sqlx::query_as(
+                        "SELECT indicator_id, dimension, category, value FROM data_values WHERE report_id = $1 \
+                         ORDER BY indicator_id, dimension, category",
+                    )
+                    .bind(report_id)
+                    .fetch_all(pool)
+                    .await?
+                };
+                Ok(ReportForm {
+                    round: round.clone(),
+                    report,
+                    tasks,
+                    indicators: indicators.to_vec(),
+                    values,
+                    history: HashMap::new(),
+                    files: Vec::new(),
+                    events: Vec::new(),
+                })
+            }
+
             /// What a save is read against: the body's tasks in the round and the round's
             /// indicators, without the values, history and files the form page shows.
             pub async fn report_shape(
@@ -723,6 +763,15 @@ impl Db {
     }
     pub async fn report_form(&self, round_id: i64, agency_id: i64) -> Result<Option<ReportForm>> {
         crate::dispatch!(self, report_form(round_id, agency_id))
+    }
+    /// A report's entries without the form page's extras (see the pool function).
+    pub async fn report_entries(
+        &self,
+        round: &RoundRow,
+        indicators: &[IndicatorRow],
+        agency_id: i64,
+    ) -> Result<ReportForm> {
+        crate::dispatch!(self, report_entries(round, indicators, agency_id))
     }
     pub async fn report_shape(
         &self,
