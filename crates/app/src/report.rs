@@ -191,10 +191,16 @@ pub async fn build(
         group: over.group,
     };
     let docx = theodoi_report::docx::report_from_draft(c, &written, &head, !approved)?;
+    // Each arrangement its own name, so downloading both keeps both.
+    let arranged = match over.group {
+        theodoi_report::Grouping::Plan => "",
+        theodoi_report::Grouping::Recommendations => "-theo-khuyen-nghi",
+        theodoi_report::Grouping::Articles => "-theo-dieu-cong-uoc",
+    };
     let stem = if approved {
-        format!("bao-cao-dot-{round_id}")
+        format!("bao-cao-dot-{round_id}{arranged}")
     } else {
-        format!("du-thao-bao-cao-dot-{round_id}")
+        format!("du-thao-bao-cao-dot-{round_id}{arranged}")
     };
     Ok(ReportFile {
         docx,

@@ -11,15 +11,19 @@ use crate::Consolidation;
 pub struct Arranged {
     pub index: usize,
     pub group: Option<String>,
+    /// Grouped, a task's heading numbered again in print order ("1. …", "2. …"), since the
+    /// plan's order no longer holds; the plan's own place stays in its "(mục II.1 Kế hoạch)".
+    pub heading: Option<String>,
     pub also: Option<String>,
     pub after: Vec<SeeAlso>,
 }
 
-/// A recommendation (or article) every task of which is printed under an earlier heading: it
-/// still gets its heading in the document's order, with a line saying where its results stand.
+/// After a group's last section, the tasks serving it that are printed under another heading:
+/// with `heading` when no task stands under it (it still gets its heading in the document's
+/// order), a line saying where their results stand.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SeeAlso {
-    pub heading: String,
+    pub heading: Option<String>,
     pub line: String,
 }
 
@@ -49,6 +53,7 @@ pub fn arrange(
     let plain = |index| Arranged {
         index,
         group: None,
+        heading: None,
         also: None,
         after: Vec::new(),
     };
@@ -138,29 +143,27 @@ pub fn arrange(
         }
         GroupKey::Article(a) => a.to_string(),
     };
-    // The group as a place in the report: "mục khuyến nghị đoạn 21(b)", "mục điều 14".
+    // The group as a place in the report: "thuộc mục Khuyến nghị đoạn 21(b)", "thuộc mục Điều 14".
     let place = |k: &GroupKey| match k {
-        GroupKey::Rec(..) if several_sources => format!("mục khuyến nghị {}", short(k)),
-        GroupKey::Rec(..) => format!("mục khuyến nghị đoạn {}", short(k)),
-        GroupKey::Article(_) => format!("mục điều {}", short(k)),
+        GroupKey::Rec(..) if several_sources => format!("thuộc mục Khuyến nghị {}", short(k)),
+        GroupKey::Rec(..) => format!("thuộc mục Khuyến nghị đoạn {}", short(k)),
+        GroupKey::Article(_) => format!("thuộc mục Điều {}", short(k)),
     };
     let also_line = |links: &[Link]| -> Option<String> {
         let rest = links.get(1..).filter(|r| !r.is_empty())?;
         let names: Vec<String> = rest.iter().map(|(k, _)| short(k)).collect();
+        let names = crate::draft::join_vi(&names);
+        let articles = if rest.len() > 1 {
+            "các Điều"
+        } else {
+            "Điều"
+        };
         Some(match group {
             crate::Grouping::Articles => {
-                format!(
-                    "(đồng thời liên quan điều {} của Công ước)",
-                    names.join(", ")
-                )
+                format!("(đồng thời liên quan {articles} {names} của Công ước)")
             }
-            _ if several_sources => {
-                format!("(đồng thời thực hiện khuyến nghị {})", names.join(", "))
-            }
-            _ => format!(
-                "(đồng thời thực hiện khuyến nghị đoạn {})",
-                names.join(", ")
-            ),
+            _ if several_sources => format!("(đồng thời thực hiện khuyến nghị {names})"),
+            _ => format!("(đồng thời thực hiện khuyến nghị đoạn {names})"),
         })
     };
     let is_task = |k: &str| k.starts_with("II.") && k != "II.figures";
@@ -168,8 +171,8 @@ pub fn arrange(
     let mut out: Vec<Arranged> = (0..first_task).map(plain).collect();
     // (first link with its heading, the cross-reference line, the section's index)
     let mut tasks: Vec<(Option<Link>, Option<String>, usize)> = Vec::new();
-    // The groups only a later link of some task names: heading, and the sections reporting on
-    // them with the place each stands in.
+    // Each group a task serves by a later link: its heading, and the sections reporting on it
+    // with the place each stands in.
     let mut later: std::collections::BTreeMap<GroupKey, (String, Vec<(usize, String)>)> =
         std::collections::BTreeMap::new();
     for (i, k) in keys.iter().enumerate().filter(|(_, k)| is_task(k)) {
@@ -184,11 +187,6 @@ pub fn arrange(
         }
         tasks.push((links.into_iter().next(), also, i));
     }
-    for t in &tasks {
-        if let Some((key, _)) = &t.0 {
-            later.remove(key);
-        }
-    }
     // Stable: the plan's order within a group.
     tasks.sort_by(|a, b| match (&a.0, &b.0) {
         (Some(x), Some(y)) => x.0.cmp(&y.0),
@@ -199,6 +197,16 @@ pub fn arrange(
     let mut current: Option<Option<GroupKey>> = None;
     let task_start = out.len();
     let mut placed_keys: Vec<Option<GroupKey>> = Vec::new();
+    // The headings in print order: "N. " before the title, numbered again.
+    let mut renumbered: std::collections::HashMap<usize, String> = std::collections::HashMap::new();
+    for (n, (_, _, s)) in tasks.iter().enumerate() {
+        let h = headings.get(*s).map_or("", |h| h.trim());
+        let title = match h.split_once(". ") {
+            Some((num, rest)) if !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()) => rest,
+            _ => h,
+        };
+        renumbered.insert(*s, format!("{}. {title}", n + 1));
+    }
     for (first, also, s) in tasks {
         let key = first.as_ref().map(|f| f.0.clone());
         placed_keys.push(key.clone());
@@ -211,37 +219,52 @@ pub fn arrange(
         out.push(Arranged {
             index: s,
             group,
+            heading: renumbered.get(&s).cloned(),
             also,
             after: Vec::new(),
         });
     }
-    // Each such group after the last section of the group before it: a task's first link comes
-    // before its others, so there always is one.
+    // After a group's last section (or, for a group no task stands under, after the last
+    // section of the group before it: a task's first link comes before its others, so there
+    // always is one), where the tasks serving it by a later link stand.
     for (key, (heading, reporting)) in later {
-        let Some(at) = placed_keys
-            .iter()
-            .rposition(|k| k.as_ref().is_some_and(|k| *k < key))
-        else {
-            continue;
-        };
+        let own = placed_keys.iter().rposition(|k| k.as_ref() == Some(&key));
+        let at = own.or_else(|| {
+            placed_keys
+                .iter()
+                .rposition(|k| k.as_ref().is_some_and(|k| *k < key))
+        });
+        let Some(at) = at else { continue };
         let sections: Vec<String> = reporting
             .iter()
             .map(|(i, place)| {
-                let title = headings.get(*i).map_or("", |h| h.trim());
+                let title = renumbered
+                    .get(i)
+                    .map(String::as_str)
+                    .or_else(|| headings.get(*i).map(|h| h.trim()))
+                    .unwrap_or_default();
                 format!("\u{201C}{title}\u{201D} ({place})")
             })
             .collect();
-        let line = match key {
-            GroupKey::Article(_) => format!(
-                "Kết quả liên quan điều này được báo cáo tại {}.",
-                sections.join("; ")
-            ),
-            GroupKey::Rec(..) => format!(
-                "Kết quả thực hiện khuyến nghị này được báo cáo tại {}.",
-                sections.join("; ")
-            ),
+        let sections = crate::draft::join_vi(&sections);
+        let line = match (&key, own.is_some()) {
+            (GroupKey::Article(_), false) => {
+                format!("Kết quả liên quan điều này được báo cáo tại {sections}.")
+            }
+            (GroupKey::Article(_), true) => {
+                format!("Kết quả liên quan điều này còn được báo cáo tại {sections}.")
+            }
+            (GroupKey::Rec(..), false) => {
+                format!("Kết quả thực hiện khuyến nghị này được báo cáo tại {sections}.")
+            }
+            (GroupKey::Rec(..), true) => {
+                format!("Kết quả thực hiện khuyến nghị này còn được báo cáo tại {sections}.")
+            }
         };
-        out[task_start + at].after.push(SeeAlso { heading, line });
+        out[task_start + at].after.push(SeeAlso {
+            heading: own.is_none().then_some(heading),
+            line,
+        });
     }
     out.extend(
         (first_task..keys.len())

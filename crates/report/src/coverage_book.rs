@@ -112,9 +112,25 @@ pub fn coverage_book(b: &CoverageBook) -> Result<Vec<u8>, XlsxError> {
         &subtitle,
     )?;
     ws.set_row_height(0, 36.0)?;
+    let width: f64 = COLUMNS.iter().map(|(_, w)| w).sum();
+    ws.set_row_height(1, 16.0 * lines(&b.subtitle, width))?;
+    let mut header_lines: f64 = 1.0;
     for (i, (h, w)) in COLUMNS.iter().enumerate() {
         write(ws, HEADER_ROW, i as u16, h, &header)?;
         ws.set_column_width(i as u16, *w)?;
+        header_lines = header_lines.max(lines(h, *w * 0.85));
+    }
+    // Tall enough for the longest heading, which wraps in its column.
+    ws.set_row_height(HEADER_ROW, 16.0 * header_lines + 4.0)?;
+    if b.lines.is_empty() {
+        ws.merge_range(
+            HEADER_ROW + 1,
+            0,
+            HEADER_ROW + 1,
+            last,
+            "Không có khuyến nghị nào khớp với bộ lọc đã chọn.",
+            &subtitle,
+        )?;
     }
     for (i, l) in b.lines.iter().enumerate() {
         let row = HEADER_ROW + 1 + i as u32;

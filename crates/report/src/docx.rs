@@ -361,10 +361,11 @@ fn content(c: &Consolidation, sections: &[Written<'_>], l: &Letterhead<'_>) -> S
         if let Some(group) = &o.group {
             out.push_str(&heading(group));
         }
-        if !s.heading.trim().is_empty() {
+        let title = o.heading.as_deref().unwrap_or(s.heading).trim();
+        if !title.is_empty() {
             if grouped && is_task && s.key != "II.figures" {
                 out.push_str(&para(
-                    s.heading.trim(),
+                    title,
                     P {
                         bold: true,
                         italic: true,
@@ -373,7 +374,7 @@ fn content(c: &Consolidation, sections: &[Written<'_>], l: &Letterhead<'_>) -> S
                     },
                 ));
             } else {
-                out.push_str(&heading(s.heading.trim()));
+                out.push_str(&heading(title));
             }
         }
         if let Some(also) = &o.also {
@@ -407,7 +408,9 @@ fn content(c: &Consolidation, sections: &[Written<'_>], l: &Letterhead<'_>) -> S
             out.push_str(&figures_table(c));
         }
         for see in &o.after {
-            out.push_str(&heading(&see.heading));
+            if let Some(h) = &see.heading {
+                out.push_str(&heading(h));
+            }
             out.push_str(&body_with(
                 &see.line,
                 P {
@@ -425,6 +428,7 @@ fn content(c: &Consolidation, sections: &[Written<'_>], l: &Letterhead<'_>) -> S
 struct Placed<'a> {
     section: &'a Written<'a>,
     group: Option<String>,
+    heading: Option<String>,
     also: Option<String>,
     after: Vec<crate::arrange::SeeAlso>,
 }
@@ -443,6 +447,7 @@ fn ordered_sections<'a>(
             Some(Placed {
                 section: sections.get(a.index)?,
                 group: a.group,
+                heading: a.heading,
                 also: a.also,
                 after: a.after,
             })

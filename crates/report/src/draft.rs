@@ -225,7 +225,7 @@ fn shares(counts: &[(usize, usize); 3]) -> String {
 }
 
 /// "a", "a và b", "a, b và c".
-fn join_vi(parts: &[String]) -> String {
+pub(crate) fn join_vi(parts: &[String]) -> String {
     match parts {
         [] => String::new(),
         [one] => one.clone(),

@@ -63,6 +63,7 @@ fn sample() -> Consolidation {
                 vec![rec(5, None, "Khung pháp lý")],
                 vec![2],
             ),
+            task("II.5", "Nhiệm vụ Epsilon", Vec::new(), vec![19]),
         ],
         difficulties: Vec::new(),
         proposals: Vec::new(),
@@ -81,6 +82,7 @@ fn sections() -> Vec<Written<'static>> {
         ("II.II.2", "2. Nhiệm vụ Beta"),
         ("II.II.3", "3. Nhiệm vụ Gamma"),
         ("II.II.4", "4. Nhiệm vụ Delta"),
+        ("II.II.5", "5. Nhiệm vụ Epsilon"),
     ] {
         out.push(Written {
             key,
@@ -137,22 +139,24 @@ fn positions(xml: &str, needles: &[&str]) -> Vec<usize> {
 #[test]
 fn by_recommendation_in_the_documents_order_each_task_once() {
     let xml = document_xml(Grouping::Recommendations);
+    // Numbered again in print order; the plan's numbers no longer hold.
     let order = positions(
         &xml,
         &[
             // Section II opens before its first group.
             ">II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ<",
             ">Khuyến nghị đoạn 5. Khung pháp lý<",
-            "4. Nhiệm vụ Delta",
+            ">1. Nhiệm vụ Delta<",
             ">Khuyến nghị đoạn 21(b). Trợ giúp pháp lý<",
-            "1. Nhiệm vụ Alpha",
+            ">2. Nhiệm vụ Alpha<",
             "(đồng thời thực hiện khuyến nghị đoạn 30(a))",
-            "3. Nhiệm vụ Gamma",
+            ">3. Nhiệm vụ Gamma<",
             // 30(a) is served only by Alpha, printed under 21(b): its heading in its place says so.
             ">Khuyến nghị đoạn 30(a). Quyền tự do ngôn luận<",
-            "Kết quả thực hiện khuyến nghị này được báo cáo tại \u{201C}1. Nhiệm vụ Alpha\u{201D} (mục khuyến nghị đoạn 21(b)).",
+            "Kết quả thực hiện khuyến nghị này được báo cáo tại \u{201C}2. Nhiệm vụ Alpha\u{201D} (thuộc mục Khuyến nghị đoạn 21(b)).",
             ">Nhiệm vụ khác<",
-            "2. Nhiệm vụ Beta",
+            ">4. Nhiệm vụ Beta<",
+            ">5. Nhiệm vụ Epsilon<",
             "Trên đây là báo cáo./.",
         ],
     );
@@ -160,7 +164,7 @@ fn by_recommendation_in_the_documents_order_each_task_once() {
         order.windows(2).all(|w| w[0] < w[1]),
         "out of order: {order:?}"
     );
-    for t in ["Alpha", "Beta", "Gamma", "Delta"] {
+    for t in ["Alpha", "Beta", "Gamma", "Delta", "Epsilon"] {
         assert_eq!(
             xml.matches(&format!(". Nhiệm vụ {t}<")).count(),
             1,
@@ -183,15 +187,17 @@ fn by_article_with_the_covenants_titles() {
         &[
             ">II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ<",
             ">Điều 2. ",
-            "4. Nhiệm vụ Delta",
+            ">1. Nhiệm vụ Delta<",
             ">Điều 14. Quyền được xét xử công bằng<",
-            "1. Nhiệm vụ Alpha",
-            "(đồng thời liên quan điều 19 của Công ước)",
-            "3. Nhiệm vụ Gamma",
+            ">2. Nhiệm vụ Alpha<",
+            "(đồng thời liên quan Điều 19 của Công ước)",
+            ">3. Nhiệm vụ Gamma<",
             ">Điều 19. ",
-            "Kết quả liên quan điều này được báo cáo tại \u{201C}1. Nhiệm vụ Alpha\u{201D} (mục điều 14).",
+            ">4. Nhiệm vụ Epsilon<",
+            // Alpha serves 19 too, printed under 14: said after 19's own tasks.
+            "Kết quả liên quan điều này còn được báo cáo tại \u{201C}2. Nhiệm vụ Alpha\u{201D} (thuộc mục Điều 14).",
             ">Nhiệm vụ khác<",
-            "2. Nhiệm vụ Beta",
+            ">5. Nhiệm vụ Beta<",
         ],
     );
     assert!(

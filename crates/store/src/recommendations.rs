@@ -84,6 +84,8 @@ pub struct RecRow {
     pub no_task_reason: Option<String>,
     /// Covenant articles, ascending.
     pub articles: Vec<u8>,
+    /// The language of its document ("vi", "en").
+    pub language: String,
 }
 
 impl RecRow {
@@ -127,6 +129,15 @@ impl RecRow {
         self.text_vi.as_deref().unwrap_or(&self.text)
     }
 
+    /// The text for a Vietnamese reader, saying so when it is only in the original language.
+    pub fn text_for_vi_marked(&self) -> std::borrow::Cow<'_, str> {
+        if self.text_vi.is_none() && self.language != "vi" {
+            format!("(Chưa có bản dịch tiếng Việt) {}", self.text).into()
+        } else {
+            self.text_for_vi().into()
+        }
+    }
+
     /// The heading in a page's language: for Vietnamese, the translation's heading, else the
     /// usual Vietnamese of a treaty body's heading, else the heading as written.
     pub fn theme_in(&self, lang: theodoi_text::Lang) -> &str {
@@ -160,6 +171,7 @@ struct RecRecord {
     text_vi: Option<String>,
     theme_vi: Option<String>,
     no_task_reason: Option<String>,
+    language: String,
 }
 
 impl RecRecord {
@@ -177,6 +189,7 @@ impl RecRecord {
             text_vi: self.text_vi,
             theme_vi: self.theme_vi,
             no_task_reason: self.no_task_reason,
+            language: self.language,
         }
     }
 }
@@ -333,7 +346,7 @@ fn latest_statuses(rows: Vec<StatusRecord>) -> HashMap<i64, Statuses> {
 }
 
 const REC_SELECT: &str = "SELECT r.id, r.source_id, s.symbol, r.paragraph, r.sub, r.theme, r.concern, r.text, r.text_vi, \
-     r.theme_vi, r.no_task_reason \
+     r.theme_vi, r.no_task_reason, s.language \
      FROM recommendations r JOIN rec_sources s ON s.id = r.source_id";
 
 macro_rules! backend {

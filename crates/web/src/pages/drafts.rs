@@ -564,6 +564,9 @@ fn arrange(p: &mut DraftPage, c: &Consolidation, group: Grouping) {
         });
         in_tasks = is_task;
         s.group = a.group;
+        if let Some(h) = a.heading {
+            s.title = h;
+        }
         s.also = a.also;
         s.after = a.after;
         p.sections.push(s);

@@ -20,7 +20,7 @@ use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use theodoi_domain::recommendation::Reference;
+use theodoi_domain::recommendation::{RefError, Reference};
 use theodoi_domain::{
     AgencyMention, Document, DocumentLink, DocumentNumber, DocumentType, LinkKind, Plan,
     SourceSpan, Task, TaskItem, TaskRef, Timeframe,
@@ -575,9 +575,9 @@ impl Review {
                         reference: r.reference(),
                         theme: r.theme_in(ctx.lang).to_string(),
                         text: cut(
-                            match ctx.lang {
-                                theodoi_text::Lang::Vi => r.text_for_vi(),
-                                theodoi_text::Lang::En => &r.text,
+                            &match ctx.lang {
+                                theodoi_text::Lang::Vi => r.text_for_vi_marked(),
+                                theodoi_text::Lang::En => r.text.as_str().into(),
                             },
                             160,
                         ),
@@ -596,7 +596,8 @@ impl Review {
                     let t = &mut self.tasks[i];
                     t.recs = union_lines(&t.recs, &r.reference());
                 }
-                String::new()
+                // The list found stays open, to choose several from one search.
+                self.act(&format!("recfind:{i}"), ctx, directory, register)
             }
             _ => String::new(),
         }
@@ -765,10 +766,18 @@ impl Review {
                 let parsed = Reference::parse(line).or_else(|e| {
                     match Reference::parse(&format!("ICCPR {line}")) {
                         Ok(a @ Reference::Article { .. }) => Ok(a),
+                        // "Điều 99": the Covenant's reason, not "a form this reader knows".
+                        Err(why @ (RefError::ArticleOutOfRange(_) | RefError::SeveralArticles)) => {
+                            Err(why)
+                        }
                         _ => Err(e),
                     }
                 });
                 match parsed {
+                    Err(RefError::Unknown(_)) => errors.push(refused(theodoi_text::Message::new(
+                        "không đọc được; mỗi dòng ghi một khuyến nghị như \u{201C}CCPR/C/VNM/CO/4 đoạn 21(b)\u{201D} hoặc một điều của Công ước như \u{201C}Điều 14\u{201D}.",
+                        "cannot be read; write one recommendation per line, such as \u{201C}CCPR/C/VNM/CO/4 para. 21(b)\u{201D}, or an article of the Covenant, such as \u{201C}Article 14\u{201D}.",
+                    ))),
                     Err(e) => errors.push(refused(e.message())),
                     Ok(Reference::Article { article }) => {
                         if !links.articles.contains(&article) {
@@ -799,11 +808,17 @@ impl Review {
                                 format!("{symbol} is not in the register of recommendations; import it first."),
                             )));
                         } else if matching.is_empty() {
-                            let number = Reference::Paragraph { symbol: symbol.clone(), paragraph, sub }.to_string();
-                            errors.push(refused(theodoi_text::Message::new(
-                                format!("danh mục không có khuyến nghị {number}."),
-                                format!("the register holds no recommendation {number}."),
-                            )));
+                            let has_paragraph = of_source.iter().any(|r| r.paragraph == paragraph);
+                            errors.push(refused(match (has_paragraph, &sub) {
+                                (true, Some(sub)) => theodoi_text::Message::new(
+                                    format!("đoạn {paragraph} của {symbol} không có điểm {sub}; ghi \u{201C}{symbol} đoạn {paragraph}\u{201D} để liên kết cả đoạn."),
+                                    format!("paragraph {paragraph} of {symbol} has no point {sub}; write \u{201C}{symbol} para. {paragraph}\u{201D} to link the whole paragraph."),
+                                ),
+                                _ => theodoi_text::Message::new(
+                                    format!("{symbol} không có đoạn {paragraph} trong danh mục."),
+                                    format!("{symbol} has no paragraph {paragraph} in the register."),
+                                ),
+                            }));
                         }
                         for id in matching {
                             if !links.recommendations.contains(&id) {

@@ -353,10 +353,10 @@ impl TaskPage {
     /// one), cut to a few lines.
     fn rec_text(&self, r: &RecRow) -> String {
         let text = match self.ctx.lang {
-            theodoi_text::Lang::Vi => r.text_for_vi(),
-            theodoi_text::Lang::En => &r.text,
+            theodoi_text::Lang::Vi => r.text_for_vi_marked(),
+            theodoi_text::Lang::En => r.text.as_str().into(),
         };
-        cut(text, 240)
+        cut(&text, 240)
     }
 
     /// "Điều 14. Quyền được xét xử công bằng", or in English "Article 14. Right to a fair trial".

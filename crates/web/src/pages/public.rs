@@ -134,7 +134,7 @@ async fn registers(state: &AppState, ctx: &Ctx) -> AppResult<Vec<PublicRegister>
                 })
                 .collect();
             let text = match ctx.lang {
-                crate::i18n::Lang::Vi => row.rec.text_for_vi().to_string(),
+                crate::i18n::Lang::Vi => row.rec.text_for_vi_marked().into_owned(),
                 crate::i18n::Lang::En => row.rec.text.clone(),
             };
             recs.push(PublicRec {

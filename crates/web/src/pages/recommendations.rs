@@ -629,6 +629,37 @@ impl Chosen {
             && (!self.uncovered || (row.tasks.is_empty() && row.rec.needs_task()))
     }
 
+    /// A row as the filters show it: with a body chosen, only the tasks it takes part in, with
+    /// its own latest word rather than every body's.
+    fn narrowed(&self, row: &CoverageRow) -> CoverageRow {
+        let Some(b) = self.body else {
+            return row.clone();
+        };
+        let tasks = row
+            .tasks
+            .iter()
+            .filter(|t| t.assigned.iter().any(|(id, ..)| *id == b))
+            .map(|t| {
+                let own: Vec<_> = t
+                    .statuses
+                    .iter()
+                    .filter(|s| s.agency_id == b)
+                    .cloned()
+                    .collect();
+                let tally = own.iter().map(|s| (s.status.clone(), 1)).collect();
+                theodoi_store::recommendations::CoveredTask {
+                    statuses: std::sync::Arc::new(own),
+                    tally: std::sync::Arc::new(tally),
+                    ..t.clone()
+                }
+            })
+            .collect();
+        CoverageRow {
+            rec: row.rec.clone(),
+            tasks,
+        }
+    }
+
     /// The filters in words, for a workbook that holds only what they keep; None for none.
     async fn described_vi(&self, state: &AppState) -> AppResult<Option<String>> {
         let mut parts = Vec::new();
@@ -816,7 +847,7 @@ pub async fn coverage(
     let recs = rows
         .iter()
         .filter(|r| chosen.keeps(r))
-        .map(|r| rec_view(&ctx, r))
+        .map(|r| rec_view(&ctx, &chosen.narrowed(r)))
         .collect();
     let page = CoveragePage {
         mechanism: source.mechanism().label().get(lang).to_string(),
@@ -853,7 +884,8 @@ fn rec_view(ctx: &Ctx, r: &CoverageRow) -> RecView {
     let (text, other) = match (ctx.lang, &rec.text_vi) {
         (Lang::Vi, Some(vi)) => (vi.clone(), rec.text.clone()),
         (Lang::En, Some(vi)) => (rec.text.clone(), vi.clone()),
-        (_, None) => (rec.text.clone(), String::new()),
+        (Lang::Vi, None) => (rec.text_for_vi_marked().into_owned(), String::new()),
+        (Lang::En, None) => (rec.text.clone(), String::new()),
     };
     let tasks = r
         .tasks
@@ -1059,7 +1091,11 @@ pub async fn coverage_xlsx(
     let mut rows = state.db.coverage(id).await?;
     rows.sort_by_key(|r| r.rec.key());
     let mut lines = Vec::new();
-    for r in rows.iter().filter(|r| chosen.keeps(r)) {
+    for r in rows
+        .iter()
+        .filter(|r| chosen.keeps(r))
+        .map(|r| chosen.narrowed(r))
+    {
         let rec = &r.rec;
         let head = theodoi_report::coverage_book::CoverageLine {
             symbol: rec.symbol.clone(),
@@ -1077,7 +1113,7 @@ pub async fn coverage_xlsx(
                         .join(", ")
                 )
             },
-            text: rec.text_for_vi().to_string(),
+            text: rec.text_for_vi_marked().into_owned(),
             ..Default::default()
         };
         if r.tasks.is_empty() {
@@ -1109,6 +1145,12 @@ pub async fn coverage_xlsx(
             } else {
                 format!("{} ({})", source.title_in(Lang::Vi), source.symbol)
             };
+            let today = pages::date_vn(
+                &time::OffsetDateTime::now_utc()
+                    .to_offset(theodoi_domain::report::VIETNAM)
+                    .date(),
+            );
+            let of = format!("{of}. Tính đến ngày {today}");
             match chosen.described_vi(&state).await? {
                 Some(filter) => format!("{of}. {filter}"),
                 None => of,

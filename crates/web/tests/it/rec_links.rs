@@ -377,18 +377,21 @@ fn plan_review_links_tasks_to_recommendations(app: TestApp) -> Fut {
             value(&fields_of(&picked), "t0_recs"),
             "CCPR/C/VNM/CO/4 đoạn 21(b)"
         );
+        // The list stays open to choose more from the same search.
+        assert!(picked.body.contains(&pick), "{}", picked.body);
         // A paragraph the document does not have, and a document not in the register: refused,
         // each named, nothing stored.
-        let bad =
-            "CCPR/C/VNM/CO/4 đoạn 21(b)\nCCPR/C/VNM/CO/4 đoạn 999\nCCPR/C/CHN/CO/1 đoạn 3\nĐiều 14";
+        let bad = "CCPR/C/VNM/CO/4 đoạn 21(b)\nCCPR/C/VNM/CO/4 đoạn 999\nCCPR/C/VNM/CO/4 đoạn 21(c)\nCCPR/C/CHN/CO/1 đoạn 3\nĐiều 99\nđiều khoản chung\nĐiều 14";
         let r = press(&mut c, &picked, &[("t0_recs", bad)], "publish").await;
         assert_eq!(r.status, 422, "{}", r.body);
-        assert!(
-            r.body
-                .contains("danh mục không có khuyến nghị CCPR/C/VNM/CO/4 đoạn 999"),
-            "{}",
-            r.body
-        );
+        for reason in [
+            "CCPR/C/VNM/CO/4 không có đoạn 999 trong danh mục.",
+            "đoạn 21 của CCPR/C/VNM/CO/4 không có điểm c",
+            "Công ước không có điều 99",
+            "mỗi dòng ghi một khuyến nghị như",
+        ] {
+            assert!(r.body.contains(reason), "{reason}: {}", r.body);
+        }
         assert!(
             r.body
                 .contains("chưa có văn bản CCPR/C/CHN/CO/1 trong danh mục khuyến nghị"),
