@@ -5,11 +5,13 @@
 
 use super::{ApiError, ApiPath, ApiResult, ApiUser, ErrorBody, accept_language, ok};
 use crate::AppState;
+use crate::auth::Role;
 use crate::error::AppError;
 use crate::pages::rounds::{Change, Refused, change_report, take_action};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use serde::Deserialize;
+use theodoi_domain::report::{Action, Actor, ReportStatus, WorkflowError, transition};
 use theodoi_text::Message;
 use utoipa::ToSchema;
 
@@ -111,6 +113,29 @@ fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
     })
 }
 
+/// A write refused to this account (another body's report, a step the role never takes).
+fn not_yours() -> ApiError {
+    ApiError::Forbidden(
+        "forbidden",
+        Message::new(
+            "Tài khoản này không được thay đổi báo cáo này: chỉ đầu mối hoặc lãnh đạo của chính cơ quan đó sửa và trình báo cáo, chỉ lãnh đạo duyệt, chỉ Sở Tư pháp trả lại, tiếp nhận hay mở lại",
+            "This account may not change this report: only the body's own focal point or head edits and submits it, only its head approves, only the coordinator returns, accepts or reopens",
+        ),
+    )
+}
+
+/// The report moved on since the version the change names.
+fn stale(now: i32) -> ApiError {
+    ApiError::Conflict(Message::new(
+        format!(
+            "Báo cáo đã được cập nhật sau phiên bản gửi kèm; phiên bản hiện tại là {now}: đọc lại báo cáo rồi gửi thay đổi với phiên bản đó"
+        ),
+        format!(
+            "The report was saved after the version sent; it is now at version {now}: read it again and send the change with that version"
+        ),
+    ))
+}
+
 /// A check's refusal as the page words it: already in the language asked for.
 fn refused(lines: Vec<String>) -> ApiError {
     let text = lines.join("\n");
@@ -134,7 +159,8 @@ fn refused(lines: Vec<String>) -> ApiError {
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "A read-only token, or not the body's own focal point or head", body = ErrorBody),
         (status = 404, description = "No such round, or the round asks nothing of the body", body = ErrorBody),
-        (status = 422, description = "An entry refused, the version outdated, or the report approved: nothing written; the reasons as the page gives them", body = ErrorBody),
+        (status = 409, description = "The report was saved after the version sent (code version_conflict; the message gives the current version): nothing written", body = ErrorBody),
+        (status = 422, description = "An entry refused, or the report approved and void_approval not set: nothing written; every reason as the page gives it, one per line", body = ErrorBody),
         (status = 503, description = "The database cannot be reached", body = ErrorBody),
     )
 )]
@@ -187,6 +213,8 @@ pub async fn change(
             &super::rounds::report_detail(&state, id, agency_id).await?
         )),
         Err(Refused::Checks(lines)) => Err(refused(lines)),
+        Err(Refused::Stale(now)) => Err(stale(now)),
+        Err(Refused::App(AppError::Forbidden)) => Err(not_yours()),
         Err(Refused::App(e)) => Err(e.into()),
     }
 }
@@ -208,7 +236,7 @@ pub async fn change(
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 403, description = "A read-only token, or a role that may not take steps on this report", body = ErrorBody),
         (status = 404, description = "No such round or report", body = ErrorBody),
-        (status = 422, description = "The step is refused (not allowed from the report's status, the version outdated, a comment missing): the page's reason", body = ErrorBody),
+        (status = 422, description = "The step is refused (not allowed from the report's status — submit needs approved, return and accept need submitted, reopen needs accepted —, the version outdated, a return's or reopening's comment missing, an incomplete report not approved): the page's reason", body = ErrorBody),
         (status = 503, description = "The database cannot be reached", body = ErrorBody),
     )
 )]
@@ -227,15 +255,34 @@ pub async fn step(
         ActionCode::Accept => "accept",
         ActionCode::Reopen => "reopen",
     };
-    match take_action(
-        &state, &who.user, id, agency_id, action, s.version, &s.comment,
+    // A step the role never takes is refused as not this account's, whatever the report's
+    // state (the page shows no such button; a script is told 403 rather than a state's reason).
+    let actor = match who.role() {
+        Role::FocalPoint => Actor::FocalPoint,
+        Role::AgencyHead => Actor::AgencyHead,
+        Role::Coordinator => Actor::Coordinator,
+        _ => return Err(not_yours()),
+    };
+    let parsed = Action::parse(action).ok_or_else(not_yours)?;
+    if let Err(WorkflowError::NotYours(_)) = transition(ReportStatus::Draft, parsed, actor) {
+        return Err(not_yours());
+    }
+    let taken = take_action(
+        &state,
+        &who.user,
+        (id, agency_id),
+        action,
+        s.version,
+        &s.comment,
+        ", through the API",
     )
-    .await
-    {
+    .await;
+    match taken {
         Ok(_) => Ok(ok(
             &super::rounds::report_detail(&state, id, agency_id).await?
         )),
         Err(AppError::BadRequest(m)) => Err(ApiError::Unprocessable(m)),
+        Err(AppError::Forbidden) => Err(not_yours()),
         Err(e) => Err(e.into()),
     }
 }

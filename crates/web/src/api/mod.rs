@@ -137,7 +137,7 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// A stable code for programs: `unauthenticated`, `invalid_token`, `token_revoked`,
     /// `token_expired`, `account_disabled`, `password_change_required`, `forbidden`,
-    /// `insufficient_scope`, `not_found`, `bad_request`, `unprocessable`, `unavailable`,
+    /// `insufficient_scope`, `not_found`, `bad_request`, `unprocessable`, `version_conflict`, `unavailable`,
     /// `internal`.
     pub code: String,
     /// What happened, for people, in the language asked for.
@@ -156,6 +156,8 @@ pub enum ApiError {
     BadRequest(Message),
     /// 422: the request was read but a check refused it (the message the page would show).
     Unprocessable(Message),
+    /// 409: a write over a newer save than the version it names.
+    Conflict(Message),
     Unavailable(String),
     Internal(anyhow::Error),
 }
@@ -246,6 +248,7 @@ impl IntoResponse for ApiError {
             ),
             Self::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m),
             Self::Unprocessable(m) => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable", m),
+            Self::Conflict(m) => (StatusCode::CONFLICT, "version_conflict", m),
             Self::Unavailable(cause) => {
                 tracing::error!(error.message = %cause, "API: database unavailable");
                 (

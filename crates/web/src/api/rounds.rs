@@ -195,6 +195,24 @@ pub struct ReportValue {
     pub value: i64,
 }
 
+/// A step in a report's history: saves, approvals, submissions, returns with their reason.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportEvent {
+    /// save, approve, submit, return, accept or reopen.
+    pub action: String,
+    pub from_status: String,
+    pub to_status: String,
+    /// The report's version after the step.
+    pub version: i32,
+    /// Who took it, as people know them.
+    pub by: Option<String>,
+    /// The comment it carried: a return's or a reopening's reason.
+    pub comment: String,
+    #[schema(format = DateTime)]
+    pub at: String,
+}
+
 /// A breakdown an indicator asks, with its categories' codes.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -222,7 +240,8 @@ pub struct AskedIndicator {
 pub struct ReportDetail {
     pub round_id: i64,
     pub agency_id: i64,
-    /// null before the body has saved anything.
+    /// draft, approved, submitted, returned or accepted; null before the body has saved
+    /// anything.
     pub status: Option<String>,
     /// The version a change must name (0 before anything is saved).
     pub version: i32,
@@ -240,6 +259,9 @@ pub struct ReportDetail {
     pub values: Vec<ReportValue>,
     /// The indicators the round asks, in the form's order.
     pub indicators: Vec<AskedIndicator>,
+    /// The report's history, oldest first: what the coordinator asked when returning it is the
+    /// comment of the last `return`.
+    pub events: Vec<ReportEvent>,
 }
 
 /// One category of a breakdown, summed over the accepted reports.
@@ -530,6 +552,19 @@ pub async fn report_detail(state: &AppState, id: i64, agency_id: i64) -> ApiResu
                 dimension: v.dimension.clone(),
                 category: v.category.clone(),
                 value: v.value,
+            })
+            .collect(),
+        events: form
+            .events
+            .iter()
+            .map(|e| ReportEvent {
+                action: e.action.clone(),
+                from_status: e.from_status.clone(),
+                to_status: e.to_status.clone(),
+                version: e.version,
+                by: e.who.clone(),
+                comment: e.comment.clone(),
+                at: moment(e.at),
             })
             .collect(),
         indicators: form

@@ -720,9 +720,21 @@ fn api_writes_a_bodys_own_report_the_pages_way(app: TestApp) -> Fut {
         assert_eq!(json(&r)["version"], 2);
         assert_eq!(json(&r)["difficulties"], "Kinh phí còn hạn chế.");
         assert_eq!(json(&r)["tasks"][0]["status"], "done");
-        // A write over a newer save: refused.
+        // A write over a newer save: refused as a conflict naming the version now, before its
+        // entries are looked at.
         let r = send(&mut focal, "PATCH", &path, &good).await;
+        assert_eq!(
+            (r.status, code(&r).as_str()),
+            (409, "version_conflict"),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("phiên bản hiện tại là 2"), "{}", r.body);
+        // A cell sent twice: refused, not the last one winning.
+        let twice = r#"{"version":2,"values":[{"indicator_code":"TGPL_VU_VIEC","value":1},{"indicator_code":"TGPL_VU_VIEC","value":2}]}"#;
+        let r = send(&mut focal, "PATCH", &path, twice).await;
         assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("được gửi hai lần"), "{}", r.body);
         assert_eq!(json(&focal.get(&path).await)["version"], 2);
         // The workflow: a draft is not submitted; an incomplete one is not approved, with
         // what is missing; once complete (every task's status, every required indicator's
@@ -744,7 +756,8 @@ fn api_writes_a_bodys_own_report_the_pages_way(app: TestApp) -> Fut {
             r#"{"action":"approve","version":2}"#,
         )
         .await;
-        assert_eq!(r.status, 422, "only the head approves: {}", r.body);
+        assert_eq!(r.status, 403, "only the head approves: {}", r.body);
+        assert!(r.body.contains("chỉ lãnh đạo duyệt"), "{}", r.body);
         let r = send(
             &mut head,
             "POST",
@@ -827,6 +840,19 @@ fn api_writes_a_bodys_own_report_the_pages_way(app: TestApp) -> Fut {
         .await;
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(json(&r)["status"], "accepted");
+        // The coordinator reopens with a reason; the body's script reads it in the history.
+        let v = json(&r)["version"].as_i64().ok_or("a version")?;
+        let reopen = format!(
+            r#"{{"action":"reopen","version":{v},"comment":"Đề nghị bổ sung số liệu theo giới tính."}}"#
+        );
+        let r = send(&mut coord, "POST", &steps, &reopen).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let reopened = json(&r);
+        assert_eq!(reopened["status"], "returned");
+        let events = reopened["events"].as_array().cloned().unwrap_or_default();
+        let last = events.last().ok_or("a history")?;
+        assert_eq!(last["action"], "reopen");
+        assert_eq!(last["comment"], "Đề nghị bổ sung số liệu theo giới tính.");
         let saves = audited(&app, "report_saved").await;
         assert_eq!(
             saves
@@ -839,7 +865,12 @@ fn api_writes_a_bodys_own_report_the_pages_way(app: TestApp) -> Fut {
             3,
             "{saves:?}"
         );
-        assert_eq!(audited(&app, "report_accept").await.len(), 1);
+        let accepted = audited(&app, "report_accept").await;
+        assert_eq!(accepted.len(), 1);
+        assert_eq!(
+            accepted[0].detail.as_deref(),
+            Some("accepted, through the API")
+        );
         Ok(())
     })
 }

@@ -30,6 +30,8 @@ pub enum Change {
 #[derive(Debug)]
 pub enum Refused {
     Checks(Vec<String>),
+    /// The report was saved since the version the change names: the version it is at now.
+    Stale(i32),
     App(AppError),
 }
 
@@ -66,7 +68,13 @@ pub async fn change_report(
         .await?
         .filter(|f| !f.tasks.is_empty())
         .ok_or(AppError::NotFound)?;
+    // An outdated version first: the change was made over a report that is no longer there.
+    let stored_version = form.report.as_ref().map_or(0, |r| r.version);
+    if version != stored_version {
+        return Err(Refused::Stale(stored_version));
+    }
     let mut fields = stored_fields(&form);
+    let mut seen = std::collections::HashSet::new();
     fields.insert("version".into(), version.to_string());
     let mut refused = Vec::new();
     let vi = lang == Lang::Vi;
@@ -131,6 +139,18 @@ pub async fn change_report(
                     });
                     continue;
                 };
+                if !seen.insert(name.clone()) {
+                    refused.push(if vi {
+                        format!(
+                            "Ô \u{201C}{indicator}\u{201D} / \u{201C}{dimension}\u{201D} / \u{201C}{category}\u{201D} được gửi hai lần."
+                        )
+                    } else {
+                        format!(
+                            "The cell \u{201C}{indicator}\u{201D} / \u{201C}{dimension}\u{201D} / \u{201C}{category}\u{201D} is sent twice."
+                        )
+                    });
+                    continue;
+                }
                 fields.insert(name, value.map(|v| v.to_string()).unwrap_or_default());
             }
             Change::Difficulties(v) => {
@@ -151,8 +171,7 @@ pub async fn change_report(
     if !refused.is_empty() {
         return Err(Refused::Checks(refused));
     }
-    let stored_version = form.report.as_ref().map_or(0, |r| r.version);
-    if entry.changes_nothing(&form) && version == stored_version {
+    if entry.changes_nothing(&form) {
         return Ok(stored_version);
     }
     if form
@@ -180,7 +199,16 @@ pub async fn change_report(
         .await;
     let version = match saved {
         Ok(v) => v,
-        Err(StoreError::Invalid(m) | StoreError::Conflict(m)) => {
+        Err(StoreError::Conflict(_)) => {
+            let now = state
+                .db
+                .report_form(round_id, agency_id)
+                .await?
+                .and_then(|f| f.report)
+                .map_or(0, |r| r.version);
+            return Err(Refused::Stale(now));
+        }
+        Err(StoreError::Invalid(m)) => {
             return Err(Refused::Checks(
                 m.get(lang).lines().map(str::to_string).collect(),
             ));

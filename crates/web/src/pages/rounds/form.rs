@@ -1428,7 +1428,13 @@ pub async fn act(
 ) -> AppResult<Response> {
     user.check_csrf(&f.csrf)?;
     let taken = take_action(
-        &state, &user, round_id, agency_id, &f.action, f.version, &f.comment,
+        &state,
+        &user,
+        (round_id, agency_id),
+        &f.action,
+        f.version,
+        &f.comment,
+        "",
     )
     .await;
     let action = match taken {
@@ -1460,11 +1466,11 @@ pub async fn act(
 pub(crate) async fn take_action(
     state: &AppState,
     user: &User,
-    round_id: i64,
-    agency_id: i64,
+    (round_id, agency_id): (i64, i64),
     action: &str,
     version: i32,
     comment: &str,
+    through: &str,
 ) -> AppResult<(Action, ReportStatus)> {
     let actor = actor(user).ok_or(AppError::Forbidden)?;
     if actor != Actor::Coordinator {
@@ -1478,6 +1484,7 @@ pub(crate) async fn take_action(
                 format!("No such action \"{action}\""),
             )
         })?;
+
     if comment.chars().count() > 5_000 {
         return Err(AppError::refuse(
             "Ý kiến quá dài (tối đa 5.000 ký tự).",
@@ -1505,7 +1512,7 @@ pub(crate) async fn take_action(
         user,
         &format!("report_{}", action.code()),
         Some(&format!("round:{round_id}/agency:{agency_id}")),
-        Some(to.code()),
+        Some(&format!("{}{through}", to.code())),
     )
     .await?;
     Ok((action, to))
