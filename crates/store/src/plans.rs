@@ -339,49 +339,10 @@ macro_rules! backend {
                         .fetch_optional(&mut **tx)
                         .await?;
                     let Some(task) = task else { continue };
-                    sqlx::query("DELETE FROM task_recommendations WHERE task_id = $1")
-                        .bind(task)
-                        .execute(&mut **tx)
-                        .await?;
-                    sqlx::query("DELETE FROM task_articles WHERE task_id = $1")
-                        .bind(task)
-                        .execute(&mut **tx)
-                        .await?;
-                    for rec in &l.recommendations {
-                        let known: Option<i64> = sqlx::query_scalar("SELECT id FROM recommendations WHERE id = $1")
-                            .bind(rec)
-                            .fetch_optional(&mut **tx)
-                            .await?;
-                        if known.is_none() {
-                            return Err(StoreError::invalid(
-                                format!("Nhiệm vụ {}: một khuyến nghị đã chọn không còn trong danh mục; hãy chọn lại.", l.reference),
-                                format!("Task {}: a recommendation chosen is no longer in the register; choose again.", l.reference),
-                            ));
-                        }
-                        sqlx::query(
-                            "INSERT INTO task_recommendations (task_id, recommendation_id, linked_by, linked_at) \
-                             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                        )
-                        .bind(task)
-                        .bind(rec)
-                        .bind(by)
-                        .bind(now)
-                        .execute(&mut **tx)
-                        .await?;
-                    }
-                    for a in &l.articles {
-                        if !(1..=27).contains(a) {
-                            return Err(StoreError::invalid(
-                                format!("Công ước chỉ có các điều 1–27, không có điều {a}."),
-                                format!("The Covenant has articles 1–27; there is no article {a}."),
-                            ));
-                        }
-                        sqlx::query("INSERT INTO task_articles (task_id, article) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                            .bind(task)
-                            .bind(i64::from(*a))
-                            .execute(&mut **tx)
-                            .await?;
-                    }
+                    crate::recommendations::$module::write_task_links(
+                        tx, task, &l.recommendations, &l.articles, by, now,
+                    )
+                    .await?;
                 }
                 Ok(())
             }

@@ -699,12 +699,6 @@ macro_rules! backend {
                 user_id: Option<i64>,
                 now: OffsetDateTime,
             ) -> Result<()> {
-                if let Some(a) = articles.iter().find(|a| !(1..=27).contains(*a)) {
-                    return Err(StoreError::invalid(
-                        format!("Công ước chỉ có các điều 1–27, không có điều {a}."),
-                        format!("The Covenant has articles 1–27; there is no article {a}."),
-                    ));
-                }
                 let mut tx = begin(pool).await?;
                 let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM tasks WHERE id = $1")
                     .bind(task_id)
@@ -713,14 +707,35 @@ macro_rules! backend {
                 if exists.is_none() {
                     return Err(StoreError::NotFound(format!("task {task_id}")));
                 }
+                write_task_links(&mut tx, task_id, rec_ids, articles, user_id, now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// Replace a task's links inside `tx`: from its page, or from the plan review with
+            /// the plan it publishes. A recommendation no longer in the register is refused.
+            pub(crate) async fn write_task_links(
+                tx: &mut Transaction<'_, $db>,
+                task_id: i64,
+                rec_ids: &[i64],
+                articles: &[u8],
+                user_id: Option<i64>,
+                now: OffsetDateTime,
+            ) -> Result<()> {
+                if let Some(a) = articles.iter().find(|a| !(1..=27).contains(*a)) {
+                    return Err(StoreError::invalid(
+                        format!("Công ước chỉ có các điều 1–27, không có điều {a}."),
+                        format!("The Covenant has articles 1–27; there is no article {a}."),
+                    ));
+                }
                 sqlx::query("DELETE FROM task_recommendations WHERE task_id = $1")
                     .bind(task_id)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                 for id in rec_ids {
                     let known: Option<i64> = sqlx::query_scalar("SELECT id FROM recommendations WHERE id = $1")
                         .bind(id)
-                        .fetch_optional(&mut *tx)
+                        .fetch_optional(&mut **tx)
                         .await?;
                     if known.is_none() {
                         return Err(StoreError::invalid(
@@ -736,21 +751,20 @@ macro_rules! backend {
                     .bind(id)
                     .bind(user_id)
                     .bind(now)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                 }
                 sqlx::query("DELETE FROM task_articles WHERE task_id = $1")
                     .bind(task_id)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                 for a in articles {
                     sqlx::query("INSERT INTO task_articles (task_id, article) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                         .bind(task_id)
                         .bind(i64::from(*a))
-                        .execute(&mut *tx)
+                        .execute(&mut **tx)
                         .await?;
                 }
-                tx.commit().await?;
                 Ok(())
             }
 
